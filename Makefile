@@ -1,0 +1,56 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST := $(VENV)/bin/pytest
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-sqlite test-postgres setup venv npm messages system-packages bench lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+venv: $(PY)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+
+npm:
+	npm install --no-audit --no-fund --loglevel=error
+
+system-packages:
+	bash scripts/system-packages.sh
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+setup: venv npm messages
+
+demo: setup
+	$(PY) manage.py migrate -v0
+	$(PY) manage.py demo_data --scale county --if-empty
+	@echo "Open http://127.0.0.1:8000 and log in with one of the accounts above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-packages setup
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/ruff check .
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(PYTEST) $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== test suite on PostgreSQL =="
+	bash scripts/with-postgres.sh $(PYTEST) $(PYTEST_ARGS)
+
+bench: setup
+	bash scripts/with-postgres.sh $(PY) bench/run.py
+
+lint:
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,29 @@
+import pytest
+
+from core.testing import make_small_county, make_user
+
+
+@pytest.fixture
+def county(db):
+    return make_small_county()
+
+
+@pytest.fixture
+def users(county):
+    """One user per role: county-wide, township A only, village A1 only, and the member 张三."""
+    return {
+        "admin": make_user("admin", superuser=True),
+        "county": make_user("county", "county_admin", county.county),
+        "township_a": make_user("township_a", "township_admin", county.township_a),
+        "township_b": make_user("township_b", "township_admin", county.township_b),
+        "branch_a1": make_user("branch_a1", "branch_secretary", county.village_a1),
+        "inspector": make_user("inspector", "inspector", county.township_a),
+        "leader": make_user("leader", "leader", county.county),
+        "member": make_user("member", "member", county.village_a1, person=county.people["zhangsan"]),
+        "nobody": make_user("nobody"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scope import ScopedManager
+
+
+class BaseModel(models.Model):
+    """What every registry row has: timestamps and a scoped default manager."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    # Fields holding personal data that roles without the right see masked.
+    sensitive_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class ChangeRecord(models.Model):
+    """One create, update or delete (or a named action such as a move), with before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        MOVE = "move", _("Moved")
+        MERGE = "merge", _("Merged")
+        DISSOLVE = "dissolve", _("Dissolved")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=64)
+    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(_("object"), max_length=200)
+    org_path = models.CharField(max_length=255, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    objects = ScopedManager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change log")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+
+class SensitiveAccess(models.Model):
+    """A record of each time someone saw personal data unmasked."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    request_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    fields = models.CharField(max_length=200)
+    org_path = models.CharField(max_length=255, db_index=True)
+    where = models.CharField(max_length=300)
+
+    objects = ScopedManager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("sensitive data access")
+        verbose_name_plural = _("sensitive data accesses")
+        ordering = ["-time", "-id"]

@@ -1,0 +1,20 @@
+"""Helpers every service uses: the scope check after a write, and a clear refusal."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from .scope import CHANGE, scope_for
+
+
+def require_in_scope(user, path: str, *, realm: str, action: str = CHANGE) -> None:
+    """Refuses a write whose target lies outside the user's scope (the caller's transaction rolls back).
+
+    ``user=None`` means the system itself (a command or job run without --as), which may act anywhere.
+    """
+    if user is None:
+        return
+    if not scope_for(user).covers(path, realm=realm, action=action):
+        raise PermissionDenied(_("This lies outside the organizations you are responsible for."))
+
+
+def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
+    raise ValidationError({field: [message]} if field else message, code=code)

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("orgs/", include("orgs.urls")),
+    path("people/", include("people.urls")),
+    path("api/", api.urls),
+    path("", include("core.urls")),
+]

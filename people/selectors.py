@@ -1,0 +1,91 @@
+"""Reads of the people registry, always through the user's scope."""
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from core.text import is_latin_query, simplified
+from core.tree import subtree_bounds
+from orgs.models import Organization
+
+from .choices import Classification
+from .models import Member, Person
+
+# Age bands as the party statistics report them: (code, youngest, oldest).
+AGE_BANDS = [
+    ("35-", None, 35),
+    ("36-45", 36, 45),
+    ("46-55", 46, 55),
+    ("56-60", 56, 60),
+    ("61-70", 61, 70),
+    ("71+", 71, None),
+]
+
+
+def age_band_filter(code: str, today: datetime.date, prefix: str = "") -> Q:
+    """People aged within the band today (inclusive); an unknown band matches everyone."""
+    bands = {band: (youngest, oldest) for band, youngest, oldest in AGE_BANDS}
+    youngest, oldest = bands.get(code, (None, None))
+    condition = Q()
+    if youngest is not None:  # born on or before today minus `youngest` years
+        condition &= Q(**{f"{prefix}birth_date__lte": _years_before(today, youngest)})
+    if oldest is not None:  # born after today minus (oldest + 1) years
+        condition &= Q(**{f"{prefix}birth_date__gt": _years_before(today, oldest + 1)})
+    return condition
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def name_filter(q: str, prefix: str = "") -> Q:
+    """Matches a name typed in Chinese (simplified or traditional) or as pinyin initials, by prefix."""
+    q = (q or "").strip()
+    if not q:
+        return Q()
+    if is_latin_query(q):
+        return Q(**{f"{prefix}name_initials__startswith": q.lower()})
+    if q.isdigit() or (len(q) == 18 and q[:17].isdigit()):
+        return Q(**{f"{prefix}id_number": q.upper()})
+    return Q(**{f"{prefix}name_search__startswith": simplified(q)})
+
+
+def member_list(*, user, organization: Organization | None = None, status: str = "active",
+                classification: str = "", age_band: str = "", education: str = "", gender: str = "",
+                ethnicity: str = "", category: str = "", q: str = "",
+                today: datetime.date | None = None) -> QuerySet[Member]:
+    members = Member.objects.restrict(user).select_related("person", "person__organization")
+    if organization is not None:
+        lo, hi = subtree_bounds(organization.path)
+        members = members.filter(org_path__gte=lo, org_path__lt=hi)
+    if status:
+        members = members.filter(status=status)
+    if category:
+        members = members.filter(category=category)
+    if classification == Classification.OFFICE:
+        members = members.filter(holds_post=True)
+    elif classification:
+        members = members.filter(holds_post=False, no_post_class=classification)
+    if age_band:
+        members = members.filter(age_band_filter(age_band, today or datetime.date.today(), prefix="person__"))
+    person_filters = {}
+    if education:
+        person_filters["person__education"] = education
+    if gender:
+        person_filters["person__gender"] = gender
+    if ethnicity:
+        person_filters["person__ethnicity"] = ethnicity
+    if person_filters:
+        members = members.filter(**person_filters)
+    if q:
+        members = members.filter(name_filter(q, prefix="person__"))
+    return members.order_by("org_path", "id")
+
+
+def person_search(*, user, q: str, limit: int = 20) -> QuerySet[Person]:
+    if not (q or "").strip():
+        return Person.objects.none()
+    return Person.objects.restrict(user).filter(name_filter(q)).select_related("organization").order_by(
+        "name_search", "id")[:limit]

@@ -22,7 +22,8 @@ system-packages:
 	bash scripts/system-packages.sh
 
 messages: venv
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; fi
 
 setup: venv npm messages
 

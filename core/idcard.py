@@ -1,11 +1,15 @@
 """Chinese resident identity numbers (GB 11643-1999): 17 digits and a check character."""
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+# Chinese input methods often type full-width digits, X and spaces.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ　", "0123456789Xx ")
+_FORMAT = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 
 
 def check_char(first17: str) -> str:
@@ -13,13 +17,13 @@ def check_char(first17: str) -> str:
 
 
 def normalize(number: str) -> str:
-    return (number or "").strip().upper().replace(" ", "")
+    return (number or "").translate(_FULL_WIDTH).strip().upper().replace(" ", "")
 
 
 def parse(number: str) -> tuple[datetime.date, str]:
     """Returns (birth date, gender 'male'/'female') or raises ValidationError with a user-facing reason."""
     number = normalize(number)
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _FORMAT.fullmatch(number):
         raise ValidationError(_("An ID number has 18 characters: 17 digits and a digit or X."), code="id_format")
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

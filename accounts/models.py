@@ -1,5 +1,9 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organization
@@ -42,3 +46,55 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True)
     time = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class ApiToken(models.Model):
+    """A secret a script sends as ``Authorization: Bearer <token>``; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.user} · {self.prefix}…"
+
+    PREFIX = "jc_"
+    # Writing last_used_at on every call would add a write per request; once per interval is enough.
+    TOUCH_INTERVAL_SECONDS = 300
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str = "") -> tuple["ApiToken", str]:
+        """Creates a token and returns it with its secret, which is shown once and never stored."""
+        secret = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=secret[:12], digest=cls.digest_of(secret))
+        return token, secret
+
+    @classmethod
+    def user_for(cls, secret: str):
+        """The active user the secret belongs to, or None."""
+        if not secret or not secret.startswith(cls.PREFIX):
+            return None
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=cls.digest_of(secret), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > cls.TOUCH_INTERVAL_SECONDS:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

@@ -1,0 +1,164 @@
+"""What every API router shares: scope marks, scoped lookups, pagination, masking and error answers.
+
+Every operation is marked ``@scoped(Model)`` (it reads through ``restrict``) or
+``@scope_exempt("reason")``; tests/test_scope_walk.py fails on one that is neither.
+The mark goes below the route decorator so that it lands on the function the route keeps.
+"""
+import logging
+from collections.abc import Iterable
+from typing import Literal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from . import idcard
+from .actor import acting_as
+from .models import SensitiveAccess
+from .scope import SENSITIVE, VIEW, scope_for
+from .tree import in_subtree
+
+sensitive_log = logging.getLogger("jiceng.sensitive")
+
+MAX_PAGE_SIZE = 200
+
+
+def scoped(model: type[Model]):
+    """Marks an operation whose answers come from ``model.objects.restrict(user, …)``."""
+
+    def mark(view_func):
+        view_func.scope_model = model
+        return view_func
+
+    return mark
+
+
+def scope_exempt(reason: str):
+    """Marks an operation that returns no organization data, saying why."""
+
+    def mark(view_func):
+        view_func.scope_exempt = reason
+        return view_func
+
+    return mark
+
+
+def choice(choices, *, blank: bool = False):
+    """A Literal of the stable codes of a Django choices class (or list of pairs), for schemas and OpenAPI."""
+    values = list(choices.values) if hasattr(choices, "values") else [value for value, _label in choices]
+    return Literal[tuple([""] * blank + values)]
+
+
+class In(Schema):
+    """Request bodies: unknown fields are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0)
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+def ref(obj) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
+def get_scoped(queryset: QuerySet, user, action: str = VIEW, **lookup):
+    """One object within the user's scope; outside it, 404 exactly as for a missing one."""
+    obj = queryset.restrict(user, action).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def paginate(queryset: QuerySet, page: PageParams, serialize) -> dict:
+    """Two queries whatever the page: the count and the rows."""
+    rows = list(queryset[page.offset: page.offset + page.limit])
+    return {"count": queryset.count(), "limit": page.limit, "offset": page.offset, "items": serialize(rows)}
+
+
+def run_service(request, service, **kwargs):
+    """Calls a service as the API caller, so its change records name them even when a token signed them in."""
+    with acting_as(request.auth, source="api", request_id=getattr(request, "request_id", None)):
+        return service(user=request.auth, **kwargs)
+
+
+def patch_changes(payload: Schema, *, nullable: Iterable[str] = ()) -> dict:
+    """The fields a PATCH body sets; null is refused for fields that cannot be empty."""
+    changes = payload.model_dump(exclude_unset=True)
+    errors = {name: [_("This field cannot be empty.")] for name, value in changes.items()
+              if value is None and name not in nullable}
+    if errors:
+        raise DjangoValidationError(errors)
+    return changes
+
+
+class Unmasking:
+    """Decides, once per request, whose personal data the user sees unmasked, and logs what was shown."""
+
+    def __init__(self, request):
+        self.request = request
+        scope = scope_for(request.auth)
+        self.everything = scope.everything
+        self.roots = scope.roots("people", SENSITIVE)
+        self.self_person_id = scope.self_person_id
+        self.shown: list = []
+
+    def allows(self, person) -> bool:
+        return self.everything or person.pk == self.self_person_id or in_subtree(person.org_path, self.roots)
+
+    def fields(self, person) -> dict:
+        """``id_number``, ``phone`` and ``masked`` for a person, remembering each one shown unmasked."""
+        if self.allows(person):
+            if person.id_number or person.phone:
+                self.shown.append(person)
+            return {"id_number": person.id_number or "", "phone": person.phone, "masked": False}
+        return {"id_number": idcard.mask_id(person.id_number or ""), "phone": idcard.mask_phone(person.phone),
+                "masked": True}
+
+    def log(self) -> None:
+        if not self.shown:
+            return
+        content_type = ContentType.objects.get_for_model(self.shown[0])
+        user = self.request.auth
+        SensitiveAccess.objects.bulk_create([
+            SensitiveAccess(user=user, request_id=getattr(self.request, "request_id", ""), content_type=content_type,
+                            object_id=person.pk, fields="id_number,phone", org_path=person.org_path,
+                            where=self.request.get_full_path()[:300])
+            for person in self.shown
+        ])
+        sensitive_log.info("unmasked %d people for %s at %s", len(self.shown), user, self.request.path)
+        self.shown = []
+
+
+def install_error_handlers(api) -> None:
+    """Validation errors answer 422 with field errors; refusals answer 404 exactly like a missing object."""
+
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    def invalid(request, exc: DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            items = [(field, message) for field, messages in exc.message_dict.items() for message in messages]
+        else:
+            items = [("__all__", message) for message in exc.messages]
+        detail = [
+            {"loc": ["body"] if field == "__all__" else ["body", field], "msg": message, "type": "invalid"}
+            for field, message in items
+        ]
+        return api.create_response(request, {"detail": detail}, status=422)
+
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, not_found)
+    api.add_exception_handler(DjangoValidationError, invalid)

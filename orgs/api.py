@@ -1,0 +1,190 @@
+"""The organization tree over the API: reads through ``restrict``, writes through orgs.services."""
+import datetime
+
+from django.db.models import Q
+from ninja import Query, Router, Schema
+
+from core.api import In, PageParams, Ref, choice, get_scoped, paginate, patch_changes, ref, run_service, scoped
+from core.scope import CHANGE, VIEW
+from core.text import is_latin_query, simplified
+from core.tree import subtree_bounds
+from people.models import Post
+
+from . import services
+from .models import Domain, Organization, OrgStatus, OrgType
+
+router = Router(tags=["organizations"])
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    org_type: choice(OrgType)
+    domain: choice(Domain, blank=True)
+    status: choice(OrgStatus)
+    parent_id: int | None
+    depth: int
+    place: str
+    founded_on: datetime.date | None
+    ended_on: datetime.date | None
+    merged_into_id: int | None
+    child_count: int
+    member_count: int
+    subtree_member_count: int
+    subtree_org_count: int
+
+
+class OrgDetailOut(OrgOut):
+    secretary: Ref | None
+
+
+class OrgPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OrgOut]
+
+
+class OrgFilters(Schema):
+    parent: int | None = None
+    under: int | None = None
+    org_type: choice(OrgType) | None = None
+    domain: choice(Domain) | None = None
+    status: choice(OrgStatus) | None = None
+    q: str = ""
+
+
+class OrgCreateIn(In):
+    parent: int | None
+    code: str
+    name: str
+    org_type: choice(OrgType)
+    domain: choice(Domain, blank=True) = ""
+    short_name: str = ""
+    place: str = ""
+    founded_on: datetime.date | None = None
+
+
+class OrgPatchIn(In):
+    code: str | None = None
+    name: str | None = None
+    short_name: str | None = None
+    org_type: choice(OrgType) | None = None
+    domain: choice(Domain, blank=True) | None = None
+    place: str | None = None
+    founded_on: datetime.date | None = None
+
+
+class MoveIn(In):
+    parent: int
+
+
+class MergeIn(In):
+    target: int
+    on: datetime.date | None = None
+
+
+class DissolveIn(In):
+    on: datetime.date | None = None
+    reason: str = ""
+
+
+def org_data(org: Organization) -> dict:
+    return {field: getattr(org, field) for field in OrgOut.model_fields}
+
+
+def org_page_items(orgs) -> list[dict]:
+    return [org_data(org) for org in orgs]
+
+
+def name_or_code(q: str) -> Q:
+    q = q.strip()
+    if not q:
+        return Q()
+    by_name = Q(name_initials__startswith=q.lower()) if is_latin_query(q) else Q(name_search__startswith=simplified(q))
+    return by_name | Q(code=q)
+
+
+def org_detail_data(request, org: Organization) -> dict:
+    post = (Post.objects.restrict(request.auth).current().filter(organization=org, title="secretary")
+            .select_related("person").order_by("-started_on", "-id").first())
+    return {**org_data(org), "secretary": ref(post.person) if post else None}
+
+
+@router.get("/orgs", response=OrgPage)
+@scoped(Organization)
+def org_list(request, filters: Query[OrgFilters], page: Query[PageParams]):
+    orgs = Organization.objects.restrict(request.auth, VIEW)
+    if filters.under is not None:
+        lo, hi = subtree_bounds(get_scoped(Organization.objects, request.auth, pk=filters.under).path)
+        orgs = orgs.filter(path__gte=lo, path__lt=hi)
+    if filters.parent is not None:
+        orgs = orgs.filter(parent_id=filters.parent)
+    for name in ("org_type", "domain", "status"):
+        if getattr(filters, name):
+            orgs = orgs.filter(**{name: getattr(filters, name)})
+    orgs = orgs.filter(name_or_code(filters.q)).order_by("path")
+    return paginate(orgs, page, org_page_items)
+
+
+@router.get("/orgs/{org_id}", response=OrgDetailOut)
+@scoped(Organization)
+def org_detail(request, org_id: int):
+    return org_detail_data(request, get_scoped(Organization.objects, request.auth, pk=org_id))
+
+
+@router.get("/orgs/{org_id}/children", response=OrgPage)
+@scoped(Organization)
+def org_children(request, org_id: int, page: Query[PageParams], status: choice(OrgStatus) | None = None):
+    org = get_scoped(Organization.objects, request.auth, pk=org_id)
+    children = Organization.objects.restrict(request.auth, VIEW).filter(parent=org).order_by("path")
+    if status:
+        children = children.filter(status=status)
+    return paginate(children, page, org_page_items)
+
+
+@router.post("/orgs", response={201: OrgDetailOut})
+@scoped(Organization)
+def org_create(request, payload: OrgCreateIn):
+    data = payload.model_dump()
+    parent_id = data.pop("parent")
+    parent = None if parent_id is None else get_scoped(Organization.objects, request.auth, CHANGE, pk=parent_id)
+    org = run_service(request, services.org_create, parent=parent, **data)
+    return 201, org_detail_data(request, org)
+
+
+@router.patch("/orgs/{org_id}", response=OrgDetailOut)
+@scoped(Organization)
+def org_update(request, org_id: int, payload: OrgPatchIn):
+    org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
+    changes = patch_changes(payload, nullable=("founded_on",))
+    org = run_service(request, services.org_update, org=org, **changes)
+    return org_detail_data(request, org)
+
+
+@router.post("/orgs/{org_id}/move", response=OrgDetailOut)
+@scoped(Organization)
+def org_move(request, org_id: int, payload: MoveIn):
+    org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
+    new_parent = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.parent)
+    org = run_service(request, services.org_move, org=org, new_parent=new_parent)
+    return org_detail_data(request, org)
+
+
+@router.post("/orgs/{org_id}/merge", response=OrgDetailOut)
+@scoped(Organization)
+def org_merge(request, org_id: int, payload: MergeIn):
+    source = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
+    target = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.target)
+    source = run_service(request, services.org_merge, source=source, target=target, on=payload.on)
+    return org_detail_data(request, source)
+
+
+@router.post("/orgs/{org_id}/dissolve", response=OrgDetailOut)
+@scoped(Organization)
+def org_dissolve(request, org_id: int, payload: DissolveIn):
+    org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
+    org = run_service(request, services.org_dissolve, org=org, on=payload.on, reason=payload.reason)
+    return org_detail_data(request, org)

@@ -8,10 +8,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import idcard
+from .changelog import history_for
 from .models import SensitiveAccess
-from .scope import SENSITIVE, VIEW
+from .scope import CHANGE, SENSITIVE, VIEW, scope_for
 
 sensitive_log = logging.getLogger("jiceng.sensitive")
 
@@ -41,8 +44,18 @@ class ScopedDetailView(ScopedMixin, DetailView):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    scope_exempt = "shows only the user's own grants"
+    scope_exempt = "shows only the user's own grants; the scope's figures load from orgs:overview"
     template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        grants = self.request.user.grants.select_related("organization").order_by("organization__path", "role")
+        return super().get_context_data(grants=grants, **kwargs)
+
+
+def can_change(user, obj) -> bool:
+    """Whether ``obj`` lies inside the part of the tree ``user`` may change (no query: the scope is cached)."""
+    path = getattr(obj, obj.scope_path_field, "")
+    return scope_for(user).covers(path, realm=getattr(obj, "scope_realm", "org"), action=CHANGE)
 
 
 def can_see_sensitive(user, obj) -> bool:
@@ -62,3 +75,74 @@ def log_sensitive_access(request, obj, fields) -> None:
         where=request.get_full_path()[:300],
     )
     sensitive_log.info("unmasked %s %s for %s", type(obj).__name__, obj.pk, request.user)
+
+
+# Fields of the change log a reader has no use for: tree bookkeeping and derived search keys.
+_HIDDEN_HISTORY_FIELDS = {"id", "path", "depth", "org_path"}
+_MASKS = {"id_number": idcard.mask_id, "phone": idcard.mask_phone}
+
+
+def history_rows(request, obj, limit: int = 50) -> list[dict]:
+    """``obj``'s change records for display: who, when, what, and each changed field's before → after.
+
+    Foreign keys are shown by name when the user may see the related row; personal data is masked unless
+    the user may see it unmasked (and then the access is logged). A fixed number of queries.
+    """
+    model = type(obj)
+    records = list(history_for(obj).restrict(request.user)[:limit])
+    fields = {f.name: f for f in model._meta.concrete_fields
+              if f.name not in _HIDDEN_HISTORY_FIELDS and f.editable}
+    sensitive = set(getattr(model, "sensitive_fields", ())) & set(fields)
+    show_sensitive = bool(sensitive) and bool(records) and can_see_sensitive(request.user, obj)
+    names = _related_names(request.user, records, fields)
+    rows, unmasked = [], False
+    for record in records:
+        changes = []
+        for name, before, after in record.changed_fields():
+            field = fields.get(name)
+            if field is None or (before in (None, "") and after in (None, "")):
+                continue
+            if name in sensitive:
+                if show_sensitive:
+                    unmasked = True
+                else:
+                    mask = _MASKS.get(name, lambda value: "***")
+                    before, after = mask(before or ""), mask(after or "")
+            changes.append({
+                "label": field.verbose_name,
+                "before": _display(field, before, names),
+                "after": _display(field, after, names),
+            })
+        rows.append({"record": record, "changes": changes})
+    if unmasked:
+        log_sensitive_access(request, obj, sorted(sensitive))
+    return rows
+
+
+def _related_names(user, records, fields) -> dict:
+    """{(model, pk): str} for the foreign keys in ``records`` the user may see: one query per related model."""
+    wanted: dict = {}
+    for record in records:
+        for name, before, after in record.changed_fields():
+            field = fields.get(name)
+            if field is not None and field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(v for v in (before, after) if v is not None)
+    names = {}
+    for related, pks in wanted.items():
+        manager = related._default_manager
+        rows = manager.restrict(user) if hasattr(manager, "restrict") else manager.none()
+        for row in rows.filter(pk__in=pks):
+            names[(related, row.pk)] = str(row)
+    return names
+
+
+def _display(field, value, names):
+    if value in (None, ""):
+        return ""
+    if field.is_relation:
+        return names.get((field.related_model, value), gettext("(not in your scope)"))
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value

@@ -3,8 +3,10 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
+from core.changelog import history_for
+from core.scope import VIEW, scope_for
 from core.text import is_latin_query, simplified
-from core.tree import subtree_bounds
+from core.tree import depth_of, subtree_bounds
 from orgs.models import Organization
 
 from .choices import Classification
@@ -89,3 +91,44 @@ def person_search(*, user, q: str, limit: int = 20) -> QuerySet[Person]:
         return Person.objects.none()
     return Person.objects.restrict(user).filter(name_filter(q)).select_related("organization").order_by(
         "name_search", "id")[:limit]
+
+
+def capped_count(queryset: QuerySet, cap: int) -> int:
+    """Counts at most ``cap + 1`` rows (one bounded subquery), so a province-wide list never counts millions."""
+    return queryset.order_by()[: cap + 1].count()
+
+
+def filter_organizations(user, *, levels: int = 2, limit: int = 500, selected: Organization | None = None):
+    """The organizations offered in the member list's subtree filter: the user's roots and a few levels below.
+
+    Deeper ones are reached through the organization search or pages; a selected one is always offered.
+    """
+    orgs = list(
+        Organization.objects.restrict(user).filter(depth__lte=_top_depth(user) + levels)
+        .only("id", "name", "short_name", "depth", "path").order_by("path")[:limit]
+    )
+    if selected is not None and all(o.pk != selected.pk for o in orgs):
+        orgs.append(selected)
+    return orgs
+
+
+def _top_depth(user) -> int:
+    scope = scope_for(user)
+    if scope.everything:
+        return 1
+    roots = scope.roots("org", VIEW)
+    return min((depth_of(p) for p in roots), default=1)
+
+
+def person_history(*, person: Person, membership: Member | None, posts) -> QuerySet:
+    """Change records of the person, their membership and their posts, newest first.
+
+    Whoever may see the person sees their whole history, including records written while
+    the person belonged to an organization outside the viewer's scope.
+    """
+    history = history_for(person)
+    if membership is not None:
+        history = history | history_for(membership)
+    for post in posts:
+        history = history | history_for(post)
+    return history.order_by("-time", "-id")

@@ -2,7 +2,7 @@
 import datetime
 
 from django.db.models import Q
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from core.api import In, PageParams, Ref, choice, get_scoped, paginate, patch_changes, ref, run_service, scoped
 from core.scope import CHANGE, VIEW
@@ -152,7 +152,7 @@ def org_create(request, payload: OrgCreateIn):
     parent_id = data.pop("parent")
     parent = None if parent_id is None else get_scoped(Organization.objects, request.auth, CHANGE, pk=parent_id)
     org = run_service(request, services.org_create, parent=parent, **data)
-    return 201, org_detail_data(request, org)
+    return Status(201, org_detail_data(request, org))
 
 
 @router.patch("/orgs/{org_id}", response=OrgDetailOut)

@@ -5,7 +5,7 @@ is logged once per object.
 """
 import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from core.api import (
     In,
@@ -276,7 +276,7 @@ def person_create(request, payload: PersonCreateIn):
     data = payload.model_dump()
     organization = scoped_org(request, data.pop("organization"))
     person = run_service(request, services.person_create, organization=organization, **data)
-    return 201, person_detail_data(request, person)
+    return Status(201, person_detail_data(request, person))
 
 
 @router.patch("/people/{person_id}", response=PersonDetailOut)
@@ -297,7 +297,7 @@ def membership_create(request, person_id: int, payload: MembershipIn):
     unmasking = Unmasking(request)
     data = member_data(member, unmasking)
     unmasking.log()
-    return 201, data
+    return Status(201, data)
 
 
 @router.get("/members", response=MemberPage)
@@ -354,7 +354,7 @@ def post_create(request, payload: PostCreateIn):
     organization = scoped_org(request, payload.organization, CHANGE)
     post = run_service(request, services.post_create, person=person, organization=organization, title=payload.title,
                        started_on=payload.started_on, ended_on=payload.ended_on)
-    return 201, post_data(post)
+    return Status(201, post_data(post))
 
 
 @router.post("/posts/{post_id}/end", response=PostOut)

@@ -242,21 +242,29 @@ class EditView(OrgFormView):
         return services.org_update(user=self.request.user, org=self.org, **changes)
 
 
+def pick_candidates(user, org, field: str):
+    """Organizations ``user`` may choose for ``org``'s move (a parent its type may sit under) or merge."""
+    candidates = move_targets(user, org).exclude(pk=org.pk)
+    if field == "new_parent":
+        allowed = [t for t in services.ALLOWED_PARENTS[OrgType(org.org_type)] if t is not None]
+        candidates = candidates.filter(org_type__in=allowed).exclude(pk=org.parent_id or 0)
+    return candidates
+
+
 class PickerMixin:
-    """Candidates for a form that chooses another organization: the siblings first, then a search."""
+    """Candidates for a form that chooses another organization: the nearby ones first, then a search."""
 
     picker_field = ""
 
     def picker_context(self, form):
         anchor = self.org.parent if self.picker_field == "new_parent" else self.org
-        candidates = move_targets(self.request.user, self.org)
+        candidates = pick_candidates(self.request.user, self.org, self.picker_field)
         if anchor is not None and anchor.parent_id:
             candidates = candidates.filter(parent_id=anchor.parent_id)
         elif anchor is not None:
             candidates = candidates.filter(parent_id=anchor.pk)
         chosen = form[self.picker_field].value()
-        candidates = list(candidates.exclude(pk__in=[self.org.pk, self.org.parent_id or 0])
-                          .order_by("path")[:SEARCH_LIMIT])
+        candidates = list(candidates.order_by("path")[:SEARCH_LIMIT])
         return {"candidates": candidates, "picker_field": form[self.picker_field], "chosen": str(chosen or "")}
 
     def get_context_data(self, **kwargs):
@@ -322,6 +330,6 @@ class PickView(ScopedMixin, TemplateView):
             raise Http404
         candidates = []
         if q:
-            candidates = list(move_targets(self.request.user, org).exclude(pk=org.pk)
+            candidates = list(pick_candidates(self.request.user, org, field)
                               .filter(search_filter(q)).order_by("path")[:SEARCH_LIMIT])
         return super().get_context_data(candidates=candidates, field_name=field, chosen="", q=q, **kwargs)

@@ -234,7 +234,9 @@ def test_the_move_form_offers_nearby_organizations_and_finds_others(client, coun
     assert [o.code for o in response.context["candidates"]] == ["TB"]
     response = get(client, users["county"], "orgs:pick", county.village_a1.pk, field="new_parent", q="yz")
     assert [o.code for o in response.context["candidates"]] == ["TB"]
-    response = get(client, users["township_a"], "orgs:pick", county.village_a1.pk, field="new_parent", q="家村")
+    response = get(client, users["county"], "orgs:pick", county.village_a1.pk, field="new_parent", q="家村")
+    assert [o.code for o in response.context["candidates"]] == []  # a branch cannot sit under a branch
+    response = get(client, users["township_a"], "orgs:pick", county.village_a1.pk, field="target", q="家村")
     assert [o.code for o in response.context["candidates"]] == ["A2"]  # not itself, not township B's
 
 

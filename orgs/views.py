@@ -117,7 +117,11 @@ class SearchView(ScopedMixin, TemplateView):
         q = self.request.GET.get("q", "").strip()
         results = []
         if q:
-            results = list(self.get_queryset().filter(search_filter(q)).order_by("path")[: SEARCH_LIMIT + 1])
+            results = list(self.get_queryset().filter(search_filter(q)).select_related("merged_into")
+                           .order_by("path")[: SEARCH_LIMIT + 1])
+            scope = scope_for(self.request.user)
+            for org in results:
+                org.visible_merged_into = org.merged_into if org.merged_into and scope.covers(org.merged_into.path) else None
         return super().get_context_data(q=q, results=results[:SEARCH_LIMIT],
                                         truncated=len(results) > SEARCH_LIMIT, **kwargs)
 

@@ -173,6 +173,7 @@ def test_search_keeps_merged_organizations_findable_and_answers_htmx_with_a_frag
     assert [org.code for org in response.context["results"]] == ["A2"]
     assert "<html" not in response.content.decode()
     assert 'org-ended-row' in response.content.decode()
+    assert "陳家村党支部" in response.content.decode()  # where it went
 
 
 def test_create_shows_the_services_refusals_on_their_fields(client, county, users):

@@ -106,7 +106,9 @@ def test_openapi_schema_and_docs_are_served(as_user):
     assert {"/api/orgs", "/api/people", "/api/members", "/api/posts", "/api/me"} <= set(schema["paths"])
     org_type = resolve(schema["components"]["schemas"]["OrgOut"]["properties"]["org_type"], schema)
     assert org_type["enum"] == ["committee", "party_committee", "general_branch", "branch", "group"]
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()  # served locally, no CDN needed
 
 
 def test_every_read_answer_matches_the_schema(as_user, county, openapi):

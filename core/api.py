@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
 from . import idcard
@@ -159,6 +160,29 @@ def install_error_handlers(api) -> None:
         ]
         return api.create_response(request, {"detail": detail}, status=422)
 
+    def malformed(request, exc: NinjaValidationError):
+        return api.create_response(request, {"detail": [_plain_error(error) for error in exc.errors]}, status=422)
+
+    api.add_exception_handler(NinjaValidationError, malformed)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, not_found)
     api.add_exception_handler(DjangoValidationError, invalid)
+
+
+def _plain_error(error: dict) -> dict:
+    """A schema error located like a service's (``["body", field]``), with a translated message where we have one."""
+    loc = list(error.get("loc", ()))
+    if loc[:1] == ["body"] and len(loc) > 1:
+        loc = ["body", *loc[2:]]  # drop the name of the view's body parameter
+    kind = error.get("type", "invalid")
+    if kind == "missing":
+        message = _("This field is required.")
+    elif kind == "extra_forbidden":
+        message = _("This field is not known.")
+    elif kind == "literal_error":
+        message = _("Choose one of: %(choices)s.") % {"choices": error.get("ctx", {}).get("expected", "")}
+    elif kind.endswith("_parsing") or kind.endswith("_type"):
+        message = _("Enter a valid value.")
+    else:
+        message = error.get("msg", "")
+    return {"loc": loc, "msg": message, "type": kind}

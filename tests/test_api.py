@@ -294,6 +294,11 @@ def test_org_create_and_its_validation_errors(as_user, county):
     unknown_field = call(client, "post", "/api/orgs", {"parent": county.township_a.pk, "code": "X", "name": "x",
                                                        "org_type": "branch", "colour": "red"})
     assert unknown_field.status_code == 422
+    assert [e["loc"] for e in unknown_field.json()["detail"]] == [["body", "colour"]]
+    incomplete = call(client, "post", "/api/orgs", {"parent": county.township_a.pk, "org_type": "village"})
+    assert incomplete.status_code == 422
+    assert {tuple(e["loc"]): e["type"] for e in incomplete.json()["detail"]} == {
+        ("body", "code"): "missing", ("body", "name"): "missing", ("body", "org_type"): "literal_error"}
     top_level = call(client, "post", "/api/orgs", {"parent": None, "code": "Y", "name": "y", "org_type": "committee"})
     assert top_level.status_code == 422 and top_level.json()["detail"][0]["loc"] == ["body", "parent"]
 

@@ -85,6 +85,12 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
             (o.pk, "\u3000" * max(o.depth - 1, 0) + o.name) for o in organizations
         ]
 
+    def active_filter_count(self) -> int:
+        arguments = self.selector_arguments()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return sum(1 for name, value in arguments.items() if value and name != "status") + bool(
+            data.get("org")) + (arguments["status"] != MemberStatus.ACTIVE)
+
     def selector_arguments(self) -> dict:
         """The cleaned filters as people.selectors.member_list takes them (without the organization)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -60,9 +61,12 @@ class MemberListView(ScopedMixin, View):
         total = selectors.capped_count(members, COUNT_CAP)
         query = request.GET.copy()
         query.pop("page", None)
+        scope = scope_for(request.user)
         return render(request, self.template_name, {
             "form": form,
             "organization": organization,
+            "active_filters": form.active_filter_count(),
+            "can_add": scope.everything or bool(scope.roots("people", CHANGE)),
             "rows": [(m, mask_phone(m.person.phone)) for m in rows[:page_size]],
             "total": min(total, COUNT_CAP),
             "total_capped": total > COUNT_CAP,
@@ -120,10 +124,11 @@ def _history_rows(user, records, reveal: bool) -> list[dict]:
     for record in records:
         model = record.content_type.model_class()
         changes = [
-            (_field_label(model, name), _display_value(model, name, before, reveal, org_names),
+            (capfirst(_field_label(model, name)), _display_value(model, name, before, reveal, org_names),
              _display_value(model, name, after, reveal, org_names))
             for name, before, after in record.changed_fields() if name not in HIDDEN_HISTORY_FIELDS
         ]
+        changes = [change for change in changes if change[1] != "" or change[2] != ""]
         rows.append({"record": record, "model": model._meta.verbose_name, "changes": changes})
     return rows
 

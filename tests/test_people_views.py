@@ -251,6 +251,9 @@ def test_change_buttons_only_for_change_scope(county, users, client_for):
     assert edit in client_for(users["township_a"]).get(url).content.decode()
     assert edit not in client_for(users["inspector"]).get(url).content.decode()
     assert client_for(users["inspector"]).get(edit).status_code == 404
+    add = reverse("people:person_create")
+    assert add in member_list(client_for(users["branch_a1"])).content.decode()
+    assert add not in member_list(client_for(users["leader"])).content.decode()
 
 
 def test_create_person_then_register_membership(county, users, client_for):

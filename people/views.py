@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.idcard import mask_id, mask_phone
@@ -225,7 +226,7 @@ class ChangeView(ScopedMixin, View):
 
 
 class PersonCreateView(ChangeView):
-    title = _("Add a person")
+    title = gettext_lazy("Add a person")
 
     def get_object(self, pk):
         return None
@@ -243,7 +244,7 @@ class PersonCreateView(ChangeView):
 
 
 class PersonEditView(ChangeView):
-    title = _("Edit personal data")
+    title = gettext_lazy("Edit personal data")
 
     def get(self, request, pk=None):
         person = self.get_object(pk)
@@ -261,7 +262,7 @@ class PersonEditView(ChangeView):
 
 
 class MemberCreateView(ChangeView):
-    title = _("Register party membership")
+    title = gettext_lazy("Register party membership")
 
     def get_object(self, pk):
         person = super().get_object(pk)
@@ -295,16 +296,16 @@ class MembershipChangeView(ChangeView):
 
 
 class MemberEditView(MembershipChangeView):
-    title = _("Edit membership")
+    title = gettext_lazy("Edit membership")
 
 
 class MemberStatusView(MembershipChangeView):
-    title = _("Change membership status")
+    title = gettext_lazy("Change membership status")
     form_class = MemberStatusForm
 
 
 class PersonTransferView(ChangeView):
-    title = _("Transfer to another organization")
+    title = gettext_lazy("Transfer to another organization")
 
     def make_form(self, request, obj, data=None):
         return TransferForm(data, user=request.user, person=obj)
@@ -314,7 +315,7 @@ class PersonTransferView(ChangeView):
 
 
 class PostCreateView(ChangeView):
-    title = _("Add a post")
+    title = gettext_lazy("Add a post")
 
     def make_form(self, request, obj, data=None):
         return PostForm(data, user=request.user, initial={"organization": obj.organization_id})
@@ -325,7 +326,7 @@ class PostCreateView(ChangeView):
 
 
 class PostEndView(ChangeView):
-    title = _("End a post")
+    title = gettext_lazy("End a post")
 
     def get_object(self, pk):
         return self.scoped_object(Post.objects.select_related("person", "organization"), pk=pk)

@@ -309,6 +309,17 @@ def test_membership_dates_out_of_order_are_refused(county, users, client_for):
     assert not Member.objects.filter(person=person).exists()
 
 
+def test_membership_edit_shows_the_service_error_on_its_field(county, users, client_for):
+    person = county.people["zhangsan"]
+    response = client_for(users["branch_a1"]).post(reverse("people:member_edit", args=[person.pk]), {
+        "category": "probationary", "applied_on": "2003-07-01", "joined_on": "2005-07-01", "full_on": "2006-07-01",
+        "no_post_class": "farming"})
+    assert response.status_code == 400
+    assert "no date of full membership" in response.context["form"].errors["full_on"][0]
+    person.membership.refresh_from_db()
+    assert person.membership.category == "full"
+
+
 def test_edit_person_logs_the_unmasked_form(county, users, client_for):
     person = county.people["zhangsan"]
     client = client_for(users["township_a"])

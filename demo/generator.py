@@ -7,11 +7,11 @@ from django.db import transaction
 
 from core.changelog import record_change
 from core.models import ChangeRecord
-from core.text import pinyin_initials, simplified
 from orgs.models import Organization
 from orgs.services import recount
 from people.models import Member, Person, Post
 
+from .names import SearchKeys
 from .people import MEMBER_COLUMNS, PERSON_COLUMNS, POST_COLUMNS, PeopleFactory
 from .plan import Tree, compute_counters
 from .scales import SCALES
@@ -32,13 +32,14 @@ class Result:
 
 def _org_rows(tree: Tree) -> list[tuple]:
     counters = compute_counters(tree)
+    keys = SearchKeys()
     rows = []
     for n in tree.nodes:
         direct, members, orgs, children = counters[n.id]
         rows.append((
             n.id, n.code, n.name, n.short_name, n.org_type, n.domain, n.parent.id if n.parent else None, n.path,
             len(n.path) // 5, n.place, n.founded_on, n.status, n.ended_on, n.merged_into.id if n.merged_into else None,
-            simplified(n.name)[:120], pinyin_initials(n.name)[:60], tree.last_child_segment(n),
+            *keys(n.name, 120, 60), tree.last_child_segment(n),
             direct, members, orgs, children,
         ))
     return rows

@@ -3,6 +3,10 @@ import random
 from bisect import bisect
 from itertools import accumulate
 
+from pypinyin.seg.simpleseg import seg as pinyin_segments
+
+from core.text import pinyin_initials, simplified
+
 # Surnames with their approximate share (per mille) in Hunan; the national top names plus the
 # province's own frequent ones (谭, 彭, 曾, 邓, 肖, 龙, 欧阳 ...).
 SURNAMES = {
@@ -104,3 +108,31 @@ SOCIAL_KINDS = ("律师事务所", "会计师事务所", "养老服务中心", "
                 "社会工作服务中心", "志愿者协会", "行业协会")
 HOSPITAL_DEPARTMENTS = ("内科", "外科", "行政后勤", "医技", "妇产儿科", "退休")
 SCHOOL_DEPARTMENTS = ("初中部", "高中部", "行政后勤", "退休教师")
+
+
+class SearchKeys:
+    """The search keys core.text gives a name (simplified form, pinyin initials), computed fast.
+
+    pypinyin reads each phrase its segmenter cuts out on its own, so the initials of a name are those
+    of its segments joined; segments repeat endlessly (党支部, 村, 委员会), so they are cached.
+    """
+
+    def __init__(self):
+        self._segments: dict[str, str] = {}
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    def _initials(self, plain: str) -> str:
+        parts = []
+        for piece in pinyin_segments(plain):
+            initials = self._segments.get(piece)
+            if initials is None:
+                initials = self._segments[piece] = pinyin_initials(piece)
+            parts.append(initials)
+        return "".join(parts)
+
+    def __call__(self, name: str, search_len: int, initials_len: int) -> tuple[str, str]:
+        keys = self._cache.get(name)
+        if keys is None:
+            plain = simplified(name)
+            keys = self._cache[name] = (plain[:search_len], self._initials(plain)[:initials_len])
+        return keys

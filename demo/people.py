@@ -8,10 +8,9 @@ import random
 from dataclasses import dataclass
 
 from core import idcard
-from core.text import pinyin_initials, simplified
 
 from . import names
-from .names import WeightedChoice
+from .names import SearchKeys, WeightedChoice
 from .plan import REFERENCE_DATE, Node, Unit
 
 REF = REFERENCE_DATE
@@ -88,17 +87,11 @@ class PeopleFactory:
         self.next_person, self.next_member, self.next_post = first_person, first_member, first_post
         self.regions = regions
         self.used_numbers: set[str] = set()
-        self._keys: dict[str, tuple[str, str]] = {}
+        self.search_keys = SearchKeys()
         self._ethnic: dict[int, WeightedChoice] = {}
         self.default_ethnic = WeightedChoice(HUNAN_ETHNICITIES)
 
     # -- one person ---------------------------------------------------------------------------
-    def _search_keys(self, name: str) -> tuple[str, str]:
-        keys = self._keys.get(name)
-        if keys is None:
-            keys = self._keys[name] = (simplified(name)[:50], pinyin_initials(name)[:30])
-        return keys
-
     def _id_number(self, region: str, birth: datetime.date, gender: str) -> str:
         rng, used = self.rng, self.used_numbers
         if rng.random() > 0.9:  # born elsewhere in the province
@@ -122,7 +115,7 @@ class PeopleFactory:
         rng = self.rng
         birth = datetime.date.fromordinal(REF_ORDINAL - int(age * 365.25) - rng.randrange(365))
         name = names.person_name(rng, gender, birth.year)
-        search, initials = self._search_keys(name)
+        search, initials = self.search_keys(name, 50, 30)
         ethnic = unit.ethnic_weights or self.default_ethnic
         pid = self.next_person
         self.next_person += 1

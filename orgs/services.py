@@ -163,13 +163,24 @@ def org_move(*, user, org: Organization, new_parent: Organization) -> Organizati
     return org
 
 
+def _end_posts(org: Organization, on: datetime.date) -> None:
+    """Ends the organization's current posts on ``on``; their holders' 任职 follows."""
+    from people.models import Post
+    from people.services import refresh_holds_post
+
+    posts = Post.objects.filter(organization=org).current(on)
+    holders = list(posts.values_list("person_id", flat=True).distinct())
+    posts.update(ended_on=on)
+    refresh_holds_post(holders)
+
+
 @transaction.atomic
 def org_merge(*, user, source: Organization, target: Organization, on: datetime.date | None = None) -> Organization:
     """Merges ``source`` into ``target``: its members, people, posts' holders and sub-organizations move over.
 
     The source stays in the tree, marked merged, with its history and a link to the target.
     """
-    from people.models import Member, Person, Post
+    from people.models import Member, Person
 
     on = on or datetime.date.today()
     source = Organization.objects.select_for_update().get(pk=source.pk)
@@ -190,7 +201,7 @@ def org_merge(*, user, source: Organization, target: Organization, on: datetime.
     people = Person.objects.filter(organization=source)
     people.update(organization=target, org_path=target.path)
     Member.objects.filter(person__organization=target, org_path=source.path).update(org_path=target.path)
-    Post.objects.filter(organization=source).current(on).update(ended_on=on)
+    _end_posts(source, on)
     _adjust_ancestors(source.path, members=-moved, orgs=-1)
     _adjust_ancestors(target.path, members=moved)
     Organization.objects.filter(pk=target.pk).update(member_count=F("member_count") + moved)
@@ -207,7 +218,7 @@ def org_merge(*, user, source: Organization, target: Organization, on: datetime.
 
 @transaction.atomic
 def org_dissolve(*, user, org: Organization, on: datetime.date | None = None, reason: str = "") -> Organization:
-    from people.models import Person, Post
+    from people.models import Person
 
     on = on or datetime.date.today()
     org = Organization.objects.select_for_update().get(pk=org.pk)
@@ -219,7 +230,7 @@ def org_dissolve(*, user, org: Organization, on: datetime.date | None = None, re
     if Person.objects.filter(organization=org, membership__status="active").exists():
         refuse(_("Transfer its members to another organization first."))
     before = snapshot(org)
-    Post.objects.filter(organization=org).current(on).update(ended_on=on)
+    _end_posts(org, on)
     _adjust_ancestors(org.path[:-SEGMENT_WIDTH], orgs=-1)
     Organization.objects.filter(pk=org.parent_id).update(child_count=F("child_count") - 1)
     Organization.objects.filter(pk=org.pk).update(status=OrgStatus.DISSOLVED, ended_on=on, subtree_org_count=0)

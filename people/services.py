@@ -42,7 +42,7 @@ def validate_person_fields(data: dict) -> dict:
             data["gender"] = data.get("gender") or gender
     if not (data.get("name") or "").strip():
         errors.setdefault("name", []).append(_("A name is required."))
-    if not data.get("gender"):
+    if not data.get("gender") and not number:
         errors.setdefault("gender", []).append(_("Gender is required when there is no ID number."))
     if errors:
         raise ValidationError(errors)
@@ -79,7 +79,10 @@ def _search_keys(person: Person) -> None:
 
 @transaction.atomic
 def person_create(*, user, organization: Organization, **fields) -> Person:
+    organization = Organization.objects.get(pk=organization.pk)  # its current path and status
     require_in_scope(user, organization.path, realm="people")
+    if not organization.is_active:
+        refuse(_("The organization is no longer active."), field="organization")
     data = validate_person_fields({k: fields.get(k) for k in PERSON_FIELDS if k in fields})
     _check_id_unique(data.get("id_number"))
     person = Person(organization=organization, org_path=organization.path,
@@ -166,6 +169,7 @@ def member_update(*, user, member: Member, **fields) -> Member:
 def person_transfer(*, user, person: Person, organization: Organization) -> Person:
     """Moves a person's record (and membership) to another organization, both within the user's scope."""
     person = Person.objects.select_for_update().select_related("organization").get(pk=person.pk)
+    organization = Organization.objects.get(pk=organization.pk)
     require_in_scope(user, person.org_path, realm="people")
     require_in_scope(user, organization.path, realm="people")
     if not organization.is_active:
@@ -194,6 +198,8 @@ def refresh_holds_post(person_ids) -> None:
 @transaction.atomic
 def post_create(*, user, person: Person, organization: Organization, title: str,
                 started_on: datetime.date | None = None, ended_on: datetime.date | None = None) -> Post:
+    person = Person.objects.get(pk=person.pk)
+    organization = Organization.objects.get(pk=organization.pk)
     require_in_scope(user, organization.path, realm="people")
     require_in_scope(user, person.org_path, realm="people", action="view")
     if not organization.is_active:

@@ -26,7 +26,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEMO_SECRET_KEY  # set but blank counts as unset
 if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off: the demo key is public.")
 

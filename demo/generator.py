@@ -65,6 +65,9 @@ def generate(scale: str, seed: int, progress=lambda message: None) -> Result:
     with transaction.atomic():
         writer.write(Organization, ORG_COLUMNS, _org_rows(tree))
         progress(f"wrote {len(tree.nodes):,} organizations")
+        bulk = hasattr(writer, "without_indexes") and len(tree.nodes) > 5000
+        if bulk:
+            writer.without_indexes([Person, Member, Post])
         for i, unit in enumerate(tree.units, 1):
             persons, members, posts = factory.unit_rows(unit)
             writer.write(Person, PERSON_COLUMNS, persons)
@@ -72,6 +75,8 @@ def generate(scale: str, seed: int, progress=lambda message: None) -> Result:
             writer.write(Post, POST_COLUMNS, posts)
             if len(tree.units) > 1 and (i % 10 == 0 or i == len(tree.units)):
                 progress(f"people of {i}/{len(tree.units)} units: {writer.written.get('people.Person', 0):,} people")
+        if bulk:
+            writer.restore_indexes(progress)
         writer.finish()
         roots = [n for n in tree.nodes if n.parent is None]
         if len(tree.nodes) < 20000:  # a full recount of a province takes longer than it is worth

@@ -78,6 +78,46 @@ class ExecuteManyWriter(Writer):
 
 
 class CopyWriter(Writer):
+    """COPY into the tables; ``without_indexes`` drops their secondary indexes and constraints for the load
+    and rebuilds them in one pass each afterwards, which is several times faster than keeping them up to date."""
+
+    def __init__(self, batch_size: int = 2000):
+        super().__init__(batch_size)
+        self._dropped: list[str] = []
+
+    def without_indexes(self, models) -> None:
+        tables = [m._meta.db_table for m in models]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', c.conrelid::regclass::text, c.conname,"
+                " pg_get_constraintdef(c.oid)), format('ALTER TABLE %%I DROP CONSTRAINT %%I',"
+                " c.conrelid::regclass::text, c.conname)"
+                " FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) AND c.contype IN ('u', 'f')"
+                " ORDER BY c.contype DESC, c.conname", [tables])
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT pg_get_indexdef(i.indexrelid), format('DROP INDEX %%I', i.indexrelid::regclass::text)"
+                " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+                " ORDER BY 1", [tables])
+            indexes = cursor.fetchall()
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks pending rows now: ALTER TABLE refuses to wait
+            for _create, drop in constraints[::-1] + indexes:
+                cursor.execute(drop)
+        # unique constraints before the foreign keys that may rely on them
+        self._dropped = [create for create, _drop in indexes] + [create for create, _d in constraints]
+
+    def restore_indexes(self, progress=lambda message: None) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for sql in self._dropped:
+                cursor.execute(sql)
+                progress(sql.split(" USING ")[0][:100])
+            for model in self._models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        self._dropped = []
+
     def _write(self, model, columns, rows, extra) -> None:
         quote = connection.ops.quote_name
         fields = {f.attname: f for f in model._meta.concrete_fields}

@@ -37,6 +37,13 @@ def _check_placement(org_type: str, parent: Organization | None) -> None:
         refuse(_("The parent organization is no longer active."), field="parent")
 
 
+def _check_children_fit(org: Organization, org_type: str) -> None:
+    child_types = Organization.objects.filter(parent=org, status=OrgStatus.ACTIVE).values_list("org_type", flat=True)
+    if any(org_type not in ALLOWED_PARENTS[OrgType(t)] for t in set(child_types)):
+        refuse(_("Its sub-organizations cannot be placed under a %(type)s.") % {"type": OrgType(org_type).label},
+               field="org_type")
+
+
 def _next_path(parent: Organization | None) -> str:
     if parent is None:
         last = (
@@ -107,6 +114,7 @@ def org_update(*, user, org: Organization, **changes) -> Organization:
         _check_code(changes["code"], exclude_pk=org.pk)
     if "org_type" in changes:
         _check_placement(changes["org_type"], org.parent)
+        _check_children_fit(org, changes["org_type"])
     for name, value in changes.items():
         setattr(org, name, value)
     _set_search_keys(org)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from core.models import ChangeRecord
 from core.tree import subtree_bounds
 from orgs.models import Organization
-from orgs.services import org_create, org_dissolve, org_merge, org_move, recount
+from orgs.services import org_create, org_dissolve, org_merge, org_move, org_update, recount
 from people.models import Member, Person
 
 
@@ -90,3 +90,22 @@ def test_placement_rules(county, users):
         org_create(user=users["county"], parent=county.village_a1, code="X", name="x", org_type="party_committee")
     with pytest.raises(ValidationError):
         org_create(user=users["county"], parent=county.township_a, code="A1", name="dup", org_type="branch")
+
+
+def test_a_type_change_must_still_fit_the_sub_organizations(county, users):
+    with pytest.raises(ValidationError) as exc:
+        org_update(user=users["county"], org=county.township_a, org_type="branch")  # its villages are branches
+    assert "org_type" in exc.value.message_dict
+    county.township_a.refresh_from_db()
+    assert county.township_a.org_type == "party_committee"
+    org_update(user=users["county"], org=county.township_a, org_type="general_branch")  # branches fit under it
+    county.township_a.refresh_from_db()
+    assert county.township_a.org_type == "general_branch"
+
+
+def test_a_type_change_must_fit_the_parent(county, users):
+    with pytest.raises(ValidationError):
+        org_update(user=users["county"], org=county.village_a1, org_type="group")  # a group under a committee
+    org_update(user=users["county"], org=county.village_a1, name="陈家村党支部", short_name="陈家村")
+    county.village_a1.refresh_from_db()
+    assert (county.village_a1.name_search, county.village_a1.name_initials) == ("陈家村党支部", "cjcdzb")

@@ -155,10 +155,11 @@ def member_update(*, user, member: Member, **fields) -> Member:
         setattr(member, k, v)
     validate_member_dates(birth_date=member.person.birth_date, applied_on=member.applied_on,
                           joined_on=member.joined_on, full_on=member.full_on, category=member.category)
+    if member.status != before["status"] and "status_changed_on" not in fields:
+        member.status_changed_on = datetime.date.today()
     was_active = before["status"] == MemberStatus.ACTIVE
     now_active = member.status == MemberStatus.ACTIVE
     if was_active != now_active:
-        member.status_changed_on = member.status_changed_on or datetime.date.today()
         _count_member(member.person.organization, +1 if now_active else -1)
     member.save()
     record_change(member, ChangeRecord.Action.UPDATE, before=before)

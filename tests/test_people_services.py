@@ -333,3 +333,20 @@ def test_a_branch_secretary_writes_in_the_own_branch(county, users):
     assert counts(county.village_a1) == (3, 3)
     with pytest.raises(PermissionDenied):
         person_transfer(user=users["branch_a1"], person=person, organization=county.village_a2)
+
+
+def test_the_status_date_follows_each_status_change(county):
+    member = Member.objects.get(person=county.people["zhangsan"])
+    member_update(user=None, member=member, status="transferred_out", status_changed_on=datetime.date(2020, 5, 1))
+    member.refresh_from_db()
+    assert member.status_changed_on == datetime.date(2020, 5, 1)
+    member_update(user=None, member=member, status="active")  # came back: a new change, today unless told
+    member.refresh_from_db()
+    assert member.status_changed_on == TODAY
+    member_update(user=None, member=member, status="left", status_changed_on=datetime.date(2024, 2, 1))
+    member_update(user=None, member=member, status="deceased")  # from one inactive status to another
+    member.refresh_from_db()
+    assert member.status_changed_on == TODAY
+    member_update(user=None, member=member, no_post_class="elderly")  # no status change: the date stays
+    member.refresh_from_db()
+    assert member.status_changed_on == TODAY

@@ -42,6 +42,7 @@ class OrgDetailOut(OrgOut):
 
 class OrgPage(Schema):
     count: int
+    count_exact: bool
     limit: int
     offset: int
     items: list[OrgOut]

@@ -95,6 +95,7 @@ class PersonDetailOut(PersonOut):
 
 class PersonPage(Schema):
     count: int
+    count_exact: bool
     limit: int
     offset: int
     items: list[PersonOut]
@@ -102,6 +103,7 @@ class PersonPage(Schema):
 
 class MemberPage(Schema):
     count: int
+    count_exact: bool
     limit: int
     offset: int
     items: list[MemberOut]
@@ -109,6 +111,7 @@ class MemberPage(Schema):
 
 class PostPage(Schema):
     count: int
+    count_exact: bool
     limit: int
     offset: int
     items: list[PostOut]

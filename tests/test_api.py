@@ -460,3 +460,15 @@ def test_posts_create_list_and_end(as_user, county):
     assert Post.objects.get(pk=post["id"]).ended_on == datetime.date(2023, 12, 31)
     assert client.get("/api/posts?current=true").json()["count"] == 0
     assert client.get("/api/posts?current=false").json()["count"] == 1
+
+
+def test_list_counts_stop_at_the_cap(as_user, county, monkeypatch):
+    import core.api
+
+    client = as_user("county")
+    exact = client.get("/api/members").json()
+    assert (exact["count"], exact["count_exact"]) == (4, True)
+    monkeypatch.setattr(core.api, "COUNT_CAP", 2)
+    capped = client.get("/api/members?limit=1").json()
+    assert (capped["count"], capped["count_exact"]) == (2, False)
+    assert len(capped["items"]) == 1

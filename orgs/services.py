@@ -1,6 +1,7 @@
 """Writes to the organization tree. Every function runs atomically and records its change."""
 import datetime
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -123,19 +124,25 @@ def org_update(*, user, org: Organization, **changes) -> Organization:
     return org
 
 
+def _path_copies():
+    """Every model that keeps a copy of an organization's path to be scoped by it (core.scope)."""
+    for model in apps.get_models():
+        field = getattr(model, "scope_path_field", None)
+        if model is not Organization and field and "__" not in field:
+            yield model, field
+
+
 def _rewrite_paths(old: str, new: str) -> None:
     """Replaces the prefix ``old`` with ``new`` on every row of the subtree, in one statement per table."""
-    from people.models import Member, Person, Post  # registries below orgs in the same layer
-
     lo, hi = subtree_bounds(old)
     delta = depth_of(new) - depth_of(old)
     tail = Substr("path", len(old) + 1)
     Organization.objects.filter(path__gte=lo, path__lt=hi).update(
         path=Concat(Value(new), tail), depth=F("depth") + delta
     )
-    for model in (Person, Member, Post, ChangeRecord):
-        model.objects.filter(org_path__gte=lo, org_path__lt=hi).update(
-            org_path=Concat(Value(new), Substr("org_path", len(old) + 1))
+    for model, field in _path_copies():
+        model._default_manager.filter(**{f"{field}__gte": lo, f"{field}__lt": hi}).update(
+            **{field: Concat(Value(new), Substr(field, len(old) + 1))}
         )
 
 

@@ -109,3 +109,19 @@ def test_a_type_change_must_fit_the_parent(county, users):
     org_update(user=users["county"], org=county.village_a1, name="陈家村党支部", short_name="陈家村")
     county.village_a1.refresh_from_db()
     assert (county.village_a1.name_search, county.village_a1.name_initials) == ("陈家村党支部", "cjcdzb")
+
+
+def test_every_copy_of_a_path_follows_a_move(county, users):
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import SensitiveAccess
+
+    zhangsan = county.people["zhangsan"]
+    SensitiveAccess.objects.create(user=users["county"], request_id="r", object_id=zhangsan.pk, fields="id_number",
+                                   content_type=ContentType.objects.get_for_model(zhangsan),
+                                   org_path=zhangsan.org_path, where="/people/")
+    org_move(user=users["county"], org=county.village_a1, new_parent=county.township_b)
+    county.village_a1.refresh_from_db()
+    assert SensitiveAccess.objects.get().org_path == county.village_a1.path
+    assert not SensitiveAccess.objects.restrict(users["township_a"]).exists()
+    assert SensitiveAccess.objects.restrict(users["township_b"]).exists()

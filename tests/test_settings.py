@@ -13,11 +13,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 STRONG_KEY = "q8Zr-2mVx_Lw7Tn4Kp0Hs9Yc6Jd3Fb1Ge5Ua8Ri2Oz7Xl4Nv0Mt6Qs3Wy9Ek1Pj"
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "dangjian.example.gov.cn"}
 SETTINGS_NAMES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CONN_MAX_AGE", "SECURE_SSL_REDIRECT",
-                  "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE")
+                  "SECURE_HSTS_SECONDS")
 
 
 def run(args, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES}
+    # the test run's own tweaks (DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests, …) are no deployment's
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES and not k.startswith("DJANGO_")}
     environment.update(env)
     return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True,
                           timeout=120)

@@ -55,8 +55,12 @@ class Person(BaseModel):
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["org_path", "id"]),
-            models.Index(fields=["name_search", "org_path"]),
-            models.Index(fields=["name_initials", "org_path"]),
+            # Name search is a prefix LIKE; pattern operator classes let PostgreSQL answer it from the
+            # index under any collation (bench/RESULTS.md).
+            models.Index(fields=["name_search", "org_path"], name="person_name_prefix_idx",
+                         opclasses=["varchar_pattern_ops", "varchar_ops"]),
+            models.Index(fields=["name_initials", "org_path"], name="person_initials_prefix_idx",
+                         opclasses=["varchar_pattern_ops", "varchar_ops"]),
         ]
 
     def __str__(self):
@@ -98,6 +102,7 @@ class Member(BaseModel):
         indexes = [
             models.Index(fields=["org_path", "id"]),
             models.Index(fields=["status", "org_path", "id"]),
+            models.Index(fields=["no_post_class", "status", "org_path", "id"], name="member_class_path_idx"),
         ]
 
     def __str__(self):

@@ -303,3 +303,11 @@ def test_history_masks_personal_data_unless_the_user_may_see_it(county, users):
     assert not SensitiveAccess.objects.exists()
     assert phone_change(users["township_a"]) == [("13800001234", "13912345678")]
     assert SensitiveAccess.objects.filter(user=users["township_a"], object_id=person.pk).exists()
+
+
+def test_home_links_a_member_to_their_own_record(client, users, county):
+    client.force_login(users["member"])
+    page = client.get("/").content.decode()
+    assert f'/people/{county.people["zhangsan"].pk}/' in page
+    client.force_login(users["county"])
+    assert 'id="my-record"' not in client.get("/").content.decode()

@@ -7,44 +7,64 @@ ones rebuilt from scratch.
 import datetime
 import itertools
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from accounts.models import Grant
+from accounts.roles import Role
 from core import idcard
 from core.tree import SEGMENT_WIDTH, subtree_bounds, subtree_q
 from orgs.models import Organization, OrgStatus, OrgType
-from orgs.services import ALLOWED_PARENTS, org_create, org_dissolve, org_merge, org_move, recount
+from orgs.services import ALLOWED_PARENTS, org_create, org_dissolve, org_merge, org_move, org_update, recount
 from people.choices import MemberStatus
 from people.models import Member, Person, Post
 from people.services import member_create, member_update, person_create, person_transfer, post_create
 
 COUNTERS = ("member_count", "subtree_member_count", "subtree_org_count", "child_count")
 OPERATIONS = ["create_org", "create_org", "member", "member", "move", "merge", "merge", "dissolve", "status",
-              "status", "transfer", "post"]
+              "status", "transfer", "post", "grant", "grant", "retype"]
 STEADY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 class TreeBuilder:
-    """Draws operations and applies them through the services, as the system user."""
+    """Draws operations and applies them through the services, as the system or as a member of staff.
+
+    The staff account's grants change along the way; it is read afresh for every operation, as each
+    request would.
+    """
 
     def __init__(self, data):
         self.data = data
         self.numbers = itertools.count(1)
         self.root = org_create(user=None, parent=None, code="ROOT", name="县委", org_type=OrgType.COMMITTEE)
+        self.staff = get_user_model().objects.create_user("staff")
+        self.actor = None
 
     def pick(self, queryset):
         rows = list(queryset.order_by("pk"))
         return self.data.draw(st.sampled_from(rows)) if rows else None
 
     def run(self, operation):
+        self.actor = get_user_model().objects.get(pk=self.staff.pk) if self.data.draw(st.booleans()) else None
         try:
             getattr(self, operation)()
-        except ValidationError:
+        except (ValidationError, PermissionDenied):
             event(f"{operation} refused")  # a legitimate outcome; the transaction rolled back
         else:
             event(f"{operation} done")
+
+    def grant(self):
+        org = self.pick(Organization.objects.filter(status=OrgStatus.ACTIVE))
+        if org is None:
+            return
+        Grant.objects.get_or_create(user=self.staff, role=self.data.draw(st.sampled_from(list(Role))), organization=org)
+
+    def retype(self):
+        org = self.pick(Organization.objects.all())
+        org_update(user=self.actor, org=org, org_type=self.data.draw(st.sampled_from(list(OrgType))))
 
     def create_org(self):
         parent = self.pick(Organization.objects.filter(status=OrgStatus.ACTIVE))
@@ -54,7 +74,7 @@ class TreeBuilder:
         if not allowed:
             return
         n = next(self.numbers)
-        org_create(user=None, parent=parent, code=f"O{n}", name=f"第{n}党支部",
+        org_create(user=self.actor, parent=parent, code=f"O{n}", name=f"第{n}党支部",
                    org_type=self.data.draw(st.sampled_from(allowed)), domain="rural")
 
     def member(self):
@@ -63,9 +83,9 @@ class TreeBuilder:
             return
         n = next(self.numbers)
         birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=n * 37)
-        person = person_create(user=None, organization=org, name=f"张{n}", gender="male",
+        person = person_create(user=self.actor, organization=org, name=f"张{n}", gender="male",
                                id_number=idcard.make("430581", birth, n % 500, "male"))
-        member_create(user=None, person=person, category="full", applied_on=datetime.date(2000, 1, 1),
+        member_create(user=self.actor, person=person, category="full", applied_on=datetime.date(2000, 1, 1),
                       joined_on=datetime.date(2001, 1, 1), full_on=datetime.date(2002, 1, 1),
                       status=self.data.draw(st.sampled_from(MemberStatus.values)))
 
@@ -73,7 +93,7 @@ class TreeBuilder:
         org = self.pick(Organization.objects.exclude(parent=None))
         new_parent = self.pick(Organization.objects.all())
         if org is not None:
-            org_move(user=None, org=org, new_parent=new_parent)
+            org_move(user=self.actor, org=org, new_parent=new_parent)
 
     def merge(self):
         source = self.pick(Organization.objects.exclude(parent=None))
@@ -86,26 +106,26 @@ class TreeBuilder:
         target = self.pick(candidates)
         if target is None:
             return
-        org_merge(user=None, source=source, target=target, on=datetime.date(2024, 1, 1))
+        org_merge(user=self.actor, source=source, target=target, on=datetime.date(2024, 1, 1))
 
     def dissolve(self):
-        org_dissolve(user=None, org=self.pick(Organization.objects.all()), on=datetime.date(2024, 1, 1))
+        org_dissolve(user=self.actor, org=self.pick(Organization.objects.all()), on=datetime.date(2024, 1, 1))
 
     def status(self):
         member = self.pick(Member.objects.all())
         if member is not None:
-            member_update(user=None, member=member, status=self.data.draw(st.sampled_from(MemberStatus.values)),
+            member_update(user=self.actor, member=member, status=self.data.draw(st.sampled_from(MemberStatus.values)),
                           status_changed_on=datetime.date(2024, 1, 1))
 
     def transfer(self):
         person = self.pick(Person.objects.all())
         if person is not None:
-            person_transfer(user=None, person=person, organization=self.pick(Organization.objects.all()))
+            person_transfer(user=self.actor, person=person, organization=self.pick(Organization.objects.all()))
 
     def post(self):
         person = self.pick(Person.objects.all())
         if person is not None:
-            post_create(user=None, person=person, organization=self.pick(Organization.objects.all()),
+            post_create(user=self.actor, person=person, organization=self.pick(Organization.objects.all()),
                         title="secretary", started_on=datetime.date(2020, 1, 1))
 
 

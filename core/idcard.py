@@ -47,12 +47,17 @@ def make(region: str, birth: datetime.date, sequence: int, gender: str) -> str:
 def mask_id(number: str) -> str:
     if not number:
         return ""
-    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:]
+    if len(number) < 12:  # not a real ID number: keeping eight characters would show most of it
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
 def mask_phone(number: str) -> str:
+    """``138****1234`` for a mobile number; a shorter number keeps only its last four, if that hides four."""
     if not number:
         return ""
-    if len(number) < 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    if len(number) >= 11:
+        return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    if len(number) >= 8:
+        return "*" * (len(number) - 4) + number[-4:]
+    return "*" * len(number)

@@ -116,12 +116,26 @@ def test_mask_id_keeps_the_first_and_last_four():
 def test_mask_phone_keeps_the_first_three_and_last_four():
     assert idcard.mask_phone("13800001234") == "138****1234"
     assert idcard.mask_phone("0739-5221234") == "073*****1234"
-    assert idcard.mask_phone("12345") == "*****"
     assert idcard.mask_phone("") == ""
 
 
-@given(st.text(alphabet="0123456789X", min_size=8, max_size=18))
+def test_a_short_phone_number_is_never_shown_whole():
+    assert idcard.mask_phone("5221234") == "*******"  # a local landline number
+    assert idcard.mask_phone("52212345") == "****2345"
+    assert idcard.mask_phone("12345") == "*****"
+
+
+@given(st.text(alphabet="0123456789X", min_size=12, max_size=18))
 def test_a_masked_id_never_reveals_the_middle(number):
     masked = idcard.mask_id(number)
     assert len(masked) == len(number)
     assert masked[4:-4] == "*" * (len(number) - 8)
+
+
+@pytest.mark.parametrize("mask", [idcard.mask_id, idcard.mask_phone])
+@given(number=st.text(alphabet="0123456789-X", min_size=1, max_size=20))
+def test_masking_hides_at_least_four_characters_and_keeps_the_length(mask, number):
+    masked = mask(number)
+    assert len(masked) == len(number)
+    assert masked.count("*") >= min(4, len(number))
+    assert all(m in ("*", c) for m, c in zip(masked, number))

@@ -157,3 +157,22 @@ def test_an_inactive_account_cannot_log_in(client, account):
     account.save()
     log_in(client)
     assert not is_logged_in(client)
+
+
+def test_logging_in_starts_a_new_session(client, account):
+    client.get(LOGIN)
+    client.session.save()
+    before = client.session.session_key
+    log_in(client)
+    assert client.session.session_key != before
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/people/", "/people/"),
+    ("https://evil.example.com/", None),
+    ("//evil.example.com/", None),
+])
+def test_after_login_only_local_pages_are_followed(client, account, target, expected):
+    response = client.post(LOGIN, {"username": "zhang", "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.url == (expected or reverse(settings.LOGIN_REDIRECT_URL))

@@ -16,7 +16,7 @@ from hypothesis.extra.django import TestCase
 from accounts.models import Grant
 from accounts.roles import Role
 from core import idcard
-from core.tree import SEGMENT_WIDTH, subtree_bounds, subtree_q
+from core.tree import SEGMENT_WIDTH, in_subtree, minimal_roots, subtree_bounds, subtree_q
 from orgs.models import Organization, OrgStatus, OrgType
 from orgs.services import ALLOWED_PARENTS, org_create, org_dissolve, org_merge, org_move, org_update, recount
 from people.choices import MemberStatus
@@ -215,3 +215,35 @@ class TreePropertyTests(TestCase):
 def test_subtree_q_of_nothing_selects_nothing(db):
     org_create(user=None, parent=None, code="R", name="县委", org_type=OrgType.COMMITTEE)
     assert not Organization.objects.filter(subtree_q("path", [])).exists()
+
+
+segments = st.integers(1, 99998).map(lambda n: str(n).zfill(SEGMENT_WIDTH))
+tree_paths = st.lists(segments, min_size=1, max_size=4).map("".join)
+
+
+def related_path(data, paths):
+    """A path near the given ones: one of them, an ancestor, a descendant, a sibling, or anything."""
+    base = data.draw(st.sampled_from(paths)) if paths else data.draw(tree_paths)
+    depth = len(base) // SEGMENT_WIDTH
+    cut = base[: SEGMENT_WIDTH * data.draw(st.integers(1, depth))]
+    return data.draw(st.sampled_from([
+        base, cut, base + data.draw(tree_paths), cut[:-SEGMENT_WIDTH] + data.draw(segments), data.draw(tree_paths),
+    ]))
+
+
+@given(root=tree_paths, data=st.data())
+def test_subtree_bounds_are_exactly_the_prefix(root, data):
+    other = related_path(data, [root])
+    lo, hi = subtree_bounds(root)
+    assert (lo <= other < hi) == other.startswith(root)
+
+
+@given(data=st.data())
+def test_minimal_roots_cover_the_same_subtrees(data):
+    paths = data.draw(st.lists(tree_paths, max_size=3))
+    paths += [related_path(data, paths) for _ in range(data.draw(st.integers(0, 3)))]
+    probe = related_path(data, paths)
+    roots = minimal_roots(paths)
+    assert set(roots) <= set(paths)
+    assert not any(a != b and b.startswith(a) for a in roots for b in roots)
+    assert in_subtree(probe, roots) == any(probe.startswith(p) for p in paths)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "people",
     "accounts",
     "demo",
+    "dataio",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The import job kinds, registered when the jobs app is installed."""

@@ -16,7 +16,7 @@ from core import idcard
 from core.excel import parse_date
 from core.scope import CHANGE, scope_for
 from core.text import pinyin_initials, simplified
-from core.tree import ancestor_paths
+from core.tree import SEGMENT_WIDTH, ancestor_paths
 from orgs.models import Organization, OrgStatus
 from people.choices import MemberStatus, PostTitle, Stage
 from people.models import Member, Person, Post
@@ -215,6 +215,7 @@ class Writes:
         self.post_new, self.post_changed = [], []
         self.log = []  # (model, action, row, before, repr, path)
         self.deltas: dict[int, int] = {}  # organization id -> change of active members
+        self.touched: set[str] = set()  # paths of the organizations whose people change
         self.links = []  # (row, person row): the row's "person" is the person's id once it has one
 
     def add(self, importer: MemberImport, plan: Plan, record, old, person_values, member_values, posts) -> None:
@@ -269,6 +270,10 @@ class Writes:
                 self.deltas[was] = self.deltas.get(was, 0) - 1
             if now is not None:
                 self.deltas[now] = self.deltas.get(now, 0) + 1
+        if old is None or changed:
+            self.touched.add(org_path)
+            if old is not None:
+                self.touched.add(old["org_path"])
         label = f"{person['name']} {idcard.mask_id(person['id_number'] or '')}"
         headings = [importer.sheet.heading(k) if k in importer.sheet.columns else k for k in changed]
         if old is None:
@@ -329,11 +334,28 @@ class Writes:
         store.write(Member, self.member_new, self.member_changed)
         store.write(Post, self.post_new, self.post_changed)
         self._count()
+        self._refresh_stats()
         progress(2, 3, _("Writing the change log"))
         log = ChangeLog()
         for model, action, row, before, repr_, path in self.log:
             log.add(model, action, row, before=before, repr_=repr_, path=path)
         log.write()
+
+    def _refresh_stats(self) -> None:
+        """Rebuilds the summary counts (orgs.stats) of the smallest subtrees holding every row written."""
+        try:
+            from orgs import stats
+        except ImportError:
+            return
+        roots = {}
+        for path in self.touched:
+            top = path[:SEGMENT_WIDTH]
+            common = roots.get(top, path)
+            while not path.startswith(common):
+                common = common[:-SEGMENT_WIDTH]
+            roots[top] = common
+        for path in roots.values():
+            stats.refresh(Organization.objects.get(path=path))
 
     def _count(self) -> None:
         """Moves the member counters by the change of active members, set-based: one UPDATE per distinct step."""

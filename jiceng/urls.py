@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("people/", include("people.urls")),
+    path("imports/", include("dataio.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,46 @@
+"""Entry points of the importers, shared by the pages, the API, the commands and the jobs."""
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from .common import Plan, no_progress
+from .members import import_members
+from .models import Upload
+from .orgs import import_orgs
+from .workbooks import error_workbook
+
+IMPORTERS = {"members": import_members, "orgs": import_orgs}
+JOB_KINDS = {"members": "import_members", "orgs": "import_orgs"}
+
+
+def run_import(kind: str, file, name: str = "", *, user, dry_run: bool = False, progress=no_progress) -> Plan:
+    """Checks every row of ``file`` and writes them all (unless ``dry_run``) or nothing. ``user=None`` is the system."""
+    file.seek(0)
+    return IMPORTERS[kind](file, name, user=user, dry_run=dry_run, progress=progress)
+
+
+def errors_file(file, name: str, plan_or_errors) -> bytes:
+    errors = plan_or_errors.error_dicts() if isinstance(plan_or_errors, Plan) else plan_or_errors
+    file.seek(0)
+    return error_workbook(file, name, errors)
+
+
+def upload_create(*, user, kind: str, uploaded) -> Upload:
+    """Keeps the upload and its preview (a dry run: nothing is written to the registries)."""
+    upload = Upload(user=user, kind=kind, name=uploaded.name[:200])
+    upload.file.save(uploaded.name, ContentFile(uploaded.read()), save=False)
+    with upload.file.open("rb") as file:
+        plan = run_import(kind, file, upload.name, user=user, dry_run=True)
+    upload.summary = plan.summary()
+    upload.save()
+    return upload
+
+
+def upload_apply(upload: Upload, *, user, progress=no_progress) -> Plan:
+    """Checks the stored file again against the registry as it is now, and writes it if it is still all right."""
+    with upload.file.open("rb") as file:
+        plan = run_import(upload.kind, file, upload.name, user=user, progress=progress)
+    upload.summary = plan.summary()
+    if plan.ok:
+        upload.applied_at = timezone.now()
+    upload.save(update_fields=["summary", "applied_at"])
+    return plan

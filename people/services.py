@@ -109,6 +109,8 @@ def person_update(*, user, person: Person, **fields) -> Person:
         setattr(person, k, "" if v is None and k not in ("id_number", "birth_date") else v)
     if hasattr(person, "membership"):
         m = person.membership
+        if m.status == MemberStatus.ACTIVE and person.stage != Stage.MEMBER:
+            refuse(_("A party member in good standing stays at the member stage."), field="stage")
         validate_member_dates(birth_date=person.birth_date, applied_on=m.applied_on, joined_on=m.joined_on,
                               full_on=m.full_on, category=m.category)
     _search_keys(person)

@@ -350,3 +350,15 @@ def test_the_status_date_follows_each_status_change(county):
     member_update(user=None, member=member, no_post_class="elderly")  # no status change: the date stays
     member.refresh_from_db()
     assert member.status_changed_on == TODAY
+
+
+def test_a_member_in_good_standing_stays_at_the_member_stage(county):
+    person = county.people["zhangsan"]
+    assert person.stage == "member"
+    with pytest.raises(ValidationError) as exc:
+        person_update(user=None, person=person, stage="activist")
+    assert set(field_errors(exc)) == {"stage"}
+    assert Person.objects.get(pk=person.pk).stage == "member"
+    applicant = new_person(county.village_a1, id_number=ID_MALE, stage="applicant")
+    person_update(user=None, person=applicant, stage="activist")
+    assert Person.objects.get(pk=applicant.pk).stage == "activist"

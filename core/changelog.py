@@ -4,9 +4,13 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.dispatch import Signal
 
 from .actor import current_actor
 from .models import ChangeRecord
+
+# Sent after each recorded change, inside the service's transaction: obj, action, before.
+change_recorded = Signal()
 
 
 def _jsonable(value):
@@ -38,7 +42,7 @@ def record_change(obj: models.Model, action: str, *, before: dict | None = None,
         before = {k: v for k, v in before.items() if k in changed}
         after = {k: v for k, v in after.items() if k in changed}
     user = actor.user if getattr(actor.user, "pk", None) else None
-    return ChangeRecord.objects.create(
+    record = ChangeRecord.objects.create(
         user=user,
         source=actor.source,
         request_id=actor.request_id,
@@ -51,6 +55,8 @@ def record_change(obj: models.Model, action: str, *, before: dict | None = None,
         after=after,
         message=message[:500],
     )
+    change_recorded.send(sender=type(obj), obj=obj, action=action, before=before)
+    return record
 
 
 def _scope_path(obj) -> str:

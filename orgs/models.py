@@ -78,3 +78,22 @@ class Organization(BaseModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+
+class OrgStat(models.Model):
+    """Counts behind an organization's summary, one row per dimension and value (see orgs/stats.py).
+
+    ``direct`` counts the organization itself and the members it keeps; ``subtree`` adds every
+    organization below it, so a subtree's summary is one indexed read of its root's rows.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=24)
+    direct = models.IntegerField(default=0)
+    subtree = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "dimension", "value"], name="orgstat_unique"),
+        ]

@@ -13,6 +13,7 @@ from core.services import refuse, require_in_scope
 from core.text import pinyin_initials, simplified
 from core.tree import SEGMENT_WIDTH, ancestor_paths, depth_of, segment, subtree_bounds
 
+from . import stats
 from .models import Domain, Organization, OrgStatus, OrgType
 
 # Which types may sit under which: the county committee at the top, groups at the bottom.
@@ -290,4 +291,5 @@ def recount(root: Organization | None = None) -> int:
         Organization.objects.bulk_update(
             updates, ["member_count", "subtree_member_count", "subtree_org_count", "child_count"], batch_size=2000
         )
+        stats.refresh(root)
     return len(updates)

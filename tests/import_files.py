@@ -12,7 +12,7 @@ MEMBER_HEADER = ["姓名", "性别", "民族", "出生日期", "公民身份号�
                  "党员类别", "申请入党日期", "入党日期", "转正日期", "党员状态", "无职党员类别", "职务", "任职日期"]
 
 
-def id_number(n: int, birth=datetime.date(1985, 3, 1), gender="male", region="430581") -> str:
+def id_number(n: int, birth=datetime.date(1985, 3, 1), gender="male", region="110101") -> str:
     return idcard.make(region, birth + datetime.timedelta(days=n // 400), n % 400, gender)
 
 

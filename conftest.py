@@ -27,3 +27,10 @@ def users(county):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings, tmp_path):
+    """Jobs run synchronously in tests, and their files go to a temporary MEDIA_ROOT."""
+    settings.JOBS_MODE = "inline"
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "dataio",
+    "jobs",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,14 @@ MEDIA_URL = "media/"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL" not in os.environ)
 CELERY_TASK_EAGER_PROPAGATES = True
+# How jobs run: "celery" (a worker, when a broker is configured), "thread" (in the web process), "inline" (tests).
+JOBS_MODE = os.environ.get("JOBS_MODE", "celery" if "CELERY_BROKER_URL" in os.environ else "thread")
+JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "2"))
+JOBS_PROGRESS_SECONDS = 1.0
+JOBS_HEARTBEAT_SECONDS = 30
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "600"))
+# Exports up to this many rows download at once; bigger ones run as a job.
+EXPORT_DIRECT_MAX_ROWS = 5000
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("people/", include("people.urls")),
     path("imports/", include("dataio.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("exports/", include("exports.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

@@ -11,10 +11,13 @@ from typing import Literal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from django.utils.translation import gettext_noop as _noop
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
@@ -25,6 +28,7 @@ from .scope import SENSITIVE, VIEW, scope_for
 from .tree import in_subtree
 
 sensitive_log = logging.getLogger("jiceng.sensitive")
+error_log = logging.getLogger("jiceng.api")
 
 MAX_PAGE_SIZE = 200
 # Lists count at most this many rows: an exact count of millions costs seconds and helps nobody.
@@ -147,34 +151,86 @@ class Unmasking:
         self.shown = []
 
 
+class FieldError(Schema):
+    loc: list[str | int] = Field(..., description='Where: ["body", field], ["query", name] or ["path", name].')
+    code: str = Field(..., description="Machine-readable: missing, unknown_field, not_a_choice, invalid_value, …")
+    message: str = Field(..., description="For people, in the request's language (Accept-Language).")
+
+
+class ErrorOut(Schema):
+    """Every error answer: a stable code for programs, a message for people, and field errors for 422."""
+
+    code: str = Field(..., description="not_found, not_authenticated, forbidden, invalid, conflict, bad_request, …")
+    message: str
+    detail: list[FieldError] = []
+
+
+# Messages are marked for translation here and translated when answered.
+ERROR_CODES = {
+    400: ("bad_request", _noop("The request could not be read.")),
+    401: ("not_authenticated", _noop("Sign in or send a valid API token.")),
+    403: ("forbidden", _noop("The request was refused (for a browser session: a missing or wrong CSRF token).")),
+    404: ("not_found", _noop("Not found.")),
+    405: ("method_not_allowed", _noop("This method is not allowed here.")),
+    409: ("conflict", _noop("The request conflicts with the current data; reload and try again.")),
+    422: ("invalid", _noop("Some fields are not valid.")),
+    429: ("throttled", _noop("Too many requests; try again later.")),
+    500: ("server_error", _noop("Something went wrong on our side; the error has been logged.")),
+}
+DOCUMENTED_ERRORS = {"get": (401, 404, 422), "default": (400, 401, 403, 404, 409, 422)}
+
+
+def error_body(status: int, detail: list[dict] | None = None) -> dict:
+    code, message = ERROR_CODES.get(status, (f"http_{status}", ""))
+    return {"code": code, "message": _(message) if message else "", "detail": detail or []}
+
+
 def install_error_handlers(api) -> None:
-    """Validation errors answer 422 with field errors; refusals answer 404 exactly like a missing object."""
+    """Every error answers ``ErrorOut``; refusals answer 404 exactly like a missing object."""
+
+    def answer(request, status, detail=None):
+        return api.create_response(request, error_body(status, detail), status=status)
 
     def not_found(request, exc):
-        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+        return answer(request, 404)
 
     def invalid(request, exc: DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            items = [(field, message) for field, messages in exc.message_dict.items() for message in messages]
-        else:
-            items = [("__all__", message) for message in exc.messages]
+        errors = exc.error_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.error_list)]
         detail = [
-            {"loc": ["body"] if field == "__all__" else ["body", field], "msg": message, "type": "invalid"}
-            for field, message in items
+            {"loc": ["body"] if field == "__all__" else ["body", field], "code": error.code or "invalid",
+             "message": message}
+            for field, field_errors in errors for error in field_errors for message in error.messages
         ]
-        return api.create_response(request, {"detail": detail}, status=422)
+        return answer(request, 422, detail)
 
     def malformed(request, exc: NinjaValidationError):
-        return api.create_response(request, {"detail": [_plain_error(error) for error in exc.errors]}, status=422)
+        return answer(request, 422, [_plain_error(error) for error in exc.errors])
 
+    def http_error(request, exc: HttpError):
+        return answer(request, exc.status_code)
+
+    def conflict(request, exc: IntegrityError):
+        error_log.warning("integrity error answered 409 at %s: %s", request.path, exc)
+        return answer(request, 409)
+
+    def failure(request, exc: Exception):
+        error_log.exception("API error at %s", request.path)
+        return answer(request, 500)
+
+    api.add_exception_handler(Exception, failure)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(IntegrityError, conflict)
     api.add_exception_handler(NinjaValidationError, malformed)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, not_found)
     api.add_exception_handler(DjangoValidationError, invalid)
 
 
+PLAIN_CODES = {"missing": "missing", "extra_forbidden": "unknown_field", "literal_error": "not_a_choice"}
+
+
 def _plain_error(error: dict) -> dict:
-    """A schema error located like a service's (``["body", field]``), with a translated message where we have one."""
+    """A schema error located like a service's (``["body", field]``), with a translated message."""
     loc = list(error.get("loc", ()))
     if loc[:1] == ["body"] and len(loc) > 1:
         loc = ["body", *loc[2:]]  # drop the name of the view's body parameter
@@ -185,8 +241,31 @@ def _plain_error(error: dict) -> dict:
         message = _("This field is not known.")
     elif kind == "literal_error":
         message = _("Choose one of: %(choices)s.") % {"choices": error.get("ctx", {}).get("expected", "")}
+    elif kind.startswith(("less_than", "greater_than")):
+        message = _("Enter a value within the allowed range.")
     elif kind.endswith("_parsing") or kind.endswith("_type"):
         message = _("Enter a valid value.")
     else:
         message = error.get("msg", "")
-    return {"loc": loc, "msg": message, "type": kind}
+    code = PLAIN_CODES.get(kind, "invalid_value" if kind.endswith(("_parsing", "_type")) else kind)
+    return {"loc": [str(part) if not isinstance(part, int) else part for part in loc], "code": code,
+            "message": message}
+
+
+class JicengAPI(NinjaAPI):
+    """Documents the error answers (``ErrorOut``) of every operation in the OpenAPI schema."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorOut, FieldError):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(definition.pop("$defs", {}))
+            components[model.__name__] = definition
+        body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                for status in DOCUMENTED_ERRORS.get(method, DOCUMENTED_ERRORS["default"]):
+                    code, message = ERROR_CODES[status]
+                    operation.setdefault("responses", {}).setdefault(str(status), {"description": message, **body})
+        return schema

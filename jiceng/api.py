@@ -2,19 +2,20 @@
 
 Every operation is marked scoped or exempt (core.api); see tests/test_scope_walk.py.
 """
-from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
-from core.api import install_error_handlers
+from core.api import JicengAPI, install_error_handlers
 from orgs.api import router as orgs_router
 from people.api import router as people_router
 
 # The bearer token comes first: a script sending one needs no session and no CSRF token;
 # a browser session must send the CSRF token with every unsafe method.
-api = NinjaAPI(title="Jiceng API", version="1", auth=[TokenAuth(), SessionAuth(csrf=True)])
+api = JicengAPI(title="Jiceng API", version="1", auth=[TokenAuth(), SessionAuth(csrf=True)])
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", people_router)
+api.add_router("/jobs", "jobs.api.router")
+api.add_router("/imports", "dataio.api.router")

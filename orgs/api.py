@@ -2,15 +2,16 @@
 import datetime
 
 from django.db.models import Q
-from ninja import Query, Router, Schema, Status
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
 
 from core.api import In, PageParams, Ref, choice, get_scoped, paginate, patch_changes, ref, run_service, scoped
-from core.scope import CHANGE, VIEW
+from core.scope import CHANGE, VIEW, scope_for
 from core.text import is_latin_query, simplified
 from core.tree import subtree_bounds
 from people.models import Post
 
-from . import services
+from . import selectors, services
 from .models import Domain, Organization, OrgStatus, OrgType
 
 router = Router(tags=["organizations"])
@@ -49,9 +50,10 @@ class OrgPage(Schema):
 
 
 class OrgFilters(Schema):
-    parent: int | None = None
-    under: int | None = None
+    parent: str | None = Field(None, description="The parent's code (or id): its direct sub-organizations.")
+    under: str | None = Field(None, description="An organization's code (or id): its whole subtree.")
     org_type: choice(OrgType) | None = None
+    type: choice(OrgType) | None = Field(None, description="The same as org_type.")
     domain: choice(Domain) | None = None
     status: choice(OrgStatus) | None = None
     q: str = ""
@@ -114,18 +116,32 @@ def org_detail_data(request, org: Organization) -> dict:
     return {**org_data(org), "secretary": ref(post.person) if post else None}
 
 
+def org_by_code_or_id(request, value: str, action: str = VIEW) -> Organization:
+    """An organization named by its code or, failing that, by its id; 404 if neither is in scope."""
+    orgs = Organization.objects.restrict(request.auth, action)
+    org = orgs.filter(code=value).first()
+    if org is None and value.isdigit() and len(value) < 19:
+        org = orgs.filter(pk=int(value)).first()
+    if org is None:
+        raise Http404
+    return org
+
+
 @router.get("/orgs", response=OrgPage)
+@router.get("/orgs/", response=OrgPage, include_in_schema=False)
 @scoped(Organization)
 def org_list(request, filters: Query[OrgFilters], page: Query[PageParams]):
     orgs = Organization.objects.restrict(request.auth, VIEW)
-    if filters.under is not None:
-        lo, hi = subtree_bounds(get_scoped(Organization.objects, request.auth, pk=filters.under).path)
+    if filters.under:
+        lo, hi = subtree_bounds(org_by_code_or_id(request, filters.under).path)
         orgs = orgs.filter(path__gte=lo, path__lt=hi)
-    if filters.parent is not None:
-        orgs = orgs.filter(parent_id=filters.parent)
+    if filters.parent:
+        orgs = orgs.filter(parent=org_by_code_or_id(request, filters.parent))
     for name in ("org_type", "domain", "status"):
         if getattr(filters, name):
             orgs = orgs.filter(**{name: getattr(filters, name)})
+    if filters.type:
+        orgs = orgs.filter(org_type=filters.type)
     orgs = orgs.filter(name_or_code(filters.q)).order_by("path")
     return paginate(orgs, page, org_page_items)
 
@@ -189,3 +205,47 @@ def org_dissolve(request, org_id: int, payload: DissolveIn):
     org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
     org = run_service(request, services.org_dissolve, org=org, on=payload.on, reason=payload.reason)
     return org_detail_data(request, org)
+
+
+@router.get("/orgs/by-code/{code}", response=OrgDetailOut)
+@scoped(Organization)
+def org_by_code(request, code: str):
+    return org_detail_data(request, get_scoped(Organization.objects, request.auth, code=code))
+
+
+class OrgCounts(Schema):
+    total: int = Field(..., description="Active organizations in the subtree, the root included.")
+    by_type: dict[str, int]
+    by_domain: dict[str, int] = Field(..., description="Organizations with a domain, by domain.")
+    branches_by_domain: dict[str, int]
+
+
+class MemberCounts(Schema):
+    total: int = Field(..., description="Members in good standing.")
+    by_status: dict[str, int] = Field(..., description="Every membership kept in the subtree, by status.")
+    by_classification: dict[str, int]
+    by_occupation: dict[str, int]
+    by_gender: dict[str, int]
+    by_age_band: dict[str, int] = Field(..., description="By the age reached this year.")
+    by_education: dict[str, int]
+
+
+class SummaryOut(Schema):
+    code: str
+    name: str
+    organizations: OrgCounts
+    members: MemberCounts
+
+
+@router.get("/orgs/{code}/summary", response=SummaryOut)
+@scoped(Organization)
+def org_summary(request, code: str):
+    """Counts for the whole subtree, keyed by the registries' codes (every code present, zeros included).
+
+    Read from the stored statistics (orgs/stats.py): one indexed read whatever the subtree's size. The
+    member counts are personal data in aggregate, so the caller's scope must cover the subtree's people.
+    """
+    org = get_scoped(Organization.objects, request.auth, code=code)
+    if not scope_for(request.auth).covers(org.path, realm="people"):
+        raise Http404
+    return selectors.org_summary(org)

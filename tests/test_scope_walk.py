@@ -106,7 +106,7 @@ def _move_pk(model, obj):
 
 
 def _foreign_org(county):
-    org = org_create(user=None, parent=county.township_b, code="BW", name="王家新村党支部", org_type="branch",
+    org = org_create(user=None, parent=county.township_b, code=str(FOREIGN_PK), name="王家新村党支部", org_type="branch",
                      domain="rural")
     moved = _move_pk(Organization, org)
     OrgStat.objects.filter(organization_id=org.pk).update(organization_id=FOREIGN_PK)  # its summary's counts

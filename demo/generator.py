@@ -1,4 +1,5 @@
 """Generates a demo dataset: plan the tree, write organizations, then each unit's people, set-based."""
+import multiprocessing
 import random
 import time
 from dataclasses import dataclass, field
@@ -45,6 +46,25 @@ def _org_rows(tree: Tree) -> list[tuple]:
     return rows
 
 
+_work: dict = {}  # what forked workers need: set before the pool starts, inherited by fork
+
+
+def _unit_rows(index: int):
+    unit = _work["tree"].units[index]
+    return _work["factory"].unit_rows(unit, random.Random(f"{_work['seed']}:{index}"))
+
+
+def _units_in_order(tree: Tree, seed: int):
+    """Each unit's rows, in unit order; two worker processes make them when there are many units."""
+    _work.update(tree=tree, seed=seed, factory=PeopleFactory())
+    indexes = range(len(tree.units))
+    if len(tree.units) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_unit_rows, indexes)
+        return
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        yield from pool.imap(_unit_rows, indexes, chunksize=1)
+
+
 def generate(scale: str, seed: int, progress=lambda message: None) -> Result:
     """Writes a whole dataset in one transaction. Counters are written from the plan, then rebuilt by recount
     wherever that is cheap, so they are right either way; change records: one per root (see ``_record``)."""
@@ -59,20 +79,20 @@ def generate(scale: str, seed: int, progress=lambda message: None) -> Result:
         build(rng, tree)
     progress(f"planned {len(tree.nodes):,} organizations in {len(tree.units)} units")
     writer = make_writer()
-    regions = [u.region for u in tree.units if not u.region.endswith("00")] or [tree.units[0].region]
-    factory = PeopleFactory(rng, first_person=first_free_id(Person), first_member=first_free_id(Member),
-                            first_post=first_free_id(Post), regions=regions)
+    person_base, member_base, post_base = (first_free_id(m) - 1 for m in (Person, Member, Post))
     with transaction.atomic():
         writer.write(Organization, ORG_COLUMNS, _org_rows(tree))
         progress(f"wrote {len(tree.nodes):,} organizations")
         bulk = hasattr(writer, "without_indexes") and len(tree.nodes) > 5000
         if bulk:
             writer.without_indexes([Person, Member, Post])
-        for i, unit in enumerate(tree.units, 1):
-            persons, members, posts = factory.unit_rows(unit)
-            writer.write(Person, PERSON_COLUMNS, persons)
-            writer.write(Member, MEMBER_COLUMNS, members)
-            writer.write(Post, POST_COLUMNS, posts)
+        for i, (persons, members, posts) in enumerate(_units_in_order(tree, seed), 1):
+            writer.write(Person, PERSON_COLUMNS, [(r[0] + person_base, *r[1:]) for r in persons])
+            writer.write(Member, MEMBER_COLUMNS, [(r[0] + member_base, r[1] + person_base, *r[2:]) for r in members])
+            writer.write(Post, POST_COLUMNS, [(r[0] + post_base, r[1] + person_base, *r[2:]) for r in posts])
+            person_base += len(persons)
+            member_base += len(members)
+            post_base += len(posts)
             if len(tree.units) > 1 and (i % 10 == 0 or i == len(tree.units)):
                 progress(f"people of {i}/{len(tree.units)} units: {writer.written.get('people.Person', 0):,} people")
         if bulk:

@@ -81,21 +81,20 @@ class Candidate:
 
 
 class PeopleFactory:
-    def __init__(self, rng: random.Random, *, first_person: int, first_member: int, first_post: int,
-                 regions: list[str]):
-        self.rng = rng
-        self.next_person, self.next_member, self.next_post = first_person, first_member, first_post
-        self.regions = regions
-        self.used_numbers: set[str] = set()
+    """Makes the people of one unit at a time, with ids counted from 1 within the unit.
+
+    Each unit draws from its own random.Random, so units can be made in any order or in parallel
+    and a seed still gives the same rows; ID numbers carry the unit's own region code, so they
+    cannot collide with another unit's.
+    """
+
+    def __init__(self):
         self.search_keys = SearchKeys()
-        self._ethnic: dict[int, WeightedChoice] = {}
         self.default_ethnic = WeightedChoice(HUNAN_ETHNICITIES)
 
     # -- one person ---------------------------------------------------------------------------
     def _id_number(self, region: str, birth: datetime.date, gender: str) -> str:
         rng, used = self.rng, self.used_numbers
-        if rng.random() > 0.9:  # born elsewhere in the province
-            region = rng.choice(self.regions)
         sequence = rng.randrange(500)
         number = idcard.make(region, birth, sequence, gender)
         while number in used:
@@ -339,7 +338,11 @@ class PeopleFactory:
             self._post(posts, holder.pid, village, "first_secretary", max(start, holder.joined + 60 * DAY))
 
     # -- a whole unit -------------------------------------------------------------------------
-    def unit_rows(self, unit: Unit) -> tuple[list, list, list]:
+    def unit_rows(self, unit: Unit, rng: random.Random) -> tuple[list, list, list]:
+        """Rows of persons, members and posts; their ids (and the person ids they refer to) start at 1."""
+        self.rng = rng
+        self.next_person = self.next_member = self.next_post = 1
+        self.used_numbers: set[str] = set()
         persons: list = []
         members: list = []
         posts: list = []

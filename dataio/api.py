@@ -2,7 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from core.api import scope_exempt
@@ -20,7 +20,7 @@ def _submit(request, kind: str, file: UploadedFile):
         raise ValidationError({"file": [_("Choose an xlsx workbook or a CSV file.")]})
     job = jobs.submit(user=request.auth, kind=kind, input_file=file, name=file.name, language=get_language())
     job.refresh_from_db()
-    return 202, job_out(request, job)
+    return Status(202, job_out(request, job))
 
 
 @router.post("/members", response={202: JobOut})

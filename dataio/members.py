@@ -322,20 +322,20 @@ class Writes:
 
     # --- apply ----------------------------------------------------------------------------------------------------
 
-    def apply(self, progress=no_progress) -> None:
+    def apply(self, progress=no_progress, rows: int = 0) -> None:
         for rows, model in ((self.person_new, Person), (self.member_new, Member), (self.post_new, Post)):
             for row, pk in zip(rows, store.reserve_ids(model, len(rows))):
                 row["id"] = pk
         for row, person in self.links:  # rows of people who had no id yet when planned
             row["person"] = person["id"]
-        progress(0, 3, _("Writing people"))
+        progress(rows, rows, _("Writing people"))
         store.write(Person, self.person_new, self.person_changed)
-        progress(1, 3, _("Writing memberships and posts"))
+        progress(rows, rows, _("Writing memberships and posts"))
         store.write(Member, self.member_new, self.member_changed)
         store.write(Post, self.post_new, self.post_changed)
         self._count()
         self._refresh_stats()
-        progress(2, 3, _("Writing the change log"))
+        progress(rows, rows, _("Writing the change log"))
         log = ChangeLog()
         for model, action, row, before, repr_, path in self.log:
             log.add(model, action, row, before=before, repr_=repr_, path=path)
@@ -383,5 +383,5 @@ def import_members(file, name: str = "", *, user, dry_run: bool = False, progres
         importer = MemberImport(user=user, progress=progress)
         plan = importer.prepare(file, name)
         if plan.ok and not dry_run:
-            plan.writes.apply(progress)
+            plan.writes.apply(progress, plan.total)
     return plan

@@ -62,7 +62,8 @@ def column_letter(index: int) -> str:
 
 
 def _clean_text(text: str) -> str:
-    return escape(_ILLEGAL.sub("", text))
+    # A carriage return must be a character reference: XML parsers turn a literal one into a line feed.
+    return escape(_ILLEGAL.sub("", text), {"\r": "&#13;"})
 
 
 def _display_width(text: str) -> int:
@@ -98,14 +99,12 @@ class XlsxWriter:
         written = 0
         rows = iter(rows)
         while True:
-            if self._sheet is None or self._row >= self.max_rows:
-                room = BATCH_ROWS
-            else:
-                room = min(BATCH_ROWS, self.max_rows - self._row)
+            sheet_full = self._sheet is None or self._row >= self.max_rows
+            room = min(BATCH_ROWS, self.max_rows - (1 if sheet_full else self._row))
             batch = list(islice(rows, room))
             if not batch:
                 break
-            if self._sheet is None or self._row >= self.max_rows:
+            if sheet_full:
                 self._start_sheet()
             self._sheet.write(self._batch_xml(self._row + 1, batch).encode("utf-8"))
             self._row += len(batch)
@@ -196,8 +195,8 @@ _TEXT_KINDS = {str, _NONE}
 _PLAIN_NUMBER_KINDS = ({int}, {int, _NONE})
 _DATE_KINDS = ({datetime.date}, {datetime.date, _NONE})
 # In a column's values joined by newlines: a character to escape or drop, or a value that starts like a formula.
-_COLUMN_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\n[=+\\-@\t\r]")
-_CELL_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|^[=+\\-@\t\r]")
+_COLUMN_CARE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\n[=+\\-@\t\r]")
+_CELL_CARE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|^[=+\\-@\t\r]")
 
 
 def _column_xml(values: tuple) -> list[str]:
@@ -232,11 +231,11 @@ def _cell_xml(value) -> str:
         if value.tzinfo is not None:
             value = value.astimezone().replace(tzinfo=None)
         return f'<c s="{STYLE_DATETIME}"><v>{(value - _EPOCH_DATETIME).total_seconds() / 86400!r}</v></c>'
-    text = _clean_text(str(value))
+    text = _ILLEGAL.sub("", str(value))
     if not text:
         return "<c/>"
     style = f' s="{STYLE_TEXT_AS_TYPED}"' if text.startswith(FORMULA_TRIGGERS) else ""
-    return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{_clean_text(text)}</t></is></c>'
 
 
 def write_xlsx(fileobj, header: list, rows: Iterable, **options) -> int:

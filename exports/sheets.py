@@ -218,7 +218,7 @@ def org_export(user, params: QueryDict) -> Export:
     if status in OrgStatus.values:
         orgs = orgs.filter(status=status)
     header = [
-        pgettext("export column", "Organization code"), pgettext("export column", "Organization full name"),
+        pgettext("export column", "Code"), pgettext("export column", "Organization full name"),
         pgettext("export column", "Short name"), pgettext("export column", "Organization type"),
         pgettext("export column", "Domain"), pgettext("export column", "Parent organization code"),
         pgettext("export column", "Parent organization"), pgettext("export column", "Founded on"),

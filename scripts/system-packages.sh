@@ -3,7 +3,8 @@
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in postgresql chromium fonts-noto-cjk gettext; do
+# libreoffice-calc-nogui: the export test converts a workbook with `libreoffice --headless --convert-to csv`.
+for pkg in postgresql chromium fonts-noto-cjk gettext libreoffice-calc-nogui; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -83,7 +83,7 @@ def test_a_job_that_crashes_leaves_nothing_and_says_so(users, county):
     job = job_submit(user=users["county"], kind="test_half_written",
                      params={"parent": county.township_a.pk, "crash": True})
     assert job.state == JobState.FAILED
-    assert "Nothing it was writing was kept" in job.message or "没有" in job.message
+    assert job.message == "任务因意外错误中止，其写入的内容均未保留。"
     assert not Organization.objects.filter(code="HALF1").exists()
 
 
@@ -100,7 +100,7 @@ def test_a_killed_worker_leaves_nothing_and_its_job_turns_failed_when_stale(clie
         heartbeat_at=timezone.now() - datetime.timedelta(seconds=settings.JOBS_STALE_SECONDS + 1))
     body = client.get(f"/api/jobs/{job.pk}").json()
     assert body["state"] == "failed"
-    assert body["message"]
+    assert "请重新开始" in body["message"]
     assert Job.objects.get(pk=job.pk).finished_at is not None
 
 

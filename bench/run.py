@@ -32,6 +32,7 @@ from orgs.models import Organization  # noqa: E402
 from people import selectors  # noqa: E402
 from people.models import Member  # noqa: E402
 
+ANALYSIS_MARKER = "<!-- analysis: kept when bench/run.py rewrites the table above -->"
 TARGETS = {"member list": 150.0, "tree level": 50.0}
 
 
@@ -240,6 +241,9 @@ def write_results(path: Path, args, generation, rows):
         lines.append(f"| {r['group']} | {r['label']} | {r['median']:.2f} | {r['p95']:.2f} | "
                      f"{r['median'] / baseline:.0f} | {r['queries']} | {verdict} |")
     lines.append("")
+    kept = path.read_text().partition(ANALYSIS_MARKER) if path.exists() else ("", "", "")
+    if kept[1]:  # the hand-written analysis below the marker survives a rerun
+        lines += [ANALYSIS_MARKER + kept[2]]
     path.write_text("\n".join(lines))
     print(f"wrote {path}")
 

@@ -88,6 +88,7 @@ class XlsxWriter:
         self._letters = [column_letter(i) for i in range(len(self.header))]
         self._zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._sheet_titles: list[str] = []
+        self._date_cells: dict = {None: "<c/>"}
         self._sheet = None
         self._row = 0  # the last row number written on the current sheet
         self.rows_written = 0
@@ -117,7 +118,7 @@ class XlsxWriter:
         the rare ones that need escaping or the quote prefix, and a value that repeats is formatted once."""
         width = len(self._letters)
         columns = zip(*(row if len(row) == width else _fit(row, width) for row in batch))
-        cells = [_column_xml(column) for column in columns]
+        cells = [_column_xml(column, self._date_cells) for column in columns]
         starts = [f'<row r="{n}">' for n in range(first, first + len(batch))]
         ends = ["</row>"] * len(batch)
         return "".join(chain.from_iterable(zip(starts, *cells, ends)))
@@ -196,21 +197,38 @@ _PLAIN_NUMBER_KINDS = ({int}, {int, _NONE})
 _DATE_KINDS = ({datetime.date}, {datetime.date, _NONE})
 # In a column's values joined by newlines: a character to escape or drop, or a value that starts like a formula.
 _COLUMN_CARE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\n[=+\\-@\t\r]")
+# A writer keeps the date cells it has formatted: a registry's dates repeat (some 25,000 days cover every
+# birth since 1940).
+_DATE_CELLS_MAX = 60_000
 _CELL_CARE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|^[=+\\-@\t\r]")
 
 
-def _column_xml(values: tuple) -> list[str]:
+def _column_xml(values: tuple, date_cells: dict) -> list[str]:
     try:
         distinct = set(values)
     except TypeError:  # an unhashable value: the slow path
         return [_cell_xml(v) for v in values]
     kinds = set(map(type, distinct))
+    few = len(distinct) * 2 <= len(values)  # then each distinct value is formatted once
     if kinds <= _TEXT_KINDS and not _COLUMN_CARE.search("\n" + "\n".join([v for v in distinct if v])):
-        if len(distinct) * 2 > len(values):
-            return [f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' if v else "<c/>" for v in values]
-    elif kinds in _PLAIN_NUMBER_KINDS:
+        if few:
+            cells = {v: f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' if v else "<c/>"
+                     for v in distinct}
+            return list(map(cells.__getitem__, values))
+        return [f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' if v else "<c/>" for v in values]
+    if kinds in _DATE_KINDS:
+        cells = date_cells
+        missing = distinct.difference(cells)
+        if missing:
+            if len(cells) + len(missing) > _DATE_CELLS_MAX:
+                cells.clear()
+                cells[None] = "<c/>"
+                missing = distinct - {None}
+            epoch = _DATE_ORDINAL_EPOCH
+            cells.update({v: f'<c s="{STYLE_DATE}"><v>{v.toordinal() - epoch}</v></c>' for v in missing})
+        return list(map(cells.__getitem__, values))
+    if kinds in _PLAIN_NUMBER_KINDS and not few:
         return [f"<c><v>{v}</v></c>" if v is not None else "<c/>" for v in values]
-    # Few distinct values (categories, dates): each one's XML is made once.
     cells = {v: _cell_xml(v) for v in distinct}
     return list(map(cells.__getitem__, values))
 

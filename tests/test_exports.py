@@ -391,3 +391,14 @@ def test_libreoffice_reads_the_export_as_written(client, users, county, tmp_path
     trim = [[cell for cell in row] + [""] * (len(expected[0]) - len(row)) for row in from_libreoffice]
     assert trim == expected
     assert any(row[0] == "=1+1" for row in from_libreoffice)
+
+
+def test_many_distinct_dates_are_all_written_right(monkeypatch):
+    monkeypatch.setattr(xlsx_stream, "_DATE_CELLS_MAX", 5)  # the writer's date cache is emptied again and again
+    monkeypatch.setattr(xlsx_stream, "BATCH_ROWS", 7)
+    days = [(datetime.date(1950, 1, 1) + datetime.timedelta(days=i * 37),) for i in range(60)]
+    data = io.BytesIO()
+    xlsx_stream.write_xlsx(data, ["日期"], days + [(None,)] + days[:3])
+    read = [row[0] for row in sheet_rows(data.getvalue())[1:]]
+    assert read == [datetime.datetime.combine(d, datetime.time()) for (d,) in days] + [None] + [
+        datetime.datetime.combine(d, datetime.time()) for (d,) in days[:3]]

@@ -15,7 +15,7 @@ from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -167,15 +167,15 @@ class ErrorOut(Schema):
 
 # Messages are marked for translation here and translated when answered.
 ERROR_CODES = {
-    400: ("bad_request", _noop("The request could not be read.")),
-    401: ("not_authenticated", _noop("Sign in or send a valid API token.")),
-    403: ("forbidden", _noop("The request was refused (for a browser session: a missing or wrong CSRF token).")),
-    404: ("not_found", _noop("Not found.")),
-    405: ("method_not_allowed", _noop("This method is not allowed here.")),
-    409: ("conflict", _noop("The request conflicts with the current data; reload and try again.")),
-    422: ("invalid", _noop("Some fields are not valid.")),
-    429: ("throttled", _noop("Too many requests; try again later.")),
-    500: ("server_error", _noop("Something went wrong on our side; the error has been logged.")),
+    400: ("bad_request", gettext_noop("The request could not be read.")),
+    401: ("not_authenticated", gettext_noop("Sign in or send a valid API token.")),
+    403: ("forbidden", gettext_noop("The request was refused (for a browser session: a missing or wrong CSRF token).")),
+    404: ("not_found", gettext_noop("Not found.")),
+    405: ("method_not_allowed", gettext_noop("This method is not allowed here.")),
+    409: ("conflict", gettext_noop("The request conflicts with the current data; reload and try again.")),
+    422: ("invalid", gettext_noop("Some fields are not valid.")),
+    429: ("throttled", gettext_noop("Too many requests; try again later.")),
+    500: ("server_error", gettext_noop("Something went wrong on our side; the error has been logged.")),
 }
 DOCUMENTED_ERRORS = {"get": (401, 404, 422), "default": (400, 401, 403, 404, 409, 422)}
 

@@ -60,7 +60,13 @@ def parse_date(value) -> datetime.date | None:
         if 1 <= value < 2958466:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise ValueError(value)
-    text = str(value).translate(_FULL_WIDTH).strip()
+    text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    text = text.translate(_FULL_WIDTH)
     if not text:
         return None
     for pattern in _DATE_PATTERNS:

@@ -55,12 +55,16 @@ class Column:
                 base = text.split("（")[0].split("(")[0]
                 table[_plain(base)] = code
             table[_plain(code)] = code
+            table[code] = code
+            with translation.override("zh-hans"):
+                table[str(label)] = code
         for alias, code in self.value_aliases.items():
             table[_plain(alias)] = code
         return table
 
     def to_code(self, text: str) -> str | None:
-        return self.lookup.get(_plain(text))
+        code = self.lookup.get(text)  # the common case: a label exactly as offered
+        return code if code is not None else self.lookup.get(_plain(text))
 
     def labels(self) -> list[str]:
         """The Chinese labels offered in the template's dropdowns and instructions."""

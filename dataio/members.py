@@ -322,20 +322,20 @@ class Writes:
 
     # --- apply ----------------------------------------------------------------------------------------------------
 
-    def apply(self, progress=no_progress, rows: int = 0) -> None:
+    def apply(self, progress=no_progress, row_count: int = 0) -> None:
         for rows, model in ((self.person_new, Person), (self.member_new, Member), (self.post_new, Post)):
             for row, pk in zip(rows, store.reserve_ids(model, len(rows))):
                 row["id"] = pk
         for row, person in self.links:  # rows of people who had no id yet when planned
             row["person"] = person["id"]
-        progress(rows, rows, _("Writing people"))
+        progress(row_count, row_count, _("Writing people"))
         store.write(Person, self.person_new, self.person_changed)
-        progress(rows, rows, _("Writing memberships and posts"))
+        progress(row_count, row_count, _("Writing memberships and posts"))
         store.write(Member, self.member_new, self.member_changed)
         store.write(Post, self.post_new, self.post_changed)
         self._count()
         self._refresh_stats()
-        progress(rows, rows, _("Writing the change log"))
+        progress(row_count, row_count, _("Writing the change log"))
         log = ChangeLog()
         for model, action, row, before, repr_, path in self.log:
             log.add(model, action, row, before=before, repr_=repr_, path=path)

@@ -67,7 +67,7 @@ def log_unmasked(export: Export, *, user, request_id: str, where: str) -> None:
 def result_path(job, filename: str) -> tuple[str, Path]:
     """A free name under MEDIA_ROOT/jobs/ for a job's result, and where it lies on disk."""
     storage = job.result_file.storage
-    name = storage.get_available_name(f"jobs/result/{timezone.now():%Y/%m/%d}/{job.pk}-{filename}", max_length=300)
+    name = storage.get_available_name(f"jobs/result/{timezone.now():%Y/%m/%d}/{job.pk}/{filename}", max_length=300)
     path = Path(storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
     return name, path

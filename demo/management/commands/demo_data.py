@@ -2,6 +2,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from core.actor import acting_as
 from demo.generator import generate
@@ -39,6 +40,9 @@ class Command(BaseCommand):
                 raise CommandError("The database already holds organizations. Use --flush to delete all data "
                                    "first, or --if-empty to leave it alone.")
         if flush:
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                with connection.cursor() as cursor:  # TRUNCATE refuses tables with pending deferred checks
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
         started = time.monotonic()
 

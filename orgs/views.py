@@ -49,12 +49,26 @@ def search_filter(q: str) -> Q:
     return condition | Q(name_search__contains=simplified(q))
 
 
+def labelled(organizations) -> list[Organization]:
+    """Sets each tree node's type, domain and status labels, translated once per response."""
+    labels = {
+        field: {value: str(label) for value, label in Organization._meta.get_field(field).flatchoices}
+        for field in ("org_type", "domain", "status")
+    }
+    nodes = list(organizations)
+    for org in nodes:
+        org.type_label = labels["org_type"].get(org.org_type, "")
+        org.domain_label = labels["domain"].get(org.domain, "")
+        org.status_label = labels["status"].get(org.status, "")
+    return nodes
+
+
 class TreeView(ScopedMixin, TemplateView):
     queryset = Organization.objects.all()
     template_name = "orgs/tree.html"
 
     def get_context_data(self, **kwargs):
-        nodes = top_organizations(self.get_queryset(), self.request.user).order_by("path")
+        nodes = labelled(top_organizations(self.get_queryset(), self.request.user).order_by("path"))
         return super().get_context_data(nodes=nodes, **kwargs)
 
 
@@ -72,7 +86,7 @@ class ChildrenView(ScopedMixin, TemplateView):
             children = children.filter(path__gt=after)
         nodes = list(children[: CHILDREN_PAGE + 1])
         more = len(nodes) > CHILDREN_PAGE
-        nodes = nodes[:CHILDREN_PAGE]
+        nodes = labelled(nodes[:CHILDREN_PAGE])
         return super().get_context_data(parent=parent, nodes=nodes, more=more,
                                         next_after=nodes[-1].path if more else "", **kwargs)
 

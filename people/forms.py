@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import CHANGE
+from core.widgets import FastSelect
 from orgs.models import Organization, OrgStatus
 
 from .choices import ETHNICITIES, Classification, Education, Gender, MemberCategory, MemberStatus, Stage
@@ -68,17 +69,17 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
     """The member list's filters. ``org`` is checked against the user's scope by the view (404 outside)."""
 
     q = forms.CharField(label=_("Name, initials or ID number"), required=False, max_length=50)
-    org = forms.IntegerField(label=_("Organization (with its subtree)"), required=False, widget=forms.Select)
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    org = forms.IntegerField(label=_("Organization (with its subtree)"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect,
                                choices=[*MemberStatus.choices, (ANY_STATUS, _("Any status"))])
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=_blank(MemberCategory.choices))
-    classification = forms.ChoiceField(label=_("Classification"), required=False,
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect, choices=_blank(MemberCategory.choices))
+    classification = forms.ChoiceField(label=_("Classification"), required=False, widget=FastSelect,
                                        choices=_blank(Classification.choices))
-    age_band = forms.ChoiceField(label=_("Age"), required=False, choices=_blank(
+    age_band = forms.ChoiceField(label=_("Age"), required=False, widget=FastSelect, choices=_blank(
         [(code, AGE_BAND_LABELS.get(code, code)) for code, _youngest, _oldest in AGE_BANDS]))
-    education = forms.ChoiceField(label=_("Education"), required=False, choices=_blank(Education.choices))
-    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=_blank(Gender.choices))
-    ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False, choices=_blank(ETHNICITIES))
+    education = forms.ChoiceField(label=_("Education"), required=False, widget=FastSelect, choices=_blank(Education.choices))
+    gender = forms.ChoiceField(label=_("Gender"), required=False, widget=FastSelect, choices=_blank(Gender.choices))
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False, widget=FastSelect, choices=_blank(ETHNICITIES))
 
     def set_organizations(self, organizations) -> None:
         self.fields["org"].widget.choices = [("", _("All my organizations"))] + [

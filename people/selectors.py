@@ -95,10 +95,28 @@ def person_search(*, user, q: str, limit: int = 20) -> QuerySet[Person]:
 
 def capped_count(queryset: QuerySet, cap: int) -> int:
     """Counts at most ``cap + 1`` rows (one bounded subquery), so a province-wide list never counts millions."""
-    return queryset.order_by()[: cap + 1].count()
+    return queryset.select_related(None).order_by()[: cap + 1].count()
 
 
-def filter_organizations(user, *, levels: int = 2, limit: int = 500, selected: Organization | None = None):
+def member_total_from_counters(user, organization: Organization | None) -> int | None:
+    """Members in good standing under ``organization`` (or the whole scope) from the stored counters.
+
+    None when the counters cannot answer (a member who sees only their own record).
+    """
+    if organization is not None:
+        return organization.subtree_member_count
+    scope = scope_for(user)
+    if scope.everything:
+        roots = Organization.objects.filter(depth=1)
+    else:
+        paths = scope.roots("people", VIEW)
+        if not paths:
+            return None
+        roots = Organization.objects.filter(path__in=paths)
+    return sum(roots.values_list("subtree_member_count", flat=True))
+
+
+def filter_organizations(user, *, levels: int = 1, limit: int = 200, selected: Organization | None = None):
     """The organizations offered in the member list's subtree filter: the user's roots and a few levels below.
 
     Deeper ones are reached through the organization search or pages; a selected one is always offered.

@@ -20,6 +20,7 @@ from core.views import ScopedMixin, can_see_sensitive, log_sensitive_access
 from orgs.models import Organization
 
 from . import selectors, services
+from .choices import Classification
 from .forms import (
     MemberFilterForm,
     MemberForm,
@@ -32,7 +33,8 @@ from .forms import (
 )
 from .models import Member, Person, Post
 
-COUNT_CAP = 10_000
+# A filtered list is counted up to this many matches, after the page itself (see MemberListView).
+COUNT_CAP = 1_000
 SENSITIVE_FIELDS = Person.sensitive_fields
 HIDDEN_HISTORY_FIELDS = {"id", "org_path", "name_search", "name_initials", "person", "holds_post"}
 
@@ -55,22 +57,33 @@ class MemberListView(ScopedMixin, View):
             organization = self.scoped_object(Organization.objects.all(), pk=form.cleaned_data["org"])
         form.set_organizations(selectors.filter_organizations(request.user, selected=organization))
         members = selectors.member_list(user=request.user, organization=organization, **form.selector_arguments())
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("count", None)
+        if request.GET.get("count"):
+            # The deferred count of a filtered list, asked for by the page once it has been shown.
+            total = selectors.capped_count(members, COUNT_CAP)
+            return render(request, "people/_member_count.html", {
+                "total": min(total, COUNT_CAP), "total_capped": total > COUNT_CAP})
         page_size = settings.PAGE_SIZE
         number = _page_number(request)
         offset = (number - 1) * page_size
         rows = list(members[offset: offset + page_size + 1])
-        total = selectors.capped_count(members, COUNT_CAP)
-        query = request.GET.copy()
-        query.pop("page", None)
+        total = None
+        if len(rows) <= page_size and (rows or number == 1):
+            total = offset + len(rows)
+        elif form.active_filter_count() == bool(organization):
+            # Unfiltered: the organizations' stored counters give the exact total without counting rows.
+            total = selectors.member_total_from_counters(request.user, organization)
         scope = scope_for(request.user)
         return render(request, self.template_name, {
             "form": form,
             "organization": organization,
             "active_filters": form.active_filter_count(),
             "can_add": scope.everything or bool(scope.roots("people", CHANGE)),
-            "rows": [(m, mask_phone(m.person.phone)) for m in rows[:page_size]],
-            "total": min(total, COUNT_CAP),
-            "total_capped": total > COUNT_CAP,
+            "rows": _member_rows(rows[:page_size]),
+            "total": total,
+            "total_capped": False,
             "first_row": offset + 1,
             "last_row": offset + min(len(rows), page_size),
             "page_number": number,
@@ -78,6 +91,29 @@ class MemberListView(ScopedMixin, View):
             "has_next": len(rows) > page_size,
             "query_string": query.urlencode(),
         })
+
+
+def _choice_labels(model, name: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def _member_rows(members) -> list[dict]:
+    """The list's cells, with each choice label translated once per page rather than once per cell."""
+    person_labels = {name: _choice_labels(Person, name) for name in ("gender", "ethnicity", "education")}
+    member_labels = {name: _choice_labels(Member, name) for name in ("category", "status")}
+    classes = {value: str(label) for value, label in Classification.choices}
+    return [{
+        "member": m,
+        "person": m.person,
+        "gender": person_labels["gender"].get(m.person.gender, ""),
+        "ethnicity": person_labels["ethnicity"].get(m.person.ethnicity, ""),
+        "education": person_labels["education"].get(m.person.education, ""),
+        "category": member_labels["category"].get(m.category, ""),
+        "status": member_labels["status"].get(m.status, ""),
+        "classification": classes.get(m.classification, ""),
+        "phone": mask_phone(m.person.phone),
+        "url": reverse("people:person_detail", args=[m.person_id]),
+    } for m in members]
 
 
 class PersonSearchView(ScopedMixin, View):

@@ -160,6 +160,7 @@ def export_rows(client, url) -> list[list]:
     response = client.get(url)
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == XLSX
+    assert response.streaming  # small exports stream straight to the browser
     assert "attachment" in response["Content-Disposition"]
     return sheet_rows(body(response))
 

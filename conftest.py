@@ -34,3 +34,14 @@ def _jobs_inline(settings, tmp_path):
     """Jobs run synchronously in tests, and their files go to a temporary MEDIA_ROOT."""
     settings.JOBS_MODE = "inline"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever an earlier test in the same worker activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

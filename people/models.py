@@ -29,7 +29,7 @@ class Person(BaseModel):
     people is one range over one index.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, default="01")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)

@@ -386,3 +386,15 @@ def test_posts_add_end_and_several_at_once(county, users, client_for):
     assert client.post(reverse("people:post_end", args=[post.pk]), {"ended_on": "2024-12-31"}).status_code == 302
     page = client.get(reverse("people:person_detail", args=[person.pk]))
     assert not page.context["several_posts"] and [p.pk for p in page.context["past_posts"]] == [post.pk]
+
+
+def test_member_list_of_an_organization_stays_within_scope(county, users):
+    from people.selectors import member_list as select_members
+
+    inside = {m.person.name for m in select_members(user=users["township_a"], organization=county.village_a1)}
+    assert inside == {"张三", "陳小紅"}
+    # an organization outside the scope yields nothing, even when asked for directly
+    assert not select_members(user=users["township_a"], organization=county.village_b1).exists()
+    # the member role sees only their own record inside their branch
+    own = {m.person.name for m in select_members(user=users["member"], organization=county.village_a1)}
+    assert own == {"张三"}

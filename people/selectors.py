@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from core.changelog import history_for
 from core.scope import VIEW, scope_for
 from core.text import is_latin_query, simplified
-from core.tree import depth_of, subtree_bounds
+from core.tree import subtree_bounds
 from orgs.models import Organization
 
 from .choices import Classification
@@ -123,26 +123,21 @@ def member_total_from_counters(user, organization: Organization | None) -> int |
     return sum(roots.values_list("subtree_member_count", flat=True))
 
 
-def filter_organizations(user, *, levels: int = 1, limit: int = 200, selected: Organization | None = None):
-    """The organizations offered in the member list's subtree filter: the user's roots and a few levels below.
+def filter_organizations(user, *, limit: int = 200, selected: Organization | None = None):
+    """The organizations offered in the member list's subtree filter: the user's top ones and their children.
 
-    Deeper ones are reached through the organization search or pages; a selected one is always offered.
+    Two indexed queries (by path, then by parent), whatever the tree's size. Deeper ones are reached
+    through the organization search or pages; a selected one is always offered.
     """
-    orgs = list(
-        Organization.objects.restrict(user).filter(depth__lte=_top_depth(user) + levels)
-        .only("id", "name", "short_name", "depth", "path").order_by("path")[:limit]
-    )
+    scope = scope_for(user)
+    fields = ("id", "name", "short_name", "depth", "path")
+    visible = Organization.objects.restrict(user).only(*fields)
+    roots = list(visible.filter(depth=1) if scope.everything else visible.filter(path__in=scope.roots("org", VIEW)))
+    children = list(visible.filter(parent__in=[root.pk for root in roots]).order_by("path")[:limit])
+    orgs = sorted(roots + children, key=lambda org: org.path)
     if selected is not None and all(o.pk != selected.pk for o in orgs):
         orgs.append(selected)
     return orgs
-
-
-def _top_depth(user) -> int:
-    scope = scope_for(user)
-    if scope.everything:
-        return 1
-    roots = scope.roots("org", VIEW)
-    return min((depth_of(p) for p in roots), default=1)
 
 
 def person_history(*, person: Person, membership: Member | None, posts) -> QuerySet:

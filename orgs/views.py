@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -49,8 +50,17 @@ def search_filter(q: str) -> Q:
     return condition | Q(name_search__contains=simplified(q))
 
 
+_PK_SENTINEL = 987654321987
+
+
+def _url_pattern(name: str) -> str:
+    """A URL with ``{pk}`` in place of the id: one reverse per response instead of one per node."""
+    return reverse(name, kwargs={"pk": _PK_SENTINEL}).replace(str(_PK_SENTINEL), "{pk}")
+
+
 def labelled(organizations) -> list[Organization]:
-    """Sets each tree node's type, domain and status labels, translated once per response."""
+    """Sets each tree node's labels (translated once per response) and links."""
+    detail_url, children_url = _url_pattern("orgs:detail"), _url_pattern("orgs:children")
     labels = {
         field: {value: str(label) for value, label in Organization._meta.get_field(field).flatchoices}
         for field in ("org_type", "domain", "status")
@@ -60,6 +70,8 @@ def labelled(organizations) -> list[Organization]:
         org.type_label = labels["org_type"].get(org.org_type, "")
         org.domain_label = labels["domain"].get(org.domain, "")
         org.status_label = labels["status"].get(org.status, "")
+        org.detail_url = detail_url.format(pk=org.pk)
+        org.children_url = children_url.format(pk=org.pk)
     return nodes
 
 

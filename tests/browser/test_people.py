@@ -47,7 +47,8 @@ def test_member_list_and_person_on_a_phone(phone_page, county, users):
     page.goto(page.base_url + "/people/members/")
     assert page.locator("#member-table tbody tr").count() == 3
     assert not page.locator("#id_gender").is_visible()  # filters fold away on a phone
-    page.get_by_role("button", name="筛选").or_(page.get_by_role("button", name="Filters")).first.click()
+    page.click("button[data-bs-target='#member-filters']")
+    page.wait_for_selector("#member-filters.collapse.show")  # the folding animation has finished
     page.select_option("#id_classification", "elderly")
     with page.expect_navigation():
         page.click("#apply-filters")

@@ -78,51 +78,62 @@ def log_sensitive_access(request, obj, fields) -> None:
 
 
 # Fields of the change log a reader has no use for: tree bookkeeping and derived search keys.
-_HIDDEN_HISTORY_FIELDS = {"id", "path", "depth", "org_path"}
+_HIDDEN_HISTORY_FIELDS = {"id", "path", "depth", "org_path", "person"}
 _MASKS = {"id_number": idcard.mask_id, "phone": idcard.mask_phone}
 
 
 def history_rows(request, obj, limit: int = 50) -> list[dict]:
-    """``obj``'s change records for display: who, when, what, and each changed field's before → after.
+    """``obj``'s change records for display (see change_rows); showing personal data unmasked is logged."""
+    records = list(history_for(obj).restrict(request.user).select_related("content_type")[:limit])
+    sensitive = set(getattr(type(obj), "sensitive_fields", ()))
+    reveal = bool(sensitive) and bool(records) and can_see_sensitive(request.user, obj)
+    rows = change_rows(request.user, records, reveal=reveal)
+    if reveal and any(change["sensitive"] for row in rows for change in row["changes"]):
+        log_sensitive_access(request, obj, sorted(sensitive))
+    return rows
+
+
+def change_rows(user, records, *, reveal: bool) -> list[dict]:
+    """Change records of any models, for display: who, when, what, and each changed field's before → after.
 
     Foreign keys are shown by name when the user may see the related row; personal data is masked unless
-    the user may see it unmasked (and then the access is logged). A fixed number of queries.
+    ``reveal``. One query per related model, whatever the number of records.
     """
-    model = type(obj)
-    records = list(history_for(obj).restrict(request.user)[:limit])
-    fields = {f.name: f for f in model._meta.concrete_fields
-              if f.name not in _HIDDEN_HISTORY_FIELDS and f.editable}
-    sensitive = set(getattr(model, "sensitive_fields", ())) & set(fields)
-    show_sensitive = bool(sensitive) and bool(records) and can_see_sensitive(request.user, obj)
-    names = _related_names(request.user, records, fields)
-    rows, unmasked = [], False
+    records = list(records)
+    fields_of = {}
     for record in records:
+        model = record.content_type.model_class()
+        if model not in fields_of:
+            fields_of[model] = {f.name: f for f in model._meta.concrete_fields
+                                if f.name not in _HIDDEN_HISTORY_FIELDS and f.editable}
+    names = _related_names(user, records, fields_of)
+    rows = []
+    for record in records:
+        model = record.content_type.model_class()
+        fields, sensitive = fields_of[model], set(getattr(model, "sensitive_fields", ()))
         changes = []
         for name, before, after in record.changed_fields():
             field = fields.get(name)
             if field is None or (before in (None, "") and after in (None, "")):
                 continue
-            if name in sensitive:
-                if show_sensitive:
-                    unmasked = True
-                else:
-                    mask = _MASKS.get(name, lambda value: "***")
-                    before, after = mask(before or ""), mask(after or "")
+            if name in sensitive and not reveal:
+                mask = _MASKS.get(name, lambda value: "***")
+                before, after = mask(before or ""), mask(after or "")
             changes.append({
                 "label": field.verbose_name,
                 "before": _display(field, before, names),
                 "after": _display(field, after, names),
+                "sensitive": name in sensitive,
             })
-        rows.append({"record": record, "changes": changes})
-    if unmasked:
-        log_sensitive_access(request, obj, sorted(sensitive))
+        rows.append({"record": record, "model": model._meta.verbose_name, "changes": changes})
     return rows
 
 
-def _related_names(user, records, fields) -> dict:
+def _related_names(user, records, fields_of) -> dict:
     """{(model, pk): str} for the foreign keys in ``records`` the user may see: one query per related model."""
     wanted: dict = {}
     for record in records:
+        fields = fields_of[record.content_type.model_class()]
         for name, before, after in record.changed_fields():
             field = fields.get(name)
             if field is not None and field.is_relation:

@@ -9,14 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.idcard import mask_id, mask_phone
 from core.scope import CHANGE, scope_for
-from core.views import ScopedMixin, can_see_sensitive, log_sensitive_access
+from core.views import ScopedMixin, can_see_sensitive, change_rows, log_sensitive_access
 from orgs.models import Organization
 
 from . import selectors, services
@@ -36,7 +35,6 @@ from .models import Member, Person, Post
 # A filtered list is counted up to this many matches, after the page itself (see MemberListView).
 COUNT_CAP = 1_000
 SENSITIVE_FIELDS = Person.sensitive_fields
-HIDDEN_HISTORY_FIELDS = {"id", "org_path", "name_search", "name_initials", "person", "holds_post"}
 
 
 def _page_number(request) -> int:
@@ -130,46 +128,6 @@ def _masked(person: Person) -> dict:
     return {"id_number": mask_id(person.id_number or ""), "phone": mask_phone(person.phone)}
 
 
-def _field_label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a field since removed from the model
-        return name
-
-
-def _display_value(model, name: str, value, reveal: bool, org_names: dict):
-    if value in (None, ""):
-        return ""
-    if name in SENSITIVE_FIELDS and not reveal:
-        return mask_id(value) if name == "id_number" else mask_phone(value)
-    if name == "organization":
-        return org_names.get(value, f"#{value}")
-    try:
-        field = model._meta.get_field(name)
-    except Exception:
-        return value
-    return dict(field.flatchoices).get(value, value) if field.choices else value
-
-
-def _history_rows(user, records, reveal: bool) -> list[dict]:
-    records = list(records)
-    org_ids = {value for r in records for name, *values in r.changed_fields() if name == "organization"
-               for value in values if value}
-    org_names = dict(Organization.objects.restrict(user).filter(pk__in=org_ids).values_list("pk", "name")) \
-        if org_ids else {}
-    rows = []
-    for record in records:
-        model = record.content_type.model_class()
-        changes = [
-            (capfirst(_field_label(model, name)), _display_value(model, name, before, reveal, org_names),
-             _display_value(model, name, after, reveal, org_names))
-            for name, before, after in record.changed_fields() if name not in HIDDEN_HISTORY_FIELDS
-        ]
-        changes = [change for change in changes if change[1] != "" or change[2] != ""]
-        rows.append({"record": record, "model": model._meta.verbose_name, "changes": changes})
-    return rows
-
-
 class PersonDetailView(ScopedMixin, View):
     queryset = Person.objects.select_related("organization", "membership")
     template_name = "people/person_detail.html"
@@ -207,7 +165,7 @@ class PersonDetailView(ScopedMixin, View):
             "revealed": reveal,
             "may_reveal": may_reveal and not reveal,
             "can_change": scope_for(request.user).covers(person.org_path, realm="people", action=CHANGE),
-            "history": _history_rows(request.user, history, reveal and may_reveal),
+            "history": change_rows(request.user, history, reveal=reveal and may_reveal),
         }
 
 

@@ -204,7 +204,7 @@ def org_export(user, params: QueryDict) -> Export:
 
     Active ones unless ``status`` says otherwise (``any`` for all).
     """
-    from orgs.views import search_filter  # the search page's own matching
+    from orgs.selectors import search_filter  # the search page's own matching
 
     organization = _scoped_organization(user, params.get("org") or params.get("under"))
     orgs = _within(Organization.objects.restrict(user), "path", organization)

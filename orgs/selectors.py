@@ -2,6 +2,9 @@
 import datetime
 from collections import Counter
 
+from django.db.models import Q
+
+from core.text import is_latin_query, simplified
 from people.choices import Classification, Education, Gender, MemberStatus, Occupation
 from people.selectors import AGE_BANDS
 
@@ -44,3 +47,12 @@ def org_summary(org: Organization, today: datetime.date | None = None) -> dict:
             "by_education": _by(counts, "education", Education.values),
         },
     }
+
+
+def search_filter(q: str) -> Q:
+    """By code, by name (simplified or traditional characters) or by the name's pinyin initials."""
+    q = q.strip()
+    condition = Q(code__istartswith=q)
+    if is_latin_query(q):
+        return condition | Q(name_initials__startswith=q.lower())
+    return condition | Q(name_search__contains=simplified(q))

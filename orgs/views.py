@@ -5,7 +5,7 @@ Every read goes through ``restrict(user)``; every form looks its organization up
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from core.scope import CHANGE, VIEW, scope_for
-from core.text import is_latin_query, simplified
 from core.tree import ancestor_paths
 from core.views import ScopedDetailView, ScopedMixin, can_change, history_rows
 from people.choices import PostTitle
@@ -24,6 +23,7 @@ from people.selectors import member_list
 from . import services
 from .forms import DissolveForm, MergeForm, MoveForm, OrganizationForm, move_targets
 from .models import Organization, OrgStatus, OrgType
+from .selectors import search_filter
 
 CHILDREN_PAGE = 200
 SEARCH_LIMIT = 50
@@ -39,15 +39,6 @@ def top_organizations(queryset, user):
     if scope.everything:
         return queryset.filter(depth=1)
     return queryset.filter(path__in=scope.roots("org", VIEW))
-
-
-def search_filter(q: str) -> Q:
-    """By code, by name (simplified or traditional characters) or by the name's pinyin initials."""
-    q = q.strip()
-    condition = Q(code__istartswith=q)
-    if is_latin_query(q):
-        return condition | Q(name_initials__startswith=q.lower())
-    return condition | Q(name_search__contains=simplified(q))
 
 
 _PK_SENTINEL = 987654321987

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dataio",
     "jobs",
     "exports",
+    "standards",
 ]
 
 MIDDLEWARE = [

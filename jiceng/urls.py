@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/", include("dataio.urls")),
     path("jobs/", include("jobs.urls")),
     path("exports/", include("exports.urls")),
+    path("standards/", include("standards.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,2 @@
+"""Pages of assessments: score sheets, results, rankings, titles, history, bulletins."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Pages of the standards library: list, versions, edit, import/export, compare."""
+urlpatterns: list = []

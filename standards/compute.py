@@ -1,0 +1,174 @@
+"""An assessment's results, computed set-based in SQL for every sheet at once.
+
+One ``UPDATE ... FROM`` statement fills each sheet's total, veto, tier, the three ranks,
+lagging and consequence: the scores are summed per sheet, the tier is a CASE over the
+version's tiers (best first), and the ranks are RANK() window functions. It runs on
+SQLite (3.33+) and PostgreSQL alike.
+
+The version's few values (item ids, rater weights, tier codes, the period's start) are
+written into the statement as literals: they come from the database, keeping them out of
+joins lets the database aggregate the score table in one pass, and the one statement
+needs no parameters whose order follows its nesting.
+"""
+from decimal import Decimal
+
+from django.db import connection
+
+from .models import Assessment, Item, ItemKind, RaterGroup, Standard, SubjectKind, Tier
+
+
+def _ids(values) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
+def _number(value: Decimal) -> str:
+    """A decimal literal; the point keeps SQLite from dividing integers."""
+    text = format(Decimal(value).normalize(), "f")
+    return text if "." in text else text + ".0"
+
+
+def _text(value) -> str:
+    """A string literal (standard SQL quoting, as both databases read it)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _weighted_groups(version_id) -> list[tuple[int, Decimal]]:
+    return [(pk, weight) for pk, weight in
+            RaterGroup.objects.filter(version_id=version_id, weight__gt=0).values_list("pk", "weight")]
+
+
+def _aggregate_sql(assessment: Assessment, groups) -> str:
+    """Per sheet: the weighted sum of values, whether a veto struck, and the pass/fail tallies."""
+    version_id = assessment.version_id
+    veto_items = list(Item.objects.filter(version_id=version_id, veto=True).values_list("pk", flat=True))
+    pass_fail_items = list(Item.objects.filter(version_id=version_id, kind=ItemKind.PASS_FAIL)
+                           .values_list("pk", flat=True))
+    weights = {weight for _pk, weight in groups}
+    if len(weights) == 1:
+        weighted = f"SUM(sc.value) * {_number(weights.pop())}"
+    else:
+        cases = " ".join(f"WHEN {pk} THEN {_number(weight)}" for pk, weight in groups)
+        weighted = f"SUM(sc.value * CASE sc.rater_id {cases} ELSE 0 END)"
+    veto = (f"MAX(CASE WHEN sc.failed AND sc.item_id IN ({_ids(veto_items)}) THEN 1 ELSE 0 END)"
+            if veto_items else "0")
+    if pass_fail_items:
+        pf = f"sc.item_id IN ({_ids(pass_fail_items)})"
+        pf_failed = f"MAX(CASE WHEN sc.failed AND {pf} THEN 1 ELSE 0 END)"
+        pf_passed = f"COUNT(DISTINCT CASE WHEN {pf} AND NOT sc.failed THEN sc.item_id END)"
+    else:
+        pf_failed, pf_passed = "0", "0"
+    return f"""
+        SELECT sc.sheet_id, {weighted} AS weighted, {veto} AS veto_hits,
+               {pf_failed} AS pf_failed, {pf_passed} AS pf_passed
+        FROM standards_itemscore sc
+        JOIN standards_sheet s0 ON s0.id = sc.sheet_id
+        WHERE s0.assessment_id = {int(assessment.pk)} AND sc.rater_id IN ({_ids(pk for pk, _w in groups)})
+        GROUP BY sc.sheet_id"""
+
+
+def _required_level(version_id, tier: Tier) -> tuple[int, int] | None:
+    """(standard id, minimum tier level) of the title ``tier.requires_tier`` names."""
+    code = tier.requires_tier
+    if ":" in code:
+        standard_code, tier_code = code.split(":", 1)
+        standard = Standard.objects.filter(code=standard_code).first()
+        if standard is None or standard.current_version_id is None:
+            return None
+        level = Tier.objects.filter(version_id=standard.current_version_id, code=tier_code).values_list(
+            "level", flat=True).first()
+        return (standard.pk, level) if level is not None else None
+    level = Tier.objects.filter(version_id=version_id, code=code).values_list("level", flat=True).first()
+    standard_id = Standard.objects.filter(versions__id=version_id).values_list("pk", flat=True).first()
+    return (standard_id, level) if level is not None else None
+
+
+def _tier_conditions(assessment: Assessment, tier: Tier, n_pass_fail: int) -> str | None:
+    conditions = []
+    if tier.min_total is not None:
+        conditions.append(f"r.total >= {_number(tier.min_total)}")
+    if tier.no_veto:
+        conditions.append("r.veto_hits = 0")
+    if tier.all_pass:
+        conditions.append(f"r.pf_failed = 0 AND r.pf_passed = {n_pass_fail}")
+    if tier.requires_tier:
+        required = _required_level(assessment.version_id, tier)
+        if required is None:
+            return None
+        subject = ("organization_id" if assessment.version.standard.subject_kind == SubjectKind.ORGANIZATION
+                   else "person_id")
+        start = assessment.period_start
+        conditions.append(
+            f"""EXISTS (SELECT 1 FROM standards_titleaward t
+                WHERE t.{subject} = r.{subject} AND t.standard_id = {int(required[0])}
+                  AND t.tier_level >= {int(required[1])} AND t.granted_on <= {_text(start.isoformat())}
+                  AND (t.status = 'active' OR t.revoked_on > {_text(start.isoformat())}))""")
+    return " AND ".join(conditions) or "1 = 1"
+
+
+def _tier_sql(assessment: Assessment) -> tuple[str, str]:
+    """CASE expressions giving the tier level and code: the best tier whose conditions hold."""
+    version_id = assessment.version_id
+    n_pass_fail = Item.objects.filter(version_id=version_id, kind=ItemKind.PASS_FAIL).count()
+    level_cases, code_cases = [], []
+    for tier in Tier.objects.filter(version_id=version_id).order_by("-level"):
+        condition = _tier_conditions(assessment, tier, n_pass_fail)
+        if condition is not None:
+            level_cases.append(f"WHEN {condition} THEN {int(tier.level)}")
+            code_cases.append(f"WHEN {int(tier.level)} THEN {_text(tier.code)}")
+    level_sql = f"CASE {' '.join(level_cases)} ELSE 0 END" if level_cases else "0"
+    code_sql = f"CASE x.tier_level {' '.join(code_cases)} ELSE '' END" if code_cases else "''"
+    return level_sql, code_sql
+
+
+def compute(assessment: Assessment) -> dict:
+    """Fills the result columns of every sheet of ``assessment``; returns {"sheets": n}."""
+    assessment = Assessment.objects.select_related("version__standard").get(pk=assessment.pk)
+    version = assessment.version
+    consequences = version.consequences or {}
+    groups = _weighted_groups(version.pk)
+    if groups:
+        weight_sum = sum((weight for _pk, weight in groups), Decimal("0"))
+        aggregate = _aggregate_sql(assessment, groups)
+        total = f"ROUND(COALESCE(a.weighted, 0) / {_number(weight_sum)}, 2)"
+        scored = f"""
+            SELECT s.id, s.organization_id, s.person_id, s.parent_id, s.class_key,
+                   {total} AS total, COALESCE(a.veto_hits, 0) AS veto_hits,
+                   COALESCE(a.pf_failed, 0) AS pf_failed, COALESCE(a.pf_passed, 0) AS pf_passed
+            FROM standards_sheet s LEFT JOIN ({aggregate}) a ON a.sheet_id = s.id
+            WHERE s.assessment_id = {int(assessment.pk)}"""
+    else:
+        scored = f"""
+            SELECT s.id, s.organization_id, s.person_id, s.parent_id, s.class_key,
+                   0 AS total, 0 AS veto_hits, 0 AS pf_failed, 0 AS pf_passed
+            FROM standards_sheet s WHERE s.assessment_id = {int(assessment.pk)}"""
+    tier_level, tier_code = _tier_sql(assessment)
+    order = "ORDER BY r.veto_hits, r.total DESC"
+    ranked = f"""
+        SELECT r.id, r.total, r.veto_hits, {tier_level} AS tier_level,
+               RANK() OVER (PARTITION BY r.parent_id {order}) AS rank_parent,
+               RANK() OVER (PARTITION BY r.class_key {order}) AS rank_class,
+               RANK() OVER ({order}) AS rank_all,
+               DENSE_RANK() OVER (ORDER BY r.veto_hits DESC, r.total) AS rank_from_last
+        FROM ({scored}) r"""
+    lagging = "0 = 1"
+    lagging_tier = consequences.get("lagging_below")
+    if lagging_tier:
+        level = Tier.objects.filter(version=version, code=lagging_tier).values_list("level", flat=True).first()
+        if level is not None:
+            lagging = f"x.tier_level < {int(level)}"
+    commend_top = int(consequences.get("commend_top") or 0)
+    yellow_last = int(consequences.get("yellow_card_last") or 0)
+    consequence = (
+        f"CASE WHEN x.veto_hits = 0 AND x.rank_all <= {commend_top} THEN 'commended' "
+        f"WHEN x.rank_from_last <= {yellow_last} THEN 'yellow_card' ELSE '' END"
+    )
+    sql = f"""
+        UPDATE standards_sheet SET
+            total = x.total, vetoed = (x.veto_hits > 0), tier = {tier_code}, tier_level = x.tier_level,
+            rank_parent = x.rank_parent, rank_class = x.rank_class, rank_all = x.rank_all,
+            lagging = ({lagging}), consequence = {consequence}
+        FROM ({ranked}) x
+        WHERE standards_sheet.id = x.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {"sheets": cursor.rowcount}

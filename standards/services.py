@@ -1,0 +1,599 @@
+"""Writes to standards, assessments, scores, titles and targets.
+
+Every function is keyword-only, takes the acting ``user`` first (``None`` = the system),
+runs atomically, checks the user's scope and records the change. Scores are guarded
+against lost updates by their ``revision`` and a row lock.
+"""
+import datetime
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.changelog import record_change, snapshot
+from core.models import ChangeRecord
+from core.scope import CHANGE, scope_for
+from core.services import require_in_scope
+from core.tree import in_subtree, subtree_q
+from orgs.models import Organization, OrgStatus
+from people.models import Person, Post
+
+from . import compute
+from .definition import build_rows, canonical, clear_rows, version_fields
+from .models import (
+    Assessment,
+    Evidence,
+    Item,
+    ItemKind,
+    ItemScore,
+    RaterGroup,
+    Sheet,
+    Standard,
+    StandardVersion,
+    SubjectKind,
+    Target,
+    Tier,
+    TitleAward,
+)
+from .sources import CLASSIFIERS, DATA_SOURCES
+
+BULK_CHUNK = 2000
+
+
+class Conflict(ValidationError):
+    """Someone else saved the score since it was read; the writer must reload and decide."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Someone else changed this score in the meantime. Reload it and try again."),
+                         code="conflict")
+
+
+def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
+    """A refusal whose code survives under its field (callers tell "conflict" from "locked" by it)."""
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
+
+
+def _user_or_none(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _record(obj, action, path: str, *, before=None, message: str = ""):
+    """Records a change on a row that has no organization path of its own (scores, evidence)."""
+    obj.scope_path_field = "org_path"
+    obj.org_path = path
+    return record_change(obj, action, before=before, message=message)
+
+
+# Standards -------------------------------------------------------------------------------------------------
+
+
+def _new_version(standard: Standard, number: int, document: dict, user) -> StandardVersion:
+    version = StandardVersion.objects.create(standard=standard, number=number, document=document,
+                                             created_by=_user_or_none(user), **version_fields(document))
+    build_rows(version, document)
+    return version
+
+
+def _standard_fields(document: dict) -> dict:
+    return {
+        "name": document.get("name") or document["code"],
+        "description": document.get("description") or "",
+        "subject_kind": document.get("subject") or SubjectKind.ORGANIZATION,
+        "period_kind": document.get("period") or "year",
+    }
+
+
+@transaction.atomic
+def standard_save(*, user, document: dict, owner: Organization) -> StandardVersion:
+    """Creates a standard, or changes it: in place while no assessment uses the current version, else as
+    the next version. An unchanged document changes nothing."""
+    document = canonical(document)
+    standard = Standard.objects.select_for_update().filter(code=document["code"]).first()
+    if standard is None:
+        require_in_scope(user, owner.path, realm="org")
+        standard = Standard.objects.create(code=document["code"], owner=owner, owner_path=owner.path,
+                                           **_standard_fields(document))
+        version = _new_version(standard, 1, document, user)
+        standard.current_version = version
+        standard.save(update_fields=["current_version"])
+        record_change(standard, ChangeRecord.Action.CREATE)
+        return version
+    require_in_scope(user, standard.owner_path, realm="org")
+    current = standard.current_version
+    if current is not None and current.document == document:
+        return current
+    before = snapshot(standard)
+    if current is not None and not StandardVersion.objects.get(pk=current.pk).frozen:
+        clear_rows(current)
+        for name, value in version_fields(document).items():
+            setattr(current, name, value)
+        current.document = document
+        current.save()
+        build_rows(current, document)
+        version = current
+    else:
+        number = (standard.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = _new_version(standard, number, document, user)
+    for name, value in _standard_fields(document).items():
+        setattr(standard, name, value)
+    standard.current_version = version
+    standard.save()
+    record_change(standard, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Version %(number)s saved.") % {"number": version.number})
+    return version
+
+
+def subjects_for(version: StandardVersion, root_org: Organization):
+    """The organizations (or persons) in ``root_org``'s subtree that the version applies to."""
+    applies = version.applies_to or {}
+    if version.standard.subject_kind == SubjectKind.PERSON:
+        people = Person.objects.filter(subtree_q("org_path", [root_org.path]))
+        if applies.get("posts"):
+            holders = Post.objects.current().filter(title__in=applies["posts"]).values("person_id")
+            people = people.filter(pk__in=holders)
+        return people.order_by("org_path", "pk")
+    orgs = Organization.objects.filter(subtree_q("path", [root_org.path]), status=OrgStatus.ACTIVE)
+    if applies.get("org_types"):
+        orgs = orgs.filter(org_type__in=applies["org_types"])
+    if applies.get("domains"):
+        orgs = orgs.filter(domain__in=applies["domains"])
+    return orgs.order_by("path")
+
+
+# Assessments -----------------------------------------------------------------------------------------------
+
+
+def _class_keys(subjects: list, class_by: str, kind: str) -> dict:
+    def org_of(subject):
+        return subject.organization if kind == SubjectKind.PERSON else subject
+
+    if class_by == "domain":
+        return {s.pk: org_of(s).domain or "" for s in subjects}
+    if class_by == "org_type":
+        return {s.pk: org_of(s).org_type for s in subjects}
+    if class_by == "parent":
+        parent_ids = {s.pk: (s.organization_id if kind == SubjectKind.PERSON else s.parent_id) for s in subjects}
+        return {pk: str(parent or "") for pk, parent in parent_ids.items()}
+    if class_by in CLASSIFIERS:
+        return {pk: str(key or "")[:64] for pk, key in CLASSIFIERS[class_by](subjects).items()}
+    refuse(_("Unknown ranking class “%(name)s”.") % {"name": class_by}, field="class_by")
+
+
+@transaction.atomic
+def assessment_create(*, user, version: StandardVersion, owner: Organization, name: str, period_kind: str,
+                      period_start: datetime.date, period_end: datetime.date, period_label: str,
+                      subjects=None, class_by: str = "domain") -> Assessment:
+    """Applies ``version`` to its subjects under ``owner`` for a period: one sheet each. Freezes the version."""
+    require_in_scope(user, owner.path, realm="org")
+    Standard.objects.select_for_update().filter(pk=version.standard_id).first()
+    version = StandardVersion.objects.select_related("standard").get(pk=version.pk)
+    if not Standard.objects.restrict(user).filter(pk=version.standard_id).exists() and user is not None:
+        refuse(_("This standard lies outside the organizations you are responsible for."))
+    if period_end < period_start:
+        refuse(_("The period cannot end before it starts."), field="period_end")
+    kind = version.standard.subject_kind
+    if subjects is None:
+        subjects = subjects_for(version, owner)
+    if kind == SubjectKind.PERSON:
+        subjects = list(Person.objects.filter(pk__in=[s.pk for s in subjects]).select_related("organization"))
+    else:
+        subjects = list(Organization.objects.filter(pk__in=[s.pk for s in subjects]))
+    paths = {s.pk: (s.org_path if kind == SubjectKind.PERSON else s.path) for s in subjects}
+    if any(not in_subtree(path, [owner.path]) for path in paths.values()):
+        refuse(_("Every subject must lie under the organization running the assessment."))
+    classes = _class_keys(subjects, class_by, kind)
+    assessment = Assessment.objects.create(
+        version=version, name=name, owner=owner, owner_path=owner.path, period_kind=period_kind,
+        period_start=period_start, period_end=period_end, period_label=period_label, class_by=class_by,
+        created_by=_user_or_none(user),
+    )
+    sheets = []
+    for subject in subjects:
+        if kind == SubjectKind.PERSON:
+            sheets.append(Sheet(assessment=assessment, person=subject, org_path=subject.org_path,
+                                parent_id=subject.organization_id, class_key=classes.get(subject.pk, "")))
+        else:
+            sheets.append(Sheet(assessment=assessment, organization=subject, org_path=subject.path,
+                                parent_id=subject.parent_id, class_key=classes.get(subject.pk, "")))
+    Sheet.objects.bulk_create(sheets, batch_size=BULK_CHUNK)
+    StandardVersion.objects.filter(pk=version.pk).update(frozen=True)
+    record_change(assessment, ChangeRecord.Action.CREATE,
+                  message=_("%(count)s score sheets created.") % {"count": len(sheets)})
+    return assessment
+
+
+def _require_open(assessment: Assessment, rater: RaterGroup | None = None) -> None:
+    if assessment.status != Assessment.Status.OPEN:
+        refuse(_("The assessment is closed; its scores can no longer change."), code="closed")
+    if rater is not None and rater.code in (assessment.locked_groups or []):
+        refuse(_("The scores of %(group)s are locked.") % {"group": rater.name}, code="locked")
+
+
+def _require_scorer(user, sheet: Sheet, assessment: Assessment) -> None:
+    """Scores are entered by those responsible for the subject or for the assessment."""
+    if user is None:
+        return
+    scope = scope_for(user)
+    if not (scope.covers(sheet.org_path, action=CHANGE) or scope.covers(assessment.owner_path, action=CHANGE)):
+        require_in_scope(user, sheet.org_path, realm="org")
+
+
+def _as_decimal(value, field: str = "points") -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        refuse(_("Enter a number."), field=field)
+
+
+def score_value(item: Item, *, points=None, passed=None, count=None) -> tuple[dict, Decimal, bool]:
+    """The entry's fields, its value and whether it failed (see Item), or a ValidationError."""
+    given = {"points": points is not None, "passed": passed is not None, "count": count is not None}
+    expected = {ItemKind.POINTS: "points", ItemKind.PASS_FAIL: "passed", ItemKind.COUNT: "count"}[item.kind]
+    if not given[expected] or any(v for k, v in given.items() if k != expected):
+        refuse(_("%(item)s is scored as “%(kind)s”.") % {"item": item.code, "kind": ItemKind(item.kind).label},
+               field=expected, code="wrong_kind")
+    maximum = Decimal(item.max_points)
+    if item.kind == ItemKind.POINTS:
+        value = _as_decimal(points)
+        step = value * 2 if item.half_points else value
+        if value < 0 or value > maximum or step != step.to_integral_value():
+            message = (_("Enter between 0 and %(max)s points in half points.") if item.half_points
+                       else _("Enter whole points between 0 and %(max)s."))
+            refuse(message % {"max": maximum.normalize()}, field="points", code="out_of_range")
+        return {"points": value, "passed": None, "count": None}, value, value == 0
+    if item.kind == ItemKind.PASS_FAIL:
+        passed = bool(passed)
+        return {"points": None, "passed": passed, "count": None}, (maximum if passed else Decimal("0")), not passed
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        refuse(_("Enter a whole number."), field="count")
+    if count < 0:
+        refuse(_("A count cannot be negative."), field="count", code="out_of_range")
+    reached = count >= (item.threshold or 0)
+    return {"points": None, "passed": None, "count": count}, (maximum if reached else Decimal("0")), not reached
+
+
+def _check_belongs(assessment: Assessment, item: Item, rater: RaterGroup) -> None:
+    if item.version_id != assessment.version_id or rater.version_id != assessment.version_id:
+        refuse(_("This item or rater group belongs to another version of the standard."))
+
+
+@transaction.atomic
+def score_set(*, user, sheet: Sheet, item: Item, rater: RaterGroup, points=None, passed=None, count=None,
+              note=None, expected_revision: int | None = None) -> ItemScore:
+    """Saves one rater group's score of one item. ``expected_revision`` is the revision the writer read
+    (0 = it saw no score); a stale one raises Conflict instead of overwriting."""
+    sheet = Sheet.objects.select_related("assessment").get(pk=sheet.pk)
+    assessment = sheet.assessment
+    _check_belongs(assessment, item, rater)
+    _require_open(assessment, rater)
+    _require_scorer(user, sheet, assessment)
+    fields, value, failed = score_value(item, points=points, passed=passed, count=count)
+    lookup = {"sheet": sheet, "item": item, "rater": rater}
+    score = ItemScore.objects.select_for_update().filter(**lookup).first()
+    if score is None:
+        if expected_revision:
+            raise Conflict()
+        try:
+            with transaction.atomic():
+                score = ItemScore.objects.create(**lookup, **fields, value=value, failed=failed, note=note or "",
+                                                 entered_by=_user_or_none(user))
+        except IntegrityError:
+            score = ItemScore.objects.select_for_update().get(**lookup)
+            if expected_revision is not None:
+                raise Conflict() from None
+        else:
+            _record(score, ChangeRecord.Action.CREATE, sheet.org_path)
+            return score
+    if expected_revision is not None and expected_revision != score.revision:
+        raise Conflict()
+    before = snapshot(score)
+    for name, field_value in fields.items():
+        setattr(score, name, field_value)
+    score.value, score.failed = value, failed
+    if note is not None:
+        score.note = note
+    score.revision += 1
+    score.entered_by = _user_or_none(user)
+    score.save()
+    _record(score, ChangeRecord.Action.UPDATE, sheet.org_path, before=before)
+    return score
+
+
+def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
+    """Upserts (sheet_id, item_id, points, passed, count) rows in chunks; no per-score change records."""
+    items = {item.pk: item for item in Item.objects.filter(version_id=assessment.version_id)}
+    scope = scope_for(user) if user is not None else None
+    whole = scope is None or scope.covers(assessment.owner_path, action=CHANGE)
+    entered_by = _user_or_none(user)
+    written = 0
+    rows = list(rows)
+    for start in range(0, len(rows), BULK_CHUNK):
+        chunk = rows[start:start + BULK_CHUNK]
+        sheet_ids = {int(row[0]) for row in chunk}
+        paths = dict(Sheet.objects.filter(assessment=assessment, pk__in=sheet_ids).values_list("pk", "org_path"))
+        for sheet_id in sheet_ids:
+            if sheet_id not in paths:
+                refuse(_("Score sheet %(id)s is not part of this assessment.") % {"id": sheet_id})
+            if not whole and not scope.covers(paths[sheet_id], action=CHANGE):
+                require_in_scope(user, paths[sheet_id], realm="org")
+        existing = {
+            (s.sheet_id, s.item_id): s
+            for s in ItemScore.objects.select_for_update().filter(sheet_id__in=sheet_ids, rater=rater)
+        }
+        new, changed = [], []
+        for sheet_id, item_id, points, passed, count in chunk:
+            item = items.get(int(item_id))
+            if item is None:
+                refuse(_("Item %(id)s is not part of this standard.") % {"id": item_id})
+            fields, value, failed = score_value(item, points=points, passed=passed, count=count)
+            score = existing.get((int(sheet_id), item.pk))
+            if score is None:
+                score = ItemScore(sheet_id=int(sheet_id), item=item, rater=rater, value=value, failed=failed,
+                                  entered_by=entered_by, **fields)
+                existing[(int(sheet_id), item.pk)] = score
+                new.append(score)
+                continue
+            for name, field_value in fields.items():
+                setattr(score, name, field_value)
+            score.value, score.failed, score.entered_by = value, failed, entered_by
+            score.entered_at = timezone.now()
+            if score.pk:
+                score.revision += 1
+                changed.append(score)
+        ItemScore.objects.bulk_create(new)
+        ItemScore.objects.bulk_update(changed, ["points", "passed", "count", "value", "failed", "revision",
+                                                "entered_by", "entered_at"])
+        written += len(chunk)
+    return written
+
+
+@transaction.atomic
+def scores_bulk_set(*, user, assessment: Assessment, rater: RaterGroup, rows) -> int:
+    """Saves many scores of one rater group at once (an import, a sheet saved whole). Returns how many."""
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    if rater.version_id != assessment.version_id:
+        refuse(_("This item or rater group belongs to another version of the standard."))
+    _require_open(assessment, rater)
+    written = _write_scores(user, assessment, rater, rows)
+    record_change(assessment, ChangeRecord.Action.UPDATE,
+                  message=_("%(count)s scores of %(group)s saved.") % {"count": written, "group": rater.name})
+    return written
+
+
+@transaction.atomic
+def declare_tier(*, user, sheet: Sheet, tier_code: str) -> Sheet:
+    """The subject declares the tier it seeks (自查申报); "" withdraws the declaration."""
+    sheet = Sheet.objects.select_related("assessment").select_for_update(of=("self",)).get(pk=sheet.pk)
+    _require_open(sheet.assessment)
+    require_in_scope(user, sheet.org_path, realm="org")
+    if tier_code and not Tier.objects.filter(version_id=sheet.assessment.version_id, code=tier_code).exists():
+        refuse(_("Unknown tier “%(code)s”.") % {"code": tier_code}, field="declared_tier")
+    before = snapshot(sheet)
+    sheet.declared_tier = tier_code or ""
+    sheet.save(update_fields=["declared_tier", "updated_at"])
+    record_change(sheet, ChangeRecord.Action.UPDATE, before=before)
+    return sheet
+
+
+@transaction.atomic
+def evidence_add(*, user, score: ItemScore, uploaded_file) -> Evidence:
+    score = ItemScore.objects.select_related("sheet__assessment", "rater").get(pk=score.pk)
+    _require_open(score.sheet.assessment, score.rater)
+    _require_scorer(user, score.sheet, score.sheet.assessment)
+    name = (getattr(uploaded_file, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    evidence = Evidence.objects.create(score=score, file=uploaded_file, name=name, uploaded_by=_user_or_none(user))
+    _record(score, ChangeRecord.Action.UPDATE, score.sheet.org_path,
+            message=_("Evidence added: %(name)s") % {"name": name})
+    return evidence
+
+
+def _locked_assessment(user, assessment: Assessment) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    require_in_scope(user, assessment.owner_path, realm="org")
+    return assessment
+
+
+def _rater(assessment: Assessment, rater_code: str) -> RaterGroup:
+    rater = RaterGroup.objects.filter(version_id=assessment.version_id, code=rater_code).first()
+    if rater is None:
+        refuse(_("Unknown rater group “%(code)s”.") % {"code": rater_code})
+    return rater
+
+
+@transaction.atomic
+def rater_lock(*, user, assessment: Assessment, rater_code: str) -> Assessment:
+    """Locks a rater group's scores (its campaign stage closed)."""
+    assessment = _locked_assessment(user, assessment)
+    _rater(assessment, rater_code)
+    if rater_code not in assessment.locked_groups:
+        before = snapshot(assessment)
+        assessment.locked_groups = [*assessment.locked_groups, rater_code]
+        assessment.save(update_fields=["locked_groups", "updated_at"])
+        record_change(assessment, ChangeRecord.Action.UPDATE, before=before)
+    return assessment
+
+
+@transaction.atomic
+def rater_unlock(*, user, assessment: Assessment, rater_code: str) -> Assessment:
+    assessment = _locked_assessment(user, assessment)
+    if rater_code in assessment.locked_groups:
+        before = snapshot(assessment)
+        assessment.locked_groups = [code for code in assessment.locked_groups if code != rater_code]
+        assessment.save(update_fields=["locked_groups", "updated_at"])
+        record_change(assessment, ChangeRecord.Action.UPDATE, before=before)
+    return assessment
+
+
+@transaction.atomic
+def assessment_close(*, user, assessment: Assessment) -> Assessment:
+    assessment = _locked_assessment(user, assessment)
+    if assessment.status != Assessment.Status.CLOSED:
+        before = snapshot(assessment)
+        assessment.status = Assessment.Status.CLOSED
+        assessment.save(update_fields=["status", "updated_at"])
+        record_change(assessment, ChangeRecord.Action.UPDATE, before=before)
+    return assessment
+
+
+@transaction.atomic
+def fill_from_sources(*, user, assessment: Assessment, rater_code: str) -> int:
+    """Fills every item that names a registered data source from the system's own data. Returns how many."""
+    assessment = _locked_assessment(user, assessment)
+    rater = _rater(assessment, rater_code)
+    _require_open(assessment, rater)
+    sheets = assessment.sheets.all()
+    rows = []
+    for item in Item.objects.filter(version_id=assessment.version_id).exclude(source=""):
+        source = DATA_SOURCES.get(item.source)
+        if source is None:
+            continue
+        for sheet_id, entry in source(sheets, assessment).items():
+            rows.append((sheet_id, item.pk, entry.get("points"), entry.get("passed"), entry.get("count")))
+    written = _write_scores(None, assessment, rater, rows)
+    if written:
+        record_change(assessment, ChangeRecord.Action.UPDATE,
+                      message=_("%(count)s scores filled from the registers.") % {"count": written})
+    return written
+
+
+@transaction.atomic
+def compute_results(*, user, assessment: Assessment) -> dict:
+    """Computes every sheet's total, veto, tier, ranks and consequence (standards.compute)."""
+    assessment = _locked_assessment(user, assessment)
+    before = snapshot(assessment)
+    result = compute.compute(assessment)
+    assessment.computed_at = timezone.now()
+    assessment.save(update_fields=["computed_at", "updated_at"])
+    record_change(assessment, ChangeRecord.Action.UPDATE, before=before)
+    return result
+
+
+# Titles and targets ----------------------------------------------------------------------------------------
+
+
+def _subject_path(subject) -> str:
+    return subject.org_path if isinstance(subject, Person) else subject.path
+
+
+def _grant(*, user, standard: Standard, tier: Tier, subject, period_label, granted_on, granted_by, decision_no,
+           sheet=None) -> TitleAward:
+    person = subject if isinstance(subject, Person) else None
+    award = TitleAward.objects.create(
+        standard=standard, tier_code=tier.code, tier_level=tier.level, title=tier.title or tier.name,
+        organization=None if person else subject, person=person, org_path=_subject_path(subject), sheet=sheet,
+        period_label=period_label, granted_on=granted_on, granted_by=granted_by, decision_no=decision_no or "",
+        granted_user=_user_or_none(user),
+    )
+    record_change(award, ChangeRecord.Action.CREATE)
+    return award
+
+
+def _revoke(*, user, award: TitleAward, revoked_on, reason, note="", decision_no="") -> TitleAward:
+    before = snapshot(award)
+    award.status = TitleAward.Status.REVOKED
+    award.revoked_on = revoked_on
+    award.revoke_reason = reason
+    award.revoke_note = note[:300]
+    award.revoke_decision_no = decision_no or ""
+    award.revoked_user = _user_or_none(user)
+    award.save()
+    record_change(award, ChangeRecord.Action.UPDATE, before=before)
+    return award
+
+
+@transaction.atomic
+def title_grant(*, user, standard: Standard, tier_code: str, subject, period_label: str,
+                granted_on: datetime.date, granted_by: str, decision_no: str = "", sheet=None) -> TitleAward:
+    """Names a subject with a tier's title by decision (命名授牌)."""
+    require_in_scope(user, _subject_path(subject), realm="org")
+    tier = Tier.objects.filter(version_id=standard.current_version_id, code=tier_code).first()
+    if tier is None:
+        refuse(_("Unknown tier “%(code)s”.") % {"code": tier_code}, field="tier_code")
+    return _grant(user=user, standard=standard, tier=tier, subject=subject, period_label=period_label,
+                  granted_on=granted_on, granted_by=granted_by, decision_no=decision_no, sheet=sheet)
+
+
+@transaction.atomic
+def title_revoke(*, user, award: TitleAward, revoked_on: datetime.date, reason: str, note: str = "",
+                 decision_no: str = "") -> TitleAward:
+    """Removes a title (摘牌) with a reason; its history stays."""
+    award = TitleAward.objects.select_for_update().get(pk=award.pk)
+    require_in_scope(user, award.org_path, realm="org")
+    if award.status != TitleAward.Status.ACTIVE:
+        refuse(_("This title has already been removed."))
+    if reason not in TitleAward.RevokeReason.values:
+        refuse(_("Choose a reason for the removal."), field="reason")
+    if revoked_on < award.granted_on:
+        refuse(_("A title cannot be removed before it was granted."), field="revoked_on")
+    return _revoke(user=user, award=award, revoked_on=revoked_on, reason=reason, note=note, decision_no=decision_no)
+
+
+@transaction.atomic
+def titles_from_results(*, user, assessment: Assessment, granted_on: datetime.date, granted_by: str,
+                        decision_no: str = "") -> dict:
+    """Grants each sheet the title its tier confers (unless it holds the same or better) and removes the
+    titles of this standard whose holders' results no longer reach them."""
+    assessment = Assessment.objects.select_related("version__standard").get(pk=assessment.pk)
+    require_in_scope(user, assessment.owner_path, realm="org")
+    standard = assessment.version.standard
+    by_person = standard.subject_kind == SubjectKind.PERSON
+    subject_field = "person_id" if by_person else "organization_id"
+    tiers = {tier.code: tier for tier in Tier.objects.filter(version_id=assessment.version_id)}
+    sheets = list(assessment.sheets.select_related("person" if by_person else "organization"))
+    held = defaultdict(list)
+    active = TitleAward.objects.select_for_update().filter(
+        standard=standard, status=TitleAward.Status.ACTIVE,
+        **{f"{subject_field}__in": [getattr(s, subject_field) for s in sheets]},
+    )
+    for award in active:
+        held[getattr(award, subject_field)].append(award)
+    counts = {"granted": 0, "revoked": 0, "kept": 0}
+    for sheet in sheets:
+        titles = held[getattr(sheet, subject_field)]
+        for award in titles:
+            if award.tier_level > sheet.tier_level:
+                reason = TitleAward.RevokeReason.VETO if sheet.vetoed else TitleAward.RevokeReason.FAILED
+                _revoke(user=user, award=award, revoked_on=granted_on, reason=reason, decision_no=decision_no)
+                counts["revoked"] += 1
+        tier = tiers.get(sheet.tier)
+        if tier is None or not tier.title:
+            continue
+        if any(award.tier_level >= tier.level for award in titles):
+            counts["kept"] += 1
+            continue
+        _grant(user=user, standard=standard, tier=tier, subject=sheet.person if by_person else sheet.organization,
+               period_label=assessment.period_label, granted_on=granted_on, granted_by=granted_by,
+               decision_no=decision_no, sheet=sheet)
+        counts["granted"] += 1
+    return counts
+
+
+@transaction.atomic
+def target_set(*, user, standard: Standard, organization: Organization, tier_code: str, year: int,
+               share) -> Target:
+    """Plans the share of subjects under ``organization`` reaching ``tier_code`` (or better) by ``year``."""
+    require_in_scope(user, organization.path, realm="org")
+    share = _as_decimal(share, "share")
+    if not Decimal("0") <= share <= Decimal("1"):
+        refuse(_("The planned share lies between 0 and 100%."), field="share")
+    if not Tier.objects.filter(version__standard=standard, code=tier_code).exists():
+        refuse(_("Unknown tier “%(code)s”.") % {"code": tier_code}, field="tier_code")
+    target = Target.objects.select_for_update().filter(standard=standard, organization=organization,
+                                                       tier_code=tier_code, year=year).first()
+    if target is None:
+        target = Target.objects.create(standard=standard, organization=organization, org_path=organization.path,
+                                       tier_code=tier_code, year=year, share=share)
+        record_change(target, ChangeRecord.Action.CREATE)
+        return target
+    before = snapshot(target)
+    target.share = share
+    target.save()
+    record_change(target, ChangeRecord.Action.UPDATE, before=before)
+    return target

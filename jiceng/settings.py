@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jobs",
     "exports",
     "standards",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 """Imports a standard file (YAML): a malformed file is refused with each problem's line, and nothing is written."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
 from core.management.base import LoggedCommand
@@ -32,6 +32,8 @@ class Command(LoggedCommand):
             for line, reason in exc.errors:
                 self.stderr.write(f"line {line}: {reason}")
             raise CommandError(f"{len(exc.errors)} errors in {file}: nothing was written") from None
+        except PermissionDenied as exc:
+            raise CommandError(f"{exc}: nothing was written") from None
         except ValidationError as exc:
             for message in exc.messages:
                 self.stderr.write(message)

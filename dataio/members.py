@@ -22,7 +22,7 @@ from people.choices import MemberStatus, PostTitle, Stage
 from people.models import Member, Person, Post
 from people.services import validate_member_dates, validate_person_fields
 
-from . import store
+from . import bulk, store
 from .columns import MEMBER_COLUMNS
 from .common import PROGRESS_EVERY, ChangeLog, Plan, RowError, Sheet, no_progress
 
@@ -333,55 +333,57 @@ class Writes:
         progress(row_count, row_count, _("Writing memberships and posts"))
         store.write(Member, self.member_new, self.member_changed)
         store.write(Post, self.post_new, self.post_changed)
-        self._count()
-        self._refresh_stats()
+        move_counters(self.deltas)
+        refresh_stats(self.touched)
         progress(row_count, row_count, _("Writing the change log"))
         log = ChangeLog()
         for model, action, row, before, repr_, path in self.log:
             log.add(model, action, row, before=before, repr_=repr_, path=path)
         log.write()
 
-    def _refresh_stats(self) -> None:
-        """Rebuilds the summary counts (orgs.stats) of the smallest subtrees holding every row written."""
-        try:
-            from orgs import stats
-        except ImportError:
-            return
-        roots = {}
-        for path in self.touched:
-            top = path[:SEGMENT_WIDTH]
-            common = roots.get(top, path)
-            while not path.startswith(common):
-                common = common[:-SEGMENT_WIDTH]
-            roots[top] = common
-        for path in roots.values():
-            stats.refresh(Organization.objects.get(path=path))
 
-    def _count(self) -> None:
-        """Moves the member counters by the change of active members, set-based: one UPDATE per distinct step."""
-        if not self.deltas:
-            return
-        paths = dict(Organization.objects.filter(pk__in=list(self.deltas)).values_list("id", "path"))
-        subtree: dict[str, int] = {}
-        for org_id, delta in self.deltas.items():
-            for path in ancestor_paths(paths[org_id]):
-                subtree[path] = subtree.get(path, 0) + delta
-        for field, keys, lookup in (("member_count", self.deltas, "pk__in"),
-                                    ("subtree_member_count", subtree, "path__in")):
-            by_step: dict[int, list] = {}
-            for key, delta in keys.items():
-                if delta:
-                    by_step.setdefault(delta, []).append(key)
-            for delta, group in by_step.items():
-                for chunk in _chunks(group, _chunk_size()):
-                    Organization.objects.filter(**{lookup: chunk}).update(**{field: F(field) + delta})
+def refresh_stats(touched) -> None:
+    """Rebuilds the summary counts (orgs.stats) of the smallest subtrees holding every path in ``touched``."""
+    try:
+        from orgs import stats
+    except ImportError:
+        return
+    roots = {}
+    for path in touched:
+        top = path[:SEGMENT_WIDTH]
+        common = roots.get(top, path)
+        while not path.startswith(common):
+            common = common[:-SEGMENT_WIDTH]
+        roots[top] = common
+    for path in roots.values():
+        stats.refresh(Organization.objects.get(path=path))
+
+
+def move_counters(deltas: dict) -> None:
+    """Moves the member counters by the change of active members per organization id, set-based."""
+    deltas = {org: delta for org, delta in deltas.items() if delta}
+    if not deltas:
+        return
+    paths = dict(Organization.objects.filter(pk__in=list(deltas)).values_list("id", "path"))
+    subtree: dict[str, int] = {}
+    for org_id, delta in deltas.items():
+        for path in ancestor_paths(paths[org_id]):
+            subtree[path] = subtree.get(path, 0) + delta
+    for field, keys, lookup in (("member_count", deltas, "pk__in"), ("subtree_member_count", subtree, "path__in")):
+        by_step: dict[int, list] = {}
+        for key, delta in keys.items():
+            if delta:
+                by_step.setdefault(delta, []).append(key)
+        for delta, group in by_step.items():
+            for chunk in _chunks(group, _chunk_size()):
+                Organization.objects.filter(**{lookup: chunk}).update(**{field: F(field) + delta})
 
 
 def import_members(file, name: str = "", *, user, dry_run: bool = False, progress=no_progress) -> Plan:
     """Checks every row and, when all are right and it is not a dry run, writes them in one transaction."""
     with transaction.atomic():
         importer = MemberImport(user=user, progress=progress)
-        plan = importer.prepare(file, name)
+        plan = bulk.prepare(importer, file, name) or importer.prepare(file, name)
         if plan.ok and not dry_run:
             plan.writes.apply(progress, plan.total)
     return plan

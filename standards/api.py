@@ -505,7 +505,7 @@ def standard_list(request, page: Query[PageParams], q: str = "", subject: choice
     return paginate(standards.order_by("code"), page, lambda rows: [standard_data(s) for s in rows])
 
 
-@router.get("/{standard_id}", response=StandardDetailOut)
+@router.get("/{int:standard_id}", response=StandardDetailOut)
 @scoped(Standard)
 def standard_detail(request, standard_id: int):
     standard = get_scoped(Standard.objects.select_related("owner", "current_version"), request.auth, pk=standard_id)
@@ -514,7 +514,7 @@ def standard_detail(request, standard_id: int):
             "current": version_detail(current) if current else None}
 
 
-@router.get("/versions/{version_id}", response=VersionDetailOut)
+@router.get("/versions/{int:version_id}", response=VersionDetailOut)
 @scoped(Standard)
 def version_detail_view(request, version_id: int):
     return version_detail(get_version(request, version_id))
@@ -549,7 +549,7 @@ def standard_import_file(request, owner: Form[int], file: File[UploadedFile]):
     return Status(201 if StandardVersion.objects.count() > before else 200, version_detail(version))
 
 
-@router.get("/{standard_id}/export", response={200: str},
+@router.get("/{int:standard_id}/export", response={200: str},
             openapi_extra={"responses": {200: {"description": "The standard file.",
                                                "content": {"application/yaml": {"schema": {"type": "string"}}}}}})
 @scoped(Standard)
@@ -569,7 +569,7 @@ def standard_export_view(request, standard_id: int, version: int | None = None):
 
 # --- targets and progress ---------------------------------------------------------------------------------------
 
-@router.get("/{standard_id}/targets", response=list[TargetOut])
+@router.get("/{int:standard_id}/targets", response=list[TargetOut])
 @scoped(Target)
 def target_list(request, standard_id: int, year: int | None = None):
     standard = get_scoped(Standard.objects, request.auth, pk=standard_id)
@@ -580,7 +580,7 @@ def target_list(request, standard_id: int, year: int | None = None):
     return [target_data(target) for target in targets]
 
 
-@router.put("/{standard_id}/targets", response=TargetOut)
+@router.put("/{int:standard_id}/targets", response=TargetOut)
 @scoped(Target)
 def target_set(request, standard_id: int, payload: TargetIn):
     standard = get_scoped(Standard.objects, request.auth, pk=standard_id)
@@ -590,7 +590,7 @@ def target_set(request, standard_id: int, payload: TargetIn):
     return target_data(target)
 
 
-@router.get("/{standard_id}/progress", response=list[ProgressOut])
+@router.get("/{int:standard_id}/progress", response=list[ProgressOut])
 @scoped(Standard)
 def target_progress(request, standard_id: int, year: int | None = None, under: int | None = None):
     """Per tier: the planned share for ``year`` (default: this year), subjects, how many reached it, the rate."""
@@ -659,13 +659,13 @@ def assessment_create(request, payload: AssessmentIn):
     return Status(201, assessment_detail_data(request, get_assessment(request, assessment.pk)))
 
 
-@assessments.get("/{assessment_id}", response=AssessmentDetailOut)
+@assessments.get("/{int:assessment_id}", response=AssessmentDetailOut)
 @scoped(Assessment)
 def assessment_detail(request, assessment_id: int):
     return assessment_detail_data(request, get_assessment(request, assessment_id))
 
 
-@assessments.post("/{assessment_id}/compute", response=AssessmentDetailOut)
+@assessments.post("/{int:assessment_id}/compute", response=AssessmentDetailOut)
 @scoped(Assessment)
 def assessment_compute(request, assessment_id: int):
     """Computes every sheet's total, veto, tier, ranks and consequence."""
@@ -674,7 +674,7 @@ def assessment_compute(request, assessment_id: int):
     return assessment_detail_data(request, get_assessment(request, assessment_id))
 
 
-@assessments.get("/{assessment_id}/results", response=ResultPage)
+@assessments.get("/{int:assessment_id}/results", response=ResultPage)
 @scoped(Sheet)
 def assessment_results(request, assessment_id: int, filters: Query[ResultFilters], page: Query[PageParams]):
     """Every subject's result in rank order: total, veto, tier, rank within parent, class and overall."""
@@ -688,7 +688,7 @@ def assessment_results(request, assessment_id: int, filters: Query[ResultFilters
     return paginate(sheets, page, results_page)
 
 
-@assessments.post("/{assessment_id}/titles", response=TitlesFromResultsOut)
+@assessments.post("/{int:assessment_id}/titles", response=TitlesFromResultsOut)
 @scoped(TitleAward)
 def assessment_titles(request, assessment_id: int, payload: TitlesFromResultsIn):
     """Grants the titles the results confer and removes those no longer reached."""
@@ -707,7 +707,7 @@ def get_sheet(request, sheet_id: int) -> Sheet:
                       request.auth, pk=sheet_id)
 
 
-@sheets.get("/{sheet_id}/scores", response=SheetScoresOut)
+@sheets.get("/{int:sheet_id}/scores", response=SheetScoresOut)
 @scoped(Sheet)
 def sheet_scores(request, sheet_id: int, rater: str | None = None):
     """The sheet's item scores, of every rater group or of ``rater`` (a group's code)."""
@@ -719,7 +719,7 @@ def sheet_scores(request, sheet_id: int, rater: str | None = None):
             "scores": [score_data(score) for score in scores]}
 
 
-@sheets.put("/{sheet_id}/scores", response=ScoreOut)
+@sheets.put("/{int:sheet_id}/scores", response=ScoreOut)
 @scoped(Sheet)
 def score_put(request, sheet_id: int, payload: ScoreIn):
     """Sets one item's score for one rater group; with ``expected_revision``, a stale write answers 409."""
@@ -765,7 +765,7 @@ def get_title(request, title_id: int, action: str = VIEW) -> TitleAward:
                       pk=title_id)
 
 
-@titles.get("/{title_id}", response=TitleOut)
+@titles.get("/{int:title_id}", response=TitleOut)
 @scoped(TitleAward)
 def title_detail(request, title_id: int):
     return title_data(get_title(request, title_id))
@@ -788,7 +788,7 @@ def title_grant(request, payload: TitleGrantIn):
     return Status(201, title_data(get_title(request, award.pk)))
 
 
-@titles.post("/{title_id}/revoke", response=TitleOut)
+@titles.post("/{int:title_id}/revoke", response=TitleOut)
 @scoped(TitleAward)
 def title_revoke(request, title_id: int, payload: TitleRevokeIn):
     """Removes a title (摘牌) with its reason; its history stays."""

@@ -1,6 +1,6 @@
 """Reads of campaigns, every one through the user's scope."""
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -71,6 +71,11 @@ def _rate(part: int, whole: int):
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
 
 
+def percent(rate) -> str:
+    """A share (0.9333) as "93.3%"."""
+    return "—" if rate is None else f"{(rate * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
 def creation_rates(user, assessment: Assessment, root: Organization, tier_code: str) -> dict:
     """Pass rate and named count of one standard's assessment per township under ``root`` and overall
     (标准化 / 示范化: "验收合格达标98.5%，评定出19个示范化党支部")."""
@@ -89,9 +94,11 @@ def creation_rates(user, assessment: Assessment, root: Organization, tier_code: 
     rows = []
     for township in townships_of(root).filter(path__in=list(per)):
         row = per[township.path]
-        rows.append({"org": township, **row, "rate": _rate(row["reached"], row["subjects"])})
+        rate = _rate(row["reached"], row["subjects"])
+        rows.append({"org": township, **row, "rate": rate, "percent": percent(rate)})
     total = {key: sum(r[key] for r in per.values()) for key in ("subjects", "reached", "named")}
     total["rate"] = _rate(total["reached"], total["subjects"])
+    total["percent"] = percent(total["rate"])
     return {"rows": rows, "total": total}
 
 
@@ -104,6 +111,6 @@ def campaign_overview(user, campaign: Campaign) -> list[dict]:
         counts = sheets.aggregate(subjects=Count("pk"), vetoed=Count("pk", filter=Q(vetoed=True)),
                                   declared=Count("pk", filter=~Q(declared_tier="")),
                                   reached=Count("pk", filter=Q(tier_level__gte=1)))
-        rows.append({"assessment": assessment, "tiers": tiers, **counts,
-                     "rate": _rate(counts["reached"], counts["subjects"])})
+        rate = _rate(counts["reached"], counts["subjects"])
+        rows.append({"assessment": assessment, "tiers": tiers, **counts, "rate": rate, "percent": percent(rate)})
     return rows

@@ -1,4 +1,19 @@
+from django.urls import path
 
+from . import views
 
 app_name = "campaigns"
-urlpatterns = []
+urlpatterns = [
+    path("", views.CampaignListView.as_view(), name="list"),
+    path("new/", views.CampaignCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.CampaignDetailView.as_view(), name="detail"),
+    path("<int:pk>/stages/<str:kind>/<str:action>/", views.StageActionView.as_view(), name="stage"),
+    path("<int:pk>/teams/", views.TeamsView.as_view(), name="teams"),
+    path("<int:pk>/teams/draw/", views.TeamsDrawView.as_view(), name="teams_draw"),
+    path("<int:pk>/teams/assign/", views.AssignView.as_view(), name="assign"),
+    path("<int:pk>/teams.pdf", views.TeamsPdfView.as_view(), name="teams_pdf"),
+    path("<int:pk>/assessments/<int:assessment_pk>/townships/", views.TownshipRatesView.as_view(), name="townships"),
+    path("assignments/<int:pk>/move/", views.AssignmentMoveView.as_view(), name="assignment_move"),
+    path("registers/<int:pk>/", views.BranchRegistersView.as_view(), name="registers"),
+    path("registers/<int:pk>/<str:register>.pdf", views.RegisterPdfView.as_view(), name="register_pdf"),
+]

@@ -22,6 +22,7 @@ from django.views.i18n import set_language
 from ninja.openapi.views import default_home, openapi_json, openapi_view
 from ninja.operation import PathView
 
+from campaigns.models import Assignment, Campaign, InspectionTeam
 from core.models import ChangeRecord, SensitiveAccess
 from core.testing import make_id_number
 from core.views import ScopedMixin
@@ -29,6 +30,9 @@ from orgs.models import Organization, OrgStat
 from orgs.services import org_create
 from people.models import Member, Person, Post
 from people.services import member_create, person_create, post_create
+from standards.definition import build_rows, canonical, version_fields
+from standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward
+from standards.testing import standard_document
 
 FOREIGN_PK = 987_654
 TOWNSHIP_B_NAMES = ["王家村党支部", "王五", "乙镇党委", "王家新村党支部", "王小六"]
@@ -147,6 +151,69 @@ def _foreign_sensitive_access(county):
         fields="id_number", org_path=person.org_path, where="/", request_id="walker")
 
 
+def _foreign_standard(county):
+    """A standard owned by township B, its current version at FOREIGN_PK too."""
+    township = county.township_b
+    document = canonical(standard_document(code="foreign-standard", name="乙镇党委考核标准"))
+    standard = Standard.objects.create(pk=FOREIGN_PK, code=document["code"], name=document["name"], owner=township,
+                                       owner_path=township.path, subject_kind="organization", period_kind="year")
+    version = StandardVersion.objects.create(pk=FOREIGN_PK, standard=standard, number=1, document=document,
+                                             **version_fields(document))
+    build_rows(version, document)
+    standard.current_version = version
+    standard.save(update_fields=["current_version"])
+    return standard
+
+
+def _foreign_assessment(county):
+    township = county.township_b
+    return Assessment.objects.create(
+        pk=FOREIGN_PK, version_id=FOREIGN_PK, name="乙镇党委年度考核", owner=township, owner_path=township.path,
+        period_kind="year", period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31),
+        period_label="2024")
+
+
+def _foreign_sheet(county):
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    return Sheet.objects.create(pk=FOREIGN_PK, assessment_id=FOREIGN_PK, organization=org, org_path=org.path,
+                                parent=org.parent, class_key=org.domain, total=88, tier="qualified", tier_level=1,
+                                rank_parent=1, rank_class=1, rank_all=1)
+
+
+def _foreign_title(county):
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    return TitleAward.objects.create(
+        pk=FOREIGN_PK, standard_id=FOREIGN_PK, tier_code="qualified", tier_level=1, title="测试标准（达标）",
+        organization=org, org_path=org.path, sheet_id=FOREIGN_PK, period_label="2024",
+        granted_on=datetime.date(2025, 1, 10), granted_by="乙镇党委")
+
+
+def _foreign_target(county):
+    township = county.township_b
+    return Target.objects.create(pk=FOREIGN_PK, standard_id=FOREIGN_PK, organization=township,
+                                 org_path=township.path, tier_code="qualified", year=2024, share="0.9")
+
+
+def _foreign_campaign(county):
+    township = county.township_b
+    campaign = Campaign.objects.create(pk=FOREIGN_PK, name="乙镇党委创建活动", year=2024, owner=township,
+                                       owner_path=township.path)
+    campaign.assessments.add(Assessment.objects.get(pk=FOREIGN_PK))
+    return campaign
+
+
+def _foreign_team(county):
+    township = county.township_b
+    return InspectionTeam.objects.create(pk=FOREIGN_PK, campaign_id=FOREIGN_PK, number=1, township=township,
+                                         owner_path=township.path)
+
+
+def _foreign_assignment(county):
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    return Assignment.objects.create(pk=FOREIGN_PK, team_id=FOREIGN_PK, campaign_id=FOREIGN_PK, organization=org,
+                                     org_path=org.path)
+
+
 # In creation order. A new scoped model must be added here, or test_every_scoped_model_has_a_foreign_row fails.
 FOREIGN_ROWS = {
     Organization: _foreign_org,
@@ -155,6 +222,14 @@ FOREIGN_ROWS = {
     Post: _foreign_post,
     ChangeRecord: _foreign_change_record,
     SensitiveAccess: _foreign_sensitive_access,
+    Standard: _foreign_standard,
+    Assessment: _foreign_assessment,
+    Sheet: _foreign_sheet,
+    TitleAward: _foreign_title,
+    Target: _foreign_target,
+    Campaign: _foreign_campaign,
+    InspectionTeam: _foreign_team,
+    Assignment: _foreign_assignment,
 }
 
 
@@ -314,7 +389,10 @@ def example(schema, spec):
     if kind == "object":
         return {name: example(schema["properties"][name], spec) for name in schema.get("required", ())}
     if kind == "integer":
-        return FOREIGN_PK
+        within = schema.get("minimum", FOREIGN_PK) <= FOREIGN_PK <= schema.get("maximum", FOREIGN_PK)
+        return FOREIGN_PK if within else schema.get("minimum", 0)
+    if kind == "number":
+        return schema.get("minimum", 0)
     if kind == "boolean":
         return False
     if kind == "array":

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from campaigns.demo import generate_campaigns
 from core.actor import acting_as
 from demo.generator import generate
 from demo.users import DEFAULT_PASSWORD, ensure_demo_users, existing_logins
@@ -52,6 +53,8 @@ class Command(BaseCommand):
 
         with acting_as(None, source="command:demo_data"):
             result = generate(scale, seed, progress=progress)
+            if scale != "province":
+                generate_campaigns(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)
         for root in result.roots:
             self.stdout.write(self.style.SUCCESS(

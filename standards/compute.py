@@ -120,6 +120,12 @@ def _tier_sql(assessment: Assessment) -> tuple[str, str]:
     return level_sql, code_sql
 
 
+def session_settings(cursor) -> None:
+    """Inside the caller's transaction: memory for the ranks' sorts, so 200,000 sheets sort without spilling."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+
+
 def compute(assessment: Assessment) -> dict:
     """Fills the result columns of every sheet of ``assessment``; returns {"sheets": n}."""
     assessment = Assessment.objects.select_related("version__standard").get(pk=assessment.pk)
@@ -170,5 +176,6 @@ def compute(assessment: Assessment) -> dict:
         FROM ({ranked}) x
         WHERE standards_sheet.id = x.id"""
     with connection.cursor() as cursor:
+        session_settings(cursor)
         cursor.execute(sql)
         return {"sheets": cursor.rowcount}

@@ -340,3 +340,40 @@ def test_closing_is_recorded(scoring):
     services.assessment_close(user=None, assessment=assessment)
     assert Assessment.objects.get(pk=assessment.pk).status == "closed"
     assert ChangeRecord.objects.filter(object_id=assessment.pk, after__status="closed").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_the_same_revision_one_wins_and_one_is_told(county):
+    """Concurrent writers on PostgreSQL: the row lock serializes them, the revision tells the second."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    version = make_standard(county.county)
+    sheet = sheet_of(assess(version, county.county), county.village_a1)
+    a1, inspectors = item(version, "A1"), rater(version)
+    first = services.score_set(user=None, sheet=sheet, item=a1, rater=inspectors, points=1)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def write(points):
+        try:
+            barrier.wait()
+            services.score_set(user=None, sheet=sheet, item=a1, rater=inspectors, points=points,
+                               expected_revision=first.revision)
+            outcomes.append(("saved", points))
+        except services.Conflict:
+            outcomes.append(("conflict", points))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(p,)) for p in (10, 20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(kind for kind, _p in outcomes) == ["conflict", "saved"]
+    saved = next(p for kind, p in outcomes if kind == "saved")
+    score = ItemScore.objects.get(sheet=sheet, item=a1, rater=inspectors)
+    assert score.points == saved and score.revision == 2

@@ -41,8 +41,10 @@ def _aggregate_sql(assessment: Assessment, groups) -> str:
     """Per sheet: the weighted sum of values, whether a veto struck, and the pass/fail tallies."""
     version_id = assessment.version_id
     veto_items = list(Item.objects.filter(version_id=version_id, veto=True).values_list("pk", flat=True))
-    pass_fail_items = list(Item.objects.filter(version_id=version_id, kind=ItemKind.PASS_FAIL)
-                           .values_list("pk", flat=True))
+    pass_fail_items = []
+    if Tier.objects.filter(version_id=version_id, all_pass=True).exists():  # tallied only when a tier asks
+        pass_fail_items = list(Item.objects.filter(version_id=version_id, kind=ItemKind.PASS_FAIL)
+                               .values_list("pk", flat=True))
     weights = {weight for _pk, weight in groups}
     if len(weights) == 1:
         weighted = f"SUM(sc.value) * {_number(weights.pop())}"

@@ -65,6 +65,12 @@
       if (key.length === 1 && !event.ctrlKey && !event.metaKey && !allowed(input, key)) event.preventDefault();
     });
 
+    // Each item's entry is a form of its own (so that its pass/fail buttons are a group of their own);
+    // htmx saves it on "change", and Enter must never submit it as a page.
+    sheet.addEventListener("submit", function (event) {
+      if (event.target.classList.contains("score-entry")) event.preventDefault();
+    });
+
     // Pasted or dropped text: keep the digits (and one decimal point where allowed).
     sheet.addEventListener("input", function (event) {
       var input = event.target;

@@ -10,6 +10,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from core.actor import acting_as
 from orgs.models import Organization
 from standards import services as engine
 from standards.models import Item, RaterGroup
@@ -101,7 +102,13 @@ def _run(campaign, score_declaration, score_evaluation, decided_on, decision_no)
 
 
 def generate_campaigns(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
-    today = today or datetime.date.today()
+    """Writes through the services, so every stage, score batch and title has its change record, under a
+    source of its own (the registry's demo data keeps one summary record per root)."""
+    with acting_as(None, source="command:demo_data:campaigns"):
+        return _generate(root, seed, today or datetime.date.today(), progress)
+
+
+def _generate(root: Organization, seed: int, today: datetime.date, progress) -> dict:
     year, last = today.year, today.year - 1
     rng = random.Random(f"campaigns:{seed}")
     quality = Quality(rng)

@@ -28,7 +28,7 @@
     }
     return {
       tooltip: {trigger: "axis", valueFormatter: function (v) { return v + "%"; }},
-      grid: {left: 44, right: 24, top: 28, bottom: 64},
+      grid: {left: 44, right: 72, top: 28, bottom: 64},
       xAxis: {type: "category", data: p.labels, axisLabel: {interval: 0, rotate: p.labels.length > 6 ? 35 : 0, fontSize: 10}},
       yAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
       series: series

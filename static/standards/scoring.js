@@ -58,6 +58,7 @@
             choice.checked = true;
             choice.dispatchEvent(new Event("change", {bubbles: true}));
           }
+          choice.focus();
           move(sheet, choice, 1);
         }
         return;

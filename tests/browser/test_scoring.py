@@ -77,3 +77,28 @@ def test_the_sheet_works_on_a_phone(phone_page, users, sheet):
     expect(status(page, sheet, "A1")).to_contain_text(re.compile("saved|已保存"))
     screenshot(page, "scoring-phone")
     assert score(sheet, "A1").points == Decimal("10")
+
+
+def test_results_and_bulletin_draw_their_charts(page, users, county, sheet):
+    version = sheet.assessment.version
+    inspectors = version.rater_groups.get(code="inspectors")
+    for org, points in ((county.village_a1, 50), (county.village_a2, 20), (county.village_b1, 45)):
+        target = Sheet.objects.get(assessment=sheet.assessment, organization=org)
+        for code, entry in (("A1", {"points": Decimal(points)}), ("A2", {"count": 3}), ("B1", {"passed": True}),
+                            ("V1", {"passed": True})):
+            services.score_set(user=None, sheet=target, item=Item.objects.get(version=version, code=code),
+                               rater=inspectors, **entry)
+    services.compute_results(user=None, assessment=sheet.assessment)
+    services.target_set(user=None, standard=version.standard, organization=county.county, tier_code="qualified",
+                        year=2024, share=Decimal("0.8"))
+    login(page, "county")
+    page.goto(f"{page.base_url}/standards/assessments/{sheet.assessment.pk}/results/")
+    expect(page.locator("#chart-distribution svg")).to_be_visible()
+    expect(page.locator("#chart-pass-rate svg")).to_be_visible()
+    screenshot(page, "assessment-results")
+    page.goto(f"{page.base_url}/standards/assessments/{sheet.assessment.pk}/bulletin/")
+    expect(page.locator("#bulletin-tiers")).to_contain_text("3 of 3")
+    screenshot(page, "assessment-bulletin")
+    page.goto(f"{page.base_url}/standards/cockpit/")
+    expect(page.locator(f"#cockpit-chart-{sheet.assessment.pk} svg")).to_be_visible()
+    screenshot(page, "standards-cockpit")

@@ -342,5 +342,7 @@ def test_the_history_page_shows_every_period_with_ranks_and_titles(client, users
     assert "2024年度考评" in page and "2025年度考评" in page
     assert page.index("2024年度考评") < page.index("2025年度考评")
     assert "测试标准（达标）" in page and 'id="history-data"' in page
+    history_url = reverse("standards:org_history", args=[county.village_a1.pk])
+    assert history_url in client.get(reverse("orgs:detail", args=[county.village_a1.pk])).content.decode()
     client.force_login(users["township_b"])
     assert client.get(reverse("standards:org_history", args=[county.village_a1.pk])).status_code == 404

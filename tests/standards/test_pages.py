@@ -255,11 +255,11 @@ def test_the_bulletin_shows_counts_and_shares_from_the_selectors(client, users, 
                         year=2024, share=Decimal("0.6"))
     client.force_login(users["county"])
     page = client.get(reverse("standards:bulletin", args=[scored.pk])).content.decode()
-    assert "2 of 3" in page and "66.7%" in page and "60.0%" in page  # reached, share, target
+    assert "2 of 3 (66.7%)" in page and "60.0%" in page  # reached, share, target
     assert "33.3%" in page  # vetoed
     text = pdf_text(client.get(reverse("standards:bulletin_pdf", args=[scored.pk])).content)
     flat = " ".join(text.split())
-    assert "66.7%" in flat and "2 of 3" in flat and "60.0%" in flat
+    assert "2 of 3 (66.7%)" in flat and "60.0%" in flat and "2 of 2 (100.0%)" in flat
     for name in ("陳家村党支部", "甲镇党委", "乙镇党委"):
         assert name in text
     township_a = client.get(reverse("standards:bulletin", args=[scored.pk]), {"under": county.township_a.pk})

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "exports",
     "standards",
     "campaigns",
+    "duties",
 ]
 
 MIDDLEWARE = [

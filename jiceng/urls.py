@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("exports/", include("exports.urls")),
     path("standards/", include("standards.urls")),
+    path("duties/", include("duties.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),

@@ -1,0 +1,2 @@
+"""Pages of the duties engine."""
+urlpatterns: list = []

@@ -26,6 +26,7 @@ from campaigns.models import Assignment, Campaign, InspectionTeam
 from core.models import ChangeRecord, SensitiveAccess
 from core.testing import make_id_number
 from core.views import ScopedMixin
+from duties.models import DutyRule, Obligation, RuleVersion, Submission
 from orgs.models import Organization, OrgStat
 from orgs.services import org_create
 from people.models import Member, Person, Post
@@ -214,6 +215,38 @@ def _foreign_assignment(county):
                                      org_path=org.path)
 
 
+FOREIGN_RULE = {"code": "foreign-rule", "name": "乙镇党委季度报告", "subject": "organization", "kind": "report",
+                "cadence": "quarterly", "recipient": "parent", "effective_from": "2024-01-01"}
+
+
+def _foreign_rule(county):
+    township = county.township_b
+    rule = DutyRule.objects.create(pk=FOREIGN_PK, code=FOREIGN_RULE["code"], name=FOREIGN_RULE["name"],
+                                   owner=township, owner_path=township.path)
+    version = RuleVersion.objects.create(pk=FOREIGN_PK, rule=rule, number=1, effective_from=datetime.date(2024, 1, 1),
+                                         document=FOREIGN_RULE, subject_kind="organization", kind="report",
+                                         cadence="quarterly", frozen=True)
+    rule.current_version = version
+    rule.save(update_fields=["current_version"])
+    return rule
+
+
+def _foreign_obligation(county):
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    return Obligation.objects.create(
+        pk=FOREIGN_PK, rule_id=FOREIGN_PK, version_id=FOREIGN_PK, organization=org, org_path=org.path,
+        owed_to=org.parent, period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 3, 31),
+        period_label="2024-Q1", due_on=datetime.date(2024, 4, 10), missed_after=datetime.date(2024, 4, 30),
+        state="missed")
+
+
+def _foreign_submission(county):
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    return Submission.objects.create(pk=FOREIGN_PK, obligation_id=FOREIGN_PK, rule_id=FOREIGN_PK, organization=org,
+                                     org_path=org.path, occurred_on=datetime.date(2024, 3, 30),
+                                     title="王家新村党支部一季度报告", review="pending")
+
+
 # In creation order. A new scoped model must be added here, or test_every_scoped_model_has_a_foreign_row fails.
 FOREIGN_ROWS = {
     Organization: _foreign_org,
@@ -230,6 +263,9 @@ FOREIGN_ROWS = {
     Campaign: _foreign_campaign,
     InspectionTeam: _foreign_team,
     Assignment: _foreign_assignment,
+    DutyRule: _foreign_rule,
+    Obligation: _foreign_obligation,
+    Submission: _foreign_submission,
 }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "standards",
     "campaigns",
     "duties",
+    "orglife",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("duties/", include("duties.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("orglife/", include("orglife.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

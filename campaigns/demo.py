@@ -97,7 +97,7 @@ def _run(campaign, score_declaration, score_evaluation, decided_on, decision_no)
     stage_open(user=None, campaign=campaign, kind=StageKind.NAMING)
     if decided_on is not None:
         stage_close(user=None, campaign=campaign, kind=StageKind.NAMING, decided_on=decided_on,
-                    decided_by=f"中共{campaign.owner.name.removesuffix('委员会').removesuffix('委')}委",
+                    decided_by=f"中共{campaign.owner.name.removeprefix('中共').removesuffix('委员会').removesuffix('委')}委",
                     decision_no=decision_no)
 
 

@@ -1,0 +1,82 @@
+"""How this app's records discharge duties: a meeting counts for the rule whose topic is its kind, a training
+participation for the training rules of the person, through the duties engine's submissions.
+
+A record is submitted only where its subject owes an obligation of the rule for that date (a general branch
+holding a meeting no rule asks of it is still recorded, it just discharges nothing).
+"""
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from core.tree import ancestor_paths
+from duties import services as duties
+from duties.models import DutyKind, DutyRule, Obligation, Submission
+
+from .models import Meeting, MeetingKind, Participant
+
+
+def _rules(kind: str, topic: str | None, path: str):
+    """Active rules of ``kind`` (and ``topic``) set by an organization at or above ``path``."""
+    rules = DutyRule.objects.filter(active=True, current_version__kind=kind,
+                                    owner_path__in=ancestor_paths(path))
+    if topic is not None:
+        rules = rules.filter(current_version__topic=topic)
+    return list(rules.order_by("pk"))
+
+
+def _owing(rules, date, *, organization=None, person=None) -> list:
+    if not rules:
+        return []
+    subject = Q(organization=organization) if organization is not None else Q(person=person)
+    owed = set(Obligation.objects.filter(subject, rule__in=rules, period_start__lte=date, period_end__gte=date)
+               .values_list("rule_id", flat=True))
+    return [rule for rule in rules if rule.pk in owed]
+
+
+def submissions_of(record) -> list[Submission]:
+    content_type = ContentType.objects.get_for_model(record)
+    return list(Submission.objects.filter(record_type=content_type, record_id=record.pk)
+                .select_related("rule", "obligation"))
+
+
+def meeting_title(meeting: Meeting) -> str:
+    return f"{MeetingKind(meeting.kind).label}：{meeting.topic}"
+
+
+def meeting_submit(*, user, meeting: Meeting) -> list[Submission]:
+    rules = _owing(_rules(DutyKind.MEETING, meeting.kind, meeting.org_path), meeting.date,
+                   organization=meeting.organization)
+    return [duties.submit(user=user, rule=rule, subject=meeting.organization, occurred_on=meeting.date,
+                          title=meeting_title(meeting), record=meeting) for rule in rules]
+
+
+def meeting_changed(*, user, meeting: Meeting, kind_changed: bool) -> None:
+    """After an edit: a new kind is another duty (withdraw, submit again); a new date moves the submission."""
+    existing = submissions_of(meeting)
+    if kind_changed or not existing:
+        for submission in existing:
+            duties.submission_withdraw(user=user, submission=submission)
+        meeting_submit(user=user, meeting=meeting)
+    else:
+        duties.record_changed(record=meeting)
+
+
+def record_withdraw(*, user, record) -> None:
+    for submission in submissions_of(record):
+        duties.submission_withdraw(user=user, submission=submission)
+
+
+def participation_sync(*, user, participant: Participant, previous_days: int | None) -> None:
+    """Days attended count as units of the person's training duties for the class's last day."""
+    training_class = participant.training_class
+    existing = submissions_of(participant)
+    if previous_days == participant.attended_days and existing:
+        return
+    for submission in existing:
+        duties.submission_withdraw(user=user, submission=submission)
+    if not participant.attended_days:
+        return
+    person = participant.person
+    rules = _owing(_rules(DutyKind.TRAINING, None, person.org_path), training_class.end_on, person=person)
+    for rule in rules:
+        duties.submit(user=user, rule=rule, subject=person, occurred_on=training_class.end_on,
+                      title=training_class.title, units=participant.attended_days, record=participant)

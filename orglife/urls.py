@@ -1,2 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "orglife"
-urlpatterns = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("orgs/<int:org_pk>/meetings/new/", views.MeetingFormView.as_view(), name="meeting_new"),
+    path("orgs/<int:pk>/meetings/", views.LedgerView.as_view(), name="ledger"),
+    path("orgs/<int:pk>/ledger.pdf", views.LedgerPdfView.as_view(), name="ledger_pdf"),
+    path("orgs/<int:pk>/rates/", views.RatesView.as_view(), name="rates"),
+    path("orgs/<int:pk>/absences/", views.AbsencesView.as_view(), name="absences"),
+    path("orgs/<int:pk>/training/", views.TrainingView.as_view(), name="training"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
+    path("meetings/<int:pk>/edit/", views.MeetingFormView.as_view(), name="meeting_edit"),
+    path("meetings/<int:pk>/delete/", views.MeetingDeleteView.as_view(), name="meeting_delete"),
+    path("classes/<int:pk>/", views.ClassDetailView.as_view(), name="class"),
+    path("people/<int:pk>/training/", views.ArchiveView.as_view(), name="archive"),
+]

@@ -4,6 +4,7 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.dispatch import Signal
 
 from .actor import current_actor
@@ -18,6 +19,8 @@ def _jsonable(value):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 

@@ -15,6 +15,8 @@ duties/format.py).
 - ``Notice`` rows are the reminders and escalations each user sees in the to-do list (and gets
   by e-mail where an address is configured).
 """
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -229,6 +231,9 @@ class Submission(BaseModel):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, editable=False)
     occurred_on = models.DateField(_("took place on"))
+    # The day it was entered (duties.clock.today()): it completes the obligation on that day and
+    # decides whether it came after the back-filling window.
+    submitted_on = models.DateField(_("submitted on"), default=datetime.date.today)
     units = models.PositiveIntegerField(_("count"), default=1)  # e.g. training days
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("content"), blank=True)

@@ -1,0 +1,156 @@
+"""Obligations generated set-based: one INSERT ... SELECT per rule version, subjects × periods.
+
+The subjects (organizations or persons the version applies to, inside the rule owner's subtree and
+the chosen root) are joined with the version's periods, written into the statement as a small
+UNION ALL list; ``NOT EXISTS`` on the unique key skips the obligations already there, so running it
+twice changes nothing. A new obligation's state follows from its period's dates alone (nothing
+discharged it yet), so it is computed per period in Python and inserted with the row.
+"""
+import datetime
+
+from django.db import connection
+
+from core.tree import subtree_bounds
+
+from .clock import state_of
+from .models import Cadence, DutyRule, Recipient, RuleVersion, SubjectKind
+from .periods import Period, deadline, once_period, periods_of_year
+
+
+def versions_in_force(rule: DutyRule) -> list[tuple[RuleVersion, datetime.date | None]]:
+    """Each version that governs some periods, with the start of the next one (None: open-ended).
+
+    Of versions starting on the same day the highest number wins."""
+    versions = list(rule.versions.order_by("effective_from", "number"))
+    chosen = []
+    for version in versions:
+        if chosen and chosen[-1].effective_from == version.effective_from:
+            chosen[-1] = version
+        else:
+            chosen.append(version)
+    return [(version, chosen[n + 1].effective_from if n + 1 < len(chosen) else None)
+            for n, version in enumerate(chosen)]
+
+
+def version_for(rule: DutyRule, day: datetime.date) -> RuleVersion | None:
+    """The version in force for a period starting on ``day``."""
+    for version, until in versions_in_force(rule):
+        if version.effective_from <= day and (until is None or day < until):
+            return version
+    return None
+
+
+def periods_for(version: RuleVersion, until: datetime.date | None, year: int | None) -> list[Period]:
+    """The version's periods of ``year`` (those starting while it is in force); "once": its one period."""
+    if version.cadence == Cadence.ONCE:
+        period = once_period(version.due_on, version.effective_from)
+        return [period] if period and (year is None or period.end.year == year) else []
+    return [period for period in periods_of_year(version.cadence, year)
+            if version.effective_from <= period.start and (until is None or period.start < until)]
+
+
+def _in_list(column: str, values, params: list) -> str:
+    params.extend(values)
+    return f" AND {column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _subjects_sql(rule: DutyRule, version: RuleVersion, root_path: str | None, only: list[int] | None):
+    """FROM and WHERE of the subjects (alias s, their organization og) and its parameters."""
+    params: list = []
+    applies = version.applies_to or {}
+    by_person = version.subject_kind == SubjectKind.PERSON
+    path = "s.org_path" if by_person else "s.path"
+    where = ""
+    for bound_path in filter(None, (rule.owner_path, root_path)):
+        lo, hi = subtree_bounds(bound_path)
+        where += f" AND {path} >= %s AND {path} < %s"
+        params += [lo, hi]
+    if by_person:
+        source = "people_person s JOIN orgs_organization og ON og.id = s.organization_id"
+        where += " AND og.status = 'active'"
+        if applies.get("posts"):
+            where += (" AND EXISTS (SELECT 1 FROM people_post po WHERE po.person_id = s.id"
+                      + _in_list("po.title", applies["posts"], params)
+                      + " AND (po.started_on IS NULL OR po.started_on <= p.period_end)"
+                        " AND (po.ended_on IS NULL OR po.ended_on > p.period_start))")
+    else:
+        source = "orgs_organization s JOIN orgs_organization og ON og.id = s.id"
+        where += " AND s.status = 'active'"
+        if applies.get("org_types"):
+            where += _in_list("s.org_type", applies["org_types"], params)
+        if applies.get("domains"):
+            where += _in_list("s.domain", applies["domains"], params)
+    if only is not None:
+        where += _in_list("s.id", only or [0], params)
+    return source, where, params
+
+
+def _periods_sql(version: RuleVersion, periods: list[Period], today: datetime.date) -> tuple[str, list]:
+    """The periods as a derived table p(period_start, period_end, period_label, due_on, missed_after, state)."""
+    selects, params = [], []
+    for period in periods:
+        due, missed = deadline(version.cadence, period, due_days=version.due_days, grace_days=version.grace_days,
+                               due_on=version.due_on)
+        state = state_of(due_on=due, missed_after=missed, completed_on=None, today_=today)
+        selects.append("SELECT %s AS period_start, %s AS period_end, %s AS period_label, %s AS due_on, "
+                       "%s AS missed_after, %s AS state")
+        params += [period.start, period.end, period.label, due, missed, str(state)]
+    return " UNION ALL ".join(selects), params
+
+
+def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Period], *, today: datetime.date,
+                       root_path: str | None = None, only: list[int] | None = None) -> int:
+    """Inserts the missing obligations of ``version`` for ``periods`` and its subjects; returns how many."""
+    if not periods:
+        return 0
+    by_person = version.subject_kind == SubjectKind.PERSON
+    source, where, subject_params = _subjects_sql(rule, version, root_path, only)
+    periods_sql, period_params = _periods_sql(version, periods, today)
+    owed_to = {Recipient.PARENT: "og.parent_id", Recipient.OWNER: str(int(rule.owner_id))}.get(version.recipient,
+                                                                                               "NULL")
+    subject_column = "person_id" if by_person else "organization_id"
+    same_period = "" if version.cadence == Cadence.ONCE else " AND o.period_start = p.period_start"
+    sql = f"""
+        INSERT INTO duties_obligation (rule_id, version_id, organization_id, person_id, org_path, owed_to_id,
+            period_start, period_end, period_label, due_on, missed_after, required_count, done_count, state,
+            completed_on, reminded_on, escalation)
+        SELECT {int(rule.pk)}, {int(version.pk)}, {"NULL" if by_person else "s.id"}, {"s.id" if by_person else "NULL"},
+               {"s.org_path" if by_person else "s.path"}, {owed_to}, p.period_start, p.period_end, p.period_label,
+               p.due_on, p.missed_after, {int(version.min_count)}, 0, p.state, NULL, NULL, 0
+        FROM {source} CROSS JOIN ({periods_sql}) p
+        WHERE 1 = 1 {where}
+          AND NOT EXISTS (SELECT 1 FROM duties_obligation o
+                          WHERE o.rule_id = {int(rule.pk)} AND o.{subject_column} = s.id{same_period})"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*period_params, *subject_params])
+        inserted = cursor.rowcount
+    if inserted:
+        RuleVersion.objects.filter(pk=version.pk, frozen=False).update(frozen=True)
+    return inserted
+
+
+def generate_rule(rule: DutyRule, *, year: int | None, today: datetime.date, root_path: str | None = None,
+                  only: list[int] | None = None) -> int:
+    """Every missing obligation of ``rule`` for ``year`` (None: its "once" period), each under its version."""
+    inserted = 0
+    for version, until in versions_in_force(rule):
+        if year is None and version.cadence != Cadence.ONCE:
+            continue
+        inserted += insert_obligations(rule, version, periods_for(version, until, year), today=today,
+                                       root_path=root_path, only=only)
+    return inserted
+
+
+def generate_for_subject(rule: DutyRule, subject_id: int, day: datetime.date, *, today: datetime.date) -> int:
+    """The obligation of one subject for the period containing ``day`` (if the rule applies to it)."""
+    inserted = 0
+    for version, until in versions_in_force(rule):
+        if version.cadence == Cadence.ONCE:
+            periods = periods_for(version, until, None)
+        else:
+            periods = [period for period in periods_of_year(version.cadence, day.year)
+                       + periods_of_year(version.cadence, day.year + 1) + periods_of_year(version.cadence, day.year - 1)
+                       if day in period and version.effective_from <= period.start
+                       and (until is None or period.start < until)]
+        inserted += insert_obligations(rule, version, periods, today=today, only=[subject_id])
+    return inserted

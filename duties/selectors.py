@@ -1,0 +1,224 @@
+"""Reads of obligations, submissions, notices and their roll-up. Each takes the user and answers only
+inside the user's scope (obligations and submissions are scoped by their subject's path)."""
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from core.scope import CHANGE, VIEW, scope_for
+from core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds, subtree_q
+from orgs.models import Organization
+
+from . import clock
+from .models import DutyRule, Notice, Obligation, ObligationState, Submission
+
+STATES = [state.value for state in ObligationState]
+# What has come due: done, late, overdue or missed (open ones are not due yet; waived ones are not owed).
+DUE_STATES = (ObligationState.DONE, ObligationState.LATE, ObligationState.OVERDUE, ObligationState.MISSED)
+SHARE = Decimal("0.0001")
+RED_OVERDUE_SHARE = Decimal("0.2")
+SOON_DAYS = 30
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+
+
+def obligations(user, *, under=None, rule=None, state=None, period=None, due_from=None, due_to=None,
+                subject=None, year=None):
+    """The obligations in the user's scope, filtered; ``period`` is a label (2025-Q3) or a day in it."""
+    rows = Obligation.objects.restrict(user, VIEW)
+    if under is not None:
+        rows = rows.filter(subtree_q("org_path", [under.path]))
+    if rule is not None:
+        rows = rows.filter(rule=rule)
+    if state:
+        rows = rows.filter(state__in=[state] if isinstance(state, str) else list(state))
+    if isinstance(period, datetime.date):
+        rows = rows.filter(period_start__lte=period, period_end__gte=period)
+    elif period:
+        rows = rows.filter(period_label=period)
+    if due_from is not None:
+        rows = rows.filter(due_on__gte=due_from)
+    if due_to is not None:
+        rows = rows.filter(due_on__lte=due_to)
+    if year is not None:
+        lo, hi = _year_bounds(year)
+        rows = rows.filter(period_start__gte=lo, period_start__lt=hi)
+    if subject is not None:
+        rows = rows.filter(**{"person" if subject._meta.model_name == "person" else "organization": subject})
+    return rows.select_related("rule", "organization", "person", "owed_to").order_by("due_on", "org_path", "pk")
+
+
+def submissions(user, *, obligation=None, under=None, rule=None, review=None, approval=None):
+    rows = Submission.objects.restrict(user, VIEW)
+    if obligation is not None:
+        rows = rows.filter(obligation=obligation)
+    if under is not None:
+        rows = rows.filter(subtree_q("org_path", [under.path]))
+    if rule is not None:
+        rows = rows.filter(rule=rule)
+    if review is not None:
+        rows = rows.filter(review=review)
+    if approval is not None:
+        rows = rows.filter(approval=approval)
+    return rows.select_related("rule", "organization", "person", "obligation", "submitted_by").order_by(
+        "-submitted_on", "-pk")
+
+
+def _granted_org_ids(user) -> list[int]:
+    """The organizations the user holds a change grant on (their own organizations, not the subtree)."""
+    if not getattr(user, "pk", None):
+        return []
+    from accounts.models import Grant
+
+    return list(Grant.objects.filter(user=user, role__in=clock.CHANGE_ROLES).values_list("organization_id", flat=True))
+
+
+def todo(user, today: datetime.date | None = None) -> dict:
+    """What the user's organizations owe soon or overdue, what awaits their review or approval, unread notices."""
+    day = today or clock.today()
+    own = _granted_org_ids(user)
+    person_id = scope_for(user).self_person_id
+    owed = Obligation.objects.restrict(user, VIEW).filter(
+        Q(organization_id__in=own) | Q(person_id=person_id) if person_id else Q(organization_id__in=own),
+        state__in=(ObligationState.OPEN, ObligationState.OVERDUE),
+        due_on__lte=day + datetime.timedelta(days=SOON_DAYS),
+    ).select_related("rule", "organization", "person").order_by("due_on", "org_path", "pk")
+    awaiting = Submission.objects.filter(obligation__owed_to_id__in=own).select_related(
+        "rule", "organization", "person", "obligation")
+    return {
+        "today": day,
+        "owed": list(owed[:200]),
+        "to_review": list(awaiting.filter(review=Submission.Review.PENDING).order_by("submitted_on", "pk")[:200]),
+        "to_approve": list(awaiting.filter(approval=Submission.Approval.PENDING).order_by("submitted_on", "pk")[:200]),
+        "notices": list(notices(user, unread=True)[:200]),
+    }
+
+
+def notices(user, *, unread: bool = False):
+    rows = Notice.objects.filter(user_id=getattr(user, "pk", None)).select_related("obligation__rule", "submission")
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.order_by("-created_at", "-pk")
+
+
+def calendar(user, year: int, month: int, *, under=None) -> dict:
+    """Obligations due per day of the month in the user's scope: {day: {"total", state: n, ...}}."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    rows = obligations(user, under=under, due_from=first, due_to=last).order_by()
+    days: dict = {}
+    for row in rows.values("due_on", "state").annotate(n=Count("pk")):
+        entry = days.setdefault(row["due_on"], {"total": 0})
+        entry[row["state"]] = row["n"]
+        entry["total"] += row["n"]
+    return dict(sorted(days.items()))
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE, ROUND_HALF_UP) if whole else Decimal("0")
+
+
+def colour(row: dict) -> str:
+    """Red: anything missed, or more than 20% of what came due is overdue; amber: anything overdue."""
+    due = sum(row.get(state, 0) for state in DUE_STATES)
+    if row.get(ObligationState.MISSED, 0) or (due and Decimal(row.get(ObligationState.OVERDUE, 0)) / due
+                                               > RED_OVERDUE_SHARE):
+        return "red"
+    if row.get(ObligationState.OVERDUE, 0):
+        return "amber"
+    return "green"
+
+
+def _finish(row: dict) -> dict:
+    due = sum(row[state] for state in DUE_STATES)
+    row["due"] = due
+    row["on_time_rate"] = _share(row[ObligationState.DONE], due)
+    row["colour"] = colour(row)
+    return row
+
+
+def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int | None = None) -> dict[str, dict]:
+    """Counts by state for every node of ``root``'s subtree (down to ``depth`` levels below it; None: all),
+    at once: the obligations are counted per subject path in one scan, then those counts are summed per
+    path prefix of each level. Only obligations in the user's scope count."""
+    scope = scope_for(user)
+    if not scope.everything and not scope.covers(root.path):
+        return {}
+    lo, hi = subtree_bounds(root.path)
+    where, params = ["o.org_path >= %s", "o.org_path < %s"], [lo, hi]
+    if not scope.everything:
+        roots = [path for path in scope.roots("org", VIEW)]
+        ranges = []
+        for path in roots:
+            r_lo, r_hi = subtree_bounds(path)
+            ranges.append("(o.org_path >= %s AND o.org_path < %s)")
+            params += [r_lo, r_hi]
+        where.append("(" + " OR ".join(ranges) + ")")
+    if year is not None:
+        y_lo, y_hi = _year_bounds(year)
+        where.append("o.period_start >= %s AND o.period_start < %s")
+        params += [y_lo, y_hi]
+    if rule is not None:
+        where.append("o.rule_id = %s")
+        params.append(rule.pk)
+    sums = ", ".join(f"SUM(CASE WHEN o.state = '{state}' THEN 1 ELSE 0 END) AS {state}" for state in STATES)
+    totals = ", ".join(f"SUM(leaf.{state})" for state in STATES)
+    root_depth = depth_of(root.path)
+    max_depth = (Organization.objects.filter(path__gte=lo, path__lt=hi).order_by("-depth")
+                 .values_list("depth", flat=True).first() or root_depth)
+    if depth is not None:
+        max_depth = min(max_depth, root_depth + depth)
+    levels = " UNION ALL ".join(
+        f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}) AS node, {totals} FROM leaf "
+        f"WHERE length(leaf.org_path) >= {level * SEGMENT_WIDTH} GROUP BY substr(leaf.org_path, 1, "
+        f"{level * SEGMENT_WIDTH})"
+        for level in range(root_depth, max_depth + 1)
+    )
+    sql = (f"WITH leaf AS (SELECT o.org_path, {sums} FROM duties_obligation o WHERE {' AND '.join(where)} "
+           f"GROUP BY o.org_path) {levels}")
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for node, *numbers in cursor.fetchall():
+            out[node] = _finish({state: int(n or 0) for state, n in zip(STATES, numbers)}
+                                | {"total": int(sum(n or 0 for n in numbers))})
+    return out
+
+
+def rollup(user, root: Organization, *, year=None, rule=None) -> list[dict]:
+    """The root and each child of it in the user's scope: counts by state, what came due, the on-time
+    rate and the RAG colour. The root comes first."""
+    counts = rollup_paths(user, root, year=year, rule=rule, depth=1)
+    empty = _finish({state: 0 for state in STATES} | {"total": 0})
+    children = Organization.objects.restrict(user, VIEW).filter(parent=root).order_by("path")
+    rows = [{"org": root, **counts.get(root.path, empty)}] if counts or scope_for(user).covers(root.path) else []
+    rows += [{"org": child, **counts.get(child.path, dict(empty))} for child in children]
+    return rows
+
+
+def history(user, subject, rule=None):
+    """The subject's obligations, oldest first, with their submissions."""
+    rows = obligations(user, rule=rule, subject=subject).order_by("period_start", "rule__code", "pk")
+    return list(rows.prefetch_related("submissions"))
+
+
+def rules(user, *, q: str = "", active: bool | None = None):
+    rows = DutyRule.objects.restrict(user, VIEW).select_related("owner", "current_version")
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if active is not None:
+        rows = rows.filter(active=active)
+    return rows.order_by("code")
+
+
+def can_decide(user, submission: Submission) -> bool:
+    """Whether the user reviews and approves this submission (change scope on its recipient)."""
+    obligation = submission.obligation
+    if obligation is not None and obligation.owed_to_id:
+        path = obligation.owed_to.path
+    else:
+        path = submission.org_path[:-SEGMENT_WIDTH] or submission.org_path
+    return scope_for(user).covers(path, action=CHANGE)

@@ -94,7 +94,7 @@ def test_set_based_import_matches_the_row_by_row_one(county, users, monkeypatch,
         assert set_based[key] == row_by_row[key], key
 
 
-def test_a_file_it_cannot_take_goes_row_by_row_and_its_errors_are_reported(county, users, postgresql):
+def test_a_file_it_cannot_take_goes_row_by_row_and_its_errors_are_reported(county, users):
     rows = [member_row(i) for i in range(40)]
     rows[7]["入党日期"] = "2010年7月1日"  # a spelling only the row-by-row reader takes
     assert import_members(csv_file(rows), "a.csv", user=users["township_a"]).counts["created"] == 40

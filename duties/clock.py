@@ -98,8 +98,8 @@ def _notify(kind: str, condition: str, params: list, level: str, now) -> int:
     """Writes one notice of ``kind`` per responsible user and matching obligation that has none yet."""
     users = get_user_model()._meta.db_table
     sql = f"""
-        INSERT INTO duties_notice (user_id, obligation_id, submission_id, kind, message, created_at)
-        SELECT DISTINCT g.user_id, o.id, NULL, %s, r.name || ' · ' || o.period_label, %s
+        INSERT INTO duties_notice (user_id, obligation_id, kind, message, created_at)
+        SELECT DISTINCT g.user_id, o.id, %s, r.name || ' · ' || o.period_label, %s
         FROM duties_obligation o
         JOIN duties_dutyrule r ON r.id = o.rule_id
         JOIN duties_ruleversion v ON v.id = o.version_id

@@ -5,11 +5,10 @@ A record is submitted only where its subject owes an obligation of the rule for 
 holding a meeting no rule asks of it is still recorded, it just discharges nothing).
 """
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 
 from core.tree import ancestor_paths
 from duties import services as duties
-from duties.models import DutyKind, DutyRule, Obligation, Submission
+from duties.models import DutyKind, DutyRule, Submission
 
 from .models import Meeting, MeetingKind, Participant
 
@@ -23,13 +22,10 @@ def _rules(kind: str, topic: str | None, path: str):
     return list(rules.order_by("pk"))
 
 
-def _owing(rules, date, *, organization=None, person=None) -> list:
-    if not rules:
-        return []
-    subject = Q(organization=organization) if organization is not None else Q(person=person)
-    owed = set(Obligation.objects.filter(subject, rule__in=rules, period_start__lte=date, period_end__gte=date)
-               .values_list("rule_id", flat=True))
-    return [rule for rule in rules if rule.pk in owed]
+def _applying(rules, subject, day) -> list:
+    """The rules whose version in force applies to ``subject`` (the engine generates a missing obligation)."""
+    return [rule for rule in rules if rule.current_version is not None
+            and duties.subjects_for(rule.current_version, on=day).filter(pk=subject.pk).exists()]
 
 
 def submissions_of(record) -> list[Submission]:
@@ -43,8 +39,7 @@ def meeting_title(meeting: Meeting) -> str:
 
 
 def meeting_submit(*, user, meeting: Meeting) -> list[Submission]:
-    rules = _owing(_rules(DutyKind.MEETING, meeting.kind, meeting.org_path), meeting.date,
-                   organization=meeting.organization)
+    rules = _applying(_rules(DutyKind.MEETING, meeting.kind, meeting.org_path), meeting.organization, meeting.date)
     return [duties.submit(user=user, rule=rule, subject=meeting.organization, occurred_on=meeting.date,
                           title=meeting_title(meeting), record=meeting) for rule in rules]
 
@@ -57,7 +52,7 @@ def meeting_changed(*, user, meeting: Meeting, kind_changed: bool) -> None:
             duties.submission_withdraw(user=user, submission=submission)
         meeting_submit(user=user, meeting=meeting)
     else:
-        duties.record_changed(record=meeting)
+        duties.record_changed(record=meeting, title=meeting_title(meeting))
 
 
 def record_withdraw(*, user, record) -> None:
@@ -69,14 +64,16 @@ def participation_sync(*, user, participant: Participant, previous_days: int | N
     """Days attended count as units of the person's training duties for the class's last day."""
     training_class = participant.training_class
     existing = submissions_of(participant)
-    if previous_days == participant.attended_days and existing:
+    if existing and participant.attended_days:
+        if previous_days != participant.attended_days:
+            duties.record_changed(record=participant, occurred_on=training_class.end_on,
+                                  units=participant.attended_days)
         return
     for submission in existing:
         duties.submission_withdraw(user=user, submission=submission)
     if not participant.attended_days:
         return
     person = participant.person
-    rules = _owing(_rules(DutyKind.TRAINING, None, person.org_path), training_class.end_on, person=person)
-    for rule in rules:
+    for rule in _applying(_rules(DutyKind.TRAINING, None, person.org_path), person, training_class.end_on):
         duties.submit(user=user, rule=rule, subject=person, occurred_on=training_class.end_on,
                       title=training_class.title, units=participant.attended_days, record=participant)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
+from duties import clock
 from orgs.models import Organization
 from people.choices import MemberStatus
 from people.models import Person
@@ -37,7 +38,7 @@ def _check_meeting(organization, data: dict, attendance: dict) -> None:
         refuse(_("Choose the kind of meeting."), field="kind")
     if not isinstance(data.get("date"), datetime.date):
         refuse(_("Give the date of the meeting."), field="date")
-    if data["date"] > datetime.date.today():
+    if data["date"] > clock.today():
         refuse(_("A meeting is recorded after it took place."), field="date")
     if not (data.get("topic") or "").strip():
         refuse(_("Give the meeting's topic."), field="topic")
@@ -90,7 +91,7 @@ def meeting_save(*, user, organization: Organization | None = None, meeting: Mee
         changed = {pk for pk in set(known) | set(attendance) if known.get(pk) != attendance.get(pk)}
         record_change(meeting, ChangeRecord.Action.UPDATE, before=before,
                       message=_attendance_message(meeting) if changed else "")
-        if kind_changed or date_changed:
+        if kind_changed or date_changed or before["topic"] != meeting.topic:
             duty_link.meeting_changed(user=user, meeting=meeting, kind_changed=kind_changed)
     return meeting
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "campaigns",
     "duties",
     "orglife",
+    "reporting",
+    "liaison",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("duties/", include("duties.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("orglife/", include("orglife.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("liaison/", include("liaison.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

@@ -137,10 +137,10 @@ NEXT = {RequestStatus.RECEIVED: {RequestStatus.IN_PROGRESS, RequestStatus.DONE},
 
 
 @transaction.atomic
-def request_advance(*, user, request: ServiceRequest, status: str, on: datetime.date | None = None,
+def request_advance(*, user, service_request: ServiceRequest, status: str, on: datetime.date | None = None,
                     handler: Person | None = None, note: str | None = None) -> ServiceRequest:
     """Moves a request along received → in progress → done (全程代办); a done one may be reopened."""
-    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
     require_in_scope(user, request.org_path, realm="org")
     if status not in NEXT.get(request.status, set()):
         refuse(_("A request cannot go from “%(from)s” to “%(to)s”.") % {

@@ -208,7 +208,7 @@ class RequestAdvanceView(RequestMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.request_advance(user=request.user, request=service_request, status=data["status"],
+                services.request_advance(user=request.user, service_request=service_request, status=data["status"],
                                          on=data["on"], note=data["note"] or None)
             except ValidationError as error:
                 _errors(request, error)

@@ -261,6 +261,7 @@ class BoardView(BoardMixin, View):
                         "data": [row["counts"][state.value] for row in figures["children"]]}
                        for state in STATE_ORDER if any(row["counts"][state.value] for row in figures["children"])],
         }
+        show_waived = any(row["counts"][ObligationState.WAIVED] for row in figures["children"])
         breadcrumb = []
         if figures["root"] is not None:
             top = scope_root(request.user)
@@ -269,7 +270,9 @@ class BoardView(BoardMixin, View):
             breadcrumb = [org for org in ancestors if top is None or org.depth >= top.depth]
         return render(request, "duties/board.html", context(
             **figures, chart=chart, breadcrumb=breadcrumb, rules=visible_rules(request.user),
-            years=range(clock.today().year + 1, clock.today().year - 5, -1), state_order=STATE_ORDER,
+            years=range(clock.today().year + 1, clock.today().year - 5, -1),
+            state_order=[state for state in STATE_ORDER if state != ObligationState.WAIVED or show_waived],
+            show_waived=show_waived,
             query=request.GET.urlencode()))
 
 
@@ -282,7 +285,7 @@ def ancestor_prefixes(path: str) -> list[str]:
 class BoardXlsxView(BoardMixin, View):
     def get(self, request):
         figures = self.figures(request)
-        header = [_("Organization"), *[str(state.label) for state in STATE_ORDER], _("Total"),
+        header = [_("Organization"), *[str(state.label) for state in STATE_ORDER], _("All obligations"),
                   _("On-time rate (%)"), _("Colour")]
         rows = [[row["org"].name, *[row["counts"][state.value] for state in STATE_ORDER], row["total"],
                  row["rate"], str(row["colour_label"])]
@@ -325,8 +328,14 @@ class ObligationMixin(ScopedMixin):
 
 
 def can_submit(user, obligation) -> bool:
-    return (obligation.version.kind in FORM_KINDS and obligation.state != ObligationState.WAIVED
-            and can_change(user, obligation))
+    """Whether the generic form is offered: a document kind, the subject in the user's change scope, and
+    the obligation not yet covered by what is counted or awaiting review."""
+    if obligation.version.kind not in FORM_KINDS or obligation.state == ObligationState.WAIVED:
+        return False
+    if not can_change(user, obligation):
+        return False
+    waiting = obligation.submissions.filter(review=Submission.Review.PENDING).count()
+    return obligation.done_count + waiting < obligation.required_count
 
 
 class ObligationDetailView(ObligationMixin, View):

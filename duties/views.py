@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from core.scope import CHANGE, VIEW, scope_for
@@ -357,7 +357,7 @@ class ObligationDetailView(ObligationMixin, View):
 # --- submissions ---------------------------------------------------------------------------------------------------
 
 class SubmissionForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200,
+    title = forms.CharField(label=pgettext_lazy("document", "Title"), max_length=200,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     occurred_on = forms.DateField(label=gettext_lazy("Took place on"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))

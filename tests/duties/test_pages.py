@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -180,3 +181,22 @@ def test_notices_are_marked_read_one_by_one_and_only_ones_own(client, users, cou
     theirs.refresh_from_db()
     assert mine.read_at is not None and theirs.read_at is None
     assert "半年报告已逾期" not in client.get(reverse("duties:todo")).content.decode()
+
+
+def test_an_attachment_is_downloaded_only_within_scope(client, users, county, report):
+    own = obligation_of(report, county.village_a1)
+    login(client, users["branch_a1"])
+    upload = SimpleUploadedFile("报告.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    client.post(reverse("duties:submit", args=[own.pk]), {"title": "上半年报告", "attachment": upload})
+    submission = Submission.objects.get(obligation=own)
+    url = reverse("duties:attachment", args=[submission.pk])
+    assert b"".join(login(client, users["township_a"]).get(url).streaming_content) == b"%PDF-1.4 report"
+    assert login(client, users["township_b"]).get(url).status_code == 404
+
+
+def test_the_obligation_list_filters_by_state_and_period(client, users, county, report):
+    login(client, users["township_a"])
+    overdue = client.get(reverse("duties:obligations"), {"state": "overdue"}).content.decode()
+    assert overdue.count("data-obligation=") == 2 and "2025-H2" not in overdue
+    second = client.get(reverse("duties:obligations"), {"period": "2025-H2"}).content.decode()
+    assert second.count("data-obligation=") == 2 and "2025-H1" not in second

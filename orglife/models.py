@@ -9,10 +9,12 @@
 """
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet
+from core.scope import ScopedQuerySet, scope_for
+from core.tree import ancestor_paths, subtree_q
 from orgs.models import Domain
 
 
@@ -105,6 +107,21 @@ class Attendance(models.Model):
         return f"{self.person_id} · {self.get_status_display()}"
 
 
+class OrganizedQuerySet(ScopedQuerySet):
+    """Training organized above is seen from below (a township sees the county's class its cadres attend);
+    changed only by those whose subtree holds the organizer."""
+
+    def restrict(self, user, action: str = "view"):
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        roots = scope.roots("org", action)
+        condition = subtree_q("org_path", roots)
+        if action == "view":
+            condition |= Q(org_path__in={path for root in roots for path in ancestor_paths(root)})
+        return self.filter(condition)
+
+
 class TrainingLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     CITY = "city", _("City")
@@ -120,7 +137,7 @@ class TrainingPlan(BaseModel):
     org_path = models.CharField(max_length=255, editable=False)
     title = models.CharField(_("title"), max_length=200)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = OrganizedQuerySet.as_manager()
     scope_path_field = "org_path"
     scope_realm = "org"
 
@@ -147,7 +164,7 @@ class TrainingClass(BaseModel):
     course_series = models.CharField(_("course series"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = OrganizedQuerySet.as_manager()
     scope_path_field = "org_path"
     scope_realm = "org"
 

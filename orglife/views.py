@@ -87,7 +87,7 @@ class MeetingFormView(ScopedMixin, View):
                 saved = services.meeting_save(user=request.user, organization=org, meeting=meeting,
                                               attendance=attendance, attachment=attachment, **data)
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, [message for message in error.messages])
             except PermissionDenied:
                 raise Http404 from None
             else:

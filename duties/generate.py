@@ -13,8 +13,8 @@ from django.db import connection
 from core.tree import subtree_bounds
 
 from .clock import state_of
-from .models import Cadence, DutyRule, Recipient, RuleVersion, SubjectKind
-from .periods import Period, deadline, once_period, periods_of_year
+from .models import Cadence, DutyRule, Obligation, Recipient, RuleVersion, SubjectKind
+from .periods import Period, deadline, once_period, period_of, periods_of_year
 
 
 def versions_in_force(rule: DutyRule) -> list[tuple[RuleVersion, datetime.date | None]]:
@@ -32,21 +32,29 @@ def versions_in_force(rule: DutyRule) -> list[tuple[RuleVersion, datetime.date |
             for n, version in enumerate(chosen)]
 
 
+def governs(version: RuleVersion, until: datetime.date | None, period: Period, *, first: bool) -> bool:
+    """A version governs the periods starting while it is in force; the first one also the period in which
+    the rule comes into force (a weekly rule from 1 January owes the week that began on 30 December)."""
+    begins = period.end if first else period.start
+    return version.effective_from <= begins and (until is None or period.start < until)
+
+
 def version_for(rule: DutyRule, day: datetime.date) -> RuleVersion | None:
-    """The version in force for a period starting on ``day``."""
-    for version, until in versions_in_force(rule):
-        if version.effective_from <= day and (until is None or day < until):
+    """The version governing the period of its cadence that contains ``day``."""
+    for n, (version, until) in enumerate(versions_in_force(rule)):
+        period = period_of(version.cadence, day, due_on=version.due_on, effective_from=version.effective_from)
+        if period is not None and governs(version, until, period, first=n == 0):
             return version
     return None
 
 
-def periods_for(version: RuleVersion, until: datetime.date | None, year: int | None) -> list[Period]:
-    """The version's periods of ``year`` (those starting while it is in force); "once": its one period."""
+def periods_for(version: RuleVersion, until: datetime.date | None, year: int | None, *,
+                first: bool) -> list[Period]:
+    """The version's periods of ``year``; "once": its one period."""
     if version.cadence == Cadence.ONCE:
         period = once_period(version.due_on, version.effective_from)
         return [period] if period and (year is None or period.end.year == year) else []
-    return [period for period in periods_of_year(version.cadence, year)
-            if version.effective_from <= period.start and (until is None or period.start < until)]
+    return [period for period in periods_of_year(version.cadence, year) if governs(version, until, period, first=first)]
 
 
 def _in_list(column: str, values, params: list) -> str:
@@ -98,6 +106,20 @@ def _periods_sql(version: RuleVersion, periods: list[Period], today: datetime.da
     return " UNION ALL ".join(selects), params
 
 
+def _any_generated(rule: DutyRule, periods: list[Period], root_path: str | None, only: list[int] | None) -> bool:
+    """Whether the rule has any obligation in these periods (under ``root_path``), or whether we cannot cheaply tell."""
+    if only is not None:
+        return True
+    rows = Obligation.objects.filter(rule=rule)
+    if rule.versions.exclude(cadence=Cadence.ONCE).exists():
+        rows = rows.filter(period_start__gte=min(p.start for p in periods),
+                           period_start__lte=max(p.start for p in periods))
+    if root_path:
+        lo, hi = subtree_bounds(root_path)
+        rows = rows.filter(org_path__gte=lo, org_path__lt=hi)
+    return rows.exists()
+
+
 def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Period], *, today: datetime.date,
                        root_path: str | None = None, only: list[int] | None = None) -> int:
     """Inserts the missing obligations of ``version`` for ``periods`` and its subjects; returns how many."""
@@ -110,6 +132,10 @@ def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Perio
                                                                                                "NULL")
     subject_column = "person_id" if by_person else "organization_id"
     same_period = "" if version.cadence == Cadence.ONCE else " AND o.period_start = p.period_start"
+    missing = (f"AND NOT EXISTS (SELECT 1 FROM duties_obligation o WHERE o.rule_id = {int(rule.pk)} "
+               f"AND o.{subject_column} = s.id{same_period})")
+    if not _any_generated(rule, periods, root_path, only):
+        missing = ""  # the first generation of these periods: nothing to skip, no lookup per row
     sql = f"""
         INSERT INTO duties_obligation (rule_id, version_id, organization_id, person_id, org_path, owed_to_id,
             period_start, period_end, period_label, due_on, missed_after, required_count, done_count, state,
@@ -118,9 +144,7 @@ def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Perio
                {"s.org_path" if by_person else "s.path"}, {owed_to}, p.period_start, p.period_end, p.period_label,
                p.due_on, p.missed_after, {int(version.min_count)}, 0, p.state, NULL, NULL, 0
         FROM {source} CROSS JOIN ({periods_sql}) p
-        WHERE 1 = 1 {where}
-          AND NOT EXISTS (SELECT 1 FROM duties_obligation o
-                          WHERE o.rule_id = {int(rule.pk)} AND o.{subject_column} = s.id{same_period})"""
+        WHERE 1 = 1 {where} {missing}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*period_params, *subject_params])
         inserted = cursor.rowcount
@@ -133,10 +157,10 @@ def generate_rule(rule: DutyRule, *, year: int | None, today: datetime.date, roo
                   only: list[int] | None = None) -> int:
     """Every missing obligation of ``rule`` for ``year`` (None: its "once" period), each under its version."""
     inserted = 0
-    for version, until in versions_in_force(rule):
+    for n, (version, until) in enumerate(versions_in_force(rule)):
         if year is None and version.cadence != Cadence.ONCE:
             continue
-        inserted += insert_obligations(rule, version, periods_for(version, until, year), today=today,
+        inserted += insert_obligations(rule, version, periods_for(version, until, year, first=n == 0), today=today,
                                        root_path=root_path, only=only)
     return inserted
 
@@ -144,13 +168,11 @@ def generate_rule(rule: DutyRule, *, year: int | None, today: datetime.date, roo
 def generate_for_subject(rule: DutyRule, subject_id: int, day: datetime.date, *, today: datetime.date) -> int:
     """The obligation of one subject for the period containing ``day`` (if the rule applies to it)."""
     inserted = 0
-    for version, until in versions_in_force(rule):
+    for n, (version, until) in enumerate(versions_in_force(rule)):
         if version.cadence == Cadence.ONCE:
-            periods = periods_for(version, until, None)
+            periods = periods_for(version, until, None, first=True)
         else:
-            periods = [period for period in periods_of_year(version.cadence, day.year)
-                       + periods_of_year(version.cadence, day.year + 1) + periods_of_year(version.cadence, day.year - 1)
-                       if day in period and version.effective_from <= period.start
-                       and (until is None or period.start < until)]
+            period = period_of(version.cadence, day)
+            periods = [period] if governs(version, until, period, first=n == 0) else []
         inserted += insert_obligations(rule, version, periods, today=today, only=[subject_id])
     return inserted

@@ -3,7 +3,7 @@ inside the user's scope (obligations and submissions are scoped by their subject
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from core.scope import CHANGE, VIEW, scope_for
@@ -141,62 +141,66 @@ def _finish(row: dict) -> dict:
 
 
 def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int | None = None) -> dict[str, dict]:
-    """Counts by state for every node of ``root``'s subtree (down to ``depth`` levels below it; None: all),
-    at once: the obligations are counted per subject path in one scan, then those counts are summed per
-    path prefix of each level. Only obligations in the user's scope count."""
+    """Counts by state (and "total") for every node of ``root``'s subtree, down to ``depth`` levels below it
+    (None: all), at once: the obligations are counted per subject path and state in one scan, then those
+    counts are summed per path prefix of each level. Only obligations in the user's scope count."""
     scope = scope_for(user)
     if not scope.everything and not scope.covers(root.path):
         return {}
     lo, hi = subtree_bounds(root.path)
     where, params = ["o.org_path >= %s", "o.org_path < %s"], [lo, hi]
     if not scope.everything:
-        roots = [path for path in scope.roots("org", VIEW)]
         ranges = []
-        for path in roots:
-            r_lo, r_hi = subtree_bounds(path)
+        for path in scope.roots("org", VIEW):
             ranges.append("(o.org_path >= %s AND o.org_path < %s)")
-            params += [r_lo, r_hi]
+            params += list(subtree_bounds(path))
         where.append("(" + " OR ".join(ranges) + ")")
     if year is not None:
-        y_lo, y_hi = _year_bounds(year)
         where.append("o.period_start >= %s AND o.period_start < %s")
-        params += [y_lo, y_hi]
+        params += list(_year_bounds(year))
     if rule is not None:
         where.append("o.rule_id = %s")
         params.append(rule.pk)
-    sums = ", ".join(f"SUM(CASE WHEN o.state = '{state}' THEN 1 ELSE 0 END) AS {state}" for state in STATES)
-    totals = ", ".join(f"SUM(leaf.{state})" for state in STATES)
     root_depth = depth_of(root.path)
     max_depth = (Organization.objects.filter(path__gte=lo, path__lt=hi).order_by("-depth")
                  .values_list("depth", flat=True).first() or root_depth)
     if depth is not None:
         max_depth = min(max_depth, root_depth + depth)
+    sums = ", ".join(f"SUM(CASE WHEN leaf.state = '{state}' THEN leaf.n ELSE 0 END)" for state in STATES)
     levels = " UNION ALL ".join(
-        f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}) AS node, {totals} FROM leaf "
+        f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}), {sums} FROM leaf "
         f"WHERE length(leaf.org_path) >= {level * SEGMENT_WIDTH} GROUP BY substr(leaf.org_path, 1, "
         f"{level * SEGMENT_WIDTH})"
         for level in range(root_depth, max_depth + 1)
     )
-    sql = (f"WITH leaf AS (SELECT o.org_path, {sums} FROM duties_obligation o WHERE {' AND '.join(where)} "
-           f"GROUP BY o.org_path) {levels}")
+    sql = (f"WITH leaf AS (SELECT o.org_path, o.state, COUNT(*) AS n FROM duties_obligation o "
+           f"WHERE {' AND '.join(where)} GROUP BY o.org_path, o.state) {levels}")
     out = {}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         for node, *numbers in cursor.fetchall():
-            out[node] = _finish({state: int(n or 0) for state, n in zip(STATES, numbers)}
-                                | {"total": int(sum(n or 0 for n in numbers))})
+            row = dict(zip(STATES, map(int, numbers)))
+            row["total"] = sum(row.values())
+            out[node] = row
     return out
+
+
+def with_rates(row: dict) -> dict:
+    """A roll-up row with what came due, the on-time rate and the RAG colour."""
+    return _finish(dict(row))
 
 
 def rollup(user, root: Organization, *, year=None, rule=None) -> list[dict]:
     """The root and each child of it in the user's scope: counts by state, what came due, the on-time
     rate and the RAG colour. The root comes first."""
+    if not scope_for(user).covers(root.path):
+        return []
     counts = rollup_paths(user, root, year=year, rule=rule, depth=1)
-    empty = _finish({state: 0 for state in STATES} | {"total": 0})
+    empty = {state: 0 for state in STATES} | {"total": 0}
     children = Organization.objects.restrict(user, VIEW).filter(parent=root).order_by("path")
-    rows = [{"org": root, **counts.get(root.path, empty)}] if counts or scope_for(user).covers(root.path) else []
-    rows += [{"org": child, **counts.get(child.path, dict(empty))} for child in children]
-    return rows
+    return [{"org": org, **with_rates(counts.get(org.path, empty))} for org in [root, *children]]
 
 
 def history(user, subject, rule=None):

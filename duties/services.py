@@ -460,6 +460,16 @@ def waive(*, user, obligation: Obligation, note: str) -> Obligation:
     return obligation
 
 
+def notice_mark_read(*, user, notice: Notice) -> Notice:
+    """Marks one of the user's own notices read (another user's is refused as if missing)."""
+    if notice.user_id != getattr(user, "pk", None):
+        raise Notice.DoesNotExist
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
 def period_for(rule: DutyRule, day: datetime.date):
     """The period of the rule's version in force that contains ``day`` (None for a "once" rule outside it)."""
     version = generation.version_for(rule, day) or rule.current_version
@@ -471,5 +481,5 @@ def period_for(rule: DutyRule, day: datetime.date):
 __all__ = [
     "Cadence", "rule_save", "rule_import", "rule_export", "subjects_for", "generate", "generate_once", "submit",
     "submission_review", "submission_approve", "submission_withdraw", "record_changed", "refresh_states", "tick",
-    "waive", "recount", "period_for",
+    "waive", "recount", "period_for", "notice_mark_read",
 ]

@@ -95,6 +95,21 @@ class RuleMixin(ScopedMixin):
         return {"section": SECTION, "rule": self.rule, "can_change": can_change(self.request.user, self.rule)}
 
 
+def applies_to_rows(version) -> list[tuple[str, str]]:
+    """Who a version applies to, in words: (what, the names of the values)."""
+    from orgs.models import Domain
+    from people.choices import PostTitle
+
+    choices = {"org_types": (_("Organization types"), OrgType), "domains": (_("Domains"), Domain),
+               "posts": (_("Posts"), PostTitle)}
+    rows = []
+    for key, values in (version.applies_to or {}).items():
+        label, names = choices.get(key, (key, None))
+        labels = dict(names.choices) if names is not None else {}
+        rows.append((label, "、".join(str(labels.get(value, value)) for value in values)))
+    return rows
+
+
 def version_rows(rule) -> list:
     """The versions newest first, each with the day it stops being in force (the next one's start)."""
     versions = list(rule.versions.order_by("-number"))
@@ -112,6 +127,7 @@ class RuleDetailView(RuleMixin, View):
                       .values_list("state").annotate(n=Count("pk")))
         return render(request, "duties/rules/detail.html", {
             **self.base_context(), "version": rule.current_version, "versions": version_rows(rule),
+            "applies_to": applies_to_rows(rule.current_version) if rule.current_version else [],
             "is_current": True, "counts": [(state, state.label, counts.get(state, 0)) for state in ObligationState
                                            if counts.get(state)]})
 
@@ -123,6 +139,7 @@ class RuleVersionView(RuleMixin, View):
             raise Http404
         return render(request, "duties/rules/detail.html", {
             **self.base_context(), "version": version, "versions": version_rows(self.rule),
+            "applies_to": applies_to_rows(version),
             "is_current": version.pk == self.rule.current_version_id, "counts": []})
 
 

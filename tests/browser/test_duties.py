@@ -84,3 +84,7 @@ def test_a_report_returned_resubmitted_and_accepted(page, phone_page, county, re
     screenshot(page, "duties-board-after")
     page.goto(page.base_url + "/duties/calendar/?year=2025&month=7")
     screenshot(page, "duties-calendar")
+    page.goto(page.base_url + "/duties/rules/")
+    page.click("text=村党支部半年工作报告")
+    page.wait_for_selector("#rule-version")
+    screenshot(page, "duties-rule")

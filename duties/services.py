@@ -82,6 +82,11 @@ def rule_save(*, user, document: dict, owner: Organization) -> RuleVersion:
         return current
     if current is not None and current.subject_kind != document["subject"] and current.frozen:
         refuse(_("A rule in use cannot change who owes it; make a new rule."), field="subject")
+    others = rule.versions.exclude(pk=current.pk if current is not None and not current.frozen else None)
+    latest = others.order_by("-effective_from").values_list("effective_from", flat=True).first()
+    if latest is not None and version_fields(document)["effective_from"] < latest:
+        refuse(_("A new version must come into force on or after %(date)s.") % {"date": latest},
+               field="effective_from")
     before = snapshot(rule)
     if current is not None and not current.frozen:
         for name, value in version_fields(document).items():
@@ -90,10 +95,6 @@ def rule_save(*, user, document: dict, owner: Organization) -> RuleVersion:
         current.save()
         version = current
     else:
-        latest = rule.versions.order_by("-effective_from").values_list("effective_from", flat=True).first()
-        if latest is not None and version_fields(document)["effective_from"] < latest:
-            refuse(_("A new version must come into force on or after %(date)s.") % {"date": latest},
-                   field="effective_from")
         number = (rule.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = _new_version(rule, number, document, user)
     for name, value in rule_fields(document).items():

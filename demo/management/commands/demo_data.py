@@ -8,7 +8,9 @@ from campaigns.demo import generate_campaigns
 from core.actor import acting_as
 from demo.generator import generate
 from demo.users import DEFAULT_PASSWORD, ensure_demo_users, existing_logins
+from liaison.demo import generate_liaison
 from orgs.models import Organization
+from reporting.demo import generate_reporting
 
 
 class Command(BaseCommand):
@@ -55,6 +57,8 @@ class Command(BaseCommand):
             result = generate(scale, seed, progress=progress)
             if scale != "province":
                 generate_campaigns(result.roots[0], seed, progress=progress)
+                generate_reporting(result.roots[0], seed, progress=progress)
+                generate_liaison(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)
         for root in result.roots:
             self.stdout.write(self.style.SUCCESS(

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
@@ -129,7 +129,7 @@ def meeting_create(request, payload: MeetingIn):
     data = payload.model_dump(exclude={"organization_id", "attendance"})
     attendance = {row.person_id: row.status for row in payload.attendance}
     meeting = run_service(request, services.meeting_save, organization=org, attendance=attendance, **data)
-    return 201, _meeting(meeting, _attendance(request.auth, meeting))
+    return Status(201, _meeting(meeting, _attendance(request.auth, meeting)))
 
 
 @router.patch("/meetings/{int:meeting_id}", response=MeetingOut)
@@ -151,7 +151,7 @@ def meeting_update(request, meeting_id: int, payload: MeetingPatch):
 def meeting_delete(request, meeting_id: int):
     meeting = get_scoped(Meeting.objects.all(), request.auth, CHANGE, pk=meeting_id)
     run_service(request, services.meeting_delete, meeting=meeting)
-    return 204, None
+    return Status(204, None)
 
 
 # --- rates ------------------------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ def _participant(p: Participant) -> dict:
 def plan_create(request, payload: PlanIn):
     organizer = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organizer_id)
     plan = run_service(request, services.plan_create, organizer=organizer, year=payload.year, title=payload.title)
-    return 201, {"id": plan.pk, "year": plan.year, "organizer": ref(organizer), "title": plan.title}
+    return Status(201, {"id": plan.pk, "year": plan.year, "organizer": ref(organizer), "title": plan.title})
 
 
 @router.get("/training/classes", response=list[ClassOut])
@@ -334,7 +334,7 @@ def class_create(request, payload: ClassIn):
                  if payload.organizer_id else None)
     data = payload.model_dump(exclude={"plan_id", "organizer_id"})
     training_class = run_service(request, services.class_save, plan=plan, organizer=organizer, **data)
-    return 201, _class(training_class)
+    return Status(201, _class(training_class))
 
 
 @router.get("/training/classes/{int:class_id}/participants", response=list[ParticipantOut])

@@ -9,6 +9,7 @@ from core.actor import acting_as
 from demo.generator import generate
 from demo.users import DEFAULT_PASSWORD, ensure_demo_users, existing_logins
 from liaison.demo import generate_liaison
+from orglife.demo import generate_orglife
 from orgs.models import Organization
 from reporting.demo import generate_reporting
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             result = generate(scale, seed, progress=progress)
             if scale != "province":
                 generate_campaigns(result.roots[0], seed, progress=progress)
+                generate_orglife(result.roots[0], seed, progress=progress)
                 generate_reporting(result.roots[0], seed, progress=progress)
                 generate_liaison(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)

@@ -105,3 +105,13 @@ def test_a_file_it_cannot_take_goes_row_by_row_and_its_errors_are_reported(count
     plan = import_members(csv_file(rows), "a.csv", user=users["township_a"])
     assert [(e["row"], e["column"]) for e in plan.error_dicts()] == [(7, "公民身份号码"), (11, "所在党组织代码")]
     assert (Person.objects.count(), ChangeRecord.objects.count()) == before
+
+
+def test_a_date_the_database_refuses_is_reported_like_any_other(county, users):
+    rows = [member_row(i) for i in range(10)]
+    rows[3]["入党日期"] = "2010-02-30"
+    plan = import_members(csv_file(rows), "a.csv", user=users["township_a"])
+    assert [(e["row"], e["column"], e["code"]) for e in plan.error_dicts()] == [(5, "入党日期", "date")]
+    assert not Person.objects.filter(name__startswith="导入").exists()
+    rows[3]["入党日期"] = "2010-02-28"
+    assert import_members(csv_file(rows), "a.csv", user=users["township_a"]).counts["created"] == 10

@@ -428,13 +428,15 @@ def submission_detail(request, submission_id: int):
 def submission_create(request, payload: SubmissionIn):
     """Submits a document or record towards the subject's obligation for the period containing
     ``occurred_on`` (or starting on ``period_start``)."""
-    if (payload.organization is None) == (payload.person is None):
-        raise ValidationError(_("Name either an organization or a person."))
-    if payload.organization is not None:
-        subject = get_org(request, payload.organization, CHANGE)
-    else:
-        subject = get_scoped(Person.objects, request.auth, CHANGE, pk=payload.person)
     rule = get_rule(request, payload.rule)
+    subjects = []
+    if payload.organization is not None:
+        subjects.append(get_org(request, payload.organization, CHANGE))
+    if payload.person is not None:
+        subjects.append(get_scoped(Person.objects, request.auth, CHANGE, pk=payload.person))
+    if len(subjects) != 1:
+        raise ValidationError(_("Name either an organization or a person."))
+    subject = subjects[0]
     submission = run_service(request, services.submit, rule=rule, subject=subject, occurred_on=payload.occurred_on,
                              title=payload.title, body=payload.body, units=payload.units,
                              period_start=payload.period_start)

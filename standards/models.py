@@ -175,7 +175,7 @@ class Tier(models.Model):
     """A grade a result can reach. Higher ``level`` is better; a subject gets the highest tier whose
     conditions all hold: total ≥ ``min_total``; no veto struck if ``no_veto``; every pass/fail item
     passed if ``all_pass``; and, if ``requires_tier`` is set, a title of that tier (or a better one)
-    of the same standard held at the start of the period (逐步升创: step by step)."""
+    for an earlier period, not removed before this period's end (逐步升创: step by step)."""
 
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="tiers")
     code = models.CharField(_("code"), max_length=32)
@@ -210,6 +210,9 @@ class RaterGroup(models.Model):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=3, default=Decimal("1"))
+    # Role codes whose holders may enter this group's scores on the subjects their grant covers, besides
+    # those who may change the subject (an inspection team holds view rights only).
+    scored_by = models.JSONField(_("scored by roles"), default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -337,6 +340,9 @@ class ItemScore(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sheet", "item", "rater"], name="itemscore_unique")]
+        # Results are summed per sheet and rater from this index alone (PostgreSQL; SQLite ignores INCLUDE).
+        indexes = [models.Index(fields=["sheet", "rater"], include=["item", "value", "failed"],
+                                name="itemscore_sheet_rater_sums")]
 
     def __str__(self):
         return f"{self.sheet} {self.item.code} {self.rater.code}"

@@ -10,7 +10,8 @@ from orgs.models import Organization
 
 from .models import Assessment, Sheet, Standard, Tier, TitleAward
 
-SHARE = Decimal("0.0001")
+# Shares keep eight places: rounded to four, 148/171 = 0.865497… would become 0.8655 and show as 86.6%.
+SHARE = Decimal("0.00000001")
 
 
 def _sheets(user, assessment, under=None):

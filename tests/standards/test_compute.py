@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from orgs.services import org_create
 from standards import services
+from standards.compute import label_end
 from standards.models import Item, RaterGroup, Sheet, TitleAward
 from standards.testing import standard_document
 
@@ -115,33 +116,87 @@ def test_a_vetoed_sheet_is_never_commended(county):
     assert got["A1"].consequence == "" and got["A2"].consequence == "commended"
 
 
-def grant(version, org, tier_code, granted_on, revoked_on=None):
+def grant(version, org, tier_code, granted_on, revoked_on=None, period_label=None, sheet=None):
+    """A title by decision; by default for the year before the one it is granted in."""
+    label = period_label or str(granted_on.year - 1)
     award = services.title_grant(user=None, standard=version.standard, tier_code=tier_code, subject=org,
-                                 period_label=str(granted_on.year - 1), granted_on=granted_on, granted_by="县委")
+                                 period_label=label, granted_on=granted_on, granted_by="县委", sheet=sheet)
     if revoked_on:
         services.title_revoke(user=None, award=award, revoked_on=revoked_on, reason="decision")
     return award
 
 
-def test_step_by_step_the_better_tier_needs_the_lower_title_held_at_the_start(county):
+def test_step_by_step_the_better_tier_needs_the_lower_title_of_an_earlier_period(county):
     version = save(county)
     org_create(user=None, parent=county.township_b, code="B2", name="赵家村党支部", org_type="branch", domain="rural")
     org_create(user=None, parent=county.township_b, code="B3", name="钱家村党支部", org_type="branch", domain="rural")
+    org_create(user=None, parent=county.township_b, code="B4", name="孙家村党支部", org_type="branch", domain="rural")
     from orgs.models import Organization
 
-    b2, b3 = Organization.objects.get(code="B2"), Organization.objects.get(code="B3")
-    grant(version, county.village_a1, "qualified", datetime.date(2002, 1, 15))  # held
-    grant(version, county.village_a2, "qualified", datetime.date(2003, 2, 1))  # granted after the start
+    b2, b3, b4 = (Organization.objects.get(code=code) for code in ("B2", "B3", "B4"))
+    grant(version, county.village_a1, "qualified", datetime.date(2002, 1, 15))  # for 2001
+    # for 2002, named in February 2003 after the period started: counts
+    grant(version, county.village_a2, "qualified", datetime.date(2003, 2, 1))
     grant(version, county.village_b1, "qualified", datetime.date(2002, 1, 15), revoked_on=datetime.date(2002, 6, 1))
-    grant(version, b2, "qualified", datetime.date(2002, 1, 15), revoked_on=datetime.date(2003, 6, 1))  # held then
+    # removed during the period assessed: no longer held
+    grant(version, b2, "qualified", datetime.date(2002, 1, 15), revoked_on=datetime.date(2003, 6, 1))
     grant(version, b3, "advanced", datetime.date(2002, 1, 15))  # a better title counts too
+    grant(version, b4, "qualified", datetime.date(2003, 3, 1), period_label="2003")  # for this very period: no
     assessment = assess(version, county.county)
-    for org in (county.village_a1, county.village_a2, county.village_b1, b2, b3):
+    for org in (county.village_a1, county.village_a2, county.village_b1, b2, b3, b4):
         enter(version, assessment, org, A1=50, A2=3, B1=True, V1=True)
     got = results(assessment)
     assert {code: got[code].tier for code in got} == {
-        "A1": "advanced", "A2": "qualified", "B1": "qualified", "B2": "advanced", "B3": "advanced"}
+        "A1": "advanced", "A2": "advanced", "B1": "qualified", "B2": "qualified", "B3": "advanced",
+        "B4": "qualified"}
     assert got["A1"].tier_level == 2
+
+
+def test_a_title_named_after_the_year_ends_counts_for_the_next_year(county):
+    """The 2025 results are named in January 2026: that title opens 先进 in the 2026 assessment; one removed
+    in March 2026 does not."""
+    version = save(county)
+    year = {"period_kind": "year", "period_end": datetime.date(2025, 12, 31), "period_label": "2025"}
+    previous = assess(version, county.county, **year, period_start=datetime.date(2025, 1, 1))
+    for org in (county.village_a1, county.village_a2, county.village_b1):
+        enter(version, previous, org, A1=40, A2=3, B1=True, V1=True)
+    results(previous)
+    counts = services.titles_from_results(user=None, assessment=previous, granted_on=datetime.date(2026, 1, 15),
+                                          granted_by="县委")
+    assert counts["granted"] == 3
+    services.title_revoke(user=None, award=TitleAward.objects.get(organization=county.village_a2),
+                          revoked_on=datetime.date(2026, 3, 10), reason="decision")
+    current = assess(version, county.county, period_kind="year", period_start=datetime.date(2026, 1, 1),
+                     period_end=datetime.date(2026, 12, 31), period_label="2026")
+    for org in (county.village_a1, county.village_a2, county.village_b1):
+        enter(version, current, org, A1=50, A2=3, B1=True, V1=True)
+    got = results(current)
+    assert (got["A1"].tier, got["A2"].tier, got["B1"].tier) == ("advanced", "qualified", "advanced")
+    # a title granted from the 2026 results themselves does not lift them: recomputing changes nothing
+    services.titles_from_results(user=None, assessment=current, granted_on=datetime.date(2027, 1, 10),
+                                 granted_by="县委")
+    assert results(current)["A2"].tier == "qualified"
+
+
+def test_a_title_granted_by_hand_counts_by_the_period_its_label_names(county):
+    version = save(county)
+    grant(version, county.village_a1, "qualified", datetime.date(2003, 2, 1), period_label="2002")
+    grant(version, county.village_a2, "qualified", datetime.date(2003, 2, 1), period_label="2003-Q1")
+    grant(version, county.village_b1, "qualified", datetime.date(2003, 2, 1), period_label="上一届")  # no period
+    assessment = assess(version, county.county)
+    for org in (county.village_a1, county.village_a2, county.village_b1):
+        enter(version, assessment, org, A1=50, A2=3, B1=True, V1=True)
+    got = results(assessment)
+    assert (got["A1"].tier, got["A2"].tier, got["B1"].tier) == ("advanced", "qualified", "advanced")
+
+
+def test_the_last_day_of_a_labelled_period():
+    assert label_end("2025") == datetime.date(2025, 12, 31)
+    assert label_end("2025-Q1") == datetime.date(2025, 3, 31)
+    assert label_end("2024-H1") == datetime.date(2024, 6, 30)
+    assert label_end("2024-02") == datetime.date(2024, 2, 29)
+    assert label_end("2025年度") == datetime.date(2025, 12, 31)
+    assert label_end("上一届") is None and label_end("2025-13") is None
 
 
 def test_a_requirement_of_another_standards_title(county):
@@ -265,9 +320,10 @@ def test_results_agree_with_the_reference(many, weights, entries, held, min_tota
     version = services.standard_save(user=None, document=standard_document(raters=raters, tiers=tiers,
                                                                            applies_to={}), owner=county.county)
     for code, state in held.items():
-        if state:  # 1: the lower title held at the start; 2: granted only after it
-            grant(version, orgs[code], "qualified", START - datetime.timedelta(days=30) if state == 1
-                  else START + datetime.timedelta(days=1))
+        if state == 1:  # the lower title for the year before, named only after this period started
+            grant(version, orgs[code], "qualified", START + datetime.timedelta(days=20))
+        elif state == 2:  # a title for this very period does not count
+            grant(version, orgs[code], "qualified", START + datetime.timedelta(days=1), period_label="2003")
     held = {code: int(state == 1) for code, state in held.items()}
     assessment = assess(version, county.county, subjects=list(orgs.values()))
     items = {i.code: i.pk for i in Item.objects.filter(version=version)}

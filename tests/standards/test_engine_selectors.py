@@ -93,7 +93,7 @@ def test_target_progress(county, users, scored):
                         year=2002, share="0.6")
     progress = selectors.target_progress(users["county"], version.standard, 2002, county.county)
     assert progress[0] == {"tier": "qualified", "target": Decimal("0.6"), "subjects": 3, "reached": 1,
-                           "rate": Decimal("0.3333")}
+                           "rate": Decimal("0.33333333")}
     # a township sees the county's target against its own villages
     progress = selectors.target_progress(users["township_a"], version.standard, 2002, county.township_a)
     assert progress[0]["target"] == Decimal("0.6") and progress[0]["subjects"] == 2
@@ -111,3 +111,15 @@ def test_subject_history_and_latest_assessment(county, users, scored):
     assert selectors.subject_history(users["township_b"], version.standard, county.village_a1) == []
     assert selectors.latest_assessment(users["township_a"], version.standard) == second
     assert selectors.latest_assessment(users["nobody"], version.standard) is None
+
+
+def test_a_share_keeps_the_precision_a_one_decimal_percentage_needs():
+    from decimal import ROUND_HALF_UP
+
+    from standards.exports import rate_percent
+
+    rate = selectors._share(148, 171)  # seed 000: 148 of 171 villages
+    assert f"{(rate * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}" == "86.5"
+    assert rate_percent(rate) == "86.5%"
+    assert selectors._share(14, 15) == Decimal("0.93333333")
+    assert selectors._share(1, 0) == Decimal("0")

@@ -1,5 +1,6 @@
 """Turns a user's grants into a core.scope.Scope."""
 from core.scope import CHANGE, SENSITIVE, VIEW, Scope
+from core.tree import in_subtree
 
 from .models import Grant, Profile
 from .roles import CAPABILITIES
@@ -26,3 +27,16 @@ def scope_for(user) -> Scope:
             paths.setdefault(key, []).append(path)
     person_id = Profile.objects.filter(user=user).values_list("person_id", flat=True).first()
     return Scope(paths={k: tuple(v) for k, v in paths.items()}, self_person_id=person_id)
+
+
+def role_grants(user) -> list[tuple[str, str]]:
+    """(role, organization path) of each of the user's grants on an active organization."""
+    if user is None or not getattr(user, "pk", None):
+        return []
+    return list(Grant.objects.filter(user=user, organization__status="active").values_list(
+        "role", "organization__path"))
+
+
+def roles_covering(user, path: str) -> set[str]:
+    """The role codes the user holds on ``path`` or on an organization above it."""
+    return {role for role, root in role_grants(user) if in_subtree(path, [root])}

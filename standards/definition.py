@@ -42,7 +42,8 @@ def build_rows(version: StandardVersion, document: dict) -> None:
     """Creates the version's sections, items, tiers and rater groups from ``document``."""
     raters = [
         RaterGroup(version=version, code=rater["code"], name=rater.get("name") or rater["code"],
-                   weight=_decimal(rater.get("weight"), "1"), order=order)
+                   weight=_decimal(rater.get("weight"), "1"), scored_by=list(rater.get("scored_by") or []),
+                   order=order)
         for order, rater in enumerate(document.get("raters", []))
     ]
     RaterGroup.objects.bulk_create(raters)

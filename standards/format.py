@@ -19,7 +19,7 @@ PART_CODE_LENGTH = 32
 
 TOP_KEYS = ("code", "name", "description", "subject", "period", "applies_to", "raters", "sections", "tiers",
             "consequences")
-RATER_KEYS = ("code", "name", "weight")
+RATER_KEYS = ("code", "name", "weight", "scored_by")
 SECTION_KEYS = ("code", "title", "items")
 ITEM_KEYS = ("code", "title", "kind", "max", "half_points", "threshold", "unit", "veto", "source", "guidance")
 TIER_KEYS = ("code", "name", "level", "min_total", "no_veto", "all_pass", "requires_tier", "title")
@@ -250,11 +250,27 @@ class _Checker:
             self.unique(keys.get("code", entry), code, seen, _("rater group"))
             weight = self.number(keys.get("weight"), _("A rater group's weight"), default=1)
             weights.append(weight)
-            raters.append({"code": code, "name": self.text(keys["name"], _("A rater group's name"), max_length=100)
-                           if "name" in keys else BAD, "weight": weight})
+            rater = {"code": code, "name": self.text(keys["name"], _("A rater group's name"), max_length=100)
+                     if "name" in keys else BAD, "weight": weight}
+            if "scored_by" in keys:
+                rater["scored_by"] = self.roles(keys["scored_by"])
+            raters.append(rater)
         if raters and not any(isinstance(w, (int, float)) and w > 0 for w in weights) and BAD not in weights:
             self.error(node, _("At least one rater group needs a weight above 0."))
         return raters
+
+    def roles(self, node) -> list:
+        """The role codes whose holders may enter a rater group's scores (besides those who may change the subject)."""
+        from accounts.roles import Role
+
+        roles = []
+        for entry in self.sequence(node, _("scored_by"), at_least_one=False):
+            role = self.code(entry, _("A role"))
+            if role is not BAD and role not in Role.values:
+                role = self.error(entry, _("Unknown role “%(role)s”; known roles: %(known)s.")
+                                  % {"role": role, "known": ", ".join(Role.values)})
+            roles.append(role)
+        return roles
 
     def sections(self, node) -> list:
         sections, section_codes, item_codes = [], set(), set()
@@ -410,7 +426,8 @@ def parse(text: str) -> dict:
 
 def normalized(document: dict) -> dict:
     """Any document (from parse or built by hand) with every key present and its default filled in."""
-    raters = [{"code": r["code"], "name": r.get("name", r["code"]), "weight": plain_number(r.get("weight", 1))}
+    raters = [{"code": r["code"], "name": r.get("name", r["code"]), "weight": plain_number(r.get("weight", 1)),
+               "scored_by": list(r.get("scored_by") or [])}
               for r in document.get("raters", [])]
     sections = [{
         "code": s["code"], "title": s.get("title", ""),
@@ -463,7 +480,8 @@ def dump(version) -> str:
         del out["description"]
     if document["applies_to"]:
         out["applies_to"] = document["applies_to"]
-    out["raters"] = [rater if rater["weight"] != 1 else {"code": rater["code"], "name": rater["name"]}
+    out["raters"] = [{key: value for key, value in rater.items()
+                      if not (key == "weight" and value == 1) and not (key == "scored_by" and not value)}
                      for rater in document["raters"]]
     out["sections"] = [
         {"code": section["code"], "title": section["title"],

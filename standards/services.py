@@ -9,11 +9,12 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import role_grants, roles_covering
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
@@ -41,7 +42,7 @@ from .models import (
 )
 from .sources import CLASSIFIERS, DATA_SOURCES
 
-BULK_CHUNK = 2000
+BULK_CHUNK = 1000  # rows per statement: 10 parameters each, well below SQLite's limit of 32,766
 
 
 class Conflict(ValidationError):
@@ -214,13 +215,17 @@ def _require_open(assessment: Assessment, rater: RaterGroup | None = None) -> No
         refuse(_("The scores of %(group)s are locked.") % {"group": rater.name}, code="locked")
 
 
-def _require_scorer(user, sheet: Sheet, assessment: Assessment) -> None:
-    """Scores are entered by those responsible for the subject or for the assessment."""
+def _require_scorer(user, sheet: Sheet, assessment: Assessment, rater: RaterGroup) -> None:
+    """Scores are entered by those responsible for the subject or for the assessment, and by the holders of a
+    role the rater group is scored by (``scored_by``) on the subject."""
     if user is None:
         return
     scope = scope_for(user)
-    if not (scope.covers(sheet.org_path, action=CHANGE) or scope.covers(assessment.owner_path, action=CHANGE)):
-        require_in_scope(user, sheet.org_path, realm="org")
+    if scope.covers(sheet.org_path, action=CHANGE) or scope.covers(assessment.owner_path, action=CHANGE):
+        return
+    if rater.scored_by and set(rater.scored_by) & roles_covering(user, sheet.org_path):
+        return
+    require_in_scope(user, sheet.org_path, realm="org")
 
 
 def _as_decimal(value, field: str = "points") -> Decimal:
@@ -273,7 +278,7 @@ def score_set(*, user, sheet: Sheet, item: Item, rater: RaterGroup, points=None,
     assessment = sheet.assessment
     _check_belongs(assessment, item, rater)
     _require_open(assessment, rater)
-    _require_scorer(user, sheet, assessment)
+    _require_scorer(user, sheet, assessment, rater)
     fields, value, failed = score_value(item, points=points, passed=passed, count=count)
     lookup = {"sheet": sheet, "item": item, "rater": rater}
     score = ItemScore.objects.select_for_update().filter(**lookup).first()
@@ -306,12 +311,40 @@ def score_set(*, user, sheet: Sheet, item: Item, rater: RaterGroup, points=None,
     return score
 
 
+def _scorer_roots(user, assessment: Assessment, rater: RaterGroup):
+    """None if the user may score every sheet of the assessment, else the paths under which they may."""
+    if user is None:
+        return None
+    scope = scope_for(user)
+    if scope.covers(assessment.owner_path, action=CHANGE):
+        return None
+    roots = list(scope.roots("org", CHANGE))
+    if rater.scored_by:
+        roots += [root for role, root in role_grants(user) if role in rater.scored_by]
+    return roots
+
+
+def _upsert_sql(rows: int) -> str:
+    """Inserts scores or, for those that exist, overwrites the entry and moves the revision on."""
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '', 1, %s, %s)"] * rows)
+    return f"""
+        INSERT INTO standards_itemscore (sheet_id, item_id, rater_id, points, passed, count, value, failed, note,
+                                         revision, entered_by_id, entered_at)
+        VALUES {values}
+        ON CONFLICT (sheet_id, item_id, rater_id) DO UPDATE SET
+            points = excluded.points, passed = excluded.passed, count = excluded.count, value = excluded.value,
+            failed = excluded.failed, revision = standards_itemscore.revision + 1,
+            entered_by_id = excluded.entered_by_id, entered_at = excluded.entered_at"""
+
+
 def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
-    """Upserts (sheet_id, item_id, points, passed, count) rows in chunks; no per-score change records."""
+    """Upserts (sheet_id, item_id, points, passed, count) rows, one statement per chunk; no per-score change
+    records. Each entry is checked against its item first; a score that exists gets its revision moved on."""
     items = {item.pk: item for item in Item.objects.filter(version_id=assessment.version_id)}
-    scope = scope_for(user) if user is not None else None
-    whole = scope is None or scope.covers(assessment.owner_path, action=CHANGE)
+    roots = _scorer_roots(user, assessment, rater)
     entered_by = _user_or_none(user)
+    entered_by_id = entered_by.pk if entered_by else None
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     written = 0
     rows = list(rows)
     for start in range(0, len(rows), BULK_CHUNK):
@@ -321,37 +354,27 @@ def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
         for sheet_id in sheet_ids:
             if sheet_id not in paths:
                 refuse(_("Score sheet %(id)s is not part of this assessment.") % {"id": sheet_id})
-            if not whole and not scope.covers(paths[sheet_id], action=CHANGE):
+            if roots is not None and not in_subtree(paths[sheet_id], roots):
                 require_in_scope(user, paths[sheet_id], realm="org")
-        existing = {
-            (s.sheet_id, s.item_id): s
-            for s in ItemScore.objects.select_for_update().filter(sheet_id__in=sheet_ids, rater=rater)
-        }
-        new, changed = [], []
+        entries = {}  # the last entry of a (sheet, item) given twice wins
         for sheet_id, item_id, points, passed, count in chunk:
             item = items.get(int(item_id))
             if item is None:
                 refuse(_("Item %(id)s is not part of this standard.") % {"id": item_id})
             fields, value, failed = score_value(item, points=points, passed=passed, count=count)
-            score = existing.get((int(sheet_id), item.pk))
-            if score is None:
-                score = ItemScore(sheet_id=int(sheet_id), item=item, rater=rater, value=value, failed=failed,
-                                  entered_by=entered_by, **fields)
-                existing[(int(sheet_id), item.pk)] = score
-                new.append(score)
-                continue
-            for name, field_value in fields.items():
-                setattr(score, name, field_value)
-            score.value, score.failed, score.entered_by = value, failed, entered_by
-            score.entered_at = timezone.now()
-            if score.pk:
-                score.revision += 1
-                changed.append(score)
-        ItemScore.objects.bulk_create(new)
-        ItemScore.objects.bulk_update(changed, ["points", "passed", "count", "value", "failed", "revision",
-                                                "entered_by", "entered_at"])
+            entries[(int(sheet_id), item.pk)] = (fields, value, failed)
+        params = []
+        for (sheet_id, item_id), (fields, value, failed) in entries.items():
+            params += [sheet_id, item_id, rater.pk, _decimal_param(fields["points"]), fields["passed"],
+                       fields["count"], _decimal_param(value), failed, entered_by_id, now]
+        with connection.cursor() as cursor:
+            cursor.execute(_upsert_sql(len(entries)), params)
         written += len(chunk)
     return written
+
+
+def _decimal_param(value):
+    return None if value is None else connection.ops.adapt_decimalfield_value(value, 7, 2)
 
 
 @transaction.atomic
@@ -386,7 +409,7 @@ def declare_tier(*, user, sheet: Sheet, tier_code: str) -> Sheet:
 def evidence_add(*, user, score: ItemScore, uploaded_file) -> Evidence:
     score = ItemScore.objects.select_related("sheet__assessment", "rater").get(pk=score.pk)
     _require_open(score.sheet.assessment, score.rater)
-    _require_scorer(user, score.sheet, score.sheet.assessment)
+    _require_scorer(user, score.sheet, score.sheet.assessment, score.rater)
     name = (getattr(uploaded_file, "name", "") or "file").rsplit("/", 1)[-1][:200]
     evidence = Evidence.objects.create(score=score, file=uploaded_file, name=name, uploaded_by=_user_or_none(user))
     _record(score, ChangeRecord.Action.UPDATE, score.sheet.org_path,

@@ -218,6 +218,63 @@ def test_scoring_outside_ones_scope_is_refused(county, users, scoring):
                                  rows=[(b1.pk, item(version, "A1").pk, 1, None, None)])
 
 
+def test_an_inspection_team_scores_the_group_its_role_is_named_for(county, users):
+    raters = [{"code": "self", "name": "自评", "weight": 0},
+              {"code": "inspectors", "name": "考核组", "weight": 1, "scored_by": ["inspector"]}]
+    version = make_standard(county.county, raters=raters)
+    assessment = assess(version, county.county)
+    a1, a2, b1 = (sheet_of(assessment, org) for org in (county.village_a1, county.village_a2, county.village_b1))
+    inspector = users["inspector"]  # view rights on township A only
+    score = services.score_set(user=inspector, sheet=a1, item=item(version, "A1"), rater=rater(version), points=7)
+    assert score.entered_by == inspector
+    rows = [(a1.pk, item(version, "A1").pk, 8, None, None), (a2.pk, item(version, "B1").pk, None, True, None)]
+    assert services.scores_bulk_set(user=inspector, assessment=assessment, rater=rater(version), rows=rows) == 2
+    assert ItemScore.objects.get(sheet=a1, item=item(version, "A1")).points == 8
+
+
+def test_a_role_not_named_for_the_group_or_outside_the_grant_cannot_score(county, users):
+    raters = [{"code": "self", "name": "自评", "weight": 0},
+              {"code": "inspectors", "name": "考核组", "weight": 1, "scored_by": ["inspector"]}]
+    version = make_standard(county.county, raters=raters)
+    assessment = assess(version, county.county)
+    a1, b1 = sheet_of(assessment, county.village_a1), sheet_of(assessment, county.village_b1)
+    a1_points = item(version, "A1")
+    with pytest.raises(PermissionDenied):  # another township's village
+        services.score_set(user=users["inspector"], sheet=b1, item=a1_points, rater=rater(version), points=1)
+    with pytest.raises(PermissionDenied):  # the self-assessment is not the team's
+        services.score_set(user=users["inspector"], sheet=a1, item=a1_points, rater=rater(version, "self"), points=1)
+    with pytest.raises(PermissionDenied):  # a read-only leader holds no role the group is scored by
+        services.score_set(user=users["leader"], sheet=a1, item=a1_points, rater=rater(version), points=1)
+    with pytest.raises(PermissionDenied):
+        services.scores_bulk_set(user=users["inspector"], assessment=assessment, rater=rater(version),
+                                 rows=[(a1.pk, a1_points.pk, 1, None, None), (b1.pk, a1_points.pk, 1, None, None)])
+    assert not ItemScore.objects.filter(sheet__assessment=assessment).exists()
+
+
+def test_without_scored_by_an_inspector_cannot_score(county, users, scoring):
+    version, _assessment, sheet = scoring
+    with pytest.raises(PermissionDenied):
+        services.score_set(user=users["inspector"], sheet=sheet, item=item(version, "A1"), rater=rater(version),
+                           points=1)
+
+
+def test_a_bulk_save_keeps_the_revisions_and_the_last_of_a_repeated_entry(scoring):
+    version, assessment, sheet = scoring
+    a1, b1 = item(version, "A1"), item(version, "B1")
+    first = services.score_set(user=None, sheet=sheet, item=a1, rater=rater(version), points=3, note="见台账")
+    rows = [(sheet.pk, a1.pk, 5, None, None), (sheet.pk, b1.pk, None, False, None), (sheet.pk, a1.pk, 6, None, None)]
+    assert services.scores_bulk_set(user=None, assessment=assessment, rater=rater(version), rows=rows) == 3
+    a1_score = ItemScore.objects.get(pk=first.pk)
+    assert (a1_score.points, a1_score.value, a1_score.revision, a1_score.note) == (6, 6, 2, "见台账")
+    b1_score = ItemScore.objects.get(sheet=sheet, item=b1, rater=rater(version))
+    assert (b1_score.passed, b1_score.value, b1_score.failed, b1_score.revision) == (False, 0, True, 1)
+    with pytest.raises(services.Conflict):  # a writer who read revision 1 is told
+        services.score_set(user=None, sheet=sheet, item=a1, rater=rater(version), points=1, expected_revision=1)
+    with pytest.raises(ValidationError):  # every entry is checked against its item
+        services.scores_bulk_set(user=None, assessment=assessment, rater=rater(version),
+                                 rows=[(sheet.pk, a1.pk, 51, None, None)])
+
+
 def test_each_score_set_is_recorded_but_a_bulk_save_records_once(scoring):
     version, assessment, sheet = scoring
     before = ChangeRecord.objects.count()

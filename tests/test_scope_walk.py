@@ -27,10 +27,13 @@ from core.models import ChangeRecord, SensitiveAccess
 from core.testing import make_id_number
 from core.views import ScopedMixin
 from duties.models import DutyRule, Obligation, RuleVersion, Submission
+from liaison.models import LiaisonPoint, LiaisonVisit, ServiceRequest
+from orglife.models import Attendance, Meeting, Participant, TrainingClass, TrainingPlan
 from orgs.models import Organization, OrgStat
 from orgs.services import org_create
 from people.models import Member, Person, Post
 from people.services import member_create, person_create, post_create
+from reporting.models import Finding, Inspection, Rectification, SupervisionNotice, TwoWayEvaluation
 from standards.definition import build_rows, canonical, version_fields
 from standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward
 from standards.testing import standard_document
@@ -247,6 +250,83 @@ def _foreign_submission(county):
                                      title="王家新村党支部一季度报告", review="pending")
 
 
+def _foreign(model, **fields):
+    """A row at FOREIGN_PK whose foreign keys to other FOREIGN_ROWS models point at FOREIGN_PK too."""
+    return model.objects.create(pk=FOREIGN_PK, **fields)
+
+
+def _org_fields():
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    return {"organization": org, "org_path": org.path}
+
+
+def _foreign_meeting(county):
+    return _foreign(Meeting, **_org_fields(), kind="branch_general", date=datetime.date(2024, 3, 20), place="村部",
+                    topic="王家新村党支部党员大会", host="王小六", recorder="王小六", minutes="")
+
+
+def _foreign_attendance(county):
+    return _foreign(Attendance, meeting_id=FOREIGN_PK, person_id=FOREIGN_PK, org_path=_org_fields()["org_path"],
+                    date=datetime.date(2024, 3, 20), kind="branch_general", status="present")
+
+
+def _foreign_training_plan(county):
+    return _foreign(TrainingPlan, year=2024, organizer=county.township_b, org_path=county.township_b.path,
+                    title="乙镇党委2024年培训计划")
+
+
+def _foreign_training_class(county):
+    return _foreign(TrainingClass, plan_id=FOREIGN_PK, title="乙镇党委支部书记培训班", level="township",
+                    organizer=county.township_b, org_path=county.township_b.path, start_on=datetime.date(2024, 5, 6),
+                    end_on=datetime.date(2024, 5, 8), course_series="", place="乙镇")
+
+
+def _foreign_participant(county):
+    return _foreign(Participant, training_class_id=FOREIGN_PK, person_id=FOREIGN_PK,
+                    org_path=_org_fields()["org_path"])
+
+
+def _foreign_inspection(county):
+    return _foreign(Inspection, organization=county.township_b, org_path=county.township_b.path, year=2024,
+                    quarter=1, inspected_on=datetime.date(2024, 3, 25), team="乙镇党委检查组", note="")
+
+
+def _foreign_finding(county):
+    return _foreign(Finding, inspection_id=FOREIGN_PK, **_org_fields(), text="王家新村党支部台账不全")
+
+
+def _foreign_notice(county):
+    return _foreign(SupervisionNotice, finding_id=FOREIGN_PK, number="乙督〔2024〕1号", issuer=county.township_b,
+                    **_org_fields(), issued_on=datetime.date(2024, 3, 26), deadline=datetime.date(2024, 4, 30),
+                    requirement="王家新村党支部限期整改", closure_note="")
+
+
+def _foreign_rectification(county):
+    return _foreign(Rectification, notice_id=FOREIGN_PK, org_path=_org_fields()["org_path"],
+                    text="王家新村党支部已整改", submitted_on=datetime.date(2024, 4, 20))
+
+
+def _foreign_two_way(county):
+    return _foreign(TwoWayEvaluation, person_id=FOREIGN_PK, org_path=_org_fields()["org_path"], period_label="2024-H1",
+                    evaluated_by=county.township_b, evaluated_on=datetime.date(2024, 7, 10), grade="好",
+                    opinion="王小六述职")
+
+
+def _foreign_liaison_point(county):
+    return _foreign(LiaisonPoint, leader_id=FOREIGN_PK, **_org_fields(), level="township", year=2024,
+                    assigned_on=datetime.date(2024, 1, 5), note="王家新村党支部联系点")
+
+
+def _foreign_liaison_visit(county):
+    return _foreign(LiaisonVisit, point_id=FOREIGN_PK, org_path=_org_fields()["org_path"],
+                    visited_on=datetime.date(2024, 4, 2), content="走访王家新村党支部", help_given="")
+
+
+def _foreign_service_request(county):
+    return _foreign(ServiceRequest, **_org_fields(), service_date=datetime.date(2024, 4, 1), resident_name="王小六",
+                    matter="王家新村低保代办", note="")
+
+
 # In creation order. A new scoped model must be added here, or test_every_scoped_model_has_a_foreign_row fails.
 FOREIGN_ROWS = {
     Organization: _foreign_org,
@@ -266,6 +346,19 @@ FOREIGN_ROWS = {
     DutyRule: _foreign_rule,
     Obligation: _foreign_obligation,
     Submission: _foreign_submission,
+    Meeting: _foreign_meeting,
+    Attendance: _foreign_attendance,
+    TrainingPlan: _foreign_training_plan,
+    TrainingClass: _foreign_training_class,
+    Participant: _foreign_participant,
+    Inspection: _foreign_inspection,
+    Finding: _foreign_finding,
+    SupervisionNotice: _foreign_notice,
+    Rectification: _foreign_rectification,
+    TwoWayEvaluation: _foreign_two_way,
+    LiaisonPoint: _foreign_liaison_point,
+    LiaisonVisit: _foreign_liaison_visit,
+    ServiceRequest: _foreign_service_request,
 }
 
 

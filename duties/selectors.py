@@ -166,25 +166,27 @@ def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int |
                  .values_list("depth", flat=True).first() or root_depth)
     if depth is not None:
         max_depth = min(max_depth, root_depth + depth)
-    sums = ", ".join(f"SUM(CASE WHEN leaf.state = '{state}' THEN leaf.n ELSE 0 END)" for state in STATES)
-    levels = " UNION ALL ".join(
-        f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}), {sums} FROM leaf "
-        f"WHERE length(leaf.org_path) >= {level * SEGMENT_WIDTH} GROUP BY substr(leaf.org_path, 1, "
-        f"{level * SEGMENT_WIDTH})"
-        for level in range(root_depth, max_depth + 1)
-    )
-    sql = (f"WITH leaf AS (SELECT o.org_path, o.state, COUNT(*) AS n FROM duties_obligation o "
-           f"WHERE {' AND '.join(where)} GROUP BY o.org_path, o.state) {levels}")
-    out = {}
+    # One scan counts each subject path's obligations by state; the deepest level's nodes are those rows
+    # themselves, and each level above sums them by its path prefix (a few hundred groups, not millions).
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE o.state = '{state}') AS {state}" for state in STATES)
+    columns = ", ".join(f"leaf.{state}" for state in STATES)
+    sums = ", ".join(f"SUM(leaf.{state})" for state in STATES)
+    deepest = max_depth * SEGMENT_WIDTH
+    levels = [f"SELECT leaf.org_path, {columns} FROM leaf WHERE length(leaf.org_path) = {deepest}"]
+    levels += [f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}), {sums} FROM leaf "
+               f"WHERE length(leaf.org_path) >= {level * SEGMENT_WIDTH} "
+               f"GROUP BY substr(leaf.org_path, 1, {level * SEGMENT_WIDTH})"
+               for level in range(root_depth, max_depth)]
+    # Below a limited depth, each subject counts for its ancestor at that depth.
+    path = "o.org_path" if depth is None else f"substr(o.org_path, 1, {deepest})"
+    sql = (f"WITH leaf AS (SELECT {path} AS org_path, {counts} FROM duties_obligation o "
+           f"WHERE {' AND '.join(where)} GROUP BY {path}) {' UNION ALL '.join(levels)}")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
-        for node, *numbers in cursor.fetchall():
-            row = dict(zip(STATES, map(int, numbers)))
-            row["total"] = sum(row.values())
-            out[node] = row
-    return out
+        rows = cursor.fetchall()
+    return {node: {**dict(zip(STATES, map(int, numbers))), "total": int(sum(numbers))} for node, *numbers in rows}
 
 
 def with_rates(row: dict) -> dict:

@@ -315,7 +315,14 @@ def test_rollup_every_node_and_colours(county, users, quarterly):
     assert nodes[county.township_a.path]["overdue"] == 1 and nodes[county.township_a.path]["done"] == 1
     assert nodes[county.village_b1.path] == {**{s: 0 for s in selectors.STATES}, "open": 3, "overdue": 1,
                                               "total": 4}
+    states = list(Obligation.objects.values_list("org_path", "state"))
+    for node, counted in nodes.items():  # every node sums its whole subtree
+        below = [state for path, state in states if path.startswith(node)]
+        assert counted == {**{s: below.count(s) for s in selectors.STATES}, "total": len(below)}
+    assert set(nodes) == {org.path for org in (county.county, county.township_a, county.township_b,
+                                               county.village_a1, county.village_a2, county.village_b1)}
     rows = {row["org"].pk: row for row in selectors.rollup(users["county"], county.county, year=2025)}
+    assert rows[county.township_a.pk]["total"] == 8
     assert rows[county.township_a.pk]["colour"] == "red"  # 1 of 2 due overdue: above 20%
     assert rows[county.township_b.pk]["colour"] == "red"
     services.refresh_states(today=D(2025, 5, 15))

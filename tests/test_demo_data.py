@@ -188,15 +188,15 @@ def test_non_empty_database_is_refused_unless_flushed(county_output, db):
 
 def test_same_seed_same_data_other_seed_other_data(county_output, db):
     first = dataset_digest()
-    run(scale="county", seed=7, flush=True)
+    run(scale="county", seed=7, flush=True, registries_only=True)
     assert dataset_digest() == first
-    run(scale="county", seed=8, flush=True)
+    run(scale="county", seed=8, flush=True, registries_only=True)
     assert dataset_digest() != first
     assert Member.objects.filter(status="active").count() == 7760
 
 
 def test_city_reproduces_wugang(county_output, db):
-    run(scale="city", seed=1, flush=True)
+    run(scale="city", seed=1, flush=True, registries_only=True)
     orgs = active(Organization.objects.all())
     assert orgs.count() == 898
     assert Member.objects.filter(status="active").count() == 30568
@@ -210,3 +210,23 @@ def test_city_reproduces_wugang(county_output, db):
     before = counter_rows()
     recount()
     assert counter_rows() == before
+
+
+def test_county_demo_fills_every_mechanism(county_output, db):
+    """A newcomer sees each capability working: campaigns named, meetings held, duties owed and discharged."""
+    from campaigns.models import Campaign
+    from duties.models import Obligation
+    from liaison.models import LiaisonPoint
+    from orglife.models import Meeting
+    from reporting.models import SupervisionNotice
+    from standards.models import Sheet, TitleAward
+
+    assert Campaign.objects.count() >= 2
+    assert Sheet.objects.exclude(tier="").exists()
+    assert TitleAward.objects.filter(status="active").exists()
+    assert TitleAward.objects.filter(status="revoked").exists()
+    assert Meeting.objects.exists()
+    states = set(Obligation.objects.values_list("state", flat=True).distinct())
+    assert {"done", "late", "missed"} <= states
+    assert SupervisionNotice.objects.exists()
+    assert LiaisonPoint.objects.exists()

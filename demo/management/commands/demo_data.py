@@ -31,10 +31,13 @@ class Command(BaseCommand):
                             help=f"password of every demo account (default {DEFAULT_PASSWORD})")
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing but list the accounts when organizations already exist")
+        parser.add_argument("--registries-only", action="store_true",
+                            help="generate only the registries (organizations, people, members, posts), "
+                                 "without the year of campaigns, meetings, reports and liaison work")
         parser.add_argument("--flush", action="store_true",
                             help="delete all data in the database (manage.py flush) before generating")
 
-    def handle(self, *args, scale, seed, password, if_empty, flush, **options):
+    def handle(self, *args, scale, seed, password, if_empty, flush, registries_only=False, **options):
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("The database already holds organizations; nothing generated.")
@@ -56,7 +59,7 @@ class Command(BaseCommand):
 
         with acting_as(None, source="command:demo_data"):
             result = generate(scale, seed, progress=progress)
-            if scale != "province":
+            if scale != "province" and not registries_only:
                 generate_campaigns(result.roots[0], seed, progress=progress)
                 generate_orglife(result.roots[0], seed, progress=progress)
                 generate_reporting(result.roots[0], seed, progress=progress)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "orglife",
     "reporting",
     "liaison",
+    "workflows",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("standards/", include("standards.urls")),
     path("duties/", include("duties.urls")),
+    path("workflows/", include("workflows.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("orglife/", include("orglife.urls")),
     path("reporting/", include("reporting.urls")),

@@ -37,6 +37,7 @@ from reporting.models import Finding, Inspection, Rectification, SupervisionNoti
 from standards.definition import build_rows, canonical, version_fields
 from standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward
 from standards.testing import standard_document
+from workflows.models import Case, StageDef, Transition, Workflow, WorkflowVersion
 
 FOREIGN_PK = 987_654
 TOWNSHIP_B_NAMES = ["王家村党支部", "王五", "乙镇党委", "王家新村党支部", "王小六"]
@@ -327,6 +328,28 @@ def _foreign_service_request(county):
                     matter="王家新村低保代办", note="")
 
 
+def _foreign_workflow(county):
+    township = county.township_b
+    document = {"code": "foreign-workflow", "name": "乙镇党委整改流程", "subject": "organization",
+                "stages": [{"code": "drafted", "name": "拟定", "actors": ["township_admin"]},
+                           {"code": "closed", "name": "销号", "final": True}]}
+    workflow = Workflow.objects.create(pk=FOREIGN_PK, code=document["code"], name=document["name"], owner=township,
+                                       owner_path=township.path, subject_kind="organization")
+    version = WorkflowVersion.objects.create(pk=FOREIGN_PK, workflow=workflow, number=1, document=document, frozen=True)
+    StageDef.objects.create(version=version, code="drafted", name="拟定", order=1, actors=["township_admin"])
+    StageDef.objects.create(version=version, code="closed", name="销号", order=2, final=True)
+    workflow.current_version = version
+    workflow.save(update_fields=["current_version"])
+    return workflow
+
+
+def _foreign_case(county):
+    case = _foreign(Case, workflow_id=FOREIGN_PK, version_id=FOREIGN_PK, **_org_fields(), title="王家新村党支部整改方案",
+                    stage="drafted", stage_entered_on=datetime.date(2024, 3, 1), opened_on=datetime.date(2024, 3, 1))
+    Transition.objects.create(case=case, action="open", to_stage="drafted", on=datetime.date(2024, 3, 1))
+    return case
+
+
 # In creation order. A new scoped model must be added here, or test_every_scoped_model_has_a_foreign_row fails.
 FOREIGN_ROWS = {
     Organization: _foreign_org,
@@ -359,6 +382,8 @@ FOREIGN_ROWS = {
     LiaisonPoint: _foreign_liaison_point,
     LiaisonVisit: _foreign_liaison_visit,
     ServiceRequest: _foreign_service_request,
+    Workflow: _foreign_workflow,
+    Case: _foreign_case,
 }
 
 

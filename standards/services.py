@@ -324,17 +324,32 @@ def _scorer_roots(user, assessment: Assessment, rater: RaterGroup):
     return roots
 
 
-def _upsert_sql(rows: int) -> str:
-    """Inserts scores or, for those that exist, overwrites the entry and moves the revision on."""
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '', 1, %s, %s)"] * rows)
-    return f"""
-        INSERT INTO standards_itemscore (sheet_id, item_id, rater_id, points, passed, count, value, failed, note,
-                                         revision, entered_by_id, entered_at)
-        VALUES {values}
-        ON CONFLICT (sheet_id, item_id, rater_id) DO UPDATE SET
-            points = excluded.points, passed = excluded.passed, count = excluded.count, value = excluded.value,
-            failed = excluded.failed, revision = standards_itemscore.revision + 1,
-            entered_by_id = excluded.entered_by_id, entered_at = excluded.entered_at"""
+UPSERT_CONFLICT = """
+    ON CONFLICT (sheet_id, item_id, rater_id) DO UPDATE SET
+        points = excluded.points, passed = excluded.passed, count = excluded.count, value = excluded.value,
+        failed = excluded.failed, revision = standards_itemscore.revision + 1,
+        entered_by_id = excluded.entered_by_id, entered_at = excluded.entered_at"""
+SCORE_COLUMNS = ("sheet_id, item_id, rater_id, points, passed, count, value, failed, note, revision, entered_by_id, "
+                 "entered_at")
+
+
+def _upsert(cursor, rater_id: int, entered_by_id, now, entries: dict) -> None:
+    """Inserts scores or, for those that exist, overwrites the entry and moves the revision on — in one
+    statement (PostgreSQL gets the columns as arrays, SQLite as rows of values)."""
+    rows = [(sheet_id, item_id, _decimal_param(fields["points"]), fields["passed"], fields["count"],
+             _decimal_param(value), failed)
+            for (sheet_id, item_id), (fields, value, failed) in entries.items()]
+    if connection.vendor == "postgresql":
+        cursor.execute(f"""
+            INSERT INTO standards_itemscore ({SCORE_COLUMNS})
+            SELECT u.sheet_id, u.item_id, %s, u.points, u.passed, u.count, u.value, u.failed, '', 1, %s, %s
+            FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::boolean[], %s::integer[], %s::numeric[],
+                        %s::boolean[]) AS u(sheet_id, item_id, points, passed, count, value, failed)
+            {UPSERT_CONFLICT}""", [rater_id, entered_by_id, now, *(list(column) for column in zip(*rows))])
+        return
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '', 1, %s, %s)"] * len(rows))
+    params = [value for row in rows for value in (row[0], row[1], rater_id, *row[2:], entered_by_id, now)]
+    cursor.execute(f"INSERT INTO standards_itemscore ({SCORE_COLUMNS}) VALUES {values} {UPSERT_CONFLICT}", params)
 
 
 def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
@@ -363,12 +378,8 @@ def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
                 refuse(_("Item %(id)s is not part of this standard.") % {"id": item_id})
             fields, value, failed = score_value(item, points=points, passed=passed, count=count)
             entries[(int(sheet_id), item.pk)] = (fields, value, failed)
-        params = []
-        for (sheet_id, item_id), (fields, value, failed) in entries.items():
-            params += [sheet_id, item_id, rater.pk, _decimal_param(fields["points"]), fields["passed"],
-                       fields["count"], _decimal_param(value), failed, entered_by_id, now]
         with connection.cursor() as cursor:
-            cursor.execute(_upsert_sql(len(entries)), params)
+            _upsert(cursor, rater.pk, entered_by_id, now, entries)
         written += len(chunk)
     return written
 

@@ -1,0 +1,352 @@
+"""The workflow file format: YAML in, a validated document (dict) out, and back.
+
+``parse(text)`` checks everything a workflow needs and refuses a malformed file with every problem
+found, each with its line (``FormatError.errors``: a list of (line, reason)). ``dump(version)`` writes
+a version's document back as YAML that ``parse`` reads to the same document.
+"""
+import re
+
+import yaml
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+
+from .models import SubjectKind
+
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+CODE_LENGTH = 64
+STAGE_CODE_LENGTH = 32
+MAX_DAYS = 3660
+VOTE_RULES = ("majority", "two_thirds")
+
+KEYS = ("code", "name", "description", "subject", "stages")
+REQUIRED = ("code", "name", "subject", "stages")
+STAGE_KEYS = ("code", "name", "actors", "required_fields", "attachments", "approval_roles", "vote", "wait_days",
+              "no_open_objections", "time_limit_days", "remind_days", "back_to", "final")
+STAGE_REQUIRED = ("code", "name")
+VOTE_KEYS = ("for", "eligible", "rule")
+
+STAGE_DEFAULTS = {
+    "actors": [], "required_fields": [], "attachments": 0, "approval_roles": [], "vote": {}, "wait_days": 0,
+    "no_open_objections": False, "time_limit_days": None, "remind_days": 3, "back_to": [], "final": False,
+}
+
+
+class FormatError(ValueError):
+    """A workflow file that cannot be used; ``errors`` lists (line, reason), line 1 being the first."""
+
+    def __init__(self, errors):
+        self.errors = sorted(set(errors), key=lambda error: (error[0], error[1]))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [_("line %(line)d: %(reason)s") % {"line": line, "reason": reason} for line, reason in self.errors]
+
+
+class _Bad:
+    """A value already reported as wrong."""
+
+    def __bool__(self):
+        return False
+
+
+BAD = _Bad()
+
+
+def _line(node) -> int:
+    return node.start_mark.line + 1
+
+
+class _Checker:
+    def __init__(self):
+        self.errors: list[tuple[int, str]] = []
+        self.constructor = yaml.SafeLoader("")
+
+    def error(self, node, reason: str):
+        self.errors.append((_line(node), reason))
+        return BAD
+
+    def mapping(self, node, known, required, what: str) -> dict | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, _("%(what)s must be a mapping of keys to values.") % {"what": what})
+            return None
+        found = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in known:
+                self.error(key_node, _("Unknown key “%(key)s”; allowed here: %(known)s.")
+                           % {"key": key, "known": ", ".join(known)})
+            elif key in found:
+                self.error(key_node, _("The key “%(key)s” appears twice.") % {"key": key})
+            else:
+                found[key] = value_node
+        for key in required:
+            if key not in found:
+                self.error(node, _("%(what)s needs the key “%(key)s”.") % {"what": what, "key": key})
+        return found
+
+    def scalar(self, node, what: str):
+        if not isinstance(node, yaml.ScalarNode):
+            return self.error(node, _("%(what)s must be a single value.") % {"what": what})
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError):
+            return self.error(node, _("%(what)s is not a valid value.") % {"what": what})
+
+    def text(self, node, what: str, *, max_length: int = 0, required: bool = True):
+        if node is None:
+            return ""
+        value = self.scalar(node, what)
+        if value is BAD:
+            return BAD
+        if value is None:
+            value = ""
+        if isinstance(value, bool):
+            return self.error(node, _("%(what)s must be text.") % {"what": what})
+        value = str(value).strip()
+        if required and not value:
+            return self.error(node, _("%(what)s cannot be empty.") % {"what": what})
+        if max_length and len(value) > max_length:
+            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
+        return value
+
+    def code(self, node, what: str, max_length: int, pattern=CODE):
+        value = self.scalar(node, what)
+        if value is BAD:
+            return BAD
+        value = "" if value is None else str(value)
+        if not pattern.match(value):
+            return self.error(node, _("%(what)s “%(value)s” must be letters, digits, “-” or “_”.")
+                              % {"what": what, "value": value})
+        if len(value) > max_length:
+            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
+        return value
+
+    def choice(self, node, what: str, choices):
+        value = self.scalar(node, what)
+        if value is BAD:
+            return BAD
+        if value not in list(choices):
+            return self.error(node, _("%(what)s must be one of: %(choices)s.")
+                              % {"what": what, "choices": ", ".join(choices)})
+        return value
+
+    def number(self, node, what: str, default, *, minimum: int = 0, maximum: int = MAX_DAYS, nullable=False):
+        if node is None:
+            return default
+        value = self.scalar(node, what)
+        if value is BAD:
+            return BAD
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self.error(node, _("%(what)s must be a whole number.") % {"what": what})
+        if not minimum <= value <= maximum:
+            return self.error(node, _("%(what)s must lie between %(min)s and %(max)s.")
+                              % {"what": what, "min": minimum, "max": maximum})
+        return value
+
+    def boolean(self, node, what: str, default: bool):
+        if node is None:
+            return default
+        value = self.scalar(node, what)
+        if value is BAD:
+            return BAD
+        if not isinstance(value, bool):
+            return self.error(node, _("%(what)s must be true or false.") % {"what": what})
+        return value
+
+    def listing(self, node, what: str, read) -> list:
+        """A list of values each read by ``read(entry_node)``; an empty scalar is an empty list."""
+        if node is None:
+            return []
+        if isinstance(node, yaml.ScalarNode) and self.scalar(node, what) in (None, ""):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, _("%(what)s must be a list.") % {"what": what})
+            return BAD
+        values = []
+        for entry in node.value:
+            value = read(entry)
+            if value is BAD:
+                continue
+            if value in values:
+                self.error(entry, _("“%(value)s” is listed twice.") % {"value": value})
+                continue
+            values.append(value)
+        return values
+
+    def roles(self, node, what: str) -> list:
+        return self.listing(node, what, lambda entry: self.choice(entry, what, Role.values))
+
+    def fields(self, node, what: str) -> list:
+        return self.listing(node, what, lambda entry: self.code(entry, what, 64, FIELD))
+
+    def vote(self, node) -> dict:
+        if node is None:
+            return {}
+        if isinstance(node, yaml.ScalarNode) and self.scalar(node, "vote") in (None, ""):
+            return {}
+        keys = self.mapping(node, VOTE_KEYS, VOTE_KEYS, "vote")
+        if keys is None:
+            return BAD
+        vote = {key: self.code(keys[key], f"vote.{key}", 64, FIELD) for key in ("for", "eligible") if key in keys}
+        if "rule" in keys:
+            vote["rule"] = self.choice(keys["rule"], "vote.rule", VOTE_RULES)
+        if vote.get("for") and vote.get("for") == vote.get("eligible"):
+            self.error(node, _("The vote needs two different fields for the votes for and the eligible voters."))
+        return vote
+
+    def stage(self, node) -> dict | None:
+        keys = self.mapping(node, STAGE_KEYS, STAGE_REQUIRED, _("A stage"))
+        if keys is None:
+            return None
+        stage = {
+            "code": self.code(keys["code"], _("The stage's code"), STAGE_CODE_LENGTH) if "code" in keys else BAD,
+            "name": self.text(keys["name"], _("The stage's name"), max_length=100) if "name" in keys else BAD,
+            "actors": self.roles(keys.get("actors"), "actors"),
+            "required_fields": self.fields(keys.get("required_fields"), "required_fields"),
+            "attachments": self.number(keys.get("attachments"), "attachments", 0, maximum=100),
+            "approval_roles": self.roles(keys.get("approval_roles"), "approval_roles"),
+            "vote": self.vote(keys.get("vote")),
+            "wait_days": self.number(keys.get("wait_days"), "wait_days", 0),
+            "no_open_objections": self.boolean(keys.get("no_open_objections"), "no_open_objections", False),
+            "time_limit_days": self.number(keys.get("time_limit_days"), "time_limit_days", None, minimum=1,
+                                           nullable=True),
+            "remind_days": self.number(keys.get("remind_days"), "remind_days", 3),
+            "back_to": self.listing(keys.get("back_to"), "back_to",
+                                    lambda entry: self.code(entry, "back_to", STAGE_CODE_LENGTH)),
+            "final": self.boolean(keys.get("final"), "final", False),
+        }
+        stage["_node"] = node
+        stage["_keys"] = keys
+        return stage
+
+    def stages(self, node) -> list[dict]:
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.error(node, _("“stages” must be a list of at least two stages."))
+            return []
+        stages = [stage for stage in (self.stage(entry) for entry in node.value) if stage is not None]
+        if len(node.value) < 2:
+            self.error(node, _("“stages” must be a list of at least two stages."))
+        seen: dict[str, int] = {}
+        for index, stage in enumerate(stages):
+            code = stage["code"]
+            if code is not BAD and code in seen:
+                self.error(stage["_keys"]["code"], _("The stage code “%(code)s” appears twice.") % {"code": code})
+            elif code is not BAD:
+                seen[code] = index
+            last = index == len(stages) - 1
+            if stage["final"] is True and not last:
+                self.error(stage["_keys"]["final"], _("Only the last stage can be final."))
+            if last and stage["final"] is False and len(stages) == len(node.value):
+                self.error(stage["_node"], _("The last stage must be final (“final: true”)."))
+            if stage["final"] is True and any(stage[key] for key in ("actors", "required_fields", "attachments",
+                                                                      "approval_roles", "vote", "wait_days",
+                                                                      "no_open_objections", "time_limit_days",
+                                                                      "back_to")):
+                self.error(stage["_node"], _("A final stage closes the case: it has a code and a name only."))
+        for index, stage in enumerate(stages):
+            node_list = stage["_keys"].get("back_to")
+            if stage["back_to"] is BAD or not isinstance(node_list, yaml.SequenceNode):
+                continue
+            for target_node in node_list.value:
+                target = target_node.value if isinstance(target_node, yaml.ScalarNode) else None
+                if target is not None and (target not in seen or seen[target] >= index):
+                    self.error(target_node, _("“back_to” names “%(code)s”, which is not an earlier stage.")
+                               % {"code": target})
+        for stage in stages:
+            stage.pop("_node")
+            stage.pop("_keys")
+        return stages
+
+    def document(self, root) -> dict:
+        if root is None:
+            self.errors.append((1, _("The file is empty.")))
+            return {}
+        keys = self.mapping(root, KEYS, REQUIRED, _("The workflow"))
+        if keys is None:
+            return {}
+        return {
+            "code": self.code(keys["code"], _("The workflow's code"), CODE_LENGTH) if "code" in keys else BAD,
+            "name": self.text(keys["name"], _("The workflow's name"), max_length=200) if "name" in keys else BAD,
+            "description": self.text(keys.get("description"), _("The description"), required=False),
+            "subject": self.choice(keys["subject"], _("The subject"), SubjectKind.values) if "subject" in keys else BAD,
+            "stages": self.stages(keys["stages"]) if "stages" in keys else [],
+        }
+
+
+def parse(text) -> dict:
+    """The validated document of a workflow file; ``FormatError`` lists every problem with its line."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FormatError([(1, _("The file is not UTF-8 text."))]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise FormatError([(mark.line + 1 if mark else 1, _("The file is not valid YAML: %(problem)s.")
+                            % {"problem": exc.problem or exc.context or ""})]) from None
+    except yaml.YAMLError as exc:
+        raise FormatError([(1, _("The file is not valid YAML: %(problem)s.") % {"problem": exc})]) from None
+    checker = _Checker()
+    document = checker.document(root)
+    if checker.errors:
+        raise FormatError(checker.errors)
+    return normalized(document)
+
+
+# --- writing ----------------------------------------------------------------------------------------------------
+
+def normalized_stage(stage: dict) -> dict:
+    out = {"code": stage["code"], "name": stage.get("name") or stage["code"]}
+    for key, default in STAGE_DEFAULTS.items():
+        value = stage.get(key, default)
+        if isinstance(default, list):
+            value = list(value or [])
+        elif isinstance(default, dict):
+            value = dict(value or {})
+        out[key] = value
+    out["no_open_objections"] = bool(out["no_open_objections"])
+    out["final"] = bool(out["final"])
+    return out
+
+
+def normalized(document: dict) -> dict:
+    """Any document (from parse or built by hand) with every key present and every default filled."""
+    return {
+        "code": document["code"],
+        "name": document.get("name") or document["code"],
+        "description": document.get("description") or "",
+        "subject": document.get("subject") or SubjectKind.ORGANIZATION.value,
+        "stages": [normalized_stage(stage) for stage in document.get("stages") or []],
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _text(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump(version) -> str:
+    """A version (or a document) as a workflow file that ``parse`` reads back to the same document."""
+    document = normalized(getattr(version, "document", version))
+    out = {key: document[key] for key in ("code", "name")}
+    if document["description"]:
+        out["description"] = document["description"]
+    out["subject"] = document["subject"]
+    out["stages"] = [
+        {key: value for key, value in stage.items() if key in ("code", "name") or value != STAGE_DEFAULTS[key]}
+        for stage in document["stages"]
+    ]
+    return yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120)

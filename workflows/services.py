@@ -1,0 +1,387 @@
+"""Writes to workflows and cases: every move of a case goes through here and is recorded as a Transition.
+
+Every function is keyword-only, takes the acting ``user`` first (``None`` = the system, which may act
+anywhere), runs atomically and checks the user's scope. Acting on a case also needs a role among the
+current stage's ``actors`` held over the case's organization (accounts.scope.roles_covering); a
+superuser acts as any role. Leaving a stage forwards needs its gate (``gate``) to hold.
+"""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.scope import roles_covering
+from core.changelog import record_change, snapshot
+from core.models import ChangeRecord
+from core.services import require_in_scope
+from orgs.models import Organization
+
+from . import clock
+from .definition import canonical, stage_rows, workflow_fields
+from .format import dump, parse
+from .models import Approval, Attachment, Case, StageDef, SubjectKind, Transition, Workflow, WorkflowVersion
+from .signals import case_moved
+
+
+def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
+
+
+def _user_or_none(user):
+    return user if getattr(user, "pk", None) else None
+
+
+# --- definitions ------------------------------------------------------------------------------------------------
+
+def _new_version(workflow: Workflow, number: int, document: dict, user) -> WorkflowVersion:
+    version = WorkflowVersion.objects.create(workflow=workflow, number=number, document=document,
+                                             created_by=_user_or_none(user))
+    StageDef.objects.bulk_create(StageDef(version=version, **row) for row in stage_rows(document))
+    return version
+
+
+@transaction.atomic
+def workflow_save(*, user, document: dict, owner: Organization) -> WorkflowVersion:
+    """Creates a workflow, or changes it: in place while no case uses the current version, else as the next
+    version (open cases keep theirs). An unchanged document changes nothing."""
+    document = canonical(document)
+    workflow = Workflow.objects.select_for_update().filter(code=document["code"]).first()
+    if workflow is None:
+        require_in_scope(user, owner.path, realm="org")
+        workflow = Workflow.objects.create(code=document["code"], owner=owner, owner_path=owner.path,
+                                           **workflow_fields(document))
+        version = _new_version(workflow, 1, document, user)
+        workflow.current_version = version
+        workflow.save(update_fields=["current_version"])
+        record_change(workflow, ChangeRecord.Action.CREATE)
+        return version
+    require_in_scope(user, workflow.owner_path, realm="org")
+    current = WorkflowVersion.objects.filter(pk=workflow.current_version_id).first()
+    if current is not None and current.document == document:
+        return current
+    if workflow.subject_kind != document["subject"] and workflow.cases.exists():
+        refuse(_("A workflow in use cannot change its subject; make a new workflow."), field="subject")
+    before = snapshot(workflow)
+    if current is not None and not current.frozen:
+        current.document = document
+        current.save(update_fields=["document"])
+        current.stages.all().delete()
+        StageDef.objects.bulk_create(StageDef(version=current, **row) for row in stage_rows(document))
+        version = current
+    else:
+        number = (workflow.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = _new_version(workflow, number, document, user)
+    for name, value in workflow_fields(document).items():
+        setattr(workflow, name, value)
+    workflow.current_version = version
+    workflow.save()
+    record_change(workflow, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Version %(number)s saved.") % {"number": version.number})
+    return version
+
+
+def workflow_import(*, user, text, owner: Organization) -> WorkflowVersion:
+    """Reads a workflow file and saves it; a malformed file raises workflows.format.FormatError before any write."""
+    return workflow_save(user=user, document=parse(text), owner=owner)
+
+
+def workflow_version(workflow: Workflow, number: int | None = None) -> WorkflowVersion:
+    if number is None:
+        version = workflow.current_version or workflow.versions.order_by("-number").first()
+        if version is None:
+            raise WorkflowVersion.DoesNotExist
+        return version
+    return workflow.versions.get(number=number)
+
+
+def workflow_export(workflow: Workflow, number: int | None = None) -> str:
+    """The workflow file (YAML) of the current version or of version ``number``."""
+    return dump(workflow_version(workflow, number))
+
+
+# --- reading a case's position ----------------------------------------------------------------------------------
+
+def stages_of(case: Case) -> list[StageDef]:
+    return list(case.version.stages.order_by("order"))
+
+
+def current_stage(case: Case) -> StageDef:
+    return case.version.stages.get(code=case.stage)
+
+
+def current_entry(case: Case) -> Transition | None:
+    """The transition that began the case's present stay in its stage."""
+    return case.transitions.order_by("-id").first()
+
+
+def acting_roles(user, case: Case) -> set[str]:
+    """The roles the user may act in over the case; a superuser or the system holds every role."""
+    from accounts.roles import Role
+
+    if user is None or getattr(user, "is_superuser", False):
+        return set(Role.values)
+    return roles_covering(user, case.org_path)
+
+
+def may_act(user, case: Case, stage: StageDef | None = None) -> bool:
+    stage = stage or current_stage(case)
+    return case.status == Case.Status.OPEN and bool(acting_roles(user, case) & set(stage.actors))
+
+
+def may_approve(user, case: Case, stage: StageDef | None = None) -> bool:
+    stage = stage or current_stage(case)
+    return case.status == Case.Status.OPEN and bool(acting_roles(user, case) & set(stage.approval_roles))
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str | list | dict | tuple) and not value) or (
+        isinstance(value, str) and not value.strip())
+
+
+def _count(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def open_objections(case: Case) -> list:
+    """Objections in ``data["objections"]`` not marked resolved (an entry is a text, or a dict with "resolved")."""
+    entries = case.data.get("objections") or []
+    if not isinstance(entries, list):
+        entries = [entries]
+    return [entry for entry in entries if not (isinstance(entry, dict) and entry.get("resolved"))]
+
+
+def vote_passes(rule: str, votes_for: int, eligible: int) -> bool:
+    if rule == "two_thirds":
+        return votes_for * 3 >= eligible * 2 and eligible > 0
+    return votes_for * 2 > eligible
+
+
+def gate(case: Case, today: datetime.date | None = None) -> list[str]:
+    """What is still missing before the case may leave its stage forwards; empty means it may."""
+    today = today or clock.today()
+    if case.status != Case.Status.OPEN:
+        return [_("The case is no longer open.")]
+    stage = current_stage(case)
+    if stage.final:
+        return [_("The case is in its final stage.")]
+    missing = []
+    for field in stage.required_fields:
+        if _empty(case.data.get(field)):
+            missing.append(_("The field “%(field)s” is not filled in.") % {"field": field})
+    if stage.attachments:
+        attached = case.attachments.filter(stage=stage.code, transition__isnull=True).count()
+        if attached < stage.attachments:
+            missing.append(_("%(needed)d attachment(s) needed in this stage, %(have)d attached.")
+                           % {"needed": stage.attachments, "have": attached})
+    if stage.approval_roles:
+        entry = current_entry(case)
+        if not case.approvals.filter(stage=stage.code, entry=entry, role__in=stage.approval_roles).exists():
+            missing.append(_("An approval by one of: %(roles)s.") % {"roles": ", ".join(_role_names(stage.approval_roles))})
+    if stage.vote:
+        votes_for, eligible = _count(case.data.get(stage.vote["for"])), _count(case.data.get(stage.vote["eligible"]))
+        if votes_for is None or eligible is None:
+            missing.append(_("The vote counts (“%(for)s” and “%(eligible)s”) are not recorded.")
+                           % {"for": stage.vote["for"], "eligible": stage.vote["eligible"]})
+        elif not vote_passes(stage.vote.get("rule", "majority"), votes_for, eligible):
+            if stage.vote.get("rule") == "two_thirds":
+                message = _("The vote has no two-thirds majority: %(for)d for out of %(eligible)d.")
+            else:
+                message = _("The vote has no majority: %(for)d for out of %(eligible)d.")
+            missing.append(message % {"for": votes_for, "eligible": eligible})
+    if stage.wait_days:
+        ends = case.stage_entered_on + datetime.timedelta(days=stage.wait_days)
+        if today < ends:
+            missing.append(_("The waiting period of %(days)d days runs until %(date)s.")
+                           % {"days": stage.wait_days, "date": ends.isoformat()})
+    if stage.no_open_objections:
+        count = len(open_objections(case))
+        if count:
+            missing.append(_("%(count)d objection(s) not yet resolved.") % {"count": count})
+    return missing
+
+
+def _role_names(codes) -> list[str]:
+    from accounts.roles import Role
+
+    labels = dict(Role.choices)
+    return [str(labels.get(code, code)) for code in codes]
+
+
+# --- moving a case ----------------------------------------------------------------------------------------------
+
+def _require_actor(user, case: Case, stage: StageDef) -> None:
+    if user is not None:
+        require_in_scope(user, case.org_path, realm="org")
+    if case.status != Case.Status.OPEN:
+        refuse(_("This case is closed."), code="closed")
+    if not acting_roles(user, case) & set(stage.actors):
+        raise PermissionDenied(_("Only %(roles)s may act on a case in the stage “%(stage)s”.")
+                               % {"roles": ", ".join(_role_names(stage.actors)), "stage": stage.name})
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("version").get(pk=case.pk)
+
+
+def _enter(case: Case, stage: StageDef, today: datetime.date) -> None:
+    case.stage = stage.code
+    case.stage_entered_on = today
+    case.due_on = today + datetime.timedelta(days=stage.time_limit_days) if stage.time_limit_days else None
+
+
+def _record(case: Case, *, user, action: str, from_stage: str, to_stage: str, comment: str,
+            today: datetime.date) -> Transition:
+    transition = Transition.objects.create(case=case, action=action, from_stage=from_stage, to_stage=to_stage,
+                                           user=_user_or_none(user), on=today, comment=comment, data=dict(case.data))
+    case.attachments.filter(transition__isnull=True).update(transition=transition)
+    case_moved.send(sender=Case, case=case, transition=transition)
+    return transition
+
+
+def _refresh(original: Case, locked: Case) -> Case:
+    original.__dict__.update({key: value for key, value in locked.__dict__.items() if not key.startswith("_")})
+    return original
+
+
+@transaction.atomic
+def case_open(*, user, workflow: Workflow, organization: Organization, person=None, title: str, data=None,
+              today: datetime.date | None = None) -> Case:
+    """Opens a case in the workflow's first stage (freezing the current version) and records it."""
+    today = today or clock.today()
+    require_in_scope(user, organization.path, realm="org")
+    version = workflow_version(workflow)
+    if workflow.subject_kind == SubjectKind.PERSON and person is None:
+        refuse(_("This workflow is about a person: name the person."), field="person")
+    if workflow.subject_kind == SubjectKind.ORGANIZATION and person is not None:
+        refuse(_("This workflow is about an organization, not a person."), field="person")
+    if not (title or "").strip():
+        refuse(_("A case needs a title."), field="title")
+    first = version.stages.order_by("order").first()
+    if not version.frozen:
+        WorkflowVersion.objects.filter(pk=version.pk).update(frozen=True)
+        version.frozen = True
+    case = Case(workflow=workflow, version=version, organization=organization, org_path=organization.path,
+                person=person, title=title.strip(), data=dict(data or {}), opened_on=today,
+                created_by=_user_or_none(user))
+    _enter(case, first, today)
+    case.save()
+    record_change(case, ChangeRecord.Action.CREATE)
+    _record(case, user=user, action=Transition.Action.OPEN, from_stage="", to_stage=first.code, comment="",
+            today=today)
+    return case
+
+
+@transaction.atomic
+def case_update(*, user, case: Case, data: dict) -> Case:
+    """Merges ``data`` into the case's data; only an actor of the current stage may, and only while open."""
+    locked = _locked(case)
+    _require_actor(user, locked, current_stage(locked))
+    before = snapshot(locked)
+    locked.data = {**locked.data, **data}
+    locked.save(update_fields=["data", "updated_at"])
+    record_change(locked, ChangeRecord.Action.UPDATE, before=before)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def case_advance(*, user, case: Case, comment: str = "", today: datetime.date | None = None) -> Case:
+    """Moves the case to its next stage once the gate holds; entering the final stage closes it."""
+    today = today or clock.today()
+    locked = _locked(case)
+    stage = current_stage(locked)
+    _require_actor(user, locked, stage)
+    missing = gate(locked, today)
+    if missing:
+        raise ValidationError(missing, code="gate")
+    following = locked.version.stages.filter(order__gt=stage.order).order_by("order").first()
+    _enter(locked, following, today)
+    action = Transition.Action.ADVANCE
+    if following.final:
+        action = Transition.Action.CLOSE
+        locked.status = Case.Status.CLOSED
+        locked.closed_on = today
+        locked.due_on = None
+    locked.save()
+    _record(locked, user=user, action=action, from_stage=stage.code, to_stage=following.code,
+            comment=comment or "", today=today)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def case_return(*, user, case: Case, to_stage: str, comment: str, today: datetime.date | None = None) -> Case:
+    """Sends the case back to one of the stages its current stage names in ``back_to``, with a reason."""
+    today = today or clock.today()
+    locked = _locked(case)
+    stage = current_stage(locked)
+    _require_actor(user, locked, stage)
+    if to_stage not in stage.back_to:
+        refuse(_("From “%(stage)s” a case can only be returned to: %(stages)s.")
+               % {"stage": stage.name, "stages": ", ".join(stage.back_to) or "—"}, field="to_stage")
+    if not (comment or "").strip():
+        refuse(_("Say why the case is returned."), field="comment")
+    target = locked.version.stages.get(code=to_stage)
+    _enter(locked, target, today)
+    locked.save()
+    _record(locked, user=user, action=Transition.Action.RETURN, from_stage=stage.code, to_stage=target.code,
+            comment=comment.strip(), today=today)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def case_cancel(*, user, case: Case, comment: str, today: datetime.date | None = None) -> Case:
+    """Ends the case where it stands, with a reason."""
+    today = today or clock.today()
+    locked = _locked(case)
+    stage = current_stage(locked)
+    _require_actor(user, locked, stage)
+    if not (comment or "").strip():
+        refuse(_("Say why the case is cancelled."), field="comment")
+    locked.status = Case.Status.CANCELLED
+    locked.closed_on = today
+    locked.due_on = None
+    locked.save()
+    _record(locked, user=user, action=Transition.Action.CANCEL, from_stage=stage.code, to_stage=stage.code,
+            comment=comment.strip(), today=today)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def case_attach(*, user, case: Case, uploaded_file, name: str = "") -> Attachment:
+    """Attaches a file to the case's current stage; it goes into the record with the next move."""
+    locked = _locked(case)
+    _require_actor(user, locked, current_stage(locked))
+    return Attachment.objects.create(case=locked, stage=locked.stage, file=uploaded_file,
+                                     name=(name or getattr(uploaded_file, "name", "") or "")[:200],
+                                     uploaded_by=_user_or_none(user))
+
+
+@transaction.atomic
+def case_approve(*, user, case: Case, comment: str = "", today: datetime.date | None = None) -> Approval:
+    """Signs off the case's present stay in its stage, in a role the stage asks an approval from."""
+    today = today or clock.today()
+    locked = _locked(case)
+    stage = current_stage(locked)
+    if user is not None:
+        require_in_scope(user, locked.org_path, realm="org")
+    if locked.status != Case.Status.OPEN:
+        refuse(_("This case is closed."), code="closed")
+    if not stage.approval_roles:
+        refuse(_("The stage “%(stage)s” asks for no approval.") % {"stage": stage.name})
+    roles = [role for role in stage.approval_roles if role in acting_roles(user, locked)]
+    if not roles:
+        raise PermissionDenied(_("Only %(roles)s may approve this stage.")
+                               % {"roles": ", ".join(_role_names(stage.approval_roles))})
+    entry = current_entry(locked)
+    existing = locked.approvals.filter(stage=stage.code, entry=entry, user=_user_or_none(user)).first()
+    if existing is not None and _user_or_none(user) is not None:
+        return existing
+    return Approval.objects.create(case=locked, stage=stage.code, entry=entry, user=_user_or_none(user),
+                                   role=roles[0], on=today, comment=comment or "")

@@ -1,5 +1,6 @@
 """The standards file format: what parse() accepts, what it refuses and on which line, and dump() round trips."""
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -98,10 +99,13 @@ def test_a_malformed_file_is_refused_with_the_line_and_reason(case, text, where,
 def test_every_problem_is_reported_at_once():
     text = replace("kind: grade", "kind: grade", replace("kind: points, max: 50", "kind: grade, max: 50",
                                                           replace("subject: organization", "subject: village")))
-    with pytest.raises(FormatError) as refused:
+    with translation.override("en"), pytest.raises(FormatError) as refused:
         parse(text)
     assert len(refused.value.errors) == 2
-    assert refused.value.lines()[0].startswith("line ")
+    with translation.override("en"):
+        assert refused.value.lines()[0].startswith("line 6: ")
+    with translation.override("zh-hans"):
+        assert refused.value.lines()[0].startswith("第 6 行")
 
 
 def test_an_empty_file_and_a_list_are_refused():

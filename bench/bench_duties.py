@@ -206,7 +206,7 @@ def main():
         refreshes.append(run_refresh())
         print(f"run {run + 1}: rollup of every node {rollups[-1]:.2f} s ({len(nodes):,} nodes), plain GROUP BY "
               f"{group_bys[-1]:.2f} s, refresh_states {refreshes[-1]:.2f} s", flush=True)
-    top = nodes[county.path]
+    top = selectors.as_counts(nodes[county.path])
     total_obligations = Obligation.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")

@@ -310,7 +310,8 @@ def test_rollup_every_node_and_colours(county, users, quarterly):
     with clock.today_is(D(2025, 4, 9)):
         submit(users, quarterly, county.village_a1, D(2025, 3, 1))
     services.refresh_states(today=D(2025, 4, 15))
-    nodes = selectors.rollup_paths(users["county"], county.county, year=2025)
+    nodes = {path: selectors.as_counts(row)
+             for path, row in selectors.rollup_paths(users["county"], county.county, year=2025).items()}
     assert nodes[county.county.path]["total"] == 12
     assert nodes[county.township_a.path]["overdue"] == 1 and nodes[county.township_a.path]["done"] == 1
     assert nodes[county.village_b1.path] == {**{s: 0 for s in selectors.STATES}, "open": 3, "overdue": 1,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reporting",
     "liaison",
     "workflows",
+    "development",
 ]
 
 MIDDLEWARE = [

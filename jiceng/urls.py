@@ -13,6 +13,7 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("duties/", include("duties.urls")),
     path("workflows/", include("workflows.urls")),
+    path("development/", include("development.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("orglife/", include("orglife.urls")),
     path("reporting/", include("reporting.urls")),

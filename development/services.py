@@ -1,0 +1,143 @@
+"""Member development: opening a candidate's case, recording its dates and votes, moving it on.
+
+The case moves only through the workflow engine (workflows.services); this module checks the dates
+against each other before the engine is asked, and ``sync_registry`` (run on workflows.signals.case_moved)
+keeps the registry in step: the person's political status, then the Member row — created on reaching
+probation, made full on reaching full membership — through people.services.
+"""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.services import refuse
+from people.choices import MemberCategory, Stage
+from people.models import Member, Person
+from people.services import member_create, member_update, person_create, person_update
+
+from . import dates
+from .definition import (
+    DATE_FIELDS,
+    FULL,
+    NOTICE,
+    NUMBER_FIELDS,
+    PERSON_STAGE,
+    PROBATIONARY,
+    STAGE_FIELDS,
+    WORKFLOW_CODE,
+    workflow,
+)
+
+EDITABLE_FIELDS = {name for names in STAGE_FIELDS.values() for name in names}
+
+
+def _engine():
+    from workflows import services
+
+    return services
+
+
+def notice_days(case) -> int:
+    stage = case.version.stages.filter(code=NOTICE).first()
+    return stage.wait_days if stage else dates.NOTICE_DAYS_DEFAULT
+
+
+def _clean(data: dict) -> dict:
+    cleaned = {}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise TypeError(f"not a development field: {name}")
+        if value in (None, ""):
+            cleaned[name] = ""
+        elif name in DATE_FIELDS:
+            cleaned[name] = dates.parse(value).isoformat()
+        elif name in NUMBER_FIELDS:
+            cleaned[name] = int(value)
+        else:
+            cleaned[name] = str(value).strip()
+    return cleaned
+
+
+def check(case_or_data, *, birth_date, days=dates.NOTICE_DAYS_DEFAULT, today=None) -> None:
+    errors = dates.problems(case_or_data, birth_date=birth_date, notice_days=days, today=today)
+    for field, messages in dates.votes_problems(case_or_data).items():
+        errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def candidate_open(*, user, organization, applied_on: datetime.date, person: Person | None = None,
+                   household: str = "", today: datetime.date | None = None, **person_fields):
+    """Opens a development case at the application stage, registering the applicant first if new."""
+    wf = workflow()
+    if wf is None:
+        refuse(_("The member development workflow is not installed (manage.py install_development)."))
+    if person is None:
+        person = person_create(user=user, organization=organization, stage=Stage.APPLICANT, **person_fields)
+    elif Member.objects.filter(person=person).exists():
+        refuse(_("This person is already a party member."))
+    if wf.cases.filter(person=person, status="open").exists():
+        refuse(_("This person already has an open development case."))
+    data = _clean({"applied_on": applied_on, "household": household})
+    check(data, birth_date=person.birth_date, today=today)
+    title = _("%(name)s · member development") % {"name": person.name}
+    return _engine().case_open(user=user, workflow=wf, organization=person.organization, person=person,
+                               title=title, data=data, today=today)
+
+
+@transaction.atomic
+def candidate_record(*, user, case, data: dict, today: datetime.date | None = None):
+    """Records the stage's dates, contacts and vote counts, refusing any that contradict the others."""
+    cleaned = _clean(data)
+    merged = {**case.data, **cleaned}
+    check(merged, birth_date=case.person.birth_date if case.person_id else None, days=notice_days(case), today=today)
+    return _engine().case_update(user=user, case=case, data=cleaned)
+
+
+@transaction.atomic
+def candidate_advance(*, user, case, comment: str = "", today: datetime.date | None = None):
+    check(case.data, birth_date=case.person.birth_date if case.person_id else None, days=notice_days(case))
+    return _engine().case_advance(user=user, case=case, comment=comment, today=today)
+
+
+def sync_registry(case, transition) -> None:
+    """Keeps the person and membership in step with the case (called inside the engine's transaction)."""
+    person = Person.objects.get(pk=case.person_id)
+    check(case.data, birth_date=person.birth_date, days=notice_days(case))
+    member = Member.objects.filter(person=person).first()
+    stage = transition.to_stage
+    if stage in PERSON_STAGE and member is None and person.stage != PERSON_STAGE[stage]:
+        person_update(user=None, person=person, stage=PERSON_STAGE[stage])
+    elif stage == PROBATIONARY and member is None:
+        member_create(user=None, person=person, category=MemberCategory.PROBATIONARY,
+                      joined_on=dates.parse(case.data["vote_on"]), applied_on=dates.parse(case.data.get("applied_on")))
+    elif stage == FULL and member is not None and member.category != MemberCategory.FULL:
+        member_update(user=None, member=member, category=MemberCategory.FULL,
+                      full_on=dates.parse(case.data["full_on"]))
+
+
+def is_development_case(case) -> bool:
+    return bool(case.person_id) and case.workflow.code == WORKFLOW_CODE
+
+
+@transaction.atomic
+def objection_add(*, user, case, text: str, on: datetime.date | None = None):
+    """Records an objection raised during the public notice (公示); it holds the case until resolved."""
+    if not (text or "").strip():
+        refuse(_("Say what the objection is."), field="text")
+    entries = list(case.data.get("objections") or [])
+    entries.append({"text": text.strip(), "on": (on or datetime.date.today()).isoformat(), "resolved": False})
+    return _engine().case_update(user=user, case=case, data={"objections": entries})
+
+
+@transaction.atomic
+def objection_resolve(*, user, case, index: int, resolution: str):
+    entries = list(case.data.get("objections") or [])
+    if not 0 <= index < len(entries) or not isinstance(entries[index], dict):
+        refuse(_("No such objection."))
+    if not (resolution or "").strip():
+        refuse(_("Say how the objection was resolved."), field="resolution")
+    entries[index] = {**entries[index], "resolved": True, "resolution": resolution.strip()}
+    return _engine().case_update(user=user, case=case, data={"objections": entries})

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "liaison",
     "workflows",
     "development",
+    "grading",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orglife/", include("orglife.urls")),
     path("reporting/", include("reporting.urls")),
     path("liaison/", include("liaison.urls")),
+    path("grading/", include("grading.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

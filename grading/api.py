@@ -1,0 +1,217 @@
+"""Grading over the API: campaigns, grades and proposals (propose, confirm, set by hand), "3+1" support teams,
+rectification plans with their problems, measures and visits, and the board.
+
+Reads go through ``restrict``; writes through grading.services, which check the caller's scope again.
+Outside the scope: 404.
+"""
+import datetime
+
+from ninja import Query, Router, Schema
+
+from core.api import In, PageParams, Ref, get_scoped, paginate, ref, run_service, scoped
+from core.scope import CHANGE
+from orgs.models import Organization
+
+from . import selectors, services
+from .models import Grade, Plan, Round, SupportTeam, Upgrading
+from .proposals import reason_text
+
+router = Router(tags=["grading"])
+
+
+class UpgradingOut(Schema):
+    id: int
+    name: str
+    year: int
+    deadline: datetime.date
+    owner: Ref
+    max_load: int
+
+
+class GradeOut(Schema):
+    id: int
+    organization: Ref
+    year: int
+    round: str
+    grade: str
+    grade_name: str
+    lagging: bool
+    weak_lax: bool
+    source: str
+    reasons: list[str]
+    confirmed_on: datetime.date | None
+
+
+class GradePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[GradeOut]
+
+
+class TeamOut(Schema):
+    id: int
+    organization: Ref
+    county_leader: Ref
+    committee_secretary: Ref
+    cadre: Ref
+
+
+class MeasureOut(Schema):
+    id: int
+    content: str
+    owner: str
+    deadline: datetime.date
+    progress: int
+    done_on: datetime.date | None
+
+
+class PlanOut(Schema):
+    id: int
+    organization: Ref
+    case_id: int | None
+    stage: str
+    status: str
+    problems: list[dict]
+    measures: list[MeasureOut]
+    visits: int
+
+
+class BoardOut(Schema):
+    lagging: int
+    lifted: int
+    teams: int
+    plans: int
+    closed: int
+    overdue: int
+    visits: int
+    deadline: datetime.date
+    stages: dict
+
+
+class ProposeIn(In):
+    round: str = Round.INITIAL
+
+
+class ConfirmIn(In):
+    round: str = Round.INITIAL
+    grades: list[int] | None = None
+
+
+class GradeSetIn(In):
+    organization: int
+    level: str
+    reason: str
+    weak_lax: bool = False
+    round: str = Round.INITIAL
+
+
+class CountOut(Schema):
+    count: int
+
+
+def grade_data(grade: Grade) -> dict:
+    return {"id": grade.pk, "organization": ref(grade.organization), "year": grade.year, "round": grade.round,
+            "grade": grade.level.code, "grade_name": grade.level.name, "lagging": grade.level.lagging,
+            "weak_lax": grade.weak_lax, "source": grade.source,
+            "reasons": [reason_text(reason) for reason in grade.reasons], "confirmed_on": grade.confirmed_on}
+
+
+def team_data(team: SupportTeam) -> dict:
+    return {"id": team.pk, "organization": ref(team.organization), "county_leader": ref(team.county_leader),
+            "committee_secretary": ref(team.committee_secretary), "cadre": ref(team.cadre)}
+
+
+def plan_data(plan: Plan) -> dict:
+    return {"id": plan.pk, "organization": ref(plan.organization), "case_id": plan.case_id,
+            "stage": plan.case.stage if plan.case else "", "status": plan.case.status if plan.case else "",
+            "problems": [{"line": p.line, "type": p.kind, "description": p.description} for p in plan.problems.all()],
+            "measures": list(plan.measures.values("id", "content", "owner", "deadline", "progress", "done_on")),
+            "visits": plan.visits.count()}
+
+
+def upgrading_data(upgrading: Upgrading) -> dict:
+    return {"id": upgrading.pk, "name": upgrading.name, "year": upgrading.year, "deadline": upgrading.deadline,
+            "owner": ref(upgrading.owner), "max_load": upgrading.max_load}
+
+
+def _upgrading(request, pk, action="view") -> Upgrading:
+    return get_scoped(Upgrading.objects.select_related("owner", "scheme"), request.auth, action, pk=pk)
+
+
+@router.get("/", response=list[UpgradingOut])
+@scoped(Upgrading)
+def upgrading_list(request):
+    return [upgrading_data(u) for u in selectors.upgradings(request.auth)]
+
+
+@router.get("/{int:upgrading_id}/grades", response=GradePage)
+@scoped(Grade)
+def grade_list(request, upgrading_id: int, page: Query[PageParams], round: str = Round.INITIAL, level: str = "",
+               proposed: bool | None = None):
+    """Grades of a round; ``proposed=true`` gives the proposals still waiting for the county's confirmation."""
+    upgrading = _upgrading(request, upgrading_id)
+    rows = selectors.grades(request.auth, upgrading, round=round, level=level or None,
+                            confirmed=None if proposed is None else not proposed)
+    return paginate(rows, page, lambda items: [grade_data(grade) for grade in items])
+
+
+@router.post("/{int:upgrading_id}/grades/propose", response=CountOut)
+@scoped(Upgrading)
+def grade_propose(request, upgrading_id: int, payload: ProposeIn):
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    return {"count": run_service(request, services.grades_propose, upgrading=upgrading, round=payload.round)}
+
+
+@router.post("/{int:upgrading_id}/grades/confirm", response=CountOut)
+@scoped(Grade)
+def grade_confirm(request, upgrading_id: int, payload: ConfirmIn):
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    return {"count": run_service(request, services.grades_confirm, upgrading=upgrading, round=payload.round,
+                                 grades=payload.grades)}
+
+
+@router.post("/{int:upgrading_id}/grades", response=GradeOut)
+@scoped(Grade)
+def grade_set(request, upgrading_id: int, payload: GradeSetIn):
+    upgrading = _upgrading(request, upgrading_id)
+    organization = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organization)
+    return grade_data(run_service(request, services.grade_set, upgrading=upgrading, organization=organization,
+                                  level=payload.level, reason=payload.reason, weak_lax=payload.weak_lax,
+                                  round=payload.round))
+
+
+@router.get("/{int:upgrading_id}/teams", response=list[TeamOut])
+@scoped(SupportTeam)
+def team_list(request, upgrading_id: int):
+    return [team_data(team) for team in selectors.teams(request.auth, _upgrading(request, upgrading_id))]
+
+
+@router.post("/{int:upgrading_id}/teams/propose", response=list[TeamOut])
+@scoped(SupportTeam)
+def team_propose(request, upgrading_id: int):
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    run_service(request, services.teams_propose, upgrading=upgrading)
+    return [team_data(team) for team in selectors.teams(request.auth, upgrading)]
+
+
+@router.get("/{int:upgrading_id}/plans", response=list[PlanOut])
+@scoped(Plan)
+def plan_list(request, upgrading_id: int):
+    upgrading = _upgrading(request, upgrading_id)
+    plans = Plan.objects.restrict(request.auth).filter(upgrading=upgrading).select_related("organization", "case")
+    return [plan_data(plan) for plan in plans]
+
+
+@router.get("/plans/{int:plan_id}", response=PlanOut)
+@scoped(Plan)
+def plan_detail(request, plan_id: int):
+    return plan_data(get_scoped(Plan.objects.select_related("organization", "case"), request.auth, pk=plan_id))
+
+
+@router.get("/{int:upgrading_id}/board", response=BoardOut)
+@scoped(Grade)
+def board(request, upgrading_id: int):
+    return selectors.board(request.auth, _upgrading(request, upgrading_id))
+

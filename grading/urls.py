@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grading"
+urlpatterns = [
+    path("", views.UpgradingListView.as_view(), name="list"),
+    path("<int:pk>/", views.GradesView.as_view(), name="grades"),
+    path("<int:pk>/propose/", views.ProposeView.as_view(), name="propose"),
+    path("<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
+    path("<int:pk>/set/", views.GradeSetView.as_view(), name="grade_set"),
+    path("<int:pk>/teams/", views.TeamsView.as_view(), name="teams"),
+    path("<int:pk>/teams/propose/", views.TeamsProposeView.as_view(), name="teams_propose"),
+    path("<int:pk>/teams/set/", views.TeamSetView.as_view(), name="team_set"),
+    path("<int:pk>/board/", views.BoardView.as_view(), name="board"),
+    path("<int:pk>/board.xlsx", views.BoardXlsxView.as_view(), name="board_xlsx"),
+    path("<int:pk>/board.pdf", views.BoardPdfView.as_view(), name="board_pdf"),
+    path("<int:pk>/plans/open/<int:org_pk>/", views.PlanOpenView.as_view(), name="plan_open"),
+    path("plans/<int:pk>/", views.PlanView.as_view(), name="plan"),
+    path("plans/<int:pk>/<str:action>/", views.PlanActionView.as_view(), name="plan_action"),
+]

@@ -12,7 +12,7 @@ from . import selectors
 router = Router(tags=["development"])
 
 
-class CaseOut(Schema):
+class DevelopmentCaseOut(Schema):
     id: int
     person: Ref | None
     organization: Ref
@@ -36,14 +36,14 @@ def case_data(case) -> dict:
             "status": case.status, "stage_entered_on": case.stage_entered_on, "data": case.data}
 
 
-@router.get("/cases", response=list[CaseOut])
+@router.get("/cases", response=list[DevelopmentCaseOut])
 @scoped(Case)
 def case_list(request, under: int | None = None, stage: str | None = None, status: str | None = "open"):
     root = get_scoped(Organization.objects, request.auth, pk=under) if under else None
     return [case_data(c) for c in selectors.cases(request.auth, under=root, stage=stage, status=status)[:500]]
 
 
-@router.get("/cases/{int:case_id}", response=CaseOut)
+@router.get("/cases/{int:case_id}", response=DevelopmentCaseOut)
 @scoped(Case)
 def case_detail(request, case_id: int):
     return case_data(get_scoped(selectors.cases(request.auth, status=None), request.auth, pk=case_id))

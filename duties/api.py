@@ -37,7 +37,7 @@ router = Router(tags=["duties"])
 
 # --- schemas ----------------------------------------------------------------------------------------------------
 
-class VersionOut(Schema):
+class RuleVersionOut(Schema):
     id: int
     number: int
     effective_from: datetime.date
@@ -65,11 +65,11 @@ class RuleOut(Schema):
     description: str
     owner: Ref
     active: bool
-    current: VersionOut | None
+    current: RuleVersionOut | None
 
 
 class RuleDetailOut(RuleOut):
-    versions: list[VersionOut]
+    versions: list[RuleVersionOut]
 
 
 class RulePage(Schema):
@@ -80,7 +80,7 @@ class RulePage(Schema):
     items: list[RuleOut]
 
 
-class ImportIn(In):
+class RuleImportIn(In):
     owner: int = Field(..., description="The owning organization's id (for an existing rule: its owner).")
     text: str = Field(..., description="The rule file (YAML).")
 
@@ -91,7 +91,7 @@ class RuleRef(Schema):
     name: str
 
 
-class SubjectOut(Schema):
+class DutySubjectOut(Schema):
     kind: choice(SubjectKind)
     id: int
     name: str
@@ -101,7 +101,7 @@ class ObligationOut(Schema):
     id: int
     rule: RuleRef
     version: int
-    subject: SubjectOut
+    subject: DutySubjectOut
     owed_to: Ref | None
     period_start: datetime.date
     period_end: datetime.date
@@ -134,11 +134,11 @@ class ObligationFilters(Schema):
     due_to: datetime.date | None = None
 
 
-class SubmissionOut(Schema):
+class DutySubmissionOut(Schema):
     id: int
     rule: RuleRef
     obligation: int | None
-    subject: SubjectOut
+    subject: DutySubjectOut
     occurred_on: datetime.date
     submitted_on: datetime.date
     units: int
@@ -159,7 +159,7 @@ class SubmissionPage(Schema):
     count_exact: bool
     limit: int
     offset: int
-    items: list[SubmissionOut]
+    items: list[DutySubmissionOut]
 
 
 class SubmissionFilters(Schema):
@@ -195,7 +195,7 @@ class WaiveIn(In):
     note: str
 
 
-class NoticeOut(Schema):
+class DutyNoticeOut(Schema):
     id: int
     kind: choice(Notice.Kind)
     message: str
@@ -331,7 +331,7 @@ def _import(request, owner_id: int, text):
 
 @router.post("/rules/import", response={200: RuleDetailOut, 201: RuleDetailOut})
 @scoped(DutyRule)
-def rule_import(request, payload: ImportIn):
+def rule_import(request, payload: RuleImportIn):
     """Imports a rule file: 201 for a new rule or version, 200 when nothing changed; a malformed file
     answers 422 with one error per problem, "line N: reason"."""
     return _import(request, payload.owner, payload.text)
@@ -417,13 +417,13 @@ def submission_list(request, filters: Query[SubmissionFilters], page: Query[Page
     return paginate(rows, page, lambda items: [submission_data(s) for s in items])
 
 
-@router.get("/submissions/{int:submission_id}", response=SubmissionOut)
+@router.get("/submissions/{int:submission_id}", response=DutySubmissionOut)
 @scoped(Submission)
 def submission_detail(request, submission_id: int):
     return submission_data(get_submission(request, submission_id))
 
 
-@router.post("/submissions", response={201: SubmissionOut})
+@router.post("/submissions", response={201: DutySubmissionOut})
 @scoped(Submission)
 def submission_create(request, payload: SubmissionIn):
     """Submits a document or record towards the subject's obligation for the period containing
@@ -443,7 +443,7 @@ def submission_create(request, payload: SubmissionIn):
     return Status(201, submission_data(get_submission(request, submission.pk)))
 
 
-@router.post("/submissions/{int:submission_id}/review", response=SubmissionOut)
+@router.post("/submissions/{int:submission_id}/review", response=DutySubmissionOut)
 @scoped(Submission)
 def submission_review(request, submission_id: int, payload: DecisionIn):
     """The recipient accepts (it counts) or returns it for revision (it does not)."""
@@ -453,7 +453,7 @@ def submission_review(request, submission_id: int, payload: DecisionIn):
     return submission_data(get_submission(request, submission_id))
 
 
-@router.post("/submissions/{int:submission_id}/approve", response=SubmissionOut)
+@router.post("/submissions/{int:submission_id}/approve", response=DutySubmissionOut)
 @scoped(Submission)
 def submission_approve(request, submission_id: int, payload: ApprovalIn):
     """Approves or refuses a record entered after its back-filling window."""
@@ -465,13 +465,13 @@ def submission_approve(request, submission_id: int, payload: ApprovalIn):
 
 # --- notices ----------------------------------------------------------------------------------------------------
 
-@router.get("/notices", response=list[NoticeOut])
+@router.get("/notices", response=list[DutyNoticeOut])
 @scope_exempt("the caller's own notices only")
 def notice_list(request, unread: bool = False):
     return [notice_data(notice) for notice in selectors.notices(request.auth, unread=unread)[:200]]
 
 
-@router.post("/notices/{int:notice_id}/read", response=NoticeOut)
+@router.post("/notices/{int:notice_id}/read", response=DutyNoticeOut)
 @scope_exempt("the caller's own notices only; another user's answers 404")
 def notice_read(request, notice_id: int):
     notice = Notice.objects.filter(pk=notice_id, user=request.auth).first()

@@ -72,7 +72,7 @@ class VisitIn(In):
     amount: Decimal = Field(Decimal("0"), ge=0)
 
 
-class SummaryOut(Schema):
+class LiaisonSummaryOut(Schema):
     leader: Ref
     points: list[Ref]
     visits: int
@@ -211,7 +211,7 @@ def visit_create(request, point_id: int, payload: VisitIn):
     return Status(201, visit_data(visit))
 
 
-@router.get("/summary", response=list[SummaryOut])
+@router.get("/summary", response=list[LiaisonSummaryOut])
 @scoped(LiaisonPoint)
 def summary(request, year: int, under: int | None = None):
     rows = selectors.leader_summary(request.auth, year, under=_org(request, under) if under else None)

@@ -231,7 +231,7 @@ class PlanIn(In):
     title: str
 
 
-class PlanOut(Schema):
+class TrainingPlanOut(Schema):
     id: int
     year: int
     organizer: Ref
@@ -310,7 +310,7 @@ def _participant(p: Participant) -> dict:
             "attended_days": p.attended_days, "exam_score": None if p.exam_score is None else float(p.exam_score)}
 
 
-@router.post("/training/plans", response={201: PlanOut})
+@router.post("/training/plans", response={201: TrainingPlanOut})
 @scoped(TrainingPlan)
 def plan_create(request, payload: PlanIn):
     organizer = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organizer_id)

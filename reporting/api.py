@@ -33,7 +33,7 @@ class ReviewIn(In):
     note: str = ""
 
 
-class SubmissionOut(Schema):
+class ReportSubmissionOut(Schema):
     id: int
     rule: str
     obligation: int | None
@@ -96,7 +96,7 @@ class NoticeIn(In):
     issued_on: datetime.date | None = None
 
 
-class NoticeOut(Schema):
+class SupervisionNoticeOut(Schema):
     id: int
     number: str
     issuer: Ref
@@ -117,7 +117,7 @@ class NoticePage(Schema):
     count_exact: bool
     limit: int
     offset: int
-    items: list[NoticeOut]
+    items: list[SupervisionNoticeOut]
 
 
 class RectificationIn(In):
@@ -190,7 +190,7 @@ def _org(request, pk, action="view") -> Organization:
 
 # --- reports ----------------------------------------------------------------------------------------------------
 
-@router.post("/reports", response={201: SubmissionOut})
+@router.post("/reports", response={201: ReportSubmissionOut})
 @scoped(Submission)
 def report_create(request, payload: ReportIn):
     submission = run_service(request, services.report_submit, rule_code=payload.rule,
@@ -199,7 +199,7 @@ def report_create(request, payload: ReportIn):
     return Status(201, submission_data(submission))
 
 
-@router.post("/reports/{int:submission_id}/review", response=SubmissionOut)
+@router.post("/reports/{int:submission_id}/review", response=ReportSubmissionOut)
 @scoped(Submission)
 def report_review(request, submission_id: int, payload: ReviewIn):
     submission = get_scoped(Submission.objects.filter(rule__code__in=REPORT_RULES).select_related("rule", "obligation"),
@@ -251,7 +251,7 @@ def finding_create(request, inspection_id: int, payload: FindingIn):
     return Status(201, finding_data(finding))
 
 
-@router.post("/findings/{int:finding_id}/notice", response={201: NoticeOut})
+@router.post("/findings/{int:finding_id}/notice", response={201: SupervisionNoticeOut})
 @scoped(Finding)
 def notice_create(request, finding_id: int, payload: NoticeIn):
     finding = get_scoped(Finding.objects.select_related("inspection"), request.auth, pk=finding_id)
@@ -274,13 +274,13 @@ def _notice(request, notice_id) -> SupervisionNotice:
     return get_scoped(SupervisionNotice.objects.select_related("issuer", "organization"), request.auth, pk=notice_id)
 
 
-@router.get("/notices/{int:notice_id}", response=NoticeOut)
+@router.get("/notices/{int:notice_id}", response=SupervisionNoticeOut)
 @scoped(SupervisionNotice)
 def notice_detail(request, notice_id: int):
     return notice_data(_notice(request, notice_id))
 
 
-@router.post("/notices/{int:notice_id}/rectification", response=NoticeOut)
+@router.post("/notices/{int:notice_id}/rectification", response=SupervisionNoticeOut)
 @scoped(SupervisionNotice)
 def notice_rectify(request, notice_id: int, payload: RectificationIn):
     notice = _notice(request, notice_id)
@@ -288,14 +288,14 @@ def notice_rectify(request, notice_id: int, payload: RectificationIn):
     return notice_data(_notice(request, notice_id))
 
 
-@router.post("/notices/{int:notice_id}/close", response=NoticeOut)
+@router.post("/notices/{int:notice_id}/close", response=SupervisionNoticeOut)
 @scoped(SupervisionNotice)
 def notice_close(request, notice_id: int, payload: NoteIn):
     return notice_data(run_service(request, services.notice_close, notice=_notice(request, notice_id),
                                    note=payload.note))
 
 
-@router.post("/notices/{int:notice_id}/reopen", response=NoticeOut)
+@router.post("/notices/{int:notice_id}/reopen", response=SupervisionNoticeOut)
 @scoped(SupervisionNotice)
 def notice_reopen(request, notice_id: int, payload: NoteIn):
     return notice_data(run_service(request, services.notice_reopen, notice=_notice(request, notice_id),

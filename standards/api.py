@@ -332,7 +332,7 @@ class TargetIn(In):
     share: float = Field(..., ge=0, le=1)
 
 
-class ProgressOut(Schema):
+class TargetProgressOut(Schema):
     tier: str
     target: float | None
     subjects: int
@@ -590,7 +590,7 @@ def target_set(request, standard_id: int, payload: TargetIn):
     return target_data(target)
 
 
-@router.get("/{int:standard_id}/progress", response=list[ProgressOut])
+@router.get("/{int:standard_id}/progress", response=list[TargetProgressOut])
 @scoped(Standard)
 def target_progress(request, standard_id: int, year: int | None = None, under: int | None = None):
     """Per tier: the planned share for ``year`` (default: this year), subjects, how many reached it, the rate."""

@@ -43,7 +43,7 @@ class StageOut(Schema):
     final: bool
 
 
-class VersionOut(Schema):
+class WorkflowVersionOut(Schema):
     id: int
     number: int
     frozen: bool = Field(..., description="Used by cases: editing makes the next version.")
@@ -57,11 +57,11 @@ class WorkflowOut(Schema):
     description: str
     owner: Ref
     subject: choice(SubjectKind)
-    current: VersionOut | None
+    current: WorkflowVersionOut | None
 
 
 class WorkflowDetailOut(WorkflowOut):
-    versions: list[VersionOut]
+    versions: list[WorkflowVersionOut]
 
 
 class WorkflowPage(Schema):
@@ -72,7 +72,7 @@ class WorkflowPage(Schema):
     items: list[WorkflowOut]
 
 
-class ImportIn(In):
+class WorkflowImportIn(In):
     owner: int = Field(..., description="The owning organization's id (for an existing workflow: its owner).")
     text: str = Field(..., description="The workflow file (YAML).")
 
@@ -274,7 +274,7 @@ def _import(request, owner_id: int, text):
 
 @router.post("/definitions/import", response={200: WorkflowDetailOut, 201: WorkflowDetailOut})
 @scoped(Workflow)
-def workflow_import(request, payload: ImportIn):
+def workflow_import(request, payload: WorkflowImportIn):
     """Imports a workflow file: 201 for a new workflow or version, 200 when nothing changed; a malformed
     file answers 422 with one error per problem, "line N: reason"."""
     return _import(request, payload.owner, payload.text)

@@ -345,7 +345,8 @@ def _require_recipient(user, submission: Submission) -> None:
 @transaction.atomic
 def submission_review(*, user, submission: Submission, accept: bool, note: str = "") -> Submission:
     """The recipient accepts a submission (it counts) or returns it for revision (it does not)."""
-    submission = Submission.objects.select_for_update().select_related("obligation", "rule").get(pk=submission.pk)
+    submission = (Submission.objects.select_for_update(of=("self",)).select_related("obligation", "rule")
+                  .get(pk=submission.pk))
     _require_recipient(user, submission)
     if submission.review == Submission.Review.NONE:
         refuse(_("This submission is not reviewed."))
@@ -367,7 +368,7 @@ def submission_review(*, user, submission: Submission, accept: bool, note: str =
 @transaction.atomic
 def submission_approve(*, user, submission: Submission, approve: bool, note: str = "") -> Submission:
     """Approves (it counts, marked late) or refuses (it never counts) a record entered after its window."""
-    submission = Submission.objects.select_for_update().select_related("obligation").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("obligation").get(pk=submission.pk)
     _require_recipient(user, submission)
     if submission.approval == Submission.Approval.NONE:
         refuse(_("This submission needs no approval."))

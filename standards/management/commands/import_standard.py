@@ -1,67 +1,17 @@
 """Imports a standard file (YAML): a malformed file is refused with each problem's line, and nothing is written."""
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import CommandError
-
-from core.management.base import LoggedCommand
-from orgs.models import Organization
+from core.management.definitions import ImportDefinitionCommand
 from standards.format import FormatError
 from standards.library import standard_import
 from standards.models import Standard
 
 
-class Command(LoggedCommand):
-    help = ("Imports a standard from a YAML file: a new standard, an update of the current version, or its next "
-            "version when the current one is in use. Without --as it acts as the system.")
+class Command(ImportDefinitionCommand):
+    help = ("Imports a standard from a YAML file (see the README's 'Standards file format'): a new standard, an "
+            "update of the current version, or its next version when the current one is in use. Without --as it "
+            "acts as the system.")
+    noun = "standard"
+    model = Standard
+    format_error = FormatError
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument("file", help="a standard file (YAML, UTF-8); see the README's 'Standards file format'")
-        parser.add_argument("--owner", metavar="ORG_CODE",
-                            help="the organization that owns a new standard (default: the existing owner, or the "
-                                 "only top organization)")
-
-    def handle(self, *args, file, owner=None, **options):
-        try:
-            with open(file, "rb") as handle:
-                text = handle.read()
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}") from None
-        try:
-            version = standard_import(user=self.acting_user, text=text, owner=self.owner(owner, text))
-        except FormatError as exc:
-            for line, reason in exc.errors:
-                self.stderr.write(f"line {line}: {reason}")
-            raise CommandError(f"{len(exc.errors)} errors in {file}: nothing was written") from None
-        except PermissionDenied as exc:
-            raise CommandError(f"{exc}: nothing was written") from None
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.stderr.write(message)
-            raise CommandError(f"{file} was refused: nothing was written") from None
-        self.stdout.write(f"{version.standard.code}: version {version.number}"
-                          + (" (in use)" if version.frozen else ""))
-
-    def owner(self, code: str | None, text) -> Organization:
-        if code:
-            org = Organization.objects.filter(code=code).first()
-            if org is None:
-                raise CommandError(f"no organization with the code {code!r}")
-            return org
-        existing = self.existing_standard(text)
-        if existing is not None:
-            return existing.owner
-        tops = list(Organization.objects.filter(parent__isnull=True)[:2])
-        if len(tops) != 1:
-            raise CommandError("say which organization owns the standard: --owner ORG_CODE")
-        return tops[0]
-
-    @staticmethod
-    def existing_standard(text) -> Standard | None:
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
-            return None  # parse() reports it with its line
-        code = data.get("code") if isinstance(data, dict) else None
-        return Standard.objects.filter(code=str(code)).first() if code else None
+    def import_text(self, *, user, text, owner):
+        return standard_import(user=user, text=text, owner=owner)

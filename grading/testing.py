@@ -7,7 +7,6 @@ from duties.models import Obligation, ObligationState
 from orgs.models import Organization
 from orgs.services import org_create
 from people.choices import PostTitle
-from people.services import post_create
 
 from .library import install_grading
 from .models import PoolRole
@@ -35,10 +34,20 @@ class Jinta:
         return self.lagging_by_standard + self.lagging_by_meetings + self.lagging_by_secretary
 
 
-def _person(org, name):
-    from core.testing import make_member
+def _people(pairs) -> list:
+    """Persons (not members: a test of grading needs names, not registries) written in one go."""
+    from people.models import Person
 
-    return make_member(org, name)
+    return Person.objects.bulk_create([Person(name=name, gender="male", organization=org, org_path=org.path,
+                                              name_search=name, name_initials="") for org, name in pairs])
+
+
+def _secretaries(orgs) -> None:
+    from people.models import Post
+
+    people = _people([(org, f"{org.name[:-2]}书记") for org in orgs])
+    Post.objects.bulk_create([Post(person=person, organization=org, org_path=org.path, title=PostTitle.SECRETARY)
+                              for person, org in zip(people, orgs)])
 
 
 def make_jinta(*, county=None, townships=5, branches=85, by_standard=20, by_meetings=12, by_secretary=10,
@@ -53,8 +62,7 @@ def make_jinta(*, county=None, townships=5, branches=85, by_standard=20, by_meet
     county = county or org_create(user=None, parent=None, code="JT", name="金塔县委", org_type="committee")
     towns = [org_create(user=None, parent=county, code=f"{county.code}T{t}", name=f"第{t + 1}镇党委",
                         org_type="party_committee", domain="rural") for t in range(townships)]
-    for town in towns:
-        post_create(user=None, person=_person(town, f"{town.name}书记"), organization=town, title=PostTitle.SECRETARY)
+    _secretaries(towns)
     orgs = [org_create(user=None, parent=towns[n % townships], code=f"{county.code}B{n:03d}", name=f"第{n + 1}村党支部",
                        org_type="branch", domain="rural") for n in range(branches)]
     tree = Jinta(county, towns, orgs)
@@ -62,10 +70,7 @@ def make_jinta(*, county=None, townships=5, branches=85, by_standard=20, by_meet
     tree.lagging_by_meetings = orgs[by_standard:by_standard + by_meetings]
     tree.lagging_by_secretary = orgs[by_standard + by_meetings:by_standard + by_meetings + by_secretary]
     vacant = {org.pk for org in tree.lagging_by_secretary}
-    for org in orgs:
-        if org.pk not in vacant:
-            post_create(user=None, person=_person(org, f"{org.name[:-3]}书记"), organization=org,
-                        title=PostTitle.SECRETARY)
+    _secretaries([org for org in orgs if org.pk not in vacant])
     version = make_standard(county, code="five-good-test")
     assessment = standards.assessment_create(
         user=None, version=version, owner=county, name=f"{YEAR}年五个好", period_kind="year",
@@ -85,10 +90,9 @@ def make_jinta(*, county=None, townships=5, branches=85, by_standard=20, by_meet
                            rules={"standard": "five-good-test", "tier_grades": {"qualified": "good"}})
     tree.upgrading = upgrading_create(user=None, scheme=scheme, owner=county, year=YEAR, deadline=DEADLINE,
                                       max_load=max_load)
-    for n in range(leaders):
-        tree.leaders.append(_person(county, f"县领导{n + 1}"))
-        pool_add(user=None, upgrading=tree.upgrading, role=PoolRole.COUNTY_LEADER, person=tree.leaders[-1])
-    for n in range(cadres):
-        tree.cadres.append(_person(county, f"组工干部{n + 1}"))
-        pool_add(user=None, upgrading=tree.upgrading, role=PoolRole.CADRE, person=tree.cadres[-1])
+    tree.leaders = _people([(county, f"县领导{n + 1}") for n in range(leaders)])
+    tree.cadres = _people([(county, f"组工干部{n + 1}") for n in range(cadres)])
+    for role, people in ((PoolRole.COUNTY_LEADER, tree.leaders), (PoolRole.CADRE, tree.cadres)):
+        for person in people:
+            pool_add(user=None, upgrading=tree.upgrading, role=role, person=person)
     return tree

@@ -340,3 +340,15 @@ def test_amber_and_green():
     assert selectors.colour({"done": 9, "overdue": 1}) == "amber"
     assert selectors.colour({"done": 3, "overdue": 1}) == "red"
     assert selectors.colour({"done": 4, "open": 3}) == "green"
+
+
+def test_an_attachment_is_kept_and_named_in_the_change_log(county, users, quarterly):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.changelog import history_for
+
+    with clock.today_is(D(2025, 4, 2)):
+        submission = submit(users, quarterly, county.village_a1, D(2025, 3, 30),
+                            attachment=SimpleUploadedFile("report.pdf", b"%PDF-1.4 report"))
+    assert submission.attachment.name.startswith("submissions/") and submission.attachment.read() == b"%PDF-1.4 report"
+    assert history_for(submission).get().after["attachment"] == submission.attachment.name

@@ -73,7 +73,7 @@ def test_the_whole_year_lifts_42_of_42(jinta, county_user):
         assert set(loads) <= {p.pk for p in jinta.leaders + jinta.cadres}
 
     start = datetime.date(2013, 8, 1)
-    for n, org in enumerate(jinta.lagging):
+    for org in jinta.lagging:
         plan = services.plan_open(user=county_user, upgrading=jinta.upgrading, organization=org, today=start)
         services.problem_add(user=county_user, plan=plan, line=ProblemLine.LEADERSHIP, kind=ProblemType.PARALYSED,
                              description="班子不健全")

@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Grade, GradeLevel, Measure, Plan, Round, SupportTeam, Upgrading, Visit
 
@@ -90,13 +91,13 @@ def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
     lifted = sum(row["lifted"] for row in rows)
     stages = {}
     for row in rows:
-        key = row["stage_name"] or "—"
+        key = row["stage_name"] or gettext("No plan yet")
         stages[key] = stages.get(key, 0) + 1
     return {
         "rows": rows, "lagging": len(rows), "lifted": lifted, "teams": sum(1 for row in rows if row["team"]),
         "plans": sum(1 for row in rows if row["plan"]), "closed": sum(row["closed"] for row in rows),
         "overdue": sum(row["measures_overdue"] for row in rows), "visits": sum(row["visits"] for row in rows),
-        "deadline": upgrading.deadline, "days_left": (upgrading.deadline - today).days, "stages": stages,
+        "deadline": upgrading.deadline, "days_left": max((upgrading.deadline - today).days, 0), "stages": stages,
     }
 
 

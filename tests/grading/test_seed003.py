@@ -58,7 +58,7 @@ def test_hand_and_confirmed_grades_survive_a_new_proposal(jinta, county_user):
     assert hand.source == "hand" and hand.level.code == "lagging" and hand.reasons[0]["text"] == "群众反映强烈"
 
 
-def test_the_whole_year_lifts_42_of_42(jinta, county_user):
+def test_the_whole_year_lifts_42_of_42(jinta, county_user, client):
     _grade_and_confirm(county_user, jinta)
     assert services.lagging_organizations(jinta.upgrading).count() == 42
 
@@ -100,6 +100,9 @@ def test_the_whole_year_lifts_42_of_42(jinta, county_user):
     board = selectors.board(county_user, jinta.upgrading, today=DEADLINE)
     assert (board["lagging"], board["lifted"], board["teams"], board["overdue"]) == (42, 42, 42, 0)
     assert all(row["stage"] == "closed" and row["measures_done"] == 1 and row["visits"] == 1 for row in board["rows"])
+    client.force_login(county_user)
+    page = client.get(f"/grading/{jinta.upgrading.pk}/board/").content.decode()
+    assert "42 of 42" in page and page.count('data-org="') == 42
 
 
 def test_regrading_keeps_lagging_an_organization_whose_plan_is_open(jinta, county_user):

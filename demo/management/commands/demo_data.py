@@ -64,6 +64,8 @@ class Command(BaseCommand):
                 generate_orglife(result.roots[0], seed, progress=progress)
                 generate_reporting(result.roots[0], seed, progress=progress)
                 generate_liaison(result.roots[0], seed, progress=progress)
+                from grading.demo import generate_grading
+                generate_grading(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)
         for root in result.roots:
             self.stdout.write(self.style.SUCCESS(

@@ -39,8 +39,14 @@ def _engine():
 
 
 def notice_days(case) -> int:
-    stage = case.version.stages.filter(code=NOTICE).first()
-    return stage.wait_days if stage else dates.NOTICE_DAYS_DEFAULT
+    days = _notice_days.get(case.version_id)
+    if days is None:
+        stage = case.version.stages.filter(code=NOTICE).first()
+        days = _notice_days[case.version_id] = stage.wait_days if stage else dates.NOTICE_DAYS_DEFAULT
+    return days
+
+
+_notice_days: dict[int, int] = {}  # a version's stages never change once it has a case
 
 
 def _clean(data: dict) -> dict:

@@ -8,6 +8,7 @@ from campaigns.demo import generate_campaigns
 from core.actor import acting_as
 from demo.generator import generate
 from demo.users import DEFAULT_PASSWORD, ensure_demo_users, existing_logins
+from development.demo import generate_development
 from liaison.demo import generate_liaison
 from orglife.demo import generate_orglife
 from orgs.models import Organization
@@ -66,6 +67,7 @@ class Command(BaseCommand):
                 generate_liaison(result.roots[0], seed, progress=progress)
                 from grading.demo import generate_grading
                 generate_grading(result.roots[0], seed, progress=progress)
+                generate_development(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)
         for root in result.roots:
             self.stdout.write(self.style.SUCCESS(

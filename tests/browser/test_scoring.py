@@ -97,7 +97,7 @@ def test_results_and_bulletin_draw_their_charts(page, users, county, sheet):
     expect(page.locator("#chart-pass-rate svg")).to_be_visible()
     screenshot(page, "assessment-results")
     page.goto(f"{page.base_url}/standards/assessments/{sheet.assessment.pk}/bulletin/")
-    expect(page.locator("#bulletin-tiers")).to_contain_text("3 of 3")
+    expect(page.locator("#bulletin-tiers")).to_contain_text("3/3")
     screenshot(page, "assessment-bulletin")
     page.goto(f"{page.base_url}/standards/cockpit/")
     expect(page.locator(f"#cockpit-chart-{sheet.assessment.pk} svg")).to_be_visible()

@@ -116,7 +116,7 @@ def test_a_village_moves_by_hand(campaign, committees, users, client):
     assert Assignment.objects.get(pk=assignment.pk).team == township_a_team
     own = campaign.teams.get(township=committees.township_b)
     response = client.post(f"/campaigns/assignments/{assignment.pk}/move/", {"team": own.pk}, HTTP_HX_REQUEST="true")
-    assert "never inspects its own township" in response.content.decode()
+    assert "检查组不能检查本乡镇" in response.content.decode()
     assert Assignment.objects.get(pk=assignment.pk).team == township_a_team
 
 

@@ -4,11 +4,20 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from duties import clock, selectors, services
 from duties.format import FormatError, dump, parse
 from duties.models import DutyRule, Notice, Obligation, ObligationState, RuleVersion, Submission
 from duties.testing import make_rule, rule_document
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests check the English wording of messages made in Python, whatever the default language."""
+    with translation.override("en"):
+        yield
+
 
 D = datetime.date
 

@@ -9,6 +9,13 @@ from standards.format import FormatError, dump, parse
 from .standard_files import VALID, replace
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests check the English wording of messages made in Python, whatever the default language."""
+    with translation.override("en"):
+        yield
+
+
 def line_of(text: str, fragment: str) -> int:
     """The line where ``fragment`` (which may span lines) starts."""
     return text[:text.index(fragment)].count("\n") + 1

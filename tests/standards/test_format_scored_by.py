@@ -1,9 +1,18 @@
 """A rater group's ``scored_by``: the roles whose holders may enter its scores."""
 import pytest
+from django.utils import translation
 
 from standards.format import FormatError, dump, parse
 
 from .standard_files import VALID, replace
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests check the English wording of messages made in Python, whatever the default language."""
+    with translation.override("en"):
+        yield
+
 
 INSPECTORS = "{code: inspectors, name: 考核组, weight: 1}"
 

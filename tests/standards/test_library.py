@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from core.models import ChangeRecord
 from standards.format import parse
@@ -12,6 +13,13 @@ from standards.models import Item, Standard, StandardVersion
 from standards.services import assessment_create
 
 from .standard_files import VALID, replace
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests check the English wording of messages made in Python, whatever the default language."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args):

@@ -145,7 +145,7 @@ def test_a_stale_revision_is_refused_instead_of_overwriting(client, users, count
     # Someone else's page, opened before the first entry, still believes there is no score.
     response = post_score(client, sheet, a1, "10", revision="")
     assert response["X-Score-Result"] == "conflict"
-    assert "Not saved" in response.content.decode() and "county" in response.content.decode()
+    assert "未保存" in response.content.decode() and "county" in response.content.decode()
     assert ItemScore.objects.get(pk=first.pk).points == Decimal("40")
     # With the revision it now shows, the entry goes through.
     response = post_score(client, sheet, a1, "10", revision=str(first.revision))
@@ -194,7 +194,7 @@ def test_evidence_is_attached_to_an_entered_score_and_downloaded_within_scope(cl
     sheet, a1 = sheet_of(assessment, county.village_a1), item(version, "A1")
     url = reverse("standards:evidence_upload", args=[sheet.pk])
     upload = SimpleUploadedFile("会议记录.txt", b"minutes")
-    assert "Enter the score first" in client.post(
+    assert "请先录入评分" in client.post(
         url, {"item": a1.pk, "rater": "self", "file": upload}).content.decode()
     post_score(client, sheet, a1, "40", rater_code="self")
     upload = SimpleUploadedFile("会议记录.txt", b"minutes")
@@ -255,15 +255,15 @@ def test_the_bulletin_shows_counts_and_shares_from_the_selectors(client, users, 
                         year=2024, share=Decimal("0.6"))
     client.force_login(users["county"])
     page = client.get(reverse("standards:bulletin", args=[scored.pk])).content.decode()
-    assert "2 of 3 (66.7%)" in page and "60.0%" in page  # reached, share, target
+    assert "2/3（66.7%）" in page and "60.0%" in page  # reached, share, target
     assert "33.3%" in page  # vetoed
     text = pdf_text(client.get(reverse("standards:bulletin_pdf", args=[scored.pk])).content)
     flat = " ".join(text.split())
-    assert "2 of 3 (66.7%)" in flat and "60.0%" in flat and "2 of 2 (100.0%)" in flat
+    assert "2/3（66.7%）" in flat and "60.0%" in flat and "2/2（100.0%）" in flat
     for name in ("陳家村党支部", "甲镇党委", "乙镇党委"):
         assert name in text
     township_a = client.get(reverse("standards:bulletin", args=[scored.pk]), {"under": county.township_a.pk})
-    assert "2 of 2" in township_a.content.decode() and "100.0%" in township_a.content.decode()
+    assert "2/2" in township_a.content.decode() and "100.0%" in township_a.content.decode()
 
 
 def test_the_bulletin_workbook_holds_the_same_figures(client, users, county, scored):

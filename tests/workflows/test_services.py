@@ -3,11 +3,20 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from workflows import services
 from workflows.models import Case, ImmutableError, Transition
 from workflows.signals import case_moved
 from workflows.testing import make_workflow, workflow_document
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests check the English wording of messages made in Python, whatever the default language."""
+    with translation.override("en"):
+        yield
+
 
 DAY = datetime.date(2025, 3, 1)
 

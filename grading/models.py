@@ -92,13 +92,17 @@ class Grade(BaseModel):
         HAND = "hand", _("Set by hand")
         RULE = "rule", _("Proposed from data")
 
-    upgrading = models.ForeignKey(Upgrading, on_delete=models.CASCADE, related_name="grades")
+    # Grades are proposed 200,000 at a time (grading/proposals.py), so, as for duties' obligations, the database
+    # checks none of their keys row by row (the deferred checks cost as much as the insert); Django still
+    # cascades and protects on delete, and organizations are never deleted.
+    upgrading = models.ForeignKey(Upgrading, on_delete=models.CASCADE, related_name="grades", db_constraint=False)
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", db_index=False, db_constraint=False)
     org_path = models.CharField(max_length=255, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     round = models.CharField(_("round"), max_length=12, choices=Round.choices, default=Round.INITIAL)
-    level = models.ForeignKey(GradeLevel, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(GradeLevel, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="+",
+                              db_index=False, db_constraint=False)
     weak_lax = models.BooleanField(_("weak and lax"), default=False)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)

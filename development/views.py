@@ -20,7 +20,7 @@ from people.models import Member
 
 from . import selectors, services
 from .definition import VOTE
-from .forms import CandidateForm, ObjectionForm, StageForm
+from .forms import FIELDS, CandidateForm, ObjectionForm, StageForm
 
 
 def scope_root(user):
@@ -86,6 +86,17 @@ class CandidateCreateView(RootMixin, View):
         return render(request, "development/candidate_form.html", {"form": form}, status=400)
 
 
+def _labelled(messages_: list[str]) -> list[str]:
+    """The engine names fields by their keys; the page names them as the form does."""
+    labels = {name: str(make().label) for name, make in FIELDS.items()}
+    out = []
+    for message in messages_:
+        for name, label in labels.items():
+            message = message.replace(f"“{name}”", f"“{label}”")
+        out.append(message)
+    return out
+
+
 class CaseView(ScopedMixin, View):
     """A candidate's case: where it stands, what its stage still needs, and the stage's dates and votes."""
 
@@ -118,12 +129,16 @@ class CaseView(ScopedMixin, View):
         current = next((s for s in stages if s.code == case.stage), None)
         objections = [dict(entry, index=i) if isinstance(entry, dict) else {"text": entry, "index": i}
                       for i, entry in enumerate(case.data.get("objections") or [])]
+        names = {s.code: s.name for s in stages}
+        transitions = list(case.transitions.select_related("user"))
+        for t in transitions:
+            t.from_name, t.to_name = names.get(t.from_stage, t.from_stage), names.get(t.to_stage, t.to_stage)
         return render(request, "development/case.html", {
             "case": case, "stages": stages, "current": current, "form": form,
-            "missing": engine.gate(case) if case.status == "open" else [],
+            "missing": _labelled(engine.gate(case)) if case.status == "open" else [],
             "may_act": case.status == "open" and engine.may_act(request.user, case),
             "objections": objections, "objection_form": ObjectionForm(),
-            "transitions": case.transitions.select_related("user"),
+            "transitions": transitions,
             "member": Member.objects.filter(person_id=case.person_id).first(),
         }, status=status)
 

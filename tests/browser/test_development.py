@@ -42,7 +42,7 @@ def test_secretary_takes_an_applicant_to_public_notice(page, county, installed):
     page.wait_for_load_state("networkidle")
 
     assert page.inner_text("#current-stage") == "入党积极分子"
-    assert "contact_1" in missing(page) and "activist_on" in missing(page)
+    assert "培养联系人" in missing(page) and "入党积极分子日期" in missing(page)
     screenshot(page, "development-case-activist-missing")
     page.fill("#id_activist_on", "2024-03-01")
     page.fill("#id_contact_1", "李红")
@@ -51,7 +51,7 @@ def test_secretary_takes_an_applicant_to_public_notice(page, county, installed):
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#current-stage") == "发展对象"
     assert Person.objects.get(name="周晓明").stage == "candidate"
-    assert "reviewed_on" in missing(page)
+    assert "预审" in missing(page)
 
     page.fill("#id_recommended_on", "2025-03-20")
     page.fill("#id_target_on", "2025-02-01")  # before the recommendation and within a year of activist: refused
@@ -66,7 +66,7 @@ def test_secretary_takes_an_applicant_to_public_notice(page, county, installed):
     assert page.inner_text("#current-stage") == "公示"
     assert Person.objects.get(name="周晓明").stage == "candidate"
     screenshot(page, "development-case-public-notice")
-    assert "target → public_notice" in page.inner_text("#transitions")
+    assert "发展对象 → 公示" in page.inner_text("#transitions")
 
 
 def test_county_sees_a_blank_village_among_the_warnings(page, county, installed):

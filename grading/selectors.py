@@ -4,7 +4,7 @@ Every query goes through ``restrict(user, …)``.
 """
 import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -125,6 +125,3 @@ def plan_measures(plan, today=None):
 def plan_visits(plan):
     return Visit.objects.filter(plan=plan)
 
-
-def has_plan_q():
-    return Exists(Plan.objects.filter(organization_id=OuterRef("organization_id"), upgrading_id=OuterRef("upgrading_id")))

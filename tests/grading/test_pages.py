@@ -112,3 +112,16 @@ def test_api_lists_proposals_and_the_board(client, jinta):
     services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
     board = client.get(f"/api/grading/{pk}/board").json()
     assert (board["lagging"], board["lifted"]) == (4, 0)
+
+
+def test_install_grading_installs_the_rectification_workflow_once(county):
+    from django.core.management import call_command
+
+    from workflows.models import StageDef, Workflow
+
+    call_command("install_grading", "--owner", county.county.code)
+    call_command("install_grading", "--owner", county.county.code)
+    workflow = Workflow.objects.get(code="rectification-plan")
+    assert workflow.versions.count() == 1
+    assert list(StageDef.objects.filter(version=workflow.current_version).values_list("code", flat=True)) == [
+        "drafted", "approved", "in_progress", "accepted", "closed"]

@@ -222,6 +222,10 @@ class PlanView(PlanMixin, View):
         case = plan.case
         stages = engine.stages_of(case)
         current = next(stage for stage in stages if stage.code == case.stage)
+        names = {stage.code: stage.name for stage in stages}
+        transitions = list(case.transitions.select_related("user"))
+        for transition in transitions:
+            transition.to_name = names.get(transition.to_stage, transition.to_stage)
         return render(request, "grading/plan.html", {
             "plan": plan, "case": case, "stages": stages, "current": current,
             "passed": {stage.code for stage in stages if stage.order < current.order},
@@ -229,7 +233,7 @@ class PlanView(PlanMixin, View):
             "may_act": engine.may_act(request.user, case), "may_approve": engine.may_approve(request.user, case),
             "back_to": [stage for stage in stages if stage.code in current.back_to],
             "problems": plan.problems.all(), "measures": selectors.plan_measures(plan),
-            "visits": selectors.plan_visits(plan), "transitions": case.transitions.select_related("user"),
+            "visits": selectors.plan_visits(plan), "transitions": transitions,
             "lines": ProblemLine.choices, "kinds": ProblemType.choices, "can_change": can_change(request.user, plan),
             "team": plan.upgrading.teams.filter(organization=plan.organization).select_related(
                 "county_leader", "committee_secretary", "cadre").first(),

@@ -8,11 +8,14 @@ with medians:
 
 - ``duties.services.generate`` of the year 2025 for every rule (obligations emptied before each run), against
   a baseline: one plain INSERT ... SELECT of the same rows (subjects × periods, no NOT EXISTS, no states);
-- ``duties.selectors.rollup_paths``: counts by state for every node of the tree, against a baseline: a plain
-  GROUP BY org_path, state (one level only);
+- ``duties.selectors.rollup_paths``: counts by state for every node of the tree (read from the tally,
+  duties/tally.py), against a baseline: a plain GROUP BY org_path, state (one level only), and against the
+  same roll-up counted from the obligations (the query before the tally; the results must be equal);
 - ``duties.clock.refresh_states`` on the day the states are read.
 
-With --write the section "Duties engine" of bench/RESULTS.md is replaced (or added).
+With --write the section "Duties engine" of bench/RESULTS.md is replaced (or added). With --keep the county and
+obligations a previous run left in the database are reused and generation is not timed again (against a server
+of one's own, not the throwaway one: the roll-up can then be measured in a minute).
 """
 import argparse
 import datetime
@@ -36,7 +39,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from duties import clock, selectors, services  # noqa: E402
+from core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds  # noqa: E402
+from duties import clock, selectors, services, tally  # noqa: E402
 from duties.generate import versions_in_force  # noqa: E402
 from duties.models import DutyRule, Obligation  # noqa: E402
 from duties.periods import deadline, periods_of_year  # noqa: E402
@@ -150,12 +154,44 @@ def run_group_by() -> float:
     return time.perf_counter() - started
 
 
+def run_live_rollup(county) -> tuple[float, dict]:
+    """The roll-up as computed before the tally: every obligation counted per subject path, levels summed."""
+    started = time.perf_counter()
+    lo, hi = subtree_bounds(county.path)
+    states = selectors.STATES
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE o.state = '{state}') AS {state}" for state in states)
+    sums = ", ".join(f"SUM(leaf.{state})" for state in states)
+    root, deepest = depth_of(county.path), Organization.objects.order_by("-depth").values_list("depth", flat=True)[0]
+    levels = [f"SELECT leaf.org_path, {', '.join(f'leaf.{state}' for state in states)} FROM leaf "
+              f"WHERE length(leaf.org_path) = {deepest * SEGMENT_WIDTH}"]
+    levels += [f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}), {sums} FROM leaf "
+               f"WHERE length(leaf.org_path) >= {level * SEGMENT_WIDTH} GROUP BY 1" for level in range(root, deepest)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(f"WITH leaf AS (SELECT o.org_path, {counts} FROM duties_obligation o WHERE o.org_path >= %s "
+                       f"AND o.org_path < %s AND o.period_start >= %s AND o.period_start < %s GROUP BY o.org_path) "
+                       f"{' UNION ALL '.join(levels)}",
+                       [lo, hi, datetime.date(YEAR, 1, 1), datetime.date(YEAR + 1, 1, 1)])
+        nodes = {row[0]: row[1:] for row in cursor.fetchall()}
+    return time.perf_counter() - started, nodes
+
+
+def run_rebuild() -> float:
+    started = time.perf_counter()
+    tally.rebuild()
+    return time.perf_counter() - started
+
+
 def run_refresh() -> float:
     started = time.perf_counter()
     with transaction.atomic():
         services.refresh_states(today=TODAY + datetime.timedelta(days=40))
         transaction.set_rollback(True)
     return time.perf_counter() - started
+
+
+def median(values) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 def write_section(text: str) -> None:
@@ -174,18 +210,21 @@ def main():
     parser.add_argument("--orgs", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the data a previous run left in the database (a server of one's own)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("run on PostgreSQL: scripts/with-postgres.sh .venv/bin/python bench/bench_duties.py")
     load_before = os.getloadavg()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    county = build(args.orgs)
+    kept = Organization.objects.filter(code="BENCH").first() if args.keep else None
+    county = kept if kept and Obligation.objects.exists() else build(args.orgs)
     built = time.perf_counter() - started
     organizations = Organization.objects.count()
-    print(f"built {organizations:,} organizations in {built:.1f} s", flush=True)
+    print(f"{'kept' if county == kept else 'built'} {organizations:,} organizations in {built:.1f} s", flush=True)
     engine, baseline, inserted = [], [], 0
-    for run in range(args.runs):
+    for run in range(0 if county == kept else args.runs):
         baseline.append(run_baseline())
         seconds, inserted = run_engine()
         engine.append(seconds)
@@ -197,21 +236,29 @@ def main():
         again = time.perf_counter() - again
     print(f"generate again: {repeated} new in {again:.2f} s", flush=True)
     discharge_some()
-    admin = get_user_model().objects.create_superuser("bench-admin", password="x")
-    rollups, group_bys, refreshes, nodes = [], [], [], {}
+    admin = (get_user_model().objects.filter(username="bench-admin").first()
+             or get_user_model().objects.create_superuser("bench-admin", password="x"))
+    rollups, group_bys, lives, refreshes, nodes = [], [], [], [], {}
     for run in range(args.runs):
         seconds, nodes = run_rollup(admin, county)
         rollups.append(seconds)
         group_bys.append(run_group_by())
+        seconds, live = run_live_rollup(county)
+        lives.append(seconds)
+        assert {path: tuple(map(int, row)) for path, row in live.items()} == {
+            path: tuple(map(int, row)) for path, row in nodes.items()}, "the tally differs from the obligations"
         refreshes.append(run_refresh())
         print(f"run {run + 1}: rollup of every node {rollups[-1]:.2f} s ({len(nodes):,} nodes), plain GROUP BY "
-              f"{group_bys[-1]:.2f} s, refresh_states {refreshes[-1]:.2f} s", flush=True)
+              f"{group_bys[-1]:.2f} s, the same roll-up from the obligations {lives[-1]:.2f} s, refresh_states "
+              f"{refreshes[-1]:.2f} s", flush=True)
+    rebuilt = run_rebuild()
+    print(f"tally rebuilt in {rebuilt:.2f} s", flush=True)
     top = selectors.as_counts(nodes[county.path])
     total_obligations = Obligation.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0].split(" on ")[0]
-    gen_median, base_median = statistics.median(engine), statistics.median(baseline)
+    gen_median, base_median = median(engine), median(baseline)
     roll_median, group_median = statistics.median(rollups), statistics.median(group_bys)
     load_after = os.getloadavg()
 
@@ -241,6 +288,8 @@ Counts at the county: {top['done']:,} done, {top['late']:,} late, {top['overdue'
 | `generate` again (idempotent: {repeated} new) | {again:.2f} | {again:.2f} | |
 | `selectors.rollup_paths`: counts by state for every node ({len(nodes):,} nodes) | {runs(rollups)} | {roll_median:.2f} | < 2 s |
 | baseline: a plain GROUP BY org_path, state (the leaves only) | {runs(group_bys)} | {group_median:.2f} | |
+| the same roll-up counted from the obligations (the query before the tally; equal result checked) | {runs(lives)} | {median(lives):.2f} | |
+| `tally.rebuild()` (duties_rebuild_summary: the tally recounted from the obligations) | {rebuilt:.2f} | {rebuilt:.2f} | |
 | `clock.refresh_states` 40 days later (rolled back) | {runs(refreshes)} | {statistics.median(refreshes):.2f} | |
 
 Generation: **{gen_median / base_median:.2f}×** the plain insert, target **{"met" if gen_median < 30 else "missed"}**.

@@ -3,14 +3,14 @@ inside the user's scope (obligations and submissions are scoped by their subject
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q
 
 from core.scope import CHANGE, VIEW, scope_for
 from core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds, subtree_q
 from orgs.models import Organization
 
-from . import clock
+from . import clock, tally
 from .models import DutyRule, Notice, Obligation, ObligationState, Submission
 
 STATES = [state.value for state in ObligationState]
@@ -142,49 +142,37 @@ def _finish(row: dict) -> dict:
 
 def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int | None = None) -> dict[str, tuple]:
     """Counts by state for every node of ``root``'s subtree, down to ``depth`` levels below it (None: all), at
-    once: {path: counts in STATES order} (``as_counts`` names them). The obligations are counted per subject
-    path in one scan, then summed per path prefix of each level. Only obligations in the user's scope count.
-    Tuples, not dicts: for 200,000 nodes building the dicts would cost more than the query."""
+    once: {path: counts in STATES order} (``as_counts`` names them). Only obligations in the user's scope count.
+
+    It reads the tally (duties/tally.py: counts per organization subtree, rule and year, kept by the database),
+    one row per node as it stands. Tuples, not dicts: for 200,000 nodes building the dicts would cost more than
+    the query."""
     scope = scope_for(user)
     if not scope.everything and not scope.covers(root.path):
         return {}
     lo, hi = subtree_bounds(root.path)
-    where, params = ["o.org_path >= %s", "o.org_path < %s"], [lo, hi]
+    where, params = ["t.rule_id = %s", "t.org_path >= %s", "t.org_path < %s"], [
+        rule.pk if rule is not None else tally.EVERY_RULE, lo, hi]
     if not scope.everything:
         ranges = []
         for path in scope.roots("org", VIEW):
-            ranges.append("(o.org_path >= %s AND o.org_path < %s)")
+            ranges.append("(t.org_path >= %s AND t.org_path < %s)")
             params += list(subtree_bounds(path))
         where.append("(" + " OR ".join(ranges) + ")")
     if year is not None:
-        where.append("o.period_start >= %s AND o.period_start < %s")
-        params += list(_year_bounds(year))
-    if rule is not None:
-        where.append("o.rule_id = %s")
-        params.append(rule.pk)
-    root_depth = depth_of(root.path)
-    max_depth = (Organization.objects.filter(path__gte=lo, path__lt=hi).order_by("-depth")
-                 .values_list("depth", flat=True).first() or root_depth)
+        where.append("t.year = %s")
+        params.append(year)
     if depth is not None:
-        max_depth = min(max_depth, root_depth + depth)
-    # One scan counts each subject path's obligations by state; the deepest level's nodes are those rows
-    # themselves, and each level above sums them by its path prefix (a few hundred groups, not millions).
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE o.state = '{state}') AS {state}" for state in STATES)
-    columns = ", ".join(f"leaf.{state}" for state in STATES)
-    sums = ", ".join(f"SUM(leaf.{state})" for state in STATES)
-    deepest = max_depth * SEGMENT_WIDTH
-    levels = [f"SELECT leaf.org_path, {columns} FROM leaf WHERE length(leaf.org_path) = {deepest}"]
-    levels += [f"SELECT substr(leaf.org_path, 1, {level * SEGMENT_WIDTH}), {sums} FROM leaf "
-               f"WHERE length(leaf.org_path) >= {level * SEGMENT_WIDTH} "
-               f"GROUP BY substr(leaf.org_path, 1, {level * SEGMENT_WIDTH})"
-               for level in range(root_depth, max_depth)]
-    # Below a limited depth, each subject counts for its ancestor at that depth.
-    path = "o.org_path" if depth is None else f"substr(o.org_path, 1, {deepest})"
-    sql = (f"WITH leaf AS (SELECT {path} AS org_path, {counts} FROM duties_obligation o "
-           f"WHERE {' AND '.join(where)} GROUP BY {path}) {' UNION ALL '.join(levels)}")
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+        where.append(f"length(t.org_path) <= {(depth_of(root.path) + depth) * SEGMENT_WIDTH}")
+    counts = ", ".join(f"t.{state}" for state in STATES)
+    if year is None:  # a row per year: summed
+        counts = ", ".join(f"SUM(t.{state})" for state in STATES)
+        sql = (f"SELECT t.org_path, {counts} FROM {tally.TABLE} t WHERE {' AND '.join(where)} GROUP BY t.org_path "
+               f"HAVING SUM({' + '.join(f't.{state}' for state in STATES)}) <> 0")
+    else:
+        sql = (f"SELECT t.org_path, {counts} FROM {tally.TABLE} t WHERE {' AND '.join(where)} "
+               f"AND {' + '.join(f't.{state}' for state in STATES)} <> 0")
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {row[0]: row[1:] for row in rows}

@@ -27,6 +27,7 @@ from core.models import ChangeRecord, SensitiveAccess
 from core.testing import make_id_number
 from core.views import ScopedMixin
 from duties.models import DutyRule, Obligation, RuleVersion, Submission
+from grading.models import Grade, GradeLevel, GradeScheme, Plan, PoolMember, SupportTeam, Upgrading
 from liaison.models import LiaisonPoint, LiaisonVisit, ServiceRequest
 from orglife.models import Attendance, Meeting, Participant, TrainingClass, TrainingPlan
 from orgs.models import Organization, OrgStat
@@ -330,11 +331,12 @@ def _foreign_service_request(county):
 
 def _foreign_workflow(county):
     township = county.township_b
-    document = {"code": "foreign-workflow", "name": "乙镇党委整改流程", "subject": "organization",
+    # The member-development workflow's code, so that its pages and routes take the case as theirs too.
+    document = {"code": "member-development", "name": "乙镇党委发展党员", "subject": "person",
                 "stages": [{"code": "drafted", "name": "拟定", "actors": ["township_admin"]},
                            {"code": "closed", "name": "销号", "final": True}]}
     workflow = Workflow.objects.create(pk=FOREIGN_PK, code=document["code"], name=document["name"], owner=township,
-                                       owner_path=township.path, subject_kind="organization")
+                                       owner_path=township.path, subject_kind="person")
     version = WorkflowVersion.objects.create(pk=FOREIGN_PK, workflow=workflow, number=1, document=document, frozen=True)
     StageDef.objects.create(version=version, code="drafted", name="拟定", order=1, actors=["township_admin"])
     StageDef.objects.create(version=version, code="closed", name="销号", order=2, final=True)
@@ -344,10 +346,43 @@ def _foreign_workflow(county):
 
 
 def _foreign_case(county):
-    case = _foreign(Case, workflow_id=FOREIGN_PK, version_id=FOREIGN_PK, **_org_fields(), title="王家新村党支部整改方案",
+    case = _foreign(Case, workflow_id=FOREIGN_PK, version_id=FOREIGN_PK, **_org_fields(), person_id=FOREIGN_PK,
+                    title="王小六入党",
                     stage="drafted", stage_entered_on=datetime.date(2024, 3, 1), opened_on=datetime.date(2024, 3, 1))
     Transition.objects.create(case=case, action="open", to_stage="drafted", on=datetime.date(2024, 3, 1))
     return case
+
+
+def _foreign_grade_scheme(county):
+    township = county.township_b
+    scheme = _foreign(GradeScheme, name="乙镇党委分类定级", owner=township, owner_path=township.path)
+    GradeLevel.objects.create(pk=FOREIGN_PK, scheme=scheme, code="lagging", name="后进", level=1)
+    return scheme
+
+
+def _foreign_upgrading(county):
+    township = county.township_b
+    return _foreign(Upgrading, name="乙镇党委晋位升级", year=2024, scheme_id=FOREIGN_PK, owner=township,
+                    owner_path=township.path, deadline=datetime.date(2024, 10, 31))
+
+
+def _foreign_grade(county):
+    return _foreign(Grade, upgrading_id=FOREIGN_PK, **_org_fields(), year=2024, level_id=FOREIGN_PK, source="hand")
+
+
+def _foreign_pool_member(county):
+    return _foreign(PoolMember, upgrading_id=FOREIGN_PK, role="cadre", person_id=FOREIGN_PK,
+                    owner_path=county.township_b.path)
+
+
+def _foreign_support_team(county):
+    return _foreign(SupportTeam, upgrading_id=FOREIGN_PK, **_org_fields(), county_leader_id=FOREIGN_PK,
+                    committee_secretary_id=FOREIGN_PK, cadre_id=FOREIGN_PK)
+
+
+def _foreign_plan(county):
+    return _foreign(Plan, upgrading_id=FOREIGN_PK, **_org_fields(), target="王家新村党支部晋位升级",
+                    case_id=FOREIGN_PK)
 
 
 # In creation order. A new scoped model must be added here, or test_every_scoped_model_has_a_foreign_row fails.
@@ -384,6 +419,12 @@ FOREIGN_ROWS = {
     ServiceRequest: _foreign_service_request,
     Workflow: _foreign_workflow,
     Case: _foreign_case,
+    GradeScheme: _foreign_grade_scheme,
+    Upgrading: _foreign_upgrading,
+    Grade: _foreign_grade,
+    PoolMember: _foreign_pool_member,
+    SupportTeam: _foreign_support_team,
+    Plan: _foreign_plan,
 }
 
 

@@ -6,12 +6,12 @@ The mark goes below the route decorator so that it lands on the function the rou
 """
 import logging
 from collections.abc import Iterable
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -185,6 +185,9 @@ def error_body(status: int, detail: list[dict] | None = None) -> dict:
     return {"code": code, "message": _(message) if message else "", "detail": detail or []}
 
 
+Year = Annotated[int, Field(ge=1900, le=2200, description="A calendar year.")]
+
+
 def install_error_handlers(api) -> None:
     """Every error answers ``ErrorOut``; refusals answer 404 exactly like a missing object."""
 
@@ -209,6 +212,11 @@ def install_error_handlers(api) -> None:
     def http_error(request, exc: HttpError):
         return answer(request, exc.status_code)
 
+    def out_of_range(request, exc):
+        # A query value the database cannot hold (an id beyond 64 bits, a date before year 1): the request's fault.
+        return answer(request, 422, [{"loc": ["query"], "code": "out_of_range",
+                                      "message": _("A value is out of the range the system can hold.")}])
+
     def conflict(request, exc: IntegrityError):
         error_log.warning("integrity error answered 409 at %s: %s", request.path, exc)
         return answer(request, 409)
@@ -220,6 +228,8 @@ def install_error_handlers(api) -> None:
     api.add_exception_handler(Exception, failure)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(IntegrityError, conflict)
+    api.add_exception_handler(OverflowError, out_of_range)
+    api.add_exception_handler(DataError, out_of_range)
     api.add_exception_handler(NinjaValidationError, malformed)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, not_found)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scope_exempt, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scope_exempt, scoped
 from core.scope import CHANGE, VIEW
 from orgs.models import Organization
 from people.models import Person
@@ -129,7 +129,7 @@ class ObligationFilters(Schema):
     person: int | None = Field(None, description="Only this person's obligations.")
     state: choice(ObligationState) | None = None
     period: str | None = Field(None, description="A period label: 2025, 2025-H1, 2025-Q3, 2025-07, 2025-W05.")
-    year: int | None = Field(None, description="Obligations of periods starting in this year.")
+    year: Year | None = Field(None, description="Obligations of periods starting in this year.")
     due_from: datetime.date | None = None
     due_to: datetime.date | None = None
 
@@ -395,7 +395,7 @@ def obligation_waive(request, obligation_id: int, payload: WaiveIn):
 
 @router.get("/rollup", response=list[RollupOut])
 @scoped(Obligation)
-def rollup(request, root: int, year: int | None = None, rule: int | None = None):
+def rollup(request, root: int, year: Year | None = None, rule: int | None = None):
     """The organization and each of its children: counts by state, on-time rate and red/amber/green."""
     organization = get_org(request, root)
     rows = selectors.rollup(request.auth, organization, year=year, rule=get_rule(request, rule) if rule else None)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
 from people.models import Person
@@ -44,7 +44,7 @@ class PointIn(In):
     leader: int
     organization: int
     level: choice(Level)
-    year: int
+    year: Year
     assigned_on: datetime.date | None = None
     demonstration: bool = False
     note: str = ""
@@ -159,7 +159,7 @@ def _person(request, pk) -> Person:
 
 @router.get("/points", response=PointPage)
 @scoped(LiaisonPoint)
-def point_list(request, page: Query[PageParams], year: int | None = None, level: choice(Level) | None = None,
+def point_list(request, page: Query[PageParams], year: Year | None = None, level: choice(Level) | None = None,
                under: int | None = None, current: bool | None = None):
     rows = selectors.points(request.auth, year=year, level=level, current=current,
                             under=_org(request, under) if under else None)
@@ -213,7 +213,7 @@ def visit_create(request, point_id: int, payload: VisitIn):
 
 @router.get("/summary", response=list[LiaisonSummaryOut])
 @scoped(LiaisonPoint)
-def summary(request, year: int, under: int | None = None):
+def summary(request, year: Year, under: int | None = None):
     rows = selectors.leader_summary(request.auth, year, under=_org(request, under) if under else None)
     return [{"leader": ref(row["leader"]), "points": [ref(p.organization) for p in row["points"]],
              "visits": row["visits"], "amount": row["amount"], "last_visit": row["last_visit"]} for row in rows]
@@ -221,7 +221,7 @@ def summary(request, year: int, under: int | None = None):
 
 @router.get("/titled-share", response=ShareOut)
 @scoped(LiaisonPoint)
-def titled_share(request, year: int, under: int, standard: str = selectors.FIVE_GOOD):
+def titled_share(request, year: Year, under: int, standard: str = selectors.FIVE_GOOD):
     share = selectors.titled_share(request.auth, _org(request, under), year=year, standard_code=standard)
     return {"standard": share["standard"].code if share["standard"] else None, "titled": share["titled"],
             "liaison": share["liaison"], "share": share["share"]}

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from core.tree import subtree_q
 from orgs.models import Domain, Organization
@@ -191,7 +191,7 @@ class RatesOut(Schema):
 
 @router.get("/rates/{int:org_id}", response=RatesOut)
 @scoped(Meeting)
-def rates(request, org_id: int, year: int = Query(None)):
+def rates(request, org_id: int, year: Year | None = None):
     org = get_scoped(Organization.objects.all(), request.auth, pk=org_id)
     start, end = selectors.year_bounds(year or datetime.date.today().year)
     total = selectors.rate_of(request.auth, org, date_from=start, date_to=end)
@@ -320,7 +320,7 @@ def plan_create(request, payload: PlanIn):
 
 @router.get("/training/classes", response=list[ClassOut])
 @scoped(TrainingClass)
-def class_list(request, under: int = Query(None), year: int = Query(None), level: str = Query(None)):
+def class_list(request, under: int = Query(None), year: Year | None = None, level: str = Query(None)):
     root = get_scoped(Organization.objects.all(), request.auth, pk=under) if under else None
     rows = selectors.classes(request.auth, under=root, year=year, level=level).order_by("start_on", "pk")[:500]
     return [_class(c) for c in rows]
@@ -359,7 +359,7 @@ def participants_set(request, class_id: int, payload: list[ParticipantIn]):
 
 @router.get("/training/totals/{int:org_id}", response=TotalsOut)
 @scoped(Participant)
-def training_totals(request, org_id: int, year: int = Query(None)):
+def training_totals(request, org_id: int, year: Year | None = None):
     org = get_scoped(Organization.objects.all(), request.auth, pk=org_id)
     totals = selectors.training_totals(request.auth, org, year=year)
     return {"organization": ref(org), "year": year, **totals["total"], "hours": float(totals["total"]["hours"]),

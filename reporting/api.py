@@ -7,7 +7,7 @@ import datetime
 
 from ninja import Query, Router, Schema, Status
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from duties.models import Submission
 from orgs.models import Organization
@@ -76,7 +76,7 @@ class InspectionPage(Schema):
 
 class InspectionIn(In):
     organization: int
-    year: int
+    year: Year
     quarter: int
     inspected_on: datetime.date
     team: str = ""
@@ -213,7 +213,7 @@ def report_review(request, submission_id: int, payload: ReviewIn):
 
 @router.get("/inspections", response=InspectionPage)
 @scoped(Inspection)
-def inspection_list(request, page: Query[PageParams], year: int | None = None):
+def inspection_list(request, page: Query[PageParams], year: Year | None = None):
     rows = selectors.inspections(request.auth)
     if year:
         rows = rows.filter(year=year)

@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE, VIEW
 from orgs.models import Organization
 from people.models import Person
@@ -571,7 +571,7 @@ def standard_export_view(request, standard_id: int, version: int | None = None):
 
 @router.get("/{int:standard_id}/targets", response=list[TargetOut])
 @scoped(Target)
-def target_list(request, standard_id: int, year: int | None = None):
+def target_list(request, standard_id: int, year: Year | None = None):
     standard = get_scoped(Standard.objects, request.auth, pk=standard_id)
     targets = (Target.objects.restrict(request.auth, VIEW).filter(standard=standard).select_related("organization")
                .order_by("year", "org_path", "tier_code"))
@@ -592,7 +592,7 @@ def target_set(request, standard_id: int, payload: TargetIn):
 
 @router.get("/{int:standard_id}/progress", response=list[TargetProgressOut])
 @scoped(Standard)
-def target_progress(request, standard_id: int, year: int | None = None, under: int | None = None):
+def target_progress(request, standard_id: int, year: Year | None = None, under: int | None = None):
     """Per tier: the planned share for ``year`` (default: this year), subjects, how many reached it, the rate."""
     standard = get_scoped(Standard.objects.select_related("owner"), request.auth, pk=standard_id)
     root = get_org(request, under) if under else _top_in_scope(request, standard)

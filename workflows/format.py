@@ -338,6 +338,11 @@ def _text(dumper, value: str):
 _Dumper.add_representer(str, _text)
 
 
+def _ordered_vote(vote: dict) -> dict:
+    order = ("for", "eligible", "rule")
+    return {**{key: vote[key] for key in order if key in vote}, **{k: v for k, v in vote.items() if k not in order}}
+
+
 def dump(version) -> str:
     """A version (or a document) as a workflow file that ``parse`` reads back to the same document."""
     document = normalized(getattr(version, "document", version))
@@ -345,8 +350,11 @@ def dump(version) -> str:
     if document["description"]:
         out["description"] = document["description"]
     out["subject"] = document["subject"]
+    # Keys in a fixed order: a document read back from PostgreSQL's jsonb has its keys reordered.
+    keys = ("code", "name", *(key for key in STAGE_DEFAULTS if key not in ("code", "name")))
     out["stages"] = [
-        {key: value for key, value in stage.items() if key in ("code", "name") or value != STAGE_DEFAULTS[key]}
+        {key: _ordered_vote(stage[key]) if key == "vote" else stage[key] for key in keys
+         if key in stage and (key in ("code", "name") or stage[key] != STAGE_DEFAULTS[key])}
         for stage in document["stages"]
     ]
     return yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120)

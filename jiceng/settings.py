@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "workflows",
     "development",
     "grading",
+    "firstsec",
+    "selection",
+    "elections",
+    "deliberation",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,10 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("liaison/", include("liaison.urls")),
     path("grading/", include("grading.urls")),
+    path("firstsec/", include("firstsec.urls")),
+    path("selection/", include("selection.urls")),
+    path("elections/", include("elections.urls")),
+    path("deliberation/", include("deliberation.urls")),
     path("api/", api.urls),
     path("", include("core.urls")),
 ]

@@ -68,6 +68,14 @@ class Command(BaseCommand):
                 from grading.demo import generate_grading
                 generate_grading(result.roots[0], seed, progress=progress)
                 generate_development(result.roots[0], seed, progress=progress)
+                from deliberation.demo import generate_deliberation
+                from elections.demo import generate_elections
+                from firstsec.demo import generate_firstsec
+                from selection.demo import generate_selection
+                generate_firstsec(result.roots[0], seed, progress=progress)
+                generate_selection(result.roots[0], seed, progress=progress)
+                generate_elections(result.roots[0], seed, progress=progress)
+                generate_deliberation(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)
         for root in result.roots:
             self.stdout.write(self.style.SUCCESS(

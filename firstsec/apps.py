@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FirstsecConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "firstsec"
+    verbose_name = _("First secretaries")

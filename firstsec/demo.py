@@ -1,0 +1,2 @@
+def generate_firstsec(root, seed, progress=print):
+    """Fills this app's part of the demo county (or city) under ``root``."""

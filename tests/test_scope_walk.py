@@ -7,6 +7,7 @@ suggests. So for one chosen id, ``FOREIGN_PK``, every scoped model gets a row in
 takes that id to mean, the row exists and lies outside township A, so anything but 404 is a leak.
 """
 import datetime
+import importlib
 import inspect
 import io
 import json
@@ -426,6 +427,15 @@ FOREIGN_ROWS = {
     SupportTeam: _foreign_support_team,
     Plan: _foreign_plan,
 }
+
+# Apps that keep their township-B rows beside their own tests: tests/<app>/foreign_rows.py defines
+# ``foreign_rows(pk, foreign, org_fields) -> {Model: make(county)}`` (added after the rows above, in order).
+for _app in ("firstsec", "selection", "elections", "deliberation"):
+    try:
+        _module = importlib.import_module(f"tests.{_app}.foreign_rows")
+    except ModuleNotFoundError:
+        continue
+    FOREIGN_ROWS.update(_module.foreign_rows(FOREIGN_PK, _foreign, _org_fields))
 
 
 def scoped_models():

@@ -1,0 +1,81 @@
+"""Writes of 四议两公开: a matter is a case of the shipped workflow, moved only by the workflows engine.
+
+These functions check and normalise what a stage records (dates, counts not above those present) and then
+call workflows.services; the engine's gates do the rest (required fields, majorities, the public notice).
+"""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from core.excel import parse_date
+from orgs.models import Organization
+from workflows import services as engine
+
+from .definition import DATE_FIELDS, LABELS, NUMBER_FIELDS, STAGE_FIELDS, VILLAGERS_KINDS, ensure, workflow
+
+
+def clean(data: dict) -> dict:
+    """The values of ``data`` as the case keeps them: dates as ISO text, counts as integers, text stripped."""
+    out, errors = {}, {}
+    for key, value in data.items():
+        if key not in LABELS:
+            errors[key] = [_("Unknown field.")]
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out[key] = ""
+        elif key in DATE_FIELDS:
+            try:
+                day = parse_date(value)
+            except ValueError:
+                day = None
+            if day is None:
+                errors[key] = [_("Enter a date.")]
+            else:
+                out[key] = day.isoformat()
+        elif key in NUMBER_FIELDS:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                number = -1
+            if number < 0:
+                errors[key] = [_("Enter a whole number, 0 or more.")]
+            else:
+                out[key] = number
+        elif key == "villagers_kind" and value not in dict(VILLAGERS_KINDS):
+            errors[key] = [_("Choose the villagers' assembly or their representatives.")]
+        else:
+            out[key] = str(value).strip()
+    for present, votes in (("members_present", "members_for"), ("villagers_present", "villagers_for")):
+        if isinstance(out.get(present), int) and isinstance(out.get(votes), int) and out[votes] > out[present]:
+            errors[votes] = [_("More votes in favour than people present.")]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def matter_open(*, user, organization: Organization, title: str, matter: str = "", proposal: str = "",
+                proposed_on: datetime.date | None = None, today: datetime.date | None = None):
+    """Opens a major village matter at the branch's proposal (党支部提议)."""
+    found = workflow()
+    if found is None:
+        raise ValidationError(_("The 四议两公开 workflow is not installed."))
+    data = clean({"matter": matter, "proposal": proposal, "proposed_on": proposed_on or ""})
+    return engine.case_open(user=user, workflow=found, organization=organization, title=title, data=data,
+                            today=today)
+
+
+def matter_record(*, user, case, data: dict):
+    """Records fields of the case's current stage (fields of other stages are refused)."""
+    allowed = set(STAGE_FIELDS.get(case.stage, ()))
+    stray = sorted(set(data) - allowed)
+    if stray:
+        raise ValidationError({key: [_("Not a field of the present stage.")] for key in stray})
+    return engine.case_update(user=user, case=case, data=clean(data))
+
+
+def matter_advance(*, user, case, comment: str = "", today: datetime.date | None = None):
+    return engine.case_advance(user=user, case=case, comment=comment, today=today)
+
+
+__all__ = ["ensure", "matter_advance", "matter_open", "matter_record"]

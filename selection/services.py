@@ -1,0 +1,395 @@
+"""Writes of the good-cadre selection: selections, nominations, rounds (scores, votes, closing), objections.
+
+Every function is keyword-only, takes ``user`` first, runs atomically, checks the scope and records its
+change. ``user=None`` is the system itself (demo, commands). Dates default to ``selection.clock.today()``.
+Each outcome given to a candidate is also written as an immutable ``Decision``.
+"""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.changelog import record_change
+from core.models import ChangeRecord
+from core.scope import CHANGE, scope_for
+from core.services import refuse, require_in_scope
+from core.tree import in_subtree
+from orgs.models import Organization
+from people.models import Person
+from standards.models import Item, RaterGroup, Sheet
+from standards.services import assessment_close, assessment_create, compute_results, scores_bulk_set
+
+from . import clock, narrowing
+from .library import DEFAULT_ROUNDS, ensure_criteria
+from .models import (
+    Candidate,
+    Channel,
+    Decision,
+    Method,
+    Nomination,
+    Nominee,
+    Objection,
+    Outcome,
+    PoolEntry,
+    Round,
+    RoundStatus,
+    Selection,
+    SelectionStatus,
+)
+
+
+def _user_or_none(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _require_owner(user, selection: Selection) -> None:
+    require_in_scope(user, selection.owner_path, realm="org")
+
+
+def reason_text(code: str, round_: Round) -> str:
+    texts = {
+        narrowing.BELOW_TOP: _("Not among the best %(keep)s of %(round)s.") % {"keep": round_.keep,
+                                                                               "round": round_.name},
+        narrowing.BELOW_THRESHOLD: _("Score below %(threshold)s in %(round)s.") % {
+            "threshold": round_.threshold, "round": round_.name},
+        narrowing.VOTE_FAILED: _("Did not win the share of votes needed in %(round)s.") % {"round": round_.name},
+        narrowing.NO_VOTES: _("No votes were cast in %(round)s.") % {"round": round_.name},
+    }
+    return texts.get(code, code)
+
+
+def _decide(candidate: Candidate, outcome: str, reason: str, *, user, today: datetime.date) -> None:
+    candidate.outcome = outcome
+    candidate.reason = reason[:300]
+    candidate.save(update_fields=["outcome", "reason", "updated_at"])
+    Decision.objects.create(candidate=candidate, org_path=candidate.org_path, outcome=outcome, reason=reason[:300],
+                            decided_by=_user_or_none(user), decided_on=today)
+
+
+# Selections and nominations -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def selection_create(*, user, owner: Organization, name: str, year: int, rounds=None,
+                     nominations_close_on: datetime.date | None = None) -> Selection:
+    """A selection with its five rounds (``rounds``: a list of dicts like library.DEFAULT_ROUNDS)."""
+    require_in_scope(user, owner.path, realm="org")
+    if not name.strip():
+        refuse(_("Give the selection a name."), field="name")
+    rounds = rounds or DEFAULT_ROUNDS
+    for config in rounds:
+        _check_round_config(config)
+    selection = Selection.objects.create(name=name.strip(), year=year, owner=owner, owner_path=owner.path,
+                                         criteria=ensure_criteria(user=user, owner=owner),
+                                         nominations_close_on=nominations_close_on)
+    Round.objects.bulk_create([
+        Round(selection=selection, owner_path=owner.path, number=number, code=config["code"], name=config["name"],
+              method=config["method"], keep=config.get("keep"), threshold=config.get("threshold"),
+              objection_days=config.get("objection_days", 0))
+        for number, config in enumerate(rounds, start=1)])
+    record_change(selection, ChangeRecord.Action.CREATE)
+    return selection
+
+
+def _check_round_config(config: dict) -> None:
+    method = config.get("method")
+    if method not in Method.values:
+        refuse(_("Unknown method “%(method)s”.") % {"method": method}, field="rounds")
+    if method == Method.TOP and not config.get("keep"):
+        refuse(_("Say how many go through round %(name)s.") % {"name": config.get("name")}, field="rounds")
+    if method == Method.THRESHOLD and config.get("threshold") is None:
+        refuse(_("Give round %(name)s its lowest score.") % {"name": config.get("name")}, field="rounds")
+    if method == Method.NOTICE and not config.get("objection_days"):
+        refuse(_("A public notice needs an objection window of at least one day."), field="rounds")
+
+
+@transaction.atomic
+def nomination_add(*, user, selection: Selection, person: Person, channel: str, nominator: str,
+                   statement: str = "", nominated_on: datetime.date | None = None) -> Nomination:
+    """Nominates ``person``; a person nominated again is the same nominee, with the new channel added."""
+    selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    if selection.status != SelectionStatus.NOMINATING:
+        refuse(_("Nominations are closed."))
+    if channel not in Channel.values:
+        refuse(_("Choose a channel."), field="channel")
+    if not nominator.strip():
+        refuse(_("Say who nominates."), field="nominator")
+    if not in_subtree(person.org_path, [selection.owner_path]):
+        refuse(_("The person must belong to an organization under %(owner)s.") % {"owner": selection.owner},
+               field="person")
+    if user is not None and not (scope_for(user).covers(selection.owner_path, action=CHANGE)
+                                 or scope_for(user).covers(person.org_path, realm="people", action=CHANGE)):
+        require_in_scope(user, person.org_path, realm="people")
+    nominee, created = Nominee.objects.get_or_create(selection=selection, person=person,
+                                                     defaults={"org_path": person.org_path, "channels": [channel]})
+    if not created and channel not in nominee.channels:
+        nominee.channels = [c for c in Channel.values if c in {*nominee.channels, channel}]
+        nominee.save(update_fields=["channels", "updated_at"])
+    nomination = Nomination.objects.create(
+        selection=selection, nominee=nominee, org_path=person.org_path, channel=channel, nominator=nominator.strip(),
+        statement=statement.strip(), nominated_on=nominated_on or clock.today(), entered_by=_user_or_none(user))
+    record_change(nomination, ChangeRecord.Action.CREATE)
+    return nomination
+
+
+@transaction.atomic
+def rounds_start(*, user, selection: Selection, today: datetime.date | None = None) -> Round:
+    """Closes the nominations and opens the first round with every nominee."""
+    selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    _require_owner(user, selection)
+    if selection.status != SelectionStatus.NOMINATING:
+        refuse(_("The rounds have already started."))
+    nominees = list(Nominee.objects.filter(selection=selection).select_related("person"))
+    if not nominees:
+        refuse(_("Nobody has been nominated yet."))
+    before = {"status": selection.status}
+    selection.status = SelectionStatus.RUNNING
+    selection.save(update_fields=["status", "updated_at"])
+    record_change(selection, ChangeRecord.Action.UPDATE, before=before)
+    first = selection.rounds.order_by("number").first()
+    return _open(first, nominees, user=user, today=today or clock.today())
+
+
+def _open(round_: Round, nominees: list[Nominee], *, user, today: datetime.date) -> Round:
+    round_.status = RoundStatus.OPEN
+    round_.opened_on = today
+    round_.entered = len(nominees)
+    candidates = Candidate.objects.bulk_create(
+        [Candidate(round=round_, nominee=nominee, org_path=nominee.org_path) for nominee in nominees])
+    if round_.scored:
+        _open_assessment(round_, candidates, nominees, user=user, today=today)
+    round_.save()
+    record_change(round_, ChangeRecord.Action.UPDATE, message=_("Round opened with %(count)s candidates.") % {
+        "count": len(nominees)})
+    return round_
+
+
+def _open_assessment(round_: Round, candidates, nominees, *, user, today) -> None:
+    selection = round_.selection
+    version = selection.criteria or ensure_criteria(user=user, owner=selection.owner)
+    assessment = assessment_create(
+        user=user, version=version, owner=selection.owner, name=f"{selection.name} · {round_.name}",
+        period_kind="year", period_start=datetime.date(selection.year, 1, 1),
+        period_end=datetime.date(selection.year, 12, 31), period_label=f"{selection.year}-{round_.code}",
+        subjects=[nominee.person for nominee in nominees], class_by="parent")
+    round_.assessment = assessment
+    sheets = dict(Sheet.objects.filter(assessment=assessment).values_list("person_id", "pk"))
+    for candidate, nominee in zip(candidates, nominees, strict=True):
+        candidate.sheet_id = sheets[nominee.person_id]
+    Candidate.objects.bulk_update(candidates, ["sheet"])
+
+
+# Scores and votes -----------------------------------------------------------------------------------------------
+
+
+def _open_round(user, round_: Round) -> Round:
+    round_ = Round.objects.select_for_update().select_related("selection", "assessment").get(pk=round_.pk)
+    _require_owner(user, round_.selection)
+    if round_.status != RoundStatus.OPEN:
+        refuse(_("This round is not open."))
+    return round_
+
+
+@transaction.atomic
+def scores_set(*, user, round_: Round, scores: dict) -> int:
+    """Enters the criteria scores of a scored round: {candidate id: {item code: points}}; the totals follow."""
+    round_ = _open_round(user, round_)
+    if not round_.scored or round_.assessment is None:
+        refuse(_("This round is not decided by score."))
+    items = dict(Item.objects.filter(version_id=round_.assessment.version_id).values_list("code", "pk"))
+    rater = RaterGroup.objects.filter(version_id=round_.assessment.version_id).order_by("-weight", "id").first()
+    sheets = dict(Candidate.objects.filter(round=round_, pk__in=list(scores)).values_list("pk", "sheet_id"))
+    rows = []
+    for candidate_id, by_item in scores.items():
+        if int(candidate_id) not in sheets:
+            refuse(_("Candidate %(id)s is not in this round.") % {"id": candidate_id})
+        for code, points in by_item.items():
+            if points in (None, ""):
+                continue
+            if code not in items:
+                refuse(_("Item %(code)s is not part of the criteria.") % {"code": code})
+            rows.append((sheets[int(candidate_id)], items[code], Decimal(str(points)), None, None))
+    written = scores_bulk_set(user=user, assessment=round_.assessment, rater=rater, rows=rows) if rows else 0
+    _refresh_scores(user, round_)
+    return written
+
+
+def _refresh_scores(user, round_: Round) -> None:
+    compute_results(user=user, assessment=round_.assessment)
+    totals = dict(Sheet.objects.filter(assessment=round_.assessment).values_list("pk", "total"))
+    candidates = list(Candidate.objects.filter(round=round_, sheet__isnull=False))
+    for candidate in candidates:
+        candidate.score = totals.get(candidate.sheet_id)
+    Candidate.objects.bulk_update(candidates, ["score"])
+
+
+@transaction.atomic
+def votes_set(*, user, round_: Round, votes: dict) -> int:
+    """Enters the votes of a vote round: {candidate id: (votes for, votes cast)}."""
+    round_ = _open_round(user, round_)
+    if round_.method != Method.VOTE:
+        refuse(_("This round is not decided by vote."))
+    candidates = {c.pk: c for c in Candidate.objects.filter(round=round_, pk__in=[int(k) for k in votes])}
+    for candidate_id, (votes_for, votes_cast) in votes.items():
+        candidate = candidates.get(int(candidate_id))
+        if candidate is None:
+            refuse(_("Candidate %(id)s is not in this round.") % {"id": candidate_id})
+        votes_for, votes_cast = int(votes_for), int(votes_cast)
+        if votes_for < 0 or votes_cast < 0 or votes_for > votes_cast:
+            refuse(_("Votes for must lie between 0 and the votes cast (%(name)s).") % {"name": candidate.nominee},
+                   field="votes")
+        candidate.votes_for, candidate.votes_cast = votes_for, votes_cast
+    Candidate.objects.bulk_update(candidates.values(), ["votes_for", "votes_cast"])
+    record_change(round_, ChangeRecord.Action.UPDATE, message=_("Votes of %(count)s candidates entered.") % {
+        "count": len(candidates)})
+    return len(candidates)
+
+
+# Public notice and objections -----------------------------------------------------------------------------------
+
+
+def window_end(round_: Round) -> datetime.date | None:
+    """The last day objections are taken (the window runs objection_days days from the day the round opened)."""
+    if round_.method != Method.NOTICE or round_.opened_on is None:
+        return None
+    return round_.opened_on + datetime.timedelta(days=round_.objection_days - 1)
+
+
+def window_open(round_: Round, today: datetime.date | None = None) -> bool:
+    end = window_end(round_)
+    return round_.status == RoundStatus.OPEN and end is not None and (today or clock.today()) <= end
+
+
+@transaction.atomic
+def objection_raise(*, user, candidate: Candidate, raised_by: str, text: str,
+                    today: datetime.date | None = None) -> Objection:
+    """Records an objection during the notice window; the candidate is paused until it is resolved."""
+    today = today or clock.today()
+    candidate = Candidate.objects.select_for_update().select_related("round__selection").get(pk=candidate.pk)
+    round_ = candidate.round
+    _require_owner(user, round_.selection)
+    if round_.method != Method.NOTICE:
+        refuse(_("Objections are taken during the public notice."))
+    if not window_open(round_, today):
+        refuse(_("The objection window is not open."))
+    if candidate.outcome == Outcome.ELIMINATED:
+        refuse(_("This candidate has already been eliminated."))
+    if not raised_by.strip() or not text.strip():
+        refuse(_("Say who objects and why."), field="text")
+    objection = Objection.objects.create(candidate=candidate, org_path=candidate.org_path, raised_on=today,
+                                         raised_by=raised_by.strip(), text=text.strip())
+    record_change(objection, ChangeRecord.Action.CREATE)
+    if candidate.outcome != Outcome.PAUSED:
+        _decide(candidate, Outcome.PAUSED, _("Objection by %(who)s: %(text)s") % {"who": objection.raised_by,
+                                                                                  "text": objection.text},
+                user=user, today=today)
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, user, objection: Objection, upheld: bool, note: str,
+                      today: datetime.date | None = None) -> Objection:
+    """Upheld: the candidate is eliminated with the finding as the reason. Dismissed: once no objection is left
+    open, the candidate goes on."""
+    today = today or clock.today()
+    objection = Objection.objects.select_for_update().select_related("candidate__round__selection").get(
+        pk=objection.pk)
+    candidate = objection.candidate
+    _require_owner(user, candidate.round.selection)
+    if objection.resolution:
+        refuse(_("This objection has already been resolved."))
+    if candidate.round.status != RoundStatus.OPEN:
+        refuse(_("This round is not open."))
+    if not note.strip():
+        refuse(_("Write down the finding."), field="note")
+    before = {"resolution": ""}
+    objection.resolution = Objection.Resolution.UPHELD if upheld else Objection.Resolution.DISMISSED
+    objection.resolution_note = note.strip()[:300]
+    objection.resolved_on = today
+    objection.resolved_by = _user_or_none(user)
+    objection.save()
+    record_change(objection, ChangeRecord.Action.UPDATE, before=before)
+    if upheld:
+        if candidate.outcome != Outcome.ELIMINATED:
+            _decide(candidate, Outcome.ELIMINATED, _("Objection upheld: %(note)s") % {"note": objection.resolution_note},
+                    user=user, today=today)
+    elif candidate.outcome == Outcome.PAUSED and not candidate.objections.filter(resolution="").exists():
+        _decide(candidate, Outcome.PENDING, _("Objection dismissed: %(note)s") % {"note": objection.resolution_note},
+                user=user, today=today)
+    return objection
+
+
+# Closing a round ------------------------------------------------------------------------------------------------
+
+
+def close_blockers(round_: Round, today: datetime.date | None = None) -> list[str]:
+    """What still keeps the round from closing (empty: it may close)."""
+    today = today or clock.today()
+    if round_.status != RoundStatus.OPEN:
+        return [_("This round is not open.")]
+    missing = []
+    if round_.method == Method.NOTICE:
+        if window_open(round_, today):
+            missing.append(_("The objection window is open until %(date)s.") % {"date": window_end(round_)})
+        paused = Candidate.objects.filter(round=round_, outcome=Outcome.PAUSED).count()
+        if paused:
+            missing.append(_("%(count)s candidates are paused by objections not yet resolved.") % {"count": paused})
+    if round_.method == Method.VOTE:
+        unvoted = Candidate.objects.filter(round=round_, outcome=Outcome.PENDING, votes_cast__isnull=True).count()
+        if unvoted:
+            missing.append(_("%(count)s candidates have no votes entered.") % {"count": unvoted})
+    return missing
+
+
+@transaction.atomic
+def round_close(*, user, round_: Round, today: datetime.date | None = None) -> Round:
+    """Decides every pending candidate by the round's rule, then opens the next round with those who went
+    through; closing the last round puts them into the pool of good cadres."""
+    today = today or clock.today()
+    round_ = _open_round(user, round_)
+    blockers = close_blockers(round_, today)
+    if blockers:
+        refuse(" ".join(blockers), code="blocked")
+    if round_.scored:
+        _refresh_scores(user, round_)
+    pending = list(Candidate.objects.filter(round=round_, outcome=Outcome.PENDING).select_related("nominee"))
+    rows = [narrowing.Row(c.pk, c.score, c.votes_for, c.votes_cast) for c in pending]
+    decided = narrowing.narrow(rows, method=round_.method, keep=round_.keep, threshold=round_.threshold)
+    for candidate in pending:
+        code = decided[candidate.pk]
+        if code:
+            _decide(candidate, Outcome.ELIMINATED, reason_text(code, round_), user=user, today=today)
+        else:
+            _decide(candidate, Outcome.PASSED, _("Went through %(round)s.") % {"round": round_.name},
+                    user=user, today=today)
+    through = [c.nominee for c in Candidate.objects.filter(round=round_, outcome=Outcome.PASSED)
+               .select_related("nominee__person").order_by("id")]
+    before = {"status": round_.status}
+    round_.status = RoundStatus.CLOSED
+    round_.closed_on = today
+    round_.closed_by = _user_or_none(user)
+    round_.passed = len(through)
+    round_.eliminated = round_.entered - len(through)
+    round_.save()
+    record_change(round_, ChangeRecord.Action.UPDATE, before=before)
+    if round_.assessment is not None and round_.assessment.status == "open":
+        assessment_close(user=user, assessment=round_.assessment)
+    following = round_.selection.rounds.filter(number__gt=round_.number).order_by("number").first()
+    if following is not None:
+        _open(following, through, user=user, today=today)
+    else:
+        _finish(user, round_.selection, through, today)
+    return round_
+
+
+def _finish(user, selection: Selection, nominees: list[Nominee], today: datetime.date) -> None:
+    PoolEntry.objects.bulk_create([
+        PoolEntry(selection=selection, person=nominee.person, org_path=nominee.org_path, year=selection.year)
+        for nominee in nominees])
+    before = {"status": selection.status}
+    selection.status = SelectionStatus.DONE
+    selection.decided_on = today
+    selection.save(update_fields=["status", "decided_on", "updated_at"])
+    record_change(selection, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("%(count)s good cadres selected.") % {"count": len(nominees)})

@@ -1,0 +1,34 @@
+"""What the standards engine asks of this mechanism: the attendance item's score from the month's check-ins,
+and each secretary's ranking class (the class of the village they are sent to)."""
+from standards.models import Item
+from standards.sources import classifier, data_source
+
+from .library import ATTENDANCE_SOURCE, CLASSIFIER
+from .models import Dispatch
+from .selectors import attendance_points, attendance_totals
+
+
+@data_source(ATTENDANCE_SOURCE)
+def attendance(sheets, assessment) -> dict:
+    from .services import rule_for
+
+    item = Item.objects.filter(version_id=assessment.version_id, source=ATTENDANCE_SOURCE).first()
+    rule = rule_for(assessment.owner)
+    sheets = list(sheets.exclude(person=None).values_list("pk", "person_id"))
+    totals = attendance_totals([person_id for _pk, person_id in sheets], assessment.period_start,
+                               assessment.period_end)
+    empty = {"days": 0, "nights": 0}
+    return {pk: {"points": attendance_points(totals.get(person_id, empty), rule, item.max_points)}
+            for pk, person_id in sheets}
+
+
+@classifier(CLASSIFIER)
+def village_class(subjects) -> dict:
+    """Each person's class: that of their dispatch in post, else of their latest dispatch."""
+    keys = {}
+    rows = (Dispatch.objects.filter(person_id__in=[s.pk for s in subjects])
+            .order_by("person_id", "started_on", "pk").values_list("person_id", "village_class", "status"))
+    for person_id, village_class, status in rows:
+        if status == Dispatch.Status.IN_POST or keys.get(person_id, (None, ""))[0] != Dispatch.Status.IN_POST:
+            keys[person_id] = (status, village_class)
+    return {person_id: value for person_id, (_status, value) in keys.items()}

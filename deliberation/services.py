@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.excel import parse_date
+from core.services import require_in_scope
+from core.tree import ancestor_paths
 from orgs.models import Organization
 from workflows import services as engine
 
@@ -57,9 +59,11 @@ def clean(data: dict) -> dict:
 def matter_open(*, user, organization: Organization, title: str, matter: str = "", proposal: str = "",
                 proposed_on: datetime.date | None = None, today: datetime.date | None = None):
     """Opens a major village matter at the branch's proposal (党支部提议)."""
+    require_in_scope(user, organization.path, realm="org")
     found = workflow()
-    if found is None:
-        raise ValidationError(_("The 四议两公开 workflow is not installed."))
+    if found is None:  # installed once, by the system, under the top of the tree the village belongs to
+        top = Organization.objects.get(path=ancestor_paths(organization.path)[0])
+        found = ensure(user=None, owner=top)
     data = clean({"matter": matter, "proposal": proposal, "proposed_on": proposed_on or ""})
     return engine.case_open(user=user, workflow=found, organization=organization, title=title, data=data,
                             today=today)

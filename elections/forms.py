@@ -16,6 +16,9 @@ class CandidateForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
+                field.widget, forms.Select) else "form-control form-control-sm"
 
 
 class ReviewForm(forms.Form):

@@ -1,3 +1,382 @@
-from ninja import Router
+"""Good-cadre selection over the API: selections with their rounds and funnel, nominations and nominees, each
+round's candidates and outcomes (scores, votes, closing), objections, and the pool of good cadres.
+
+Reads go through ``restrict``; writes through selection.services, which check the caller's scope again.
+Outside the scope: 404.
+"""
+import datetime
+from decimal import Decimal
+
+from ninja import Query, Router, Schema
+
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from core.scope import CHANGE
+from orgs.models import Organization
+from people.models import Person
+
+from . import selectors, services
+from .models import Candidate, Channel, Nomination, Nominee, Objection, PoolEntry, Round, Selection
 
 router = Router(tags=["selection"])
+
+
+class SelectionRoundOut(Schema):
+    id: int
+    number: int
+    code: str
+    name: str
+    method: str
+    keep: int | None
+    threshold: Decimal | None
+    objection_days: int
+    status: str
+    opened_on: datetime.date | None
+    closed_on: datetime.date | None
+    objection_window_ends: datetime.date | None
+    entered: int
+    passed: int
+    eliminated: int
+    elimination_rate: float | None
+
+
+class SelectionOut(Schema):
+    id: int
+    name: str
+    year: int
+    owner: Ref
+    status: str
+    nominated: int
+    selected: int | None
+    elimination_rate: float | None
+    rounds: list[SelectionRoundOut]
+
+
+class SelectionListItemOut(Schema):
+    id: int
+    name: str
+    year: int
+    owner: Ref
+    status: str
+
+
+class SelectionPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[SelectionListItemOut]
+
+
+class SelectionCreateIn(In):
+    owner: int
+    name: str
+    year: Year
+
+
+class SelectionNomineeOut(Schema):
+    id: int
+    person: Ref
+    organization: Ref
+    channels: list[str]
+
+
+class SelectionNomineePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[SelectionNomineeOut]
+
+
+class SelectionNominationIn(In):
+    person: int
+    channel: choice(Channel)
+    nominator: str
+    statement: str = ""
+
+
+class SelectionNominationOut(Schema):
+    id: int
+    nominee_id: int
+    person: Ref
+    channel: str
+    nominator: str
+    statement: str
+    nominated_on: datetime.date
+
+
+class SelectionCandidateOut(Schema):
+    id: int
+    nominee_id: int
+    person: Ref
+    organization: Ref
+    score: Decimal | None
+    votes_for: int | None
+    votes_cast: int | None
+    outcome: str
+    reason: str
+
+
+class SelectionCandidatePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[SelectionCandidateOut]
+
+
+class SelectionScoreIn(In):
+    candidate: int
+    items: dict[str, Decimal]
+
+
+class SelectionScoresIn(In):
+    scores: list[SelectionScoreIn]
+
+
+class SelectionVoteIn(In):
+    candidate: int
+    votes_for: int
+    votes_cast: int
+
+
+class SelectionVotesIn(In):
+    votes: list[SelectionVoteIn]
+
+
+class SelectionObjectionIn(In):
+    raised_by: str
+    text: str
+
+
+class SelectionResolveIn(In):
+    upheld: bool
+    note: str
+
+
+class SelectionObjectionOut(Schema):
+    id: int
+    candidate_id: int
+    person: Ref
+    round: str
+    raised_on: datetime.date
+    raised_by: str
+    text: str
+    resolution: str
+    resolution_note: str
+    resolved_on: datetime.date | None
+
+
+class SelectionObjectionPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[SelectionObjectionOut]
+
+
+class SelectionPoolOut(Schema):
+    id: int
+    person: Ref
+    organization: Ref
+    year: int
+    selection_id: int
+    priority_promotion: bool
+    priority_training: bool
+
+
+class SelectionPoolPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[SelectionPoolOut]
+
+
+class SelectionCountOut(Schema):
+    count: int
+
+
+def round_data(round_: Round) -> dict:
+    return {"id": round_.pk, "number": round_.number, "code": round_.code, "name": round_.name,
+            "method": round_.method, "keep": round_.keep, "threshold": round_.threshold,
+            "objection_days": round_.objection_days, "status": round_.status, "opened_on": round_.opened_on,
+            "closed_on": round_.closed_on, "objection_window_ends": services.window_end(round_),
+            "entered": round_.entered, "passed": round_.passed, "eliminated": round_.eliminated,
+            "elimination_rate": round_.elimination_rate}
+
+
+def selection_data(selection: Selection) -> dict:
+    funnel = selectors.funnel(selection)
+    return {"id": selection.pk, "name": selection.name, "year": selection.year, "owner": ref(selection.owner),
+            "status": selection.status, "nominated": funnel["nominated"], "selected": funnel["selected"],
+            "elimination_rate": funnel["overall_rate"], "rounds": [round_data(s["round"]) for s in funnel["steps"]]}
+
+
+def _person_refs(person: Person) -> dict:
+    return {"person": ref(person), "organization": ref(person.organization)}
+
+
+def candidate_data(candidate: Candidate) -> dict:
+    return {"id": candidate.pk, "nominee_id": candidate.nominee_id, **_person_refs(candidate.nominee.person),
+            "score": candidate.score, "votes_for": candidate.votes_for, "votes_cast": candidate.votes_cast,
+            "outcome": candidate.outcome, "reason": candidate.reason}
+
+
+def objection_data(objection: Objection) -> dict:
+    return {"id": objection.pk, "candidate_id": objection.candidate_id,
+            "person": ref(objection.candidate.nominee.person), "round": objection.candidate.round.name,
+            "raised_on": objection.raised_on, "raised_by": objection.raised_by, "text": objection.text,
+            "resolution": objection.resolution, "resolution_note": objection.resolution_note,
+            "resolved_on": objection.resolved_on}
+
+
+def _selection(request, pk, action="view") -> Selection:
+    return get_scoped(Selection.objects.select_related("owner"), request.auth, action, pk=pk)
+
+
+def _round(request, pk, action="view") -> Round:
+    return get_scoped(Round.objects.select_related("selection__owner", "assessment"), request.auth, action, pk=pk)
+
+
+@router.get("/selections", response=SelectionPage)
+@scoped(Selection)
+def selection_list(request, page: Query[PageParams], year: Year | None = None):
+    rows = selectors.selections(request.auth)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return paginate(rows, page, lambda items: [
+        {"id": s.pk, "name": s.name, "year": s.year, "owner": ref(s.owner), "status": s.status} for s in items])
+
+
+@router.post("/selections", response=SelectionOut)
+@scoped(Selection)
+def selection_create(request, payload: SelectionCreateIn):
+    owner = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.owner)
+    selection = run_service(request, services.selection_create, owner=owner, name=payload.name, year=payload.year)
+    return selection_data(selection)
+
+
+@router.get("/selections/{int:selection_id}", response=SelectionOut)
+@scoped(Selection)
+def selection_detail(request, selection_id: int):
+    """A selection with its rounds: configuration, status, who entered, went through, was eliminated."""
+    return selection_data(_selection(request, selection_id))
+
+
+@router.post("/selections/{int:selection_id}/start", response=SelectionRoundOut)
+@scoped(Selection)
+def selection_start(request, selection_id: int):
+    """Closes the nominations and opens the first round."""
+    selection = _selection(request, selection_id, CHANGE)
+    return round_data(run_service(request, services.rounds_start, selection=selection))
+
+
+@router.get("/selections/{int:selection_id}/nominees", response=SelectionNomineePage)
+@scoped(Nominee)
+def nominee_list(request, selection_id: int, page: Query[PageParams], channel: str = "", q: str = ""):
+    selection = _selection(request, selection_id)
+    rows = selectors.nominees(request.auth, selection, channel=channel, search=q.strip())
+    return paginate(rows, page, lambda items: [
+        {"id": n.pk, **_person_refs(n.person), "channels": n.channels} for n in items])
+
+
+@router.post("/selections/{int:selection_id}/nominations", response=SelectionNominationOut)
+@scoped(Nomination)
+def nomination_create(request, selection_id: int, payload: SelectionNominationIn):
+    """Nominates a person; nominating someone again adds the channel to the same nominee."""
+    selection = _selection(request, selection_id)
+    person = get_scoped(Person.objects.select_related("organization"), request.auth, pk=payload.person)
+    nomination = run_service(request, services.nomination_add, selection=selection, person=person,
+                             channel=payload.channel, nominator=payload.nominator, statement=payload.statement)
+    return {"id": nomination.pk, "nominee_id": nomination.nominee_id, "person": ref(person),
+            "channel": nomination.channel, "nominator": nomination.nominator, "statement": nomination.statement,
+            "nominated_on": nomination.nominated_on}
+
+
+@router.get("/rounds/{int:round_id}", response=SelectionRoundOut)
+@scoped(Round)
+def round_detail(request, round_id: int):
+    return round_data(_round(request, round_id))
+
+
+@router.get("/rounds/{int:round_id}/candidates", response=SelectionCandidatePage)
+@scoped(Candidate)
+def candidate_list(request, round_id: int, page: Query[PageParams], outcome: str = ""):
+    """The round's candidates with their scores or votes and, once decided, their outcome and its reason."""
+    round_ = _round(request, round_id)
+    rows = selectors.candidates(request.auth, round_, outcome=outcome)
+    return paginate(rows, page, lambda items: [candidate_data(c) for c in items])
+
+
+@router.post("/rounds/{int:round_id}/scores", response=SelectionCountOut)
+@scoped(Candidate)
+def round_scores(request, round_id: int, payload: SelectionScoresIn):
+    """Criteria points per candidate ({item code: points}); the totals are recomputed."""
+    round_ = _round(request, round_id, CHANGE)
+    scores = {row.candidate: dict(row.items) for row in payload.scores}
+    return {"count": run_service(request, services.scores_set, round_=round_, scores=scores)}
+
+
+@router.post("/rounds/{int:round_id}/votes", response=SelectionCountOut)
+@scoped(Candidate)
+def round_votes(request, round_id: int, payload: SelectionVotesIn):
+    round_ = _round(request, round_id, CHANGE)
+    votes = {row.candidate: (row.votes_for, row.votes_cast) for row in payload.votes}
+    return {"count": run_service(request, services.votes_set, round_=round_, votes=votes)}
+
+
+@router.post("/rounds/{int:round_id}/close", response=SelectionRoundOut)
+@scoped(Round)
+def round_close(request, round_id: int):
+    """Decides every pending candidate by the round's rule and opens the next round (422 with what blocks it)."""
+    round_ = _round(request, round_id, CHANGE)
+    return round_data(run_service(request, services.round_close, round_=round_))
+
+
+@router.get("/selections/{int:selection_id}/objections", response=SelectionObjectionPage)
+@scoped(Objection)
+def objection_list(request, selection_id: int, page: Query[PageParams]):
+    selection = _selection(request, selection_id)
+    return paginate(selectors.objections(request.auth, selection=selection), page,
+                    lambda items: [objection_data(o) for o in items])
+
+
+@router.post("/candidates/{int:candidate_id}/objections", response=SelectionObjectionOut)
+@scoped(Objection)
+def objection_create(request, candidate_id: int, payload: SelectionObjectionIn):
+    """An objection during the notice window: the candidate is paused until it is resolved."""
+    candidate = get_scoped(Candidate.objects.select_related("round__selection"), request.auth, CHANGE,
+                           pk=candidate_id)
+    get_scoped(Selection.objects.all(), request.auth, CHANGE, pk=candidate.round.selection_id)
+    objection = run_service(request, services.objection_raise, candidate=candidate, raised_by=payload.raised_by,
+                            text=payload.text)
+    return objection_data(Objection.objects.select_related("candidate__nominee__person", "candidate__round")
+                          .get(pk=objection.pk))
+
+
+@router.post("/objections/{int:objection_id}/resolve", response=SelectionObjectionOut)
+@scoped(Objection)
+def objection_resolve(request, objection_id: int, payload: SelectionResolveIn):
+    """Upheld: the candidate is eliminated with the finding. Dismissed: the candidate goes on."""
+    objection = get_scoped(Objection.objects.select_related("candidate__round"), request.auth, CHANGE,
+                           pk=objection_id)
+    get_scoped(Selection.objects.all(), request.auth, CHANGE, pk=objection.candidate.round.selection_id)
+    run_service(request, services.objection_resolve, objection=objection, upheld=payload.upheld, note=payload.note)
+    return objection_data(Objection.objects.select_related("candidate__nominee__person", "candidate__round")
+                          .get(pk=objection.pk))
+
+
+@router.get("/pool", response=SelectionPoolPage)
+@scoped(PoolEntry)
+def pool_list(request, page: Query[PageParams], year: Year | None = None, person: int | None = None,
+              selection: int | None = None):
+    """The good cadres: priority for promotion and training, with the year they were selected."""
+    rows = selectors.pool(request.auth, year=year)
+    if person is not None:
+        rows = rows.filter(person_id=person)
+    if selection is not None:
+        rows = rows.filter(selection_id=selection)
+    return paginate(rows, page, lambda items: [
+        {"id": e.pk, **_person_refs(e.person), "year": e.year, "selection_id": e.selection_id,
+         "priority_promotion": e.priority_promotion, "priority_training": e.priority_training} for e in items])

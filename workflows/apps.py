@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Workflows")
+
+    def ready(self):
+        from core.todo import todo_source
+
+        from .reminders import todo_items
+
+        todo_source(todo_items)

@@ -239,3 +239,41 @@ class Approval(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.stage} {self.role}"
+
+
+class CaseNotice(models.Model):
+    """A stage deadline notice of a case: a reminder before the deadline, an overdue notice after it, an
+    escalation to the parent organization's users later still. One of each kind per stay in a stage
+    (``entry``, the transition that began it): a case returned and sent on again is reminded again."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalated")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    entry = models.ForeignKey(Transition, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    stage = models.CharField(_("stage"), max_length=32)
+    message = models.CharField(_("message"), max_length=300)
+    due_on = models.DateField(_("stage due on"))
+    created_on = models.DateField(_("on"))
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, through="NoticeRecipient", related_name="+")
+
+    class Meta:
+        verbose_name = _("case notice")
+        verbose_name_plural = _("case notices")
+        ordering = ["case", "created_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "entry", "kind"], name="casenotice_once_per_stay")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.message}"
+
+
+class NoticeRecipient(models.Model):
+    notice = models.ForeignKey(CaseNotice, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_notices")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="noticerecipient_unique")]

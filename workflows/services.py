@@ -20,8 +20,9 @@ from orgs.models import Organization
 
 from . import clock
 from .definition import canonical, stage_rows, workflow_fields
-from .format import dump, parse
+from .format import dump, field_label, parse
 from .models import Approval, Attachment, Case, StageDef, SubjectKind, Transition, Workflow, WorkflowVersion
+from .reminders import tick  # noqa: F401  (the daily run of stage deadlines, part of this API)
 from .signals import case_moved
 
 
@@ -164,6 +165,11 @@ def vote_passes(rule: str, votes_for: int, eligible: int) -> bool:
     return votes_for * 2 > eligible
 
 
+def label(case: Case, key: str) -> str:
+    """How the case's workflow names the data field ``key`` (its key when the workflow gives no label)."""
+    return field_label(case.version.document, key)
+
+
 def gate(case: Case, today: datetime.date | None = None) -> list[str]:
     """What is still missing before the case may leave its stage forwards; empty means it may."""
     today = today or clock.today()
@@ -175,7 +181,7 @@ def gate(case: Case, today: datetime.date | None = None) -> list[str]:
     missing = []
     for field in stage.required_fields:
         if _empty(case.data.get(field)):
-            missing.append(_("The field “%(field)s” is not filled in.") % {"field": field})
+            missing.append(_("The field “%(field)s” is not filled in.") % {"field": label(case, field)})
     if stage.attachments:
         attached = case.attachments.filter(stage=stage.code, transition__isnull=True).count()
         if attached < stage.attachments:
@@ -189,7 +195,7 @@ def gate(case: Case, today: datetime.date | None = None) -> list[str]:
         votes_for, eligible = _count(case.data.get(stage.vote["for"])), _count(case.data.get(stage.vote["eligible"]))
         if votes_for is None or eligible is None:
             missing.append(_("The vote counts (“%(for)s” and “%(eligible)s”) are not recorded.")
-                           % {"for": stage.vote["for"], "eligible": stage.vote["eligible"]})
+                           % {"for": label(case, stage.vote["for"]), "eligible": label(case, stage.vote["eligible"])})
         elif not vote_passes(stage.vote.get("rule", "majority"), votes_for, eligible):
             if stage.vote.get("rule") == "two_thirds":
                 message = _("The vote has no two-thirds majority: %(for)d for out of %(eligible)d.")

@@ -20,7 +20,7 @@ from people.models import Member
 
 from . import selectors, services
 from .definition import VOTE
-from .forms import FIELDS, CandidateForm, ObjectionForm, StageForm
+from .forms import CandidateForm, ObjectionForm, StageForm
 
 
 def scope_root(user):
@@ -86,17 +86,6 @@ class CandidateCreateView(RootMixin, View):
         return render(request, "development/candidate_form.html", {"form": form}, status=400)
 
 
-def _labelled(messages_: list[str]) -> list[str]:
-    """The engine names fields by their keys; the page names them as the form does."""
-    labels = {name: str(make().label) for name, make in FIELDS.items()}
-    out = []
-    for message in messages_:
-        for name, label in labels.items():
-            message = message.replace(f"“{name}”", f"“{label}”")
-        out.append(message)
-    return out
-
-
 class CaseView(ScopedMixin, View):
     """A candidate's case: where it stands, what its stage still needs, and the stage's dates and votes."""
 
@@ -135,7 +124,7 @@ class CaseView(ScopedMixin, View):
             t.from_name, t.to_name = names.get(t.from_stage, t.from_stage), names.get(t.to_stage, t.to_stage)
         return render(request, "development/case.html", {
             "case": case, "stages": stages, "current": current, "form": form,
-            "missing": _labelled(engine.gate(case)) if case.status == "open" else [],
+            "missing": engine.gate(case) if case.status == "open" else [],
             "may_act": case.status == "open" and engine.may_act(request.user, case),
             "objections": objections, "objection_form": ObjectionForm(),
             "transitions": transitions,

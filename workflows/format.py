@@ -20,12 +20,14 @@ STAGE_CODE_LENGTH = 32
 MAX_DAYS = 3660
 VOTE_RULES = ("majority", "two_thirds")
 
-KEYS = ("code", "name", "description", "subject", "stages")
+KEYS = ("code", "name", "description", "subject", "fields", "stages")
 REQUIRED = ("code", "name", "subject", "stages")
 STAGE_KEYS = ("code", "name", "actors", "required_fields", "attachments", "approval_roles", "vote", "wait_days",
               "no_open_objections", "time_limit_days", "remind_days", "back_to", "final")
 STAGE_REQUIRED = ("code", "name")
 VOTE_KEYS = ("for", "eligible", "rule")
+FIELD_KEYS = ("label", "type")
+FIELD_TYPES = ("text", "int", "date")
 
 STAGE_DEFAULTS = {
     "actors": [], "required_fields": [], "attachments": 0, "approval_roles": [], "vote": {}, "wait_days": 0,
@@ -198,6 +200,34 @@ class _Checker:
             self.error(node, _("The vote needs two different fields for the votes for and the eligible voters."))
         return vote
 
+    def field_labels(self, node) -> dict:
+        """``fields: {key: {label: ..., type: text|int|date}}`` (or ``key: label``): how the data fields are named."""
+        if node is None or (isinstance(node, yaml.ScalarNode) and self.scalar(node, "fields") in (None, "")):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, _("%(what)s must be a mapping of keys to values.") % {"what": "fields"})
+            return {}
+        fields = {}
+        for key_node, value_node in node.value:
+            key = self.code(key_node, _("A field's key"), 64, FIELD)
+            if key is BAD:
+                continue
+            if key in fields:
+                self.error(key_node, _("The key “%(key)s” appears twice.") % {"key": key})
+                continue
+            if isinstance(value_node, yaml.ScalarNode):
+                fields[key] = {"label": self.text(value_node, f"fields.{key}", max_length=100)}
+                continue
+            keys = self.mapping(value_node, FIELD_KEYS, ("label",), f"fields.{key}")
+            if keys is None:
+                continue
+            field = {"label": self.text(keys["label"], f"fields.{key}.label", max_length=100)} if "label" in keys \
+                else {}
+            if "type" in keys:
+                field["type"] = self.choice(keys["type"], f"fields.{key}.type", FIELD_TYPES)
+            fields[key] = field
+        return fields
+
     def stage(self, node) -> dict | None:
         keys = self.mapping(node, STAGE_KEYS, STAGE_REQUIRED, _("A stage"))
         if keys is None:
@@ -273,6 +303,7 @@ class _Checker:
             "name": self.text(keys["name"], _("The workflow's name"), max_length=200) if "name" in keys else BAD,
             "description": self.text(keys.get("description"), _("The description"), required=False),
             "subject": self.choice(keys["subject"], _("The subject"), SubjectKind.values) if "subject" in keys else BAD,
+            "fields": self.field_labels(keys.get("fields")),
             "stages": self.stages(keys["stages"]) if "stages" in keys else [],
         }
 
@@ -315,15 +346,39 @@ def normalized_stage(stage: dict) -> dict:
     return out
 
 
+def normalized_fields(fields) -> dict:
+    out = {}
+    for key, field in (fields or {}).items():
+        field = {"label": field} if isinstance(field, str) else dict(field or {})
+        out[key] = {"label": field.get("label") or key, **({"type": field["type"]} if field.get("type") else {})}
+    return out
+
+
 def normalized(document: dict) -> dict:
-    """Any document (from parse or built by hand) with every key present and every default filled."""
-    return {
+    """Any document (from parse or built by hand) with every key present and every default filled; "fields"
+    only when some are declared, so that a document written before labels existed stays the same."""
+    out = {
         "code": document["code"],
         "name": document.get("name") or document["code"],
         "description": document.get("description") or "",
         "subject": document.get("subject") or SubjectKind.ORGANIZATION.value,
         "stages": [normalized_stage(stage) for stage in document.get("stages") or []],
     }
+    fields = normalized_fields(document.get("fields"))
+    if fields:
+        out["fields"] = fields
+    return out
+
+
+def field_label(document: dict, key: str) -> str:
+    """The label a document gives a data field, else its key."""
+    field = (document.get("fields") or {}).get(key) or {}
+    return field.get("label") or key
+
+
+def field_type(document: dict, key: str) -> str:
+    field = (document.get("fields") or {}).get(key) or {}
+    return field.get("type") or "text"
 
 
 class _Dumper(yaml.SafeDumper):
@@ -350,6 +405,9 @@ def dump(version) -> str:
     if document["description"]:
         out["description"] = document["description"]
     out["subject"] = document["subject"]
+    if document.get("fields"):
+        out["fields"] = {key: {name: field[name] for name in FIELD_KEYS if name in field}
+                         for key, field in document["fields"].items()}
     # Keys in a fixed order: a document read back from PostgreSQL's jsonb has its keys reordered.
     keys = ("code", "name", *(key for key in STAGE_DEFAULTS if key not in ("code", "name")))
     out["stages"] = [

@@ -13,10 +13,11 @@ from core.views import ScopedMixin
 from orgs.models import Organization
 
 from . import clock, selectors, services
-from .format import FormatError, parse
+from .format import FormatError, field_label, field_type, parse
 from .models import Case, Workflow
 
 SECTION = "workflows"
+INPUT_TYPES = {"text": "text", "int": "number", "date": "date"}
 
 
 class TextForm(forms.Form):
@@ -179,7 +180,8 @@ class CaseView(ScopedMixin, View):
             "missing": services.gate(case) if case.status == Case.Status.OPEN else [],
             "may_act": services.may_act(request.user, case, stage),
             "may_approve": services.may_approve(request.user, case, stage),
-            "fields": [(name, case.data.get(name, "")) for name in stage.required_fields],
+            "fields": [(name, field_label(case.version.document, name), INPUT_TYPES[field_type(case.version.document, name)],
+                        case.data.get(name, "")) for name in stage.required_fields],
             "transitions": case.transitions.select_related("user").prefetch_related("files"),
             "pending": case.attachments.filter(transition__isnull=True),
             "approvals": case.approvals.select_related("user"), "today": clock.today()})

@@ -146,7 +146,7 @@ class CaseView(ScopedMixin, View):
                 form = StageForm(request.POST, stage=case.stage)
                 if not form.is_valid():
                     return self.page(request, case, form, status=400)
-                values = {k: ("" if v is None else v) for k, v in form.cleaned_data.items()}
+                values = {k: ("" if v is None else v) for k, v in form.cleaned_data.items() if k in request.POST}
                 if values:
                     services.matter_record(user=request.user, case=case, data=values)
                 if action == "advance":

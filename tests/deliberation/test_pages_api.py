@@ -1,0 +1,84 @@
+import datetime
+import json
+
+from django.urls import reverse
+
+from deliberation import services
+from deliberation.definition import ensure
+from workflows.clock import today_is
+
+
+def open_matter(county, users, village=None, title="修建村道"):
+    ensure(owner=county.county)
+    return services.matter_open(user=None, organization=village or county.village_a1, title=title,
+                                matter="村道硬化", proposal="党支部提议", proposed_on=datetime.date(2026, 3, 2))
+
+
+def test_index_lists_matters_in_scope_only(client, county, users):
+    mine = open_matter(county, users)
+    other = open_matter(county, users, county.village_b1, title="集体林地流转")
+    client.force_login(users["township_a"])
+    body = client.get(reverse("deliberation:index")).content.decode()
+    assert f'data-case="{mine.pk}"' in body and "集体林地流转" not in body
+    assert client.get(reverse("deliberation:case", args=[other.pk])).status_code == 404
+    assert client.get(reverse("deliberation:ledger", args=[county.village_b1.pk])).status_code == 404
+    assert client.get(f"/api/deliberation/matters/{other.pk}").status_code == 404
+    assert client.get(f"/api/deliberation/ledgers/{county.village_b1.pk}").status_code == 404
+    assert client.post(f"/api/deliberation/matters/{other.pk}/advance", "{}",
+                       content_type="application/json").status_code == 404
+
+
+def test_opening_and_advancing_on_the_page(client, county, users):
+    client.force_login(users["branch_a1"])
+    response = client.post(reverse("deliberation:open"), {
+        "organization": county.village_a1.pk, "title": "村集体经济项目", "matter": "建设光伏电站",
+        "proposal": "党支部提议建设", "proposed_on": "2026-03-02"})
+    assert response.status_code == 302, response.content
+    case_url = response["Location"]
+    assert client.post(case_url, {"action": "advance"}).status_code == 302
+    page = client.get(case_url).content.decode()
+    assert 'data-stage="committees"' in page
+    client.post(case_url, {"action": "advance", "committees_on": "2026-03-05", "committees_opinion": "同意"})
+    client.post(case_url, {"action": "advance", "members_on": "2026-03-09", "members_present": "20",
+                           "members_for": "10"})
+    assert 'data-stage="members"' in client.get(case_url).content.decode()  # 10 of 20: no majority
+
+
+def test_ledger_exports(client, county, users):
+    open_matter(county, users)
+    client.force_login(users["township_a"])
+    xlsx = client.get(reverse("deliberation:ledger_xlsx", args=[county.village_a1.pk]))
+    data = b"".join(xlsx.streaming_content)
+    assert data[:2] == b"PK"
+    assert "修建村道" in client.get(reverse("deliberation:ledger", args=[county.village_a1.pk])).content.decode()
+    rows = client.get(f"/api/deliberation/ledgers/{county.village_a1.pk}").json()
+    assert [row["title"] for row in rows] == ["修建村道"]
+
+
+def test_ledger_pdf(client, county, users):
+    open_matter(county, users)
+    client.force_login(users["township_a"])
+    response = client.get(reverse("deliberation:ledger_pdf", args=[county.village_a1.pk]))
+    assert response.status_code == 200 and response.content[:4] == b"%PDF"
+
+
+def test_api_opens_and_advances_a_matter(client, county, users):
+    ensure(owner=county.county)
+    client.force_login(users["branch_a1"])
+
+    def post(url, payload):
+        return client.post(url, json.dumps(payload), content_type="application/json")
+
+    with today_is(datetime.date(2026, 3, 2)):
+        opened = post("/api/deliberation/matters", {"organization": county.village_a1.pk, "title": "村道",
+                                                    "matter": "硬化", "proposal": "提议",
+                                                    "proposed_on": "2026-03-02"})
+        assert opened.status_code == 200, opened.content
+        case_id = opened.json()["id"]
+        assert post(f"/api/deliberation/matters/{case_id}/advance", {}).json()["stage"] == "committees"
+        refused = post(f"/api/deliberation/matters/{case_id}/advance", {})
+        assert refused.status_code == 422
+    listed = client.get("/api/deliberation/matters?stage=committees").json()
+    assert [item["id"] for item in listed["items"]] == [case_id]
+    outside = post("/api/deliberation/matters", {"organization": county.village_b1.pk, "title": "x"})
+    assert outside.status_code == 404

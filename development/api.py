@@ -1,13 +1,19 @@
-"""Development cases and warnings in the REST API, scoped: outside the caller's subtree, 404."""
+"""Development cases and warnings in the REST API, scoped: outside the caller's subtree, 404. Writes go through
+development.services (dates checked against each other, the registry kept by the workflow)."""
 import datetime
 
-from ninja import Router, Schema
+from django.core.exceptions import PermissionDenied
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
 
-from core.api import Ref, get_scoped, ref, scoped
+from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.scope import CHANGE
 from orgs.models import Organization
+from people.choices import Education, Gender
 from workflows.models import Case
 
-from . import selectors
+from . import selectors, services
 
 router = Router(tags=["development"])
 
@@ -20,6 +26,37 @@ class DevelopmentCaseOut(Schema):
     status: str
     stage_entered_on: datetime.date
     data: dict
+
+
+class DevelopmentCasePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[DevelopmentCaseOut]
+
+
+class DevelopmentCandidateIn(In):
+    organization: int
+    name: str = Field(max_length=50)
+    gender: choice(Gender)
+    birth_date: datetime.date
+    applied_on: datetime.date
+    education: choice(Education, blank=True) = ""
+    household: str = Field("", max_length=200)
+
+
+class DevelopmentRecordIn(In):
+    data: dict
+
+
+class DevelopmentCommentIn(In):
+    comment: str = Field("", max_length=2000)
+
+
+class DevelopmentObjectionIn(In):
+    text: str = Field(max_length=500)
+    on: datetime.date | None = None
 
 
 class WarningOut(Schema):
@@ -36,11 +73,64 @@ def case_data(case) -> dict:
             "status": case.status, "stage_entered_on": case.stage_entered_on, "data": case.data}
 
 
-@router.get("/cases", response=list[DevelopmentCaseOut])
+@router.get("/cases", response=DevelopmentCasePage)
 @scoped(Case)
-def case_list(request, under: int | None = None, stage: str | None = None, status: str | None = "open"):
+def case_list(request, page: Query[PageParams], under: int | None = None, stage: str | None = None,
+              status: str | None = "open"):
     root = get_scoped(Organization.objects, request.auth, pk=under) if under else None
-    return [case_data(c) for c in selectors.cases(request.auth, under=root, stage=stage, status=status)[:500]]
+    rows = selectors.cases(request.auth, under=root, stage=stage, status=status)
+    return paginate(rows, page, lambda rows: [case_data(c) for c in rows])
+
+
+def _act(request, service, **kwargs):
+    try:
+        return run_service(request, service, **kwargs)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+
+
+def _case(request, case_id: int):
+    return get_scoped(selectors.cases(request.auth, status=None), request.auth, pk=case_id)
+
+
+@router.post("/cases", response={201: DevelopmentCaseOut})
+@scoped(Case)
+def case_open(request, payload: DevelopmentCandidateIn):
+    """Registers the applicant in the branch and opens the case at the application stage."""
+    organization = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.organization)
+    extra = {"education": payload.education} if payload.education else {}
+    case = _act(request, services.candidate_open, organization=organization, applied_on=payload.applied_on,
+                name=payload.name, gender=payload.gender, birth_date=payload.birth_date, household=payload.household,
+                **extra)
+    return Status(201, case_data(_case(request, case.pk)))
+
+
+@router.post("/cases/{int:case_id}/record", response=DevelopmentCaseOut)
+@scoped(Case)
+def case_record(request, case_id: int, payload: DevelopmentRecordIn):
+    """Records the stage's dates (YYYY-MM-DD), contacts and vote counts; 422 for any that contradict the others."""
+    case = _case(request, case_id)
+    unknown = sorted(set(payload.data) - services.EDITABLE_FIELDS)
+    if unknown:
+        raise HttpError(422, ", ".join(unknown))
+    _act(request, services.candidate_record, case=case, data=payload.data)
+    return case_data(_case(request, case_id))
+
+
+@router.post("/cases/{int:case_id}/advance", response=DevelopmentCaseOut)
+@scoped(Case)
+def case_advance(request, case_id: int, payload: DevelopmentCommentIn):
+    """Moves the candidate to the next stage; 422 listing what is missing, 403 without the stage's role."""
+    _act(request, services.candidate_advance, case=_case(request, case_id), comment=payload.comment)
+    return case_data(_case(request, case_id))
+
+
+@router.post("/cases/{int:case_id}/objections", response=DevelopmentCaseOut)
+@scoped(Case)
+def case_objection(request, case_id: int, payload: DevelopmentObjectionIn):
+    """Records an objection raised during the public notice; it holds the case until resolved."""
+    _act(request, services.objection_add, case=_case(request, case_id), text=payload.text, on=payload.on)
+    return case_data(_case(request, case_id))
 
 
 @router.get("/cases/{int:case_id}", response=DevelopmentCaseOut)

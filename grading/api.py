@@ -6,14 +6,18 @@ Outside the scope: 404.
 """
 import datetime
 
-from ninja import Query, Router, Schema
+from django.core.exceptions import PermissionDenied
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
 
-from core.api import In, PageParams, Ref, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
+from people.models import Person
 
 from . import selectors, services
-from .models import Grade, Plan, Round, SupportTeam, Upgrading
+from .models import Grade, Measure, Plan, ProblemLine, ProblemType, Round, SupportTeam, Upgrading
 from .proposals import reason_text
 
 router = Router(tags=["grading"])
@@ -109,6 +113,50 @@ class GradeSetIn(In):
 
 class CountOut(Schema):
     count: int
+
+
+class TeamSetIn(In):
+    organization: int
+    county_leader: int
+    committee_secretary: int
+    cadre: int
+
+
+class PlanOpenIn(In):
+    organization: int
+    target: str = Field("", max_length=200)
+
+
+class ProblemIn(In):
+    line: choice(ProblemLine)
+    type: choice(ProblemType)
+    description: str = Field(max_length=1000)
+
+
+class MeasureIn(In):
+    content: str = Field(max_length=500)
+    owner: str = Field(max_length=100)
+    deadline: datetime.date
+
+
+class ProgressIn(In):
+    progress: int = Field(ge=0, le=100)
+    on: datetime.date | None = None
+
+
+class VisitIn(In):
+    on: datetime.date
+    visitors: str = Field(max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+class PlanMoveIn(In):
+    comment: str = Field("", max_length=2000)
+
+
+class PlanReturnIn(In):
+    to_stage: str = Field(max_length=32)
+    comment: str = Field(max_length=2000)
 
 
 def grade_data(grade: Grade) -> dict:
@@ -215,3 +263,102 @@ def plan_detail(request, plan_id: int):
 def board(request, upgrading_id: int):
     return selectors.board(request.auth, _upgrading(request, upgrading_id))
 
+
+
+# --- writes: teams by hand, plans with their problems, measures, visits and moves ------------------------------
+
+def _act(request, service, **kwargs):
+    try:
+        return run_service(request, service, **kwargs)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+
+
+def _plan(request, plan_id: int) -> Plan:
+    return get_scoped(Plan.objects.select_related("organization", "case", "upgrading"), request.auth, pk=plan_id)
+
+
+def _person(request, pk: int) -> Person:
+    return get_scoped(Person.objects, request.auth, pk=pk)
+
+
+@router.post("/{int:upgrading_id}/teams", response=TeamOut)
+@scoped(SupportTeam)
+def team_set(request, upgrading_id: int, payload: TeamSetIn):
+    """Assigns a lagging organization's "3+1" team by hand (the county leader and cadre from the pool)."""
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    organization = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organization)
+    team = _act(request, services.team_set, upgrading=upgrading, organization=organization,
+                county_leader=_person(request, payload.county_leader),
+                committee_secretary=_person(request, payload.committee_secretary), cadre=_person(request, payload.cadre))
+    return team_data(team)
+
+
+@router.post("/{int:upgrading_id}/plans", response={201: PlanOut})
+@scoped(Plan)
+def plan_open(request, upgrading_id: int, payload: PlanOpenIn):
+    """Opens a lagging organization's rectification plan (a workflow case in its first stage)."""
+    upgrading = _upgrading(request, upgrading_id)
+    organization = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organization)
+    plan = _act(request, services.plan_open, upgrading=upgrading, organization=organization, target=payload.target)
+    return Status(201, plan_data(_plan(request, plan.pk)))
+
+
+@router.post("/plans/{int:plan_id}/problems", response=PlanOut)
+@scoped(Plan)
+def problem_add(request, plan_id: int, payload: ProblemIn):
+    plan = _plan(request, plan_id)
+    _act(request, services.problem_add, plan=plan, line=payload.line, kind=payload.type,
+         description=payload.description)
+    return plan_data(_plan(request, plan_id))
+
+
+@router.post("/plans/{int:plan_id}/measures", response=PlanOut)
+@scoped(Plan)
+def measure_add(request, plan_id: int, payload: MeasureIn):
+    plan = _plan(request, plan_id)
+    _act(request, services.measure_add, plan=plan, content=payload.content, owner=payload.owner,
+         deadline=payload.deadline)
+    return plan_data(_plan(request, plan_id))
+
+
+@router.post("/plans/{int:plan_id}/measures/{int:measure_id}/progress", response=PlanOut)
+@scoped(Plan)
+def measure_progress(request, plan_id: int, measure_id: int, payload: ProgressIn):
+    plan = _plan(request, plan_id)
+    measure = Measure.objects.filter(plan=plan, pk=measure_id).first()
+    if measure is None:
+        raise HttpError(404, "Not Found")
+    _act(request, services.measure_progress, measure=measure, progress=payload.progress, on=payload.on)
+    return plan_data(_plan(request, plan_id))
+
+
+@router.post("/plans/{int:plan_id}/visits", response=PlanOut)
+@scoped(Plan)
+def visit_add(request, plan_id: int, payload: VisitIn):
+    plan = _plan(request, plan_id)
+    _act(request, services.visit_add, plan=plan, on=payload.on, visitors=payload.visitors, note=payload.note)
+    return plan_data(_plan(request, plan_id))
+
+
+@router.post("/plans/{int:plan_id}/advance", response=PlanOut)
+@scoped(Plan)
+def plan_advance(request, plan_id: int, payload: PlanMoveIn):
+    """Moves the plan's case on; 422 listing what its stage still lacks, 403 without the stage's role."""
+    _act(request, services.plan_advance, plan=_plan(request, plan_id), comment=payload.comment)
+    return plan_data(_plan(request, plan_id))
+
+
+@router.post("/plans/{int:plan_id}/approve", response=PlanOut)
+@scoped(Plan)
+def plan_approve(request, plan_id: int, payload: PlanMoveIn):
+    _act(request, services.plan_approve, plan=_plan(request, plan_id), comment=payload.comment)
+    return plan_data(_plan(request, plan_id))
+
+
+@router.post("/plans/{int:plan_id}/return", response=PlanOut)
+@scoped(Plan)
+def plan_return(request, plan_id: int, payload: PlanReturnIn):
+    _act(request, services.plan_return, plan=_plan(request, plan_id), to_stage=payload.to_stage,
+         comment=payload.comment)
+    return plan_data(_plan(request, plan_id))

@@ -184,7 +184,11 @@ def half_year_reports(dispatch: Dispatch):
 
 
 def monthly_assessments(user):
-    return (Assessment.objects.restrict(user).filter(version__standard__code=MONTHLY_STANDARD)
+    """The months the user may see: run by an organization in their scope, or with a sheet in it (a township sees
+    the county's month for its own secretaries)."""
+    visible = (Q(pk__in=Assessment.objects.restrict(user).values("pk"))
+               | Q(pk__in=Sheet.objects.restrict(user).values("assessment_id")))
+    return (Assessment.objects.filter(version__standard__code=MONTHLY_STANDARD).filter(visible)
             .select_related("owner").order_by("-period_start", "owner_path"))
 
 
@@ -298,3 +302,9 @@ def outcome_totals(user, *, under=None, year: int | None = None) -> dict:
     by_unit = list(logs.values("dispatch__sending_unit").annotate(people=Count("person", distinct=True), **sums)
                    .order_by("dispatch__sending_unit"))
     return {"overall": _sums(logs), "by_person": by_person, "by_unit": by_unit}
+
+
+def sheets_of(user, person):
+    """The person's monthly score sheets, newest first."""
+    return (Sheet.objects.restrict(user).filter(person=person, assessment__version__standard__code=MONTHLY_STANDARD)
+            .select_related("assessment").order_by("-assessment__period_start"))

@@ -15,16 +15,25 @@ def cadre_name(index: int) -> str:
     return SURNAMES[index % len(SURNAMES)] + GIVEN[(index // len(SURNAMES) + index) % len(GIVEN)]
 
 
-def points_for(version, total) -> dict:
-    """{item code: points} of the criteria adding up to ``total`` (a multiple of 0.5 up to the maximum):
-    each item filled to its maximum in turn."""
+def criteria_items(version) -> list[tuple[str, Decimal]]:
+    """(code, maximum) of the criteria's items in their order."""
+    return list(Item.objects.filter(version=version).order_by("section__order", "order", "id").values_list(
+        "code", "max_points"))
+
+
+def fill_points(items, total) -> dict:
+    """{item code: points} adding up to ``total`` (a multiple of 0.5 up to the maximum): each item filled to its
+    maximum in turn."""
     left = Decimal(str(total))
     points = {}
-    for code, most in Item.objects.filter(version=version).order_by("section__order", "order", "id").values_list(
-            "code", "max_points"):
+    for code, most in items:
         given = min(left, most)
         points[code] = given
         left -= given
     if left:
         raise ValueError(f"{total} is more than the criteria's maximum")
     return points
+
+
+def points_for(version, total) -> dict:
+    return fill_points(criteria_items(version), total)

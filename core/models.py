@@ -33,14 +33,18 @@ class ChangeRecord(models.Model):
         DISSOLVE = "dissolve", _("Dissolved")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # The log is append-only and written in bulk (a province import writes two million records): its keys are
+    # kept by Django (SET_NULL, PROTECT) rather than checked by the database row by row at commit.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_constraint=False,
     )
     source = models.CharField(_("source"), max_length=64)
     request_id = models.CharField(_("request id"), max_length=64, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # indexed by the (content_type, object_id, -time) index below
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                                     db_index=False)
     object_id = models.BigIntegerField()
     object_repr = models.CharField(_("object"), max_length=200)
     org_path = models.CharField(max_length=255, db_index=True)

@@ -18,6 +18,7 @@ from core import idcard
 from core.actor import current_actor
 from core.excel import clean_text
 from core.models import ChangeRecord
+from orgs import stats
 from orgs.models import Organization, OrgStatus
 from people.models import Member, Person, Post
 
@@ -42,6 +43,34 @@ def id_format(cell: str) -> str:
     """SQL: ``cell`` is 17 digits and a digit or X; a month or day out of range fails make_date (and so the file)."""
     return f"(length({cell}) = 18 AND translate(left({cell}, 17), '0123456789', '') = '' " \
            f"AND translate(right({cell}, 1), '0123456789X', '') = '')"
+
+
+def stat_keys(prefix: str) -> str:
+    """SQL: the (dimension, value) rows a membership counts for in orgs.stats (as its member_keys counts them),
+    from the columns of import_row whose names are ``prefix`` + the field."""
+    def column(name):
+        return prefix + name
+
+    def while_active(value):
+        return f"CASE WHEN {column('status')} = 'active' THEN {value} END"
+
+    classification = f"CASE WHEN {column('holds_post')} THEN 'office' ELSE {column('no_post_class')} END"
+    birth_year = f"CAST(CAST(EXTRACT(YEAR FROM {column('birth_date')}) AS integer) AS text)"
+    rows = [("status", column("status")), ("classification", while_active(classification)),
+            ("occupation", while_active(column("occupation"))), ("gender", while_active(column("gender"))),
+            ("education", while_active(column("education"))), ("birth_year", while_active(birth_year))]
+    return "(VALUES " + ", ".join(f"('{dimension}', {value})" for dimension, value in rows) + ")"
+
+
+def stat_changes() -> str:
+    """SQL: what the import changes in the organizations' direct counts, as (org, dimension, value, n)."""
+    return (f"SELECT organization AS org, k.dimension, k.value, 1 AS n FROM import_row "
+            f"CROSS JOIN LATERAL {stat_keys('')} k (dimension, value) "
+            f"WHERE action <> 'unchanged' AND k.value IS NOT NULL AND k.value <> '' "
+            f"UNION ALL "
+            f"SELECT old_organization, k.dimension, k.value, -1 FROM import_row "
+            f"CROSS JOIN LATERAL {stat_keys('old_')} k (dimension, value) "
+            f"WHERE action <> 'unchanged' AND had_member AND k.value IS NOT NULL AND k.value <> ''")
 
 
 class Unsuitable(Exception):
@@ -310,7 +339,7 @@ class BulkImport:
     # --- apply ----------------------------------------------------------------------------------------------------
 
     def apply(self, progress=no_progress, row_count: int = 0) -> None:
-        from .members import move_counters, refresh_stats
+        from .members import move_counters
 
         now = timezone.now()
         person, member = _table(Person), _table(Member)
@@ -342,9 +371,8 @@ class BulkImport:
                     UNION ALL SELECT organization, 1 FROM import_row WHERE status = 'active') d
                 GROUP BY org HAVING sum(delta) <> 0""")
             move_counters(dict(self.cursor.fetchall()))
-            self.execute("SELECT org_path FROM import_row WHERE action <> 'unchanged' UNION "
-                         "SELECT old_org_path FROM import_row WHERE action = 'updated'")
-            refresh_stats({path for (path,) in self.cursor.fetchall()})
+            progress(row_count, row_count, _("Updating the statistics"))
+            stats.add_counts(stat_changes())
             progress(row_count, row_count, _("Writing the change log"))
             self.write_log(now)
             self.execute("DROP TABLE IF EXISTS import_raw, import_typed, import_org, import_name, import_row, "

@@ -31,6 +31,7 @@ from .models import Organization, OrgStat, OrgStatus, OrgType
 
 ORG_DIMENSIONS = ("org_type", "domain", "branch_domain")
 MEMBER_DIMENSIONS = ("status", "classification", "occupation", "gender", "education", "birth_year")
+MAX_DEPTH = 255 // SEGMENT_WIDTH  # the deepest path Organization.path can hold
 ACTIVE = "active"  # people.choices.MemberStatus.ACTIVE; orgs does not import people at load time
 
 
@@ -236,6 +237,41 @@ def refresh(root: Organization | None = None) -> int:
         after.subtract(before)
         _add(_chain_ids(root.path[:-SEGMENT_WIDTH]), after)
     return OrgStat.objects.filter(organization__path__gte=lo, organization__path__lt=hi).count()
+
+
+def add_counts(source_sql: str, params=()) -> None:
+    """Adds counts to the stored rows set-based: ``source_sql`` yields (org, dimension, value, n) rows, the
+    change of what ``org`` counts directly; ``org`` and every ancestor get it in their subtree counts.
+
+    A bulk loader that knows exactly what it added and removed (dataio's member import) calls this instead of
+    ``refresh``, whose cost grows with the subtree rather than with the change. A few statements whatever
+    the number of rows, on both databases.
+    """
+    table = connection.ops.quote_name(OrgStat._meta.db_table)
+    orgs_table = connection.ops.quote_name(Organization._meta.db_table)
+    levels = ", ".join(f"({n})" for n in range(1, MAX_DEPTH + 1))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS stat_change")
+        cursor.execute(f"""
+            CREATE TEMP TABLE stat_change AS
+            SELECT a.id AS org, c.dimension, c.value, SUM(CASE WHEN a.id = c.org THEN c.n ELSE 0 END) AS direct,
+                   SUM(c.n) AS subtree
+            FROM (SELECT d.org, d.dimension, d.value, SUM(d.n) AS n, o.path
+                  FROM ({source_sql}) d JOIN {orgs_table} o ON o.id = d.org
+                  GROUP BY d.org, d.dimension, d.value, o.path HAVING SUM(d.n) <> 0) c
+            JOIN (VALUES {levels}) g (level) ON g.level * {SEGMENT_WIDTH} <= LENGTH(c.path)
+            JOIN {orgs_table} a ON a.path = SUBSTR(c.path, 1, g.level * {SEGMENT_WIDTH})
+            GROUP BY a.id, c.dimension, c.value""", params)
+        cursor.execute(f"""
+            INSERT INTO {table} (organization_id, dimension, value, direct, subtree)
+            SELECT org, dimension, value, direct, subtree FROM stat_change WHERE true
+            ON CONFLICT (organization_id, dimension, value)
+            DO UPDATE SET direct = {table}.direct + excluded.direct, subtree = {table}.subtree + excluded.subtree""")
+        cursor.execute(f"""
+            DELETE FROM {table} WHERE direct = 0 AND subtree = 0 AND EXISTS (
+                SELECT 1 FROM stat_change c WHERE c.org = {table}.organization_id
+                AND c.dimension = {table}.dimension AND c.value = {table}.value)""")
+        cursor.execute("DROP TABLE stat_change")
 
 
 # --- the summary --------------------------------------------------------------------------------------------------

@@ -108,6 +108,22 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def copy_floor(path: Path) -> float:
+    """Rows per second of a bare COPY of the CSV into a table without indexes or checks: the floor under any import."""
+    columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE copy_floor ({columns})")
+        start = time.perf_counter()
+        with path.open("rb") as handle, cursor.cursor.copy("COPY copy_floor FROM STDIN (FORMAT csv, HEADER)") as copy:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        seconds = time.perf_counter() - start
+        cursor.execute("SELECT count(*) FROM copy_floor")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE copy_floor")
+    return rows / seconds
+
+
 def import_once(path: Path, expect: str, rows: int) -> dict:
     """One import in this process (the child's side of ``timed_import``)."""
     start = time.perf_counter()
@@ -168,16 +184,23 @@ def main():
     first = 0
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        created, unchanged, read_rates, xlsx_created = [], [], [], []
+        created, unchanged, read_rates, xlsx_created, floor_rates = [], [], [], [], []
         for rep in range(args.reps):
             path = folder / f"members{rep}.csv"
             write_csv(path, member_rows(first, args.rows, codes))
             first += args.rows
+            floor_rates.append(copy_floor(path))
+            print(f"  bare COPY {args.rows:,} rows: {floor_rates[-1]:,.0f}/s", flush=True)
             created.append(timed_import(path, "created", args.rows))
             unchanged.append(timed_import(path, "unchanged", args.rows))
             path.unlink()
         table.append(median_row("CSV, new members", args.rows, created, "≥ 20,000/s"))
         table.append(median_row("CSV, same file again (all unchanged)", args.rows, unchanged))
+        floor = statistics.median(floor_rates)
+        table.append(("baseline: bare COPY of the same CSV (no indexes, no checks)", args.rows, len(floor_rates),
+                      floor, min(floor_rates), max(floor_rates), args.rows / floor, None, ""))
+        notes.append(f"CSV import / bare COPY in the same run: {statistics.median(r['rate'] for r in created) / floor:.3f} "
+                     "(median against median).")
         for rep in range(args.reps):
             path = folder / f"members{rep}.xlsx"
             write_xlsx(path, member_rows(first, args.rows, codes))

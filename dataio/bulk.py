@@ -136,6 +136,12 @@ class BulkImport:
     def execute(self, sql, params=()):
         self.cursor.execute(sql, params)
 
+    def analyze(self, tables: str) -> None:
+        """A fresh temporary table has no statistics, so no join plan; a small sample is enough for these."""
+        self.execute("SET LOCAL default_statistics_target = 10")
+        self.execute(f"ANALYZE {tables}")
+        self.execute("RESET default_statistics_target")
+
     def one(self, sql, params=()):
         self.cursor.execute(sql, params)
         return self.cursor.fetchone()[0]
@@ -175,7 +181,7 @@ class BulkImport:
         with self.cursor.cursor.copy("COPY import_choice FROM STDIN") as copy:
             for row in choices:
                 copy.write_row(row)
-        self.execute("ANALYZE import_raw, import_choice")  # no statistics on a fresh temporary table: no join plan
+        self.analyze("import_raw, import_choice")
         selects, joins, bad = [], [], []
         number = f"upper({self.raw('id_number')})"
         flags = [f"{number} AS idn", f"{id_format(number)} AS id_ok"]
@@ -252,7 +258,7 @@ class BulkImport:
         self.execute(f"SELECT DISTINCT p.org_path FROM import_typed t JOIN {person} p ON p.id_number = t.id_number")
         if not all(self.importer.may_change(path) for (path,) in self.cursor.fetchall()):
             raise Unsuitable
-        self.execute("ANALYZE import_typed, import_org, import_name")
+        self.analyze("import_typed, import_org, import_name")
         posts_cleared = "posts" in self.present
         if posts_cleared and self.one(
                 f"SELECT count(*) FROM import_typed t JOIN {person} p ON p.id_number = t.id_number "

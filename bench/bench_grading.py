@@ -1,12 +1,17 @@
 """Grading proposals benchmark on PostgreSQL: grades proposed from data for 200,000 organizations.
 
-    PGPORT_THROWAWAY=55489 bash scripts/with-postgres.sh .venv/bin/python bench/bench_grading.py [--orgs N] [--write]
+    PGPORT_THROWAWAY=55432 bash scripts/with-postgres.sh .venv/bin/python bench/bench_grading.py [--orgs N] [--write]
 
 Builds the county of bench/bench_duties.py (400 townships, --orgs branches) set-based, then the data the rules
 read: a 五个好 assessment of the year with a sheet per branch (1 in 20 lagging, 1 in 5 先进, the rest 达标),
 a branch general meeting rule with two missed quarters for 1 in 25 branches, and a secretary post for every
 branch but 1 in 50. Times ``grading.proposals.propose`` (every graded organization, grades emptied before each
 run) and a second run over the same grades (all rewritten in place), each --runs times with medians.
+
+Same-run baselines, timed in every run beside the proposal: the floor of its write, one plain INSERT ... SELECT
+of the same number of grade rows straight from the organizations (one level, no reasons, no upsert), and the
+floor of its reads, the bare queries the rules run (the graded organizations, the year's sheets, the missed
+meetings counted per branch, the branches with a secretary) fetched into Python and nothing decided.
 
 With --write the section "Grading proposals" of bench/RESULTS.md is replaced (or added).
 """
@@ -34,6 +39,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
+from core.tree import subtree_bounds  # noqa: E402
 from duties import services as duties  # noqa: E402
 from duties.testing import rule_document  # noqa: E402
 from grading import proposals  # noqa: E402
@@ -79,6 +85,45 @@ def data(county) -> None:
         cursor.execute("ANALYZE")
 
 
+PLAIN_INSERT = """
+    INSERT INTO grading_grade (created_at, updated_at, upgrading_id, organization_id, org_path, year, round,
+                               level_id, weak_lax, source, reasons)
+    SELECT now(), now(), %s, id, path, %s, 'initial', %s, false, 'rule', '[]'::jsonb
+    FROM orgs_organization
+    WHERE path >= %s AND path < %s AND org_type IN ('branch', 'general_branch') AND status = 'active'"""
+
+
+def plain_insert(upgrading, level_id) -> int:
+    """The write's floor: the same number of grade rows in one INSERT ... SELECT."""
+    lo, hi = subtree_bounds(upgrading.owner_path)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE grading_grade")
+        cursor.execute(PLAIN_INSERT, [upgrading.pk, upgrading.year, level_id, lo, hi])
+        return cursor.rowcount
+
+
+def bare_reads(upgrading, on) -> int:
+    """The reads' floor: what the rules query, fetched and not used."""
+    from django.db.models import Q
+
+    from orgs.models import Organization
+    from standards.models import Sheet
+
+    rules = proposals.rules_of(upgrading.scheme)
+    under = upgrading.owner_path
+    assessment = proposals._assessment(rules, upgrading.year)
+    subtree = proposals.subtree_q("path", [under])
+    fetched = len(list(Organization.objects.filter(subtree, org_type__in=rules["org_types"], status="active")
+                       .values_list("pk", "path").iterator(chunk_size=proposals.BATCH)))
+    fetched += len(list(Sheet.objects.filter(Q(assessment=assessment), organization__isnull=False)
+                        .filter(proposals.subtree_q("org_path", [under]))
+                        .values_list("organization_id", "tier", "tier_level", "lagging")
+                        .iterator(chunk_size=proposals.BATCH)))
+    fetched += len(proposals._missed_meetings(rules, upgrading.year, under))
+    fetched += len(proposals._with_secretary(under, on))
+    return fetched
+
+
 def write_section(text: str) -> None:
     results = ROOT / "bench" / "RESULTS.md"
     current = results.read_text(encoding="utf-8") if results.exists() else ""
@@ -115,8 +160,15 @@ def main():
         profile = cProfile.Profile()
         profile.runcall(proposals.propose, upgrading, on=ON)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-    fresh, again, written = [], [], 0
+    fresh, again, inserts, reads, written = [], [], [], [], 0
+    level_id = scheme.levels.order_by("level").values_list("pk", flat=True).first()
     for run in range(args.runs):
+        started = time.perf_counter()
+        inserted = plain_insert(upgrading, level_id)
+        inserts.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        fetched = bare_reads(upgrading, ON)
+        reads.append(time.perf_counter() - started)
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE grading_grade")
         started = time.perf_counter()
@@ -125,7 +177,10 @@ def main():
         started = time.perf_counter()
         proposals.propose(upgrading, on=ON)
         again.append(time.perf_counter() - started)
-        print(f"run {run + 1}: propose {fresh[-1]:.2f} s ({written:,} grades), again {again[-1]:.2f} s", flush=True)
+        if inserted != written:
+            sys.exit(f"the plain insert wrote {inserted:,} rows, the proposal {written:,}")
+        print(f"run {run + 1}: plain insert {inserts[-1]:.2f} s, bare reads {reads[-1]:.2f} s ({fetched:,} rows), "
+              f"propose {fresh[-1]:.2f} s ({written:,} grades), again {again[-1]:.2f} s", flush=True)
     counts = dict(Grade.objects.values_list("level__name").annotate(n=Count("pk")))
     lagging = Grade.objects.filter(level__lagging=True).count()
     weak = Grade.objects.filter(weak_lax=True).count()
@@ -134,14 +189,16 @@ def main():
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
     median, median_again = statistics.median(fresh), statistics.median(again)
+    median_insert, median_reads = statistics.median(inserts), statistics.median(reads)
+    floor = median_insert + median_reads
     text = f"""
 ## Grading proposals (bench/bench_grading.py)
 
-{datetime.date.today()} · {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server}
+{datetime.datetime.now(datetime.UTC).date()} (UTC) · {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server}
 (scripts/with-postgres.sh) · load average {' '.join(f'{x:.1f}' for x in load_before)} at the start,
 {load_after[0]:.1f} at the end
 
-Command: `PGPORT_THROWAWAY=55489 bash scripts/with-postgres.sh .venv/bin/python bench/bench_grading.py --write`
+Command: `PGPORT_THROWAWAY=55432 bash scripts/with-postgres.sh .venv/bin/python bench/bench_grading.py --write`
 
 {written:,} branches graded under a county of 400 townships; data read: a 五个好 sheet per branch (1 in 20
 lagging), two missed branch general meetings for 1 in 25, no secretary for 1 in 50. Result:
@@ -152,8 +209,11 @@ lagging), two missed branch general meetings for 1 in 25, no secretary for 1 in 
 | --- | --- | ---: | --- |
 | `proposals.propose`: one query per source, {written:,} grades upserted in batches of {proposals.BATCH:,} | {', '.join(f'{x:.2f}' for x in fresh)} | {median:.2f} | < 30 s |
 | the same again (every grade rewritten in place) | {', '.join(f'{x:.2f}' for x in again)} | {median_again:.2f} | |
+| baseline: plain `INSERT ... SELECT` of {written:,} grade rows (one level, no reasons) | {', '.join(f'{x:.2f}' for x in inserts)} | {median_insert:.2f} | |
+| baseline: the rules' bare queries, fetched ({fetched:,} rows) | {', '.join(f'{x:.2f}' for x in reads)} | {median_reads:.2f} | |
 
-Target **{'met' if median < 30 else 'missed'}**.
+Target **{'met' if median < 30 else 'missed'}**. Same-run ratio: the proposal takes {median / floor:.1f}× the
+sum of its two floors ({floor:.2f} s), {median / median_insert:.1f}× the plain insert alone.
 """
     print(text)
     if args.write:

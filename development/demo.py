@@ -21,6 +21,7 @@ from orgs.models import Organization
 from people.choices import MemberCategory, MemberStatus, PostTitle, Stage
 from people.models import Member, Person, Post
 from people.services import _count_member
+from workflows.reminders import send_notices
 
 from . import services
 from .dates import add_years
@@ -61,6 +62,11 @@ class Year:
         self.memberships()
         progress(f"development: {self.counts['probationary']:,} probationary and {self.counts['full']:,} full "
                  f"members entered through the workflow")
+        # The day's stage-deadline notices of every workflow (rectification plans included, made before this),
+        # so that the to-do lists show them; the daily workflows_tick does the same and sends the e-mail.
+        notices = send_notices(self.today)
+        self.counts["notices"] = sum(notices.values())
+        progress(f"development: {self.counts['notices']:,} workflow deadline notices")
         return dict(self.counts)
 
     # --- helpers -------------------------------------------------------------------------------------------------

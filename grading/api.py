@@ -82,6 +82,22 @@ class PlanOut(Schema):
     visits: int
 
 
+class TeamPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[TeamOut]
+
+
+class PlanPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[PlanOut]
+
+
 class BoardOut(Schema):
     lagging: int
     lifted: int
@@ -230,10 +246,11 @@ def grade_set(request, upgrading_id: int, payload: GradeSetIn):
                                   round=payload.round))
 
 
-@router.get("/{int:upgrading_id}/teams", response=list[TeamOut])
+@router.get("/{int:upgrading_id}/teams", response=TeamPage)
 @scoped(SupportTeam)
-def team_list(request, upgrading_id: int):
-    return [team_data(team) for team in selectors.teams(request.auth, _upgrading(request, upgrading_id))]
+def team_list(request, upgrading_id: int, page: Query[PageParams]):
+    rows = selectors.teams(request.auth, _upgrading(request, upgrading_id))
+    return paginate(rows, page, lambda items: [team_data(team) for team in items])
 
 
 @router.post("/{int:upgrading_id}/teams/propose", response=list[TeamOut])
@@ -244,12 +261,13 @@ def team_propose(request, upgrading_id: int):
     return [team_data(team) for team in selectors.teams(request.auth, upgrading)]
 
 
-@router.get("/{int:upgrading_id}/plans", response=list[PlanOut])
+@router.get("/{int:upgrading_id}/plans", response=PlanPage)
 @scoped(Plan)
-def plan_list(request, upgrading_id: int):
+def plan_list(request, upgrading_id: int, page: Query[PageParams]):
     upgrading = _upgrading(request, upgrading_id)
-    plans = Plan.objects.restrict(request.auth).filter(upgrading=upgrading).select_related("organization", "case")
-    return [plan_data(plan) for plan in plans]
+    plans = (Plan.objects.restrict(request.auth).filter(upgrading=upgrading).select_related("organization", "case")
+             .order_by("org_path", "pk"))
+    return paginate(plans, page, lambda items: [plan_data(plan) for plan in items])
 
 
 @router.get("/plans/{int:plan_id}", response=PlanOut)

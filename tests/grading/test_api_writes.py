@@ -62,9 +62,14 @@ def test_a_team_by_hand_and_the_scope_of_writes(client, jinta):
     assert team.status_code == 200, team.content
     assert SupportTeam.objects.get(organization=org).cadre == jinta.cadres[0]
     plan = post(client, f"/api/grading/{jinta.upgrading.pk}/plans", {"organization": org.pk}).json()["id"]
+    teams = client.get(f"/api/grading/{jinta.upgrading.pk}/teams").json()
+    assert teams["count"] == 1 and teams["items"][0]["organization"]["id"] == org.pk
+    plans = client.get(f"/api/grading/{jinta.upgrading.pk}/plans", {"limit": 1}).json()
+    assert plans["count"] == 1 and [item["id"] for item in plans["items"]] == [plan]
     other = next(t for t in jinta.townships if t != org.parent)
     client.force_login(make_user("api_town2", "township_admin", other))
     assert post(client, f"/api/grading/plans/{plan}/measures",
                 {"content": "x", "owner": "y", "deadline": "2013-09-30"}).status_code == 404
     assert post(client, f"/api/grading/plans/{plan}/advance", {}).status_code == 404
     assert post(client, f"/api/grading/{jinta.upgrading.pk}/plans", {"organization": org.pk}).status_code == 404
+    assert client.get(f"/api/grading/{jinta.upgrading.pk}/plans").json()["count"] == 0

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.changelog import record_change
 from core.models import ChangeRecord
@@ -334,11 +335,14 @@ def close_blockers(round_: Round, today: datetime.date | None = None) -> list[st
             missing.append(_("The objection window is open until %(date)s.") % {"date": window_end(round_)})
         paused = Candidate.objects.filter(round=round_, outcome=Outcome.PAUSED).count()
         if paused:
-            missing.append(_("%(count)s candidates are paused by objections not yet resolved.") % {"count": paused})
+            missing.append(ngettext("%(count)s candidate is paused by an objection not yet resolved.",
+                                    "%(count)s candidates are paused by objections not yet resolved.", paused)
+                           % {"count": paused})
     if round_.method == Method.VOTE:
         unvoted = Candidate.objects.filter(round=round_, outcome=Outcome.PENDING, votes_cast__isnull=True).count()
         if unvoted:
-            missing.append(_("%(count)s candidates have no votes entered.") % {"count": unvoted})
+            missing.append(ngettext("%(count)s candidate has no votes entered.",
+                                    "%(count)s candidates have no votes entered.", unvoted) % {"count": unvoted})
     return missing
 
 

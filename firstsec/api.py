@@ -1,3 +1,518 @@
-from ninja import Router
+"""First secretaries over the API: dispatches (list, filter, detail, create, recall, replace), check-ins (create,
+list by secretary and month, approve), weekly reports, monthly results and rankings, the elimination list (and
+its decisions), outcome logs and totals. Reads go through ``restrict``; outside the scope: 404.
+"""
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Query, Router, Schema, Status
+
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from core.scope import CHANGE
+from orgs.models import Organization
+from people.models import Person
+from standards.models import Sheet
+
+from . import selectors, services
+from .library import MONTHLY_STANDARD
+from .models import CheckIn, Dispatch, EliminationEntry, OutcomeLog, VillageClass
+from .periods import month_bounds
 
 router = Router(tags=["firstsec"])
+MonthNumber = Annotated[int, Field(ge=1, le=12, description="A month, 1 to 12.")]
+
+
+class FirstsecDispatchOut(Schema):
+    id: int
+    person: Ref
+    village: Ref
+    township: Ref | None
+    village_class: choice(VillageClass)
+    sending_unit: str
+    sending_org: Ref | None
+    started_on: datetime.date
+    ends_on: datetime.date
+    status: choice(Dispatch.Status)
+    left_on: datetime.date | None
+    recall_reason: str
+    replaces: int | None
+
+
+class FirstsecDispatchPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[FirstsecDispatchOut]
+
+
+class FirstsecDispatchFilter(Schema):
+    status: choice(Dispatch.Status, blank=True) = ""
+    village_class: choice(VillageClass, blank=True) = ""
+    township: int | None = None
+    sending_unit: str = ""
+    person: int | None = None
+    q: str = ""
+
+
+class FirstsecDispatchIn(In):
+    person: int
+    village: int
+    village_class: choice(VillageClass)
+    sending_unit: str = ""
+    sending_org: int | None = None
+    started_on: datetime.date
+    ends_on: datetime.date
+
+
+class FirstsecRecallIn(In):
+    on: datetime.date
+    reason: str
+
+
+class FirstsecReplaceIn(In):
+    person: int
+    on: datetime.date
+    sending_unit: str = ""
+    sending_org: int | None = None
+    ends_on: datetime.date | None = None
+    reason: str = ""
+
+
+class FirstsecCheckInIn(In):
+    day: datetime.date
+    in_village: bool
+    night_stayed: bool = False
+    away_reason: str = ""
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    accuracy: Decimal | None = Field(None, ge=0, le=99999999)
+
+
+class FirstsecCheckInOut(Schema):
+    id: int
+    dispatch: int
+    person: Ref
+    day: datetime.date
+    in_village: bool
+    away_reason: str
+    night_stayed: bool
+    latitude: float | None
+    longitude: float | None
+    accuracy: float | None
+    entered_on: datetime.date
+    late: bool
+    approval: choice(CheckIn.Approval)
+    counts: bool
+
+
+class FirstsecCheckInPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[FirstsecCheckInOut]
+
+
+class FirstsecCheckInFilter(Schema):
+    dispatch: int | None = None
+    person: int | None = None
+    year: Year | None = None
+    month: MonthNumber | None = None
+    approval: choice(CheckIn.Approval, blank=True) = ""
+
+
+class FirstsecApproveIn(In):
+    approve: bool
+    note: str = ""
+
+
+class FirstsecWeeklyIn(In):
+    week_start: datetime.date
+    title: str
+    body: str = ""
+
+
+class FirstsecReportOut(Schema):
+    id: int
+    period_label: str | None
+    occurred_on: datetime.date
+    title: str
+    body: str
+    submitted_on: datetime.date
+    review: str
+
+
+class FirstsecWeeklyOut(Schema):
+    reports: list[FirstsecReportOut]
+    missing_weeks: list[datetime.date]
+
+
+class FirstsecRankingRow(Schema):
+    sheet: int
+    person: Ref
+    village: Ref | None
+    village_class: str
+    total: float | None
+    tier: str
+    rank_class: int | None
+    rank_all: int | None
+
+
+class FirstsecRankingOut(Schema):
+    assessment: int | None
+    month: str
+    computed: bool
+    rows: list[FirstsecRankingRow]
+
+
+class FirstsecMonthIn(In):
+    county: int
+    year: Year
+    month: MonthNumber
+
+
+class FirstsecEliminationOut(Schema):
+    id: int
+    dispatch: int
+    person: Ref
+    county: Ref
+    last_month: str
+    months: list[str]
+    average_total: float | None
+    average_satisfaction: float | None
+    reason: str
+    decision: choice(EliminationEntry.Decision)
+    decided_on: datetime.date | None
+    decision_note: str
+
+
+class FirstsecEliminationPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[FirstsecEliminationOut]
+
+
+class FirstsecDecideIn(In):
+    decision: choice([(c, c) for c in ("keep", "warn", "recall")])
+    note: str = ""
+    on: datetime.date | None = None
+
+
+class FirstsecOutcomeIn(In):
+    day: datetime.date
+    visits: int = Field(0, ge=0, le=1_000_000)
+    problems: int = Field(0, ge=0, le=1_000_000)
+    disputes: int = Field(0, ge=0, le=1_000_000)
+    funds: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999999"))
+    projects: int = Field(0, ge=0, le=1_000_000)
+    note: str = ""
+
+
+class FirstsecOutcomeOut(Schema):
+    id: int
+    dispatch: int
+    person: Ref
+    day: datetime.date
+    visits: int
+    problems: int
+    disputes: int
+    funds: float
+    projects: int
+    note: str
+
+
+class FirstsecOutcomePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[FirstsecOutcomeOut]
+
+
+class FirstsecOutcomeSums(Schema):
+    visits: int
+    problems: int
+    disputes: int
+    funds: float
+    projects: int
+
+
+class FirstsecOutcomeGroup(FirstsecOutcomeSums):
+    name: str
+
+
+class FirstsecOutcomeTotals(Schema):
+    overall: FirstsecOutcomeSums
+    by_unit: list[FirstsecOutcomeGroup]
+    by_person: list[FirstsecOutcomeGroup]
+
+
+# --- serializers --------------------------------------------------------------------------------------------
+
+
+def dispatch_data(d: Dispatch) -> dict:
+    return {"id": d.pk, "person": ref(d.person), "village": ref(d.village), "township": ref(d.township),
+            "village_class": d.village_class, "sending_unit": d.sending_unit, "sending_org": ref(d.sending_org),
+            "started_on": d.started_on, "ends_on": d.ends_on, "status": d.status, "left_on": d.left_on,
+            "recall_reason": d.recall_reason, "replaces": d.replaces_id}
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def checkin_data(c: CheckIn) -> dict:
+    return {"id": c.pk, "dispatch": c.dispatch_id, "person": ref(c.person), "day": c.day, "in_village": c.in_village,
+            "away_reason": c.away_reason, "night_stayed": c.night_stayed, "latitude": _float(c.latitude),
+            "longitude": _float(c.longitude), "accuracy": _float(c.accuracy), "entered_on": c.entered_on,
+            "late": c.late, "approval": c.approval, "counts": c.counts}
+
+
+def report_data(s) -> dict:
+    return {"id": s.pk, "period_label": s.obligation.period_label if s.obligation else None,
+            "occurred_on": s.occurred_on, "title": s.title, "body": s.body, "submitted_on": s.submitted_on,
+            "review": s.review}
+
+
+def elimination_data(e: EliminationEntry) -> dict:
+    return {"id": e.pk, "dispatch": e.dispatch_id, "person": ref(e.person), "county": ref(e.county),
+            "last_month": e.last_month, "months": e.months, "average_total": _float(e.average_total),
+            "average_satisfaction": _float(e.average_satisfaction), "reason": e.reason, "decision": e.decision,
+            "decided_on": e.decided_on, "decision_note": e.decision_note}
+
+
+def outcome_data(o: OutcomeLog) -> dict:
+    return {"id": o.pk, "dispatch": o.dispatch_id, "person": ref(o.person), "day": o.day, "visits": o.visits,
+            "problems": o.problems, "disputes": o.disputes, "funds": float(o.funds), "projects": o.projects,
+            "note": o.note}
+
+
+def _dispatch(request, pk, action="view") -> Dispatch:
+    return get_scoped(Dispatch.objects.select_related("person", "village", "township", "sending_org"), request.auth,
+                      action, pk=pk)
+
+
+def _org(request, pk, action="view") -> Organization | None:
+    return None if pk is None else get_scoped(Organization.objects, request.auth, action, pk=pk)
+
+
+# --- dispatches ---------------------------------------------------------------------------------------------
+
+
+@router.get("/dispatches", response=FirstsecDispatchPage)
+@scoped(Dispatch)
+def dispatch_list(request, filters: Query[FirstsecDispatchFilter], page: Query[PageParams]):
+    township = _org(request, filters.township) if filters.township else None
+    person = get_scoped(Person.objects, request.auth, pk=filters.person) if filters.person else None
+    dispatches = selectors.dispatches_for(request.auth, status=filters.status, village_class=filters.village_class,
+                                          township=township, sending_unit=filters.sending_unit, person=person,
+                                          q=filters.q.strip())
+    dispatches = dispatches.select_related("person", "village", "township", "sending_org").order_by("org_path", "pk")
+    return paginate(dispatches, page, lambda rows: [dispatch_data(d) for d in rows])
+
+
+@router.get("/dispatches/{dispatch_id}", response=FirstsecDispatchOut)
+@scoped(Dispatch)
+def dispatch_detail(request, dispatch_id: int):
+    return dispatch_data(_dispatch(request, dispatch_id))
+
+
+@router.post("/dispatches", response={201: FirstsecDispatchOut})
+@scoped(Dispatch)
+def dispatch_create(request, payload: FirstsecDispatchIn):
+    person = get_scoped(Person.objects, request.auth, pk=payload.person)
+    village = _org(request, payload.village, CHANGE)
+    dispatch = run_service(request, services.dispatch_create, person=person, village=village,
+                           village_class=payload.village_class, sending_unit=payload.sending_unit,
+                           sending_org=_org(request, payload.sending_org), started_on=payload.started_on,
+                           ends_on=payload.ends_on)
+    return Status(201, dispatch_data(_dispatch(request, dispatch.pk)))
+
+
+@router.post("/dispatches/{dispatch_id}/recall", response=FirstsecDispatchOut)
+@scoped(Dispatch)
+def dispatch_recall(request, dispatch_id: int, payload: FirstsecRecallIn):
+    dispatch = _dispatch(request, dispatch_id)
+    run_service(request, services.dispatch_recall, dispatch=dispatch, on=payload.on, reason=payload.reason)
+    return dispatch_data(_dispatch(request, dispatch_id))
+
+
+@router.post("/dispatches/{dispatch_id}/replace", response={201: FirstsecDispatchOut})
+@scoped(Dispatch)
+def dispatch_replace(request, dispatch_id: int, payload: FirstsecReplaceIn):
+    dispatch = _dispatch(request, dispatch_id)
+    person = get_scoped(Person.objects, request.auth, pk=payload.person)
+    new = run_service(request, services.dispatch_replace, dispatch=dispatch, person=person, on=payload.on,
+                      sending_unit=payload.sending_unit, sending_org=_org(request, payload.sending_org),
+                      ends_on=payload.ends_on, reason=payload.reason)
+    return Status(201, dispatch_data(_dispatch(request, new.pk)))
+
+
+# --- check-ins ----------------------------------------------------------------------------------------------
+
+
+@router.get("/checkins", response=FirstsecCheckInPage)
+@scoped(CheckIn)
+def checkin_list(request, filters: Query[FirstsecCheckInFilter], page: Query[PageParams]):
+    checkins = CheckIn.objects.restrict(request.auth).select_related("person")
+    if filters.dispatch:
+        checkins = checkins.filter(dispatch_id=filters.dispatch)
+    if filters.person:
+        checkins = checkins.filter(person_id=filters.person)
+    if filters.year and filters.month:
+        start, end = month_bounds(filters.year, filters.month)
+        checkins = checkins.filter(day__gte=start, day__lte=end)
+    elif filters.year:
+        checkins = checkins.filter(day__year=filters.year)
+    if filters.approval:
+        checkins = checkins.filter(approval=filters.approval)
+    return paginate(checkins.order_by("-day", "pk"), page, lambda rows: [checkin_data(c) for c in rows])
+
+
+@router.post("/dispatches/{dispatch_id}/checkins", response={201: FirstsecCheckInOut})
+@scoped(CheckIn)
+def checkin_create(request, dispatch_id: int, payload: FirstsecCheckInIn):
+    dispatch = _dispatch(request, dispatch_id)
+    checkin = run_service(request, services.checkin_create, dispatch=dispatch, day=payload.day,
+                          in_village=payload.in_village, night_stayed=payload.night_stayed,
+                          away_reason=payload.away_reason, latitude=payload.latitude, longitude=payload.longitude,
+                          accuracy=payload.accuracy)
+    return Status(201, checkin_data(checkin))
+
+
+@router.post("/checkins/{checkin_id}/approve", response=FirstsecCheckInOut)
+@scoped(CheckIn)
+def checkin_approve(request, checkin_id: int, payload: FirstsecApproveIn):
+    checkin = get_scoped(CheckIn.objects, request.auth, pk=checkin_id)
+    checkin = run_service(request, services.checkin_approve, checkin=checkin, approve=payload.approve,
+                          note=payload.note)
+    return checkin_data(checkin)
+
+
+# --- weekly reports -----------------------------------------------------------------------------------------
+
+
+@router.get("/dispatches/{dispatch_id}/weekly", response=FirstsecWeeklyOut)
+@scoped(Dispatch)
+def weekly_list(request, dispatch_id: int):
+    dispatch = _dispatch(request, dispatch_id)
+    return {"reports": [report_data(s) for s in selectors.reports(dispatch)[:200]],
+            "missing_weeks": selectors.missing_weeks(dispatch)}
+
+
+@router.post("/dispatches/{dispatch_id}/weekly", response={201: FirstsecReportOut})
+@scoped(Dispatch)
+def weekly_create(request, dispatch_id: int, payload: FirstsecWeeklyIn):
+    dispatch = _dispatch(request, dispatch_id)
+    submission = run_service(request, services.weekly_report_submit, dispatch=dispatch,
+                             week_start=payload.week_start, title=payload.title, body=payload.body)
+    return Status(201, report_data(submission))
+
+
+# --- monthly results ----------------------------------------------------------------------------------------
+
+
+def _ranking(request, assessment, label: str, class_key: str) -> dict:
+    sheets = (Sheet.objects.restrict(request.auth)
+              .filter(assessment__version__standard__code=MONTHLY_STANDARD, assessment__period_label=label)
+              .select_related("person", "parent").order_by("class_key", "rank_class", "pk"))
+    if assessment is not None:
+        sheets = sheets.filter(assessment=assessment)
+    if class_key:
+        sheets = sheets.filter(class_key=class_key)
+    return {"assessment": assessment.pk if assessment else None, "month": label,
+            "computed": bool(assessment and assessment.computed_at),
+            "rows": [{"sheet": s.pk, "person": ref(s.person), "village": ref(s.parent), "village_class": s.class_key,
+                      "total": _float(s.total), "tier": s.tier, "rank_class": s.rank_class, "rank_all": s.rank_all}
+                     for s in sheets[:2000]]}
+
+
+@router.get("/rankings", response=FirstsecRankingOut)
+@scoped(Sheet)
+def ranking(request, year: Year, month: MonthNumber, county: int | None = None,
+            village_class: choice(VillageClass, blank=True) = ""):
+    label = f"{year:04d}-{month:02d}"
+    assessments = selectors.monthly_assessments(request.auth).filter(period_label=label)
+    if county:
+        assessments = assessments.filter(owner_id=county)
+    return _ranking(request, assessments.first(), label, village_class)
+
+
+@router.post("/rankings", response=FirstsecRankingOut)
+@scoped(Sheet)
+def ranking_run(request, payload: FirstsecMonthIn):
+    county = _org(request, payload.county, CHANGE)
+    assessment = run_service(request, services.monthly_assessment, county=county, year=payload.year,
+                             month=payload.month)
+    run_service(request, services.monthly_results, assessment=assessment)
+    assessment.refresh_from_db()
+    return _ranking(request, assessment, assessment.period_label, "")
+
+
+# --- elimination --------------------------------------------------------------------------------------------
+
+
+@router.get("/elimination", response=FirstsecEliminationPage)
+@scoped(EliminationEntry)
+def elimination_list(request, page: Query[PageParams], pending: bool = False):
+    entries = selectors.elimination_list(request.auth, pending_only=pending).order_by("-last_month", "pk")
+    return paginate(entries, page, lambda rows: [elimination_data(e) for e in rows])
+
+
+@router.post("/elimination/evaluate", response=list[FirstsecEliminationOut])
+@scoped(EliminationEntry)
+def elimination_evaluate(request, payload: FirstsecMonthIn):
+    county = _org(request, payload.county, CHANGE)
+    entries = run_service(request, services.elimination_evaluate, county=county, year=payload.year,
+                          month=payload.month)
+    return [elimination_data(e) for e in entries]
+
+
+@router.post("/elimination/{entry_id}/decide", response=FirstsecEliminationOut)
+@scoped(EliminationEntry)
+def elimination_decide(request, entry_id: int, payload: FirstsecDecideIn):
+    entry = get_scoped(EliminationEntry.objects, request.auth, pk=entry_id)
+    entry = run_service(request, services.elimination_decide, entry=entry, decision=payload.decision,
+                        note=payload.note, on=payload.on)
+    return elimination_data(entry)
+
+
+# --- outcomes -----------------------------------------------------------------------------------------------
+
+
+@router.get("/outcomes", response=FirstsecOutcomePage)
+@scoped(OutcomeLog)
+def outcome_list(request, page: Query[PageParams], dispatch: int | None = None, year: Year | None = None):
+    logs = OutcomeLog.objects.restrict(request.auth).select_related("person")
+    if dispatch:
+        logs = logs.filter(dispatch_id=dispatch)
+    if year:
+        logs = logs.filter(day__year=year)
+    return paginate(logs.order_by("-day", "pk"), page, lambda rows: [outcome_data(o) for o in rows])
+
+
+@router.post("/dispatches/{dispatch_id}/outcomes", response={201: FirstsecOutcomeOut})
+@scoped(OutcomeLog)
+def outcome_create(request, dispatch_id: int, payload: FirstsecOutcomeIn):
+    dispatch = _dispatch(request, dispatch_id)
+    log = run_service(request, services.outcome_add, dispatch=dispatch, **payload.model_dump())
+    return Status(201, outcome_data(log))
+
+
+def _sums(row: dict) -> dict:
+    return {name: (float(row.get(name) or 0) if name == "funds" else int(row.get(name) or 0))
+            for name in selectors.OUTCOME_FIELDS}
+
+
+@router.get("/outcomes/totals", response=FirstsecOutcomeTotals)
+@scoped(OutcomeLog)
+def outcome_totals(request, year: Year | None = None):
+    totals = selectors.outcome_totals(request.auth, year=year)
+    return {"overall": _sums(totals["overall"]),
+            "by_unit": [{"name": row["dispatch__sending_unit"], **_sums(row)} for row in totals["by_unit"]],
+            "by_person": [{"name": row["person__name"], **_sums(row)} for row in totals["by_person"]]}
+

@@ -1,2 +1,105 @@
-def generate_deliberation(root, seed, progress=print):
-    """Fills this app's part of the demo county (or city) under ``root``."""
+"""A year of 四议两公开 in the demo county or city: 2–6 major matters per village, at every stage.
+
+Each matter runs through the workflows engine on its own dates (the branch's proposal, the two committees, the
+member assembly, the villagers' meeting, the resolution's seven-day public notice, the result made public); the
+older a matter, the further it has gone. A few sit past their stage's time limit, so the overdue filter shows
+them.
+"""
+import datetime
+import random
+from collections import defaultdict
+
+from django.db import transaction
+
+from core.actor import acting_as
+from core.tree import subtree_q
+from orgs.models import Domain, Organization, OrgStatus, OrgType
+from people.models import Member
+
+from . import services
+from .definition import STAGES, ensure
+
+DAY = datetime.timedelta(days=1)
+MATTERS = (
+    ("村道硬化工程", "硬化村主干道{n}公里，申请一事一议财政奖补"),
+    ("集体山林承包", "村集体山林{n}百亩公开发包，期限十五年"),
+    ("低保户评议", "本年度新增低保对象{n}户的民主评议"),
+    ("安全饮水工程", "新建蓄水池{n}座并铺设入户管网"),
+    ("村级光伏电站", "利用村部屋顶建设{n}0千瓦光伏电站，收益归集体"),
+    ("土地流转", "{n}百亩耕地流转给种植合作社"),
+    ("村部维修", "村部及文化活动室维修，预算{n}万元"),
+    ("集体资金使用", "集体经济收益{n}万元用于公益事业"),
+    ("危房改造评定", "评定危房改造户{n}户"),
+    ("产业扶持项目", "申报特色种养产业扶持项目{n}个"),
+)
+
+
+def generate_deliberation(root, seed, progress=print, today: datetime.date | None = None) -> dict:
+    with acting_as(None, source="command:demo_data:deliberation"), transaction.atomic():
+        return DeliberationYear(root, seed, today or datetime.date.today()).run(progress)
+
+
+class DeliberationYear:
+    def __init__(self, root, seed, today):
+        self.root, self.today = root, today
+        self.rng = random.Random(f"deliberation:{seed}")
+        self.counts = defaultdict(int)
+
+    def run(self, progress) -> dict:
+        ensure(owner=self.root)
+        villages = list(Organization.objects.filter(subtree_q("path", [self.root.path]), org_type=OrgType.BRANCH,
+                                                    domain=Domain.RURAL, status=OrgStatus.ACTIVE).order_by("path"))
+        self.members = defaultdict(int)
+        for path in Member.objects.filter(subtree_q("org_path", [self.root.path])).values_list("org_path", flat=True):
+            self.members[path] += 1
+        year_start = datetime.date(self.today.year, 1, 1)
+        for village in villages:
+            for _n in range(self.rng.randint(2, 6)):
+                self.matter(village, self.day(year_start, self.today - 2 * DAY))
+        progress(f"deliberation: {self.counts['matters']:,} 四议两公开 matters in {len(villages):,} villages, "
+                 f"{self.counts['closed']:,} closed")
+        return dict(self.counts)
+
+    def day(self, low, high):
+        return low + DAY * self.rng.randint(0, max((high - low).days, 0))
+
+    def matter(self, village, opened):
+        rng = self.rng
+        title, text = rng.choice(MATTERS)
+        case = services.matter_open(user=None, organization=village, title=title,
+                                    matter=text.format(n=rng.randint(2, 9)), proposal="党支部提议，提交两委商议",
+                                    proposed_on=opened, today=opened)
+        self.counts["matters"] += 1
+        members = max(self.members[village.path], 8)
+        on = opened
+        steps = [
+            ({}, (1, 6)),
+            ({"committees_on": None, "committees_opinion": "两委会议一致同意提交党员大会审议"}, (5, 15)),
+            ({"members_on": None, "members_present": members - rng.randint(0, members // 5),
+              "members_for": None}, (5, 15)),
+            ({"villagers_on": None, "villagers_kind": rng.choice(["assembly", "representatives"]),
+              "villagers_present": rng.randint(35, 60), "villagers_for": None}, (5, 20)),
+            ({"resolution_public_on": None}, (7, 12)),
+            ({"result": "已按决议实施并经村务监督委员会验收", "result_public_on": None}, (20, 120)),
+        ]
+        for stage, (data, (low, high)) in zip(STAGES, steps, strict=False):
+            later = on + DAY * rng.randint(low, high)
+            if later > self.today:
+                return
+            filled = {}
+            for key, value in data.items():
+                if value is not None:
+                    filled[key] = value
+                elif key.endswith("_on"):
+                    filled[key] = (on if key == "resolution_public_on" else later).isoformat()
+                elif key == "members_for":
+                    filled[key] = data["members_present"] - rng.randint(0, data["members_present"] // 4)
+                elif key == "villagers_for":
+                    filled[key] = data["villagers_present"] - rng.randint(0, data["villagers_present"] // 5)
+            if filled:
+                services.matter_record(user=None, case=case, data=filled)
+            if rng.random() < 0.04 and stage != "proposal":
+                return  # stuck in this stage: past its time limit soon enough
+            case = services.matter_advance(user=None, case=case, today=later)
+            on = later
+        self.counts["closed"] += 1

@@ -82,7 +82,7 @@ class PlanOut(Schema):
     visits: int
 
 
-class TeamPage(Schema):
+class GradingTeamPage(Schema):
     count: int
     count_exact: bool
     limit: int
@@ -90,7 +90,7 @@ class TeamPage(Schema):
     items: list[TeamOut]
 
 
-class PlanPage(Schema):
+class GradingPlanPage(Schema):
     count: int
     count_exact: bool
     limit: int
@@ -131,46 +131,46 @@ class CountOut(Schema):
     count: int
 
 
-class TeamSetIn(In):
+class GradingTeamSetIn(In):
     organization: int
     county_leader: int
     committee_secretary: int
     cadre: int
 
 
-class PlanOpenIn(In):
+class GradingPlanOpenIn(In):
     organization: int
     target: str = Field("", max_length=200)
 
 
-class ProblemIn(In):
+class GradingProblemIn(In):
     line: choice(ProblemLine)
     type: choice(ProblemType)
     description: str = Field(max_length=1000)
 
 
-class MeasureIn(In):
+class GradingMeasureIn(In):
     content: str = Field(max_length=500)
     owner: str = Field(max_length=100)
     deadline: datetime.date
 
 
-class ProgressIn(In):
+class GradingProgressIn(In):
     progress: int = Field(ge=0, le=100)
     on: datetime.date | None = None
 
 
-class VisitIn(In):
+class GradingVisitIn(In):
     on: datetime.date
     visitors: str = Field(max_length=200)
     note: str = Field("", max_length=2000)
 
 
-class PlanMoveIn(In):
+class GradingPlanMoveIn(In):
     comment: str = Field("", max_length=2000)
 
 
-class PlanReturnIn(In):
+class GradingPlanReturnIn(In):
     to_stage: str = Field(max_length=32)
     comment: str = Field(max_length=2000)
 
@@ -246,7 +246,7 @@ def grade_set(request, upgrading_id: int, payload: GradeSetIn):
                                   round=payload.round))
 
 
-@router.get("/{int:upgrading_id}/teams", response=TeamPage)
+@router.get("/{int:upgrading_id}/teams", response=GradingTeamPage)
 @scoped(SupportTeam)
 def team_list(request, upgrading_id: int, page: Query[PageParams]):
     rows = selectors.teams(request.auth, _upgrading(request, upgrading_id))
@@ -261,7 +261,7 @@ def team_propose(request, upgrading_id: int):
     return [team_data(team) for team in selectors.teams(request.auth, upgrading)]
 
 
-@router.get("/{int:upgrading_id}/plans", response=PlanPage)
+@router.get("/{int:upgrading_id}/plans", response=GradingPlanPage)
 @scoped(Plan)
 def plan_list(request, upgrading_id: int, page: Query[PageParams]):
     upgrading = _upgrading(request, upgrading_id)
@@ -302,7 +302,7 @@ def _person(request, pk: int) -> Person:
 
 @router.post("/{int:upgrading_id}/teams", response=TeamOut)
 @scoped(SupportTeam)
-def team_set(request, upgrading_id: int, payload: TeamSetIn):
+def team_set(request, upgrading_id: int, payload: GradingTeamSetIn):
     """Assigns a lagging organization's "3+1" team by hand (the county leader and cadre from the pool)."""
     upgrading = _upgrading(request, upgrading_id, CHANGE)
     organization = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organization)
@@ -314,7 +314,7 @@ def team_set(request, upgrading_id: int, payload: TeamSetIn):
 
 @router.post("/{int:upgrading_id}/plans", response={201: PlanOut})
 @scoped(Plan)
-def plan_open(request, upgrading_id: int, payload: PlanOpenIn):
+def plan_open(request, upgrading_id: int, payload: GradingPlanOpenIn):
     """Opens a lagging organization's rectification plan (a workflow case in its first stage)."""
     upgrading = _upgrading(request, upgrading_id)
     organization = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organization)
@@ -324,7 +324,7 @@ def plan_open(request, upgrading_id: int, payload: PlanOpenIn):
 
 @router.post("/plans/{int:plan_id}/problems", response=PlanOut)
 @scoped(Plan)
-def problem_add(request, plan_id: int, payload: ProblemIn):
+def problem_add(request, plan_id: int, payload: GradingProblemIn):
     plan = _plan(request, plan_id)
     _act(request, services.problem_add, plan=plan, line=payload.line, kind=payload.type,
          description=payload.description)
@@ -333,7 +333,7 @@ def problem_add(request, plan_id: int, payload: ProblemIn):
 
 @router.post("/plans/{int:plan_id}/measures", response=PlanOut)
 @scoped(Plan)
-def measure_add(request, plan_id: int, payload: MeasureIn):
+def measure_add(request, plan_id: int, payload: GradingMeasureIn):
     plan = _plan(request, plan_id)
     _act(request, services.measure_add, plan=plan, content=payload.content, owner=payload.owner,
          deadline=payload.deadline)
@@ -342,7 +342,7 @@ def measure_add(request, plan_id: int, payload: MeasureIn):
 
 @router.post("/plans/{int:plan_id}/measures/{int:measure_id}/progress", response=PlanOut)
 @scoped(Plan)
-def measure_progress(request, plan_id: int, measure_id: int, payload: ProgressIn):
+def measure_progress(request, plan_id: int, measure_id: int, payload: GradingProgressIn):
     plan = _plan(request, plan_id)
     measure = Measure.objects.filter(plan=plan, pk=measure_id).first()
     if measure is None:
@@ -353,7 +353,7 @@ def measure_progress(request, plan_id: int, measure_id: int, payload: ProgressIn
 
 @router.post("/plans/{int:plan_id}/visits", response=PlanOut)
 @scoped(Plan)
-def visit_add(request, plan_id: int, payload: VisitIn):
+def visit_add(request, plan_id: int, payload: GradingVisitIn):
     plan = _plan(request, plan_id)
     _act(request, services.visit_add, plan=plan, on=payload.on, visitors=payload.visitors, note=payload.note)
     return plan_data(_plan(request, plan_id))
@@ -361,7 +361,7 @@ def visit_add(request, plan_id: int, payload: VisitIn):
 
 @router.post("/plans/{int:plan_id}/advance", response=PlanOut)
 @scoped(Plan)
-def plan_advance(request, plan_id: int, payload: PlanMoveIn):
+def plan_advance(request, plan_id: int, payload: GradingPlanMoveIn):
     """Moves the plan's case on; 422 listing what its stage still lacks, 403 without the stage's role."""
     _act(request, services.plan_advance, plan=_plan(request, plan_id), comment=payload.comment)
     return plan_data(_plan(request, plan_id))
@@ -369,14 +369,14 @@ def plan_advance(request, plan_id: int, payload: PlanMoveIn):
 
 @router.post("/plans/{int:plan_id}/approve", response=PlanOut)
 @scoped(Plan)
-def plan_approve(request, plan_id: int, payload: PlanMoveIn):
+def plan_approve(request, plan_id: int, payload: GradingPlanMoveIn):
     _act(request, services.plan_approve, plan=_plan(request, plan_id), comment=payload.comment)
     return plan_data(_plan(request, plan_id))
 
 
 @router.post("/plans/{int:plan_id}/return", response=PlanOut)
 @scoped(Plan)
-def plan_return(request, plan_id: int, payload: PlanReturnIn):
+def plan_return(request, plan_id: int, payload: GradingPlanReturnIn):
     _act(request, services.plan_return, plan=_plan(request, plan_id), to_stage=payload.to_stage,
          comment=payload.comment)
     return plan_data(_plan(request, plan_id))

@@ -7,7 +7,7 @@ Outside the scope: 404.
 import datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
@@ -15,7 +15,7 @@ from orgs.models import Organization
 from people.models import Person
 
 from . import selectors, services
-from .models import Candidate, Channel, Nomination, Nominee, Objection, PoolEntry, Round, Selection
+from .models import Candidate, Channel, Method, Nomination, Nominee, Objection, PoolEntry, Round, Selection
 
 router = Router(tags=["selection"])
 
@@ -142,6 +142,13 @@ class SelectionVoteIn(In):
 
 class SelectionVotesIn(In):
     votes: list[SelectionVoteIn]
+
+
+class SelectionRoundConfigIn(In):
+    method: choice(Method)
+    keep: int | None = Field(None, ge=1)
+    threshold: Decimal | None = None
+    objection_days: int = Field(0, ge=0, le=366)
 
 
 class SelectionObjectionIn(In):
@@ -324,6 +331,16 @@ def round_votes(request, round_id: int, payload: SelectionVotesIn):
     round_ = _round(request, round_id, CHANGE)
     votes = {row.candidate: (row.votes_for, row.votes_cast) for row in payload.votes}
     return {"count": run_service(request, services.votes_set, round_=round_, votes=votes)}
+
+
+@router.post("/rounds/{int:round_id}/configure", response=SelectionRoundOut)
+@scoped(Round)
+def round_configure(request, round_id: int, payload: SelectionRoundConfigIn):
+    """How a round that has not opened yet decides: method, how many go through, threshold or vote share."""
+    round_ = _round(request, round_id, CHANGE)
+    return round_data(run_service(request, services.round_configure, round_=round_, method=payload.method,
+                                  keep=payload.keep, threshold=payload.threshold,
+                                  objection_days=payload.objection_days))
 
 
 @router.post("/rounds/{int:round_id}/close", response=SelectionRoundOut)

@@ -78,7 +78,7 @@ def selection_create(*, user, owner: Organization, name: str, year: int, rounds=
     require_in_scope(user, owner.path, realm="org")
     if not name.strip():
         refuse(_("Give the selection a name."), field="name")
-    rounds = rounds or DEFAULT_ROUNDS
+    rounds = [dict(config) for config in rounds or DEFAULT_ROUNDS]
     for config in rounds:
         _check_round_config(config)
     selection = Selection.objects.create(name=name.strip(), year=year, owner=owner, owner_path=owner.path,
@@ -103,6 +103,33 @@ def _check_round_config(config: dict) -> None:
         refuse(_("Give round %(name)s its lowest score.") % {"name": config.get("name")}, field="rounds")
     if method == Method.NOTICE and not config.get("objection_days"):
         refuse(_("A public notice needs an objection window of at least one day."), field="rounds")
+    share = config.get("threshold")
+    if method == Method.VOTE and share is not None and not 0 <= Decimal(str(share)) < 1:
+        refuse(_("The share of votes lies between 0 and 1 (0.5: a majority)."), field="rounds")
+    if method == Method.VOTE and share is None:
+        config["threshold"] = narrowing.MAJORITY
+
+
+@transaction.atomic
+def round_configure(*, user, round_: Round, method: str, keep: int | None = None, threshold=None,
+                    objection_days: int = 0) -> Round:
+    """Changes how a round decides, while it has not opened yet."""
+    round_ = Round.objects.select_for_update().select_related("selection").get(pk=round_.pk)
+    _require_owner(user, round_.selection)
+    if round_.status != RoundStatus.WAITING:
+        refuse(_("A round that has opened keeps its rule."))
+    config = {"method": method, "keep": keep or None, "name": round_.name,
+              "threshold": None if threshold in (None, "") else Decimal(str(threshold)),
+              "objection_days": objection_days or 0}
+    _check_round_config(config)
+    before = {"method": round_.method, "keep": round_.keep, "threshold": str(round_.threshold),
+              "objection_days": round_.objection_days}
+    round_.method, round_.keep, round_.threshold = method, config["keep"], config["threshold"]
+    round_.objection_days = config["objection_days"]
+    round_.save(update_fields=["method", "keep", "threshold", "objection_days", "updated_at"])
+    record_change(round_, ChangeRecord.Action.UPDATE, before=before)
+    round_.refresh_from_db()
+    return round_
 
 
 @transaction.atomic

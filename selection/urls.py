@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/pool/", views.PoolView.as_view(), name="pool"),
     path("<int:pk>/pool.xlsx", views.PoolXlsxView.as_view(), name="pool_xlsx"),
     path("rounds/<int:pk>/", views.RoundView.as_view(), name="round"),
+    path("rounds/<int:pk>/configure/", views.ConfigureView.as_view(), name="configure"),
     path("rounds/<int:pk>/scores/", views.ScoresView.as_view(), name="scores"),
     path("rounds/<int:pk>/votes/", views.VotesView.as_view(), name="votes"),
     path("rounds/<int:pk>/close/", views.CloseView.as_view(), name="close"),

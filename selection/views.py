@@ -180,10 +180,30 @@ class RoundView(SelectionMixin, View):
             "selection": selection, "round": round_, "rounds": selectors.rounds(selection),
             "candidates": candidates, "items": items, "outcome": outcome, "outcomes": Outcome.choices,
             "can_run": can_change(request.user, selection) and round_.status == RoundStatus.OPEN,
+            "can_configure": can_change(request.user, selection) and round_.status == RoundStatus.WAITING,
+            "methods": Method.choices,
             "blockers": services.close_blockers(round_, today) if round_.status == RoundStatus.OPEN else [],
             "window_end": services.window_end(round_), "window_open": services.window_open(round_, today),
             "objections": selectors.objections(request.user, round_=round_) if round_.method == Method.NOTICE else [],
         })
+
+
+class ConfigureView(SelectionMixin, View):
+    scope_action = "change"
+
+    def post(self, request, pk):
+        round_ = self.get_round(pk)
+        try:
+            keep = int(request.POST["keep"]) if request.POST.get("keep", "").strip() else None
+            days = int(request.POST.get("objection_days") or 0)
+            threshold = Decimal(request.POST["threshold"]) if request.POST.get("threshold", "").strip() else None
+        except (ValueError, InvalidOperation):
+            messages.error(request, _("Enter a number."))
+            return redirect("selection:round", round_.pk)
+        if _run(request, services.round_configure, round_=round_, method=request.POST.get("method", ""), keep=keep,
+                threshold=threshold, objection_days=days) is not None:
+            messages.success(request, _("The round's rule is saved."))
+        return redirect("selection:round", round_.pk)
 
 
 class ScoresView(SelectionMixin, View):

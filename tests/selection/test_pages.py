@@ -154,3 +154,40 @@ def test_nominations_through_the_api_merge_channels(client, users, county, count
             {"person": person.pk, "channel": channel, "nominator": "甲镇党委"}), content_type="application/json")
         assert response.status_code == 200
     assert Nominee.objects.get(selection=county_selection, person=person).channels == ["unit", "self"]
+
+
+def _post(client, url, body=None):
+    return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+
+def test_the_api_runs_the_rounds(client, users, county_selection):
+    client.force_login(users["county"])
+    first, notice, final = Round.objects.filter(selection=county_selection).order_by("number")
+    response = _post(client, f"/api/selection/rounds/{final.pk}/configure",
+                     {"method": "vote", "threshold": "0.6", "objection_days": 0})
+    assert response.status_code == 200 and response.json()["threshold"] == "0.600"
+    assert _post(client, f"/api/selection/selections/{county_selection.pk}/start").status_code == 200
+    assert _post(client, f"/api/selection/rounds/{first.pk}/configure", {"method": "top", "keep": 3}).status_code \
+        == 422  # an open round keeps its rule
+    candidates = client.get(f"/api/selection/rounds/{first.pk}/candidates").json()["items"]
+    scores = [{"candidate": c["id"], "items": {"J1": 10 - i, "J2": 5}} for i, c in enumerate(candidates)]
+    assert _post(client, f"/api/selection/rounds/{first.pk}/scores", {"scores": scores}).json()["count"] == 8
+    closed = _post(client, f"/api/selection/rounds/{first.pk}/close").json()
+    assert (closed["passed"], closed["eliminated"], closed["elimination_rate"]) == (2, 2, 0.5)
+    outcomes = {c["id"]: (c["outcome"], c["score"]) for c in
+                client.get(f"/api/selection/rounds/{first.pk}/candidates").json()["items"]}
+    assert outcomes[candidates[0]["id"]] == ("passed", "15.00")
+    assert outcomes[candidates[3]["id"]][0] == "eliminated"
+
+    in_notice = client.get(f"/api/selection/rounds/{notice.pk}/candidates").json()["items"]
+    objection = _post(client, f"/api/selection/candidates/{in_notice[0]['id']}/objections",
+                      {"raised_by": "群众来信", "text": "反映问题"}).json()
+    assert client.get(f"/api/selection/rounds/{notice.pk}/candidates?outcome=paused").json()["count"] == 1
+    blocked = _post(client, f"/api/selection/rounds/{notice.pk}/close")
+    assert blocked.status_code == 422
+    resolved = _post(client, f"/api/selection/objections/{objection['id']}/resolve",
+                     {"upheld": False, "note": "不属实"}).json()
+    assert resolved["resolution"] == "dismissed"
+    assert client.get(f"/api/selection/rounds/{notice.pk}/candidates?outcome=pending").json()["count"] == 2
+    listed = client.get(f"/api/selection/selections/{county_selection.pk}/objections").json()
+    assert listed["count"] == 1 and listed["items"][0]["resolution_note"] == "不属实"

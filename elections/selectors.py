@@ -84,7 +84,7 @@ def figures(user, term_change: TermChange, root: Organization, on: datetime.date
     township_rows = []
     all_ids: list[int] = []
     townships = (Organization.objects.restrict(user).filter(subtree_q("path", [root.path]), depth=root.depth + 1)
-                 .order_by("path"))
+                 .exclude(org_type=OrgType.BRANCH).order_by("path"))
     groups = [(township, list(villages(user, township).values_list("pk", flat=True))) for township in townships]
     if not any(ids for _t, ids in groups):
         groups = [(root, list(villages(user, root).values_list("pk", flat=True)))]

@@ -57,6 +57,10 @@ def test_figures_page_and_api(client, county, users):
     progress = client.get(f"/api/elections/terms/{tc.pk}/progress").json()
     assert [(row["township"]["name"], row["done"], row["total"]) for row in progress] == [
         ("甲镇党委", 1, 2), ("乙镇党委", 0, 1)]
+    client.force_login(users["township_a"])
+    mine = client.get(f"/api/elections/terms/{tc.pk}/figures").json()
+    assert [row["organization"]["name"] for row in mine["townships"]] == ["甲镇党委"]
+    assert mine["total"]["villages"] == 2
 
 
 def test_api_runs_an_election_through_its_stages(client, county, users):

@@ -6,12 +6,15 @@ UNION ALL list; ``NOT EXISTS`` on the unique key skips the obligations already t
 twice changes nothing. A new obligation's state follows from its period's dates alone (nothing
 discharged it yet), so it is computed per period in Python and inserted with the row.
 """
+import contextlib
 import datetime
+import threading
 
 from django.db import connection
 
 from core.tree import subtree_bounds
 
+from . import tally
 from .clock import state_of
 from .models import Cadence, DutyRule, Obligation, Recipient, RuleVersion, SubjectKind
 from .periods import Period, deadline, once_period, period_of, periods_of_year
@@ -120,6 +123,56 @@ def _any_generated(rule: DutyRule, periods: list[Period], root_path: str | None,
     return rows.exists()
 
 
+_local = threading.local()  # .batch: the parts a tally_batch() counts at its end
+
+
+def _count_subjects(parts: list) -> None:
+    """Adds the parts' obligations to the tally in one statement (work_mem raised for it: a year for 200,000
+    organizations groups a million rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('work_mem', '256MB', true)")
+        cursor.execute(tally.add_subjects_sql([part[:3] for part in parts]),
+                       [param for part in parts for param in part[3]])
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+
+
+@contextlib.contextmanager
+def tally_batch():
+    """Within it, obligations inserted for whole sets of subjects are added to the tally together at the end
+    (rather than by the trigger, statement by statement, from the inserted rows): one upsert of every
+    subtree row instead of one per rule. Everything else written in between the trigger counts as usual."""
+    if not _can_defer_tally() or getattr(_local, "batch", None) is not None:
+        yield
+        return
+    _local.batch = []
+    try:
+        yield
+        if _local.batch:
+            _count_subjects(_local.batch)
+    finally:
+        _local.batch = None
+
+
+def _can_defer_tally() -> bool:
+    """PostgreSQL inside a transaction: the trigger's count can be replaced by one counted from the subjects
+    (a setting made outside a transaction would outlive the statement)."""
+    return connection.vendor == "postgresql" and connection.in_atomic_block
+
+
+def _states_per_year(version: RuleVersion, periods: list[Period], today: datetime.date) -> dict:
+    """{year of the period's start: {state: periods}}: what each subject's new obligations add to the tally."""
+    per_year: dict = {}
+    for period in periods:
+        due, missed = deadline(version.cadence, period, due_days=version.due_days, grace_days=version.grace_days,
+                               due_on=version.due_on)
+        state = str(state_of(due_on=due, missed_after=missed, completed_on=None, today_=today))
+        counts = per_year.setdefault(period.start.year, {})
+        counts[state] = counts.get(state, 0) + 1
+    return per_year
+
+
 def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Period], *, today: datetime.date,
                        root_path: str | None = None, only: list[int] | None = None) -> int:
     """Inserts the missing obligations of ``version`` for ``periods`` and its subjects; returns how many."""
@@ -145,9 +198,20 @@ def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Perio
                p.due_on, p.missed_after, {int(version.min_count)}, 0, p.state, NULL, NULL, 0
         FROM {source} CROSS JOIN ({periods_sql}) p
         WHERE 1 = 1 {where} {missing}"""
+    countable = not missing and not by_person and _can_defer_tally()
     with connection.cursor() as cursor:
+        if countable:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [tally.DEFERRED_SETTING])
         cursor.execute(sql, [*period_params, *subject_params])
         inserted = cursor.rowcount
+        if countable:  # (a failed statement aborts the transaction, the setting with it)
+            cursor.execute("SELECT set_config(%s, 'off', true)", [tally.DEFERRED_SETTING])
+            part = (rule.pk, f"SELECT s.path AS org_path FROM {source} WHERE 1 = 1 {where}",
+                    _states_per_year(version, periods, today), subject_params)
+            if inserted and getattr(_local, "batch", None) is not None:
+                _local.batch.append(part)
+            elif inserted:
+                _count_subjects([part])
     if inserted:
         RuleVersion.objects.filter(pk=version.pk, frozen=False).update(frozen=True)
     return inserted

@@ -14,7 +14,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, F, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,11 +38,12 @@ from .models import (
     Notice,
     Obligation,
     ObligationState,
+    Recipient,
     RuleVersion,
     SubjectKind,
     Submission,
 )
-from .periods import period_of
+from .periods import deadline, once_period, period_of
 
 
 def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
@@ -187,10 +188,11 @@ def generate(*, user, rule: DutyRule | None = None, year: int, root: Organizatio
     rule, under ``root`` (default: the user's subtrees). Existing ones are left alone. Returns how many."""
     today = clock.today()
     inserted = 0
-    for chosen in _rules(user, rule):
-        for path in _generation_roots(user, root):
-            inserted += generation.generate_rule(chosen, year=year, today=today, root_path=path)
-        _attach_orphans(chosen)
+    with generation.tally_batch():
+        for chosen in _rules(user, rule):
+            for path in _generation_roots(user, root):
+                inserted += generation.generate_rule(chosen, year=year, today=today, root_path=path)
+            _attach_orphans(chosen)
     if inserted:
         for chosen in _rules(user, rule):
             record_change(chosen, ChangeRecord.Action.UPDATE,
@@ -208,6 +210,56 @@ def generate_once(*, user, rule: DutyRule, root: Organization | None = None) -> 
     if inserted:
         record_change(rule, ChangeRecord.Action.UPDATE, message=_("Obligations generated."))
     return inserted
+
+
+def _default_recipient(rule: DutyRule, version: RuleVersion, org_path: str) -> Organization | None:
+    if version.recipient == Recipient.OWNER:
+        return rule.owner
+    if version.recipient == Recipient.PARENT and len(org_path) > SEGMENT_WIDTH:
+        return Organization.objects.filter(path=org_path[:-SEGMENT_WIDTH]).first()
+    return None
+
+
+@transaction.atomic
+def obligation_once(*, user, rule: DutyRule, subject, due_on: datetime.date,
+                    period_start: datetime.date | None = None, owed_to: Organization | None = None) -> Obligation:
+    """One obligation of a rule due once, for one subject, by its own date (a supervision notice's deadline,
+    say), from ``period_start`` (default: today, or ``due_on`` if that is earlier) to ``due_on``. Owed to
+    ``owed_to``, else the recipient the rule's version names. Calling it again for the same subject and
+    start returns that obligation, its deadline moved to ``due_on`` if it differs, recounted."""
+    fields = _subject_fields(subject)
+    require_in_scope(user, fields["org_path"], realm="org")
+    start = min(period_start or clock.today(), due_on)
+    version = (rule.versions.filter(effective_from__lte=start).order_by("-effective_from", "-number").first()
+               or rule.current_version)
+    if version is None or version.cadence != Cadence.ONCE:
+        refuse(_("Only a rule due once has obligations by their own date."), field="rule")
+    if version.subject_kind != (SubjectKind.PERSON if fields["person"] else SubjectKind.ORGANIZATION):
+        refuse(_("This rule is not owed by such a subject."), field="subject")
+    period = once_period(due_on, start)
+    due, missed_after = deadline(version.cadence, period, due_days=version.due_days,
+                                 grace_days=version.grace_days, due_on=due_on)
+    dates = {"period_end": period.end, "period_label": period.label, "due_on": due, "missed_after": missed_after}
+    subject_key = {"person": fields["person"]} if fields["person"] else {"organization": fields["organization"]}
+    obligation = Obligation.objects.select_for_update().filter(rule=rule, period_start=start, **subject_key).first()
+    if obligation is not None:
+        if any(getattr(obligation, name) != value for name, value in dates.items()):
+            before = snapshot(obligation)
+            Obligation.objects.filter(pk=obligation.pk).update(**dates)
+            obligation = recount(obligation)
+            record_change(obligation, ChangeRecord.Action.UPDATE, before=before)
+        return obligation
+    if owed_to is None:
+        owed_to = _default_recipient(rule, version, fields["org_path"])
+    obligation = Obligation.objects.create(
+        rule=rule, version=version, organization=fields["organization"], person=fields["person"],
+        org_path=fields["org_path"], owed_to=owed_to, period_start=start, required_count=version.min_count,
+        state=clock.state_of(due_on=due, missed_after=missed_after, completed_on=None, today_=clock.today()),
+        **dates)
+    RuleVersion.objects.filter(pk=version.pk, frozen=False).update(frozen=True)
+    _attach_orphans(rule)
+    record_change(obligation, ChangeRecord.Action.CREATE)
+    return obligation
 
 
 # --- submissions ------------------------------------------------------------------------------------------------
@@ -247,23 +299,66 @@ def counts(submission: Submission) -> bool:
             and submission.approval in (Submission.Approval.NONE, Submission.Approval.APPROVED))
 
 
+def _completion(entries, required: int) -> tuple[int, datetime.date | None]:
+    """(done_count, completed_on) from an obligation's counting (submitted_on, units) in entry order: the
+    running total reaching ``required`` completes it on that submission's day."""
+    total, completed_on = 0, None
+    for submitted_on, units in entries:
+        total += units
+        if completed_on is None and total >= required:
+            completed_on = submitted_on
+    return total, completed_on
+
+
 def recount(obligation: Obligation, *, today: datetime.date | None = None) -> Obligation:
     """Sums the counting submissions and sets ``done_count``, ``completed_on`` and the state."""
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
-    total, completed_on = 0, None
-    for submission in obligation.submissions.order_by("submitted_on", "pk"):
-        if not counts(submission):
-            continue
-        total += submission.units
-        if completed_on is None and total >= obligation.required_count:
-            completed_on = submission.submitted_on
-    obligation.done_count = total
-    obligation.completed_on = completed_on
+    entries = [(s.submitted_on, s.units) for s in obligation.submissions.order_by("submitted_on", "pk") if counts(s)]
+    obligation.done_count, obligation.completed_on = _completion(entries, obligation.required_count)
     obligation.state = clock.state_of(due_on=obligation.due_on, missed_after=obligation.missed_after,
-                                      completed_on=completed_on, today_=today or clock.today(),
+                                      completed_on=obligation.completed_on, today_=today or clock.today(),
                                       waived=obligation.state == ObligationState.WAIVED)
     obligation.save(update_fields=["done_count", "completed_on", "state"])
     return obligation
+
+
+RECOUNT_CHUNK = 900  # ids per statement (SQLite's bound-parameter limit)
+
+
+def _state_case(day: datetime.date) -> Case:
+    return Case(When(completed_on__isnull=False, completed_on__lte=F("due_on"), then=Value(ObligationState.DONE)),
+                When(completed_on__isnull=False, then=Value(ObligationState.LATE)),
+                When(missed_after__lt=day, then=Value(ObligationState.MISSED)),
+                When(due_on__lt=day, then=Value(ObligationState.OVERDUE)),
+                default=Value(ObligationState.OPEN))
+
+
+@transaction.atomic
+def recount_many(obligation_ids, *, today: datetime.date | None = None) -> int:
+    """``recount`` of many obligations in a few statements, for records written in bulk (demos, imports):
+    one read of their submissions, one UPDATE per distinct (done_count, completed_on), one for the states."""
+    ids = sorted(set(obligation_ids))
+    day = today or clock.today()
+    results: dict = {}
+    for start in range(0, len(ids), RECOUNT_CHUNK):
+        chunk = ids[start:start + RECOUNT_CHUNK]
+        required = dict(Obligation.objects.select_for_update().filter(pk__in=chunk)
+                        .values_list("pk", "required_count"))
+        entries: dict = {pk: [] for pk in required}
+        for submission in (Submission.objects.filter(obligation_id__in=chunk).order_by("submitted_on", "pk")
+                           .only("obligation_id", "submitted_on", "units", "review", "approval")):
+            if counts(submission):
+                entries[submission.obligation_id].append((submission.submitted_on, submission.units))
+        for pk, rows in entries.items():
+            results.setdefault(_completion(rows, required[pk]), []).append(pk)
+    for (total, completed_on), pks in results.items():
+        for start in range(0, len(pks), RECOUNT_CHUNK):
+            Obligation.objects.filter(pk__in=pks[start:start + RECOUNT_CHUNK]).update(
+                done_count=total, completed_on=completed_on)
+    for start in range(0, len(ids), RECOUNT_CHUNK):
+        Obligation.objects.filter(pk__in=ids[start:start + RECOUNT_CHUNK]).exclude(
+            state=ObligationState.WAIVED).update(state=_state_case(day))
+    return len(ids)
 
 
 def _version_of(rule: DutyRule, obligation: Obligation | None, day: datetime.date) -> RuleVersion:
@@ -483,5 +578,5 @@ def period_for(rule: DutyRule, day: datetime.date):
 __all__ = [
     "Cadence", "rule_save", "rule_import", "rule_export", "subjects_for", "generate", "generate_once", "submit",
     "submission_review", "submission_approve", "submission_withdraw", "record_changed", "refresh_states", "tick",
-    "waive", "recount", "period_for", "notice_mark_read",
+    "waive", "recount", "recount_many", "obligation_once", "period_for", "notice_mark_read",
 ]

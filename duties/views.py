@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from core import todo as todo_sources
 from core.scope import CHANGE, VIEW, scope_for
 from core.views import ScopedMixin, can_change
 from core.xlsx_stream import iter_xlsx
@@ -134,7 +135,8 @@ class TodoView(ScopedMixin, View):
         data = todo_context(selectors.todo(request.user, today=today))
         for obligation in [*data["overdue"], *data["soon"]]:
             obligation.can_submit = can_submit(request.user, obligation)
-        return render(request, "duties/todo.html", context(today=today, **data))
+        return render(request, "duties/todo.html", context(today=today, elsewhere=todo_sources.collect(
+            request.user, today), **data))
 
 
 def todo_context(data) -> dict:

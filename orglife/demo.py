@@ -15,13 +15,12 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Case, F, Value, When
 
 from core.actor import acting_as
 from core.tree import subtree_q
 from demo.writers import first_free_id, make_writer
 from duties import services as duties
-from duties.models import Obligation, ObligationState, Submission
+from duties.models import Obligation, Submission
 from orgs.models import Organization, OrgStatus, OrgType
 from people.choices import MemberStatus
 from people.models import Member, Post
@@ -235,27 +234,5 @@ def _submissions(root, versions, meetings, rng, today, writer) -> int:
                          participant.training_class.title, False, "", participant_type, participant.pk))
             next_id += 1
     writer.write(Submission, SUBMISSION_COLUMNS, rows)
-    _count(rules.values(), rows)
+    duties.recount_many({row[1] for row in rows}, today=today)
     return len(rows)
-
-
-def _count(rules, rows) -> None:
-    """done_count, completed_on and the state of every obligation that got submissions, as the engine's
-    recount would (the running total reaching the required count completes it), in a few statements."""
-    by_obligation = defaultdict(list)
-    for row in rows:
-        by_obligation[row[1]].append((row[7], row[8]))  # submitted_on, units
-    required = dict(Obligation.objects.filter(pk__in=by_obligation).values_list("pk", "required_count"))
-    updates = defaultdict(list)  # (done_count, completed_on) -> obligation ids
-    for pk, entries in by_obligation.items():
-        total, completed = 0, None
-        for submitted_on, units in sorted(entries):
-            total += units
-            if completed is None and total >= required[pk]:
-                completed = submitted_on
-        updates[(total, completed)].append(pk)
-    for (total, completed), pks in updates.items():
-        for start in range(0, len(pks), 900):
-            Obligation.objects.filter(pk__in=pks[start:start + 900]).update(done_count=total, completed_on=completed)
-    Obligation.objects.filter(rule__in=rules, completed_on__isnull=False).update(state=Case(
-        When(completed_on__lte=F("due_on"), then=Value(ObligationState.DONE)), default=Value(ObligationState.LATE)))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_training
 
 app_name = "orglife"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     path("meetings/<int:pk>/delete/", views.MeetingDeleteView.as_view(), name="meeting_delete"),
     path("classes/<int:pk>/", views.ClassDetailView.as_view(), name="class"),
     path("people/<int:pk>/training/", views.ArchiveView.as_view(), name="archive"),
+    path("orgs/<int:pk>/training/plans/new/", views_training.PlanCreateView.as_view(), name="plan_new"),
+    path("plans/<int:pk>/", views_training.PlanDetailView.as_view(), name="plan"),
+    path("classes/<int:pk>/people/", views_training.PeopleSearchView.as_view(), name="class_people"),
+    path("classes/<int:pk>/participants/", views_training.ParticipantsView.as_view(), name="participants"),
+    path("classes/<int:pk>/participants/<int:participant_pk>/remove/", views_training.ParticipantRemoveView.as_view(),
+         name="participant_remove"),
 ]

@@ -12,13 +12,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.tree import subtree_q
 from core.views import ScopedMixin, can_change
 from orgs.models import Organization, OrgType
 from people.models import Person
 
 from . import duty_link, selectors, services
 from .forms import ClassForm, MeetingForm
-from .models import ORGANIZATION_LIFE, AttendanceStatus, Meeting, MeetingKind, TrainingClass, TrainingLevel
+from .models import (
+    ORGANIZATION_LIFE,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    TrainingClass,
+    TrainingLevel,
+    TrainingPlan,
+)
 from .pdf import pdf_response, render_pdf
 
 STATUS_PREFIX = "a_"
@@ -227,6 +236,9 @@ class TrainingView(OrgMixin, View):
         return render(request, "orglife/training.html", {
             "org": org, "year": year, "totals": totals,
             "classes": selectors.classes(request.user, under=org, year=year).order_by("start_on"),
+            "plans": TrainingPlan.objects.restrict(request.user).filter(
+                subtree_q("org_path", [org.path]), year=year).select_related("organizer").order_by("org_path", "title"),
+            "can_plan": can_change(request.user, org),
         })
 
 

@@ -101,31 +101,20 @@ def finding_add(*, user, inspection: Inspection, organization: Organization, tex
     return finding
 
 
-def _notice_obligation(notice: SupervisionNotice) -> Obligation:
+def _notice_obligation(user, notice: SupervisionNotice) -> Obligation:
     """The notice's one-off obligation: from the day it was issued to its deadline, owed to the issuer.
 
-    The engine generates "once" obligations for every subject of a rule with the rule's one due date; a
-    notice needs one for one subject with its own date, so the row is written here with the engine's own
-    state rules. Obligations are unique per (rule, subject, period start): a second notice issued to the
-    same organization on the same day starts its period a day earlier.
+    Obligations are unique per (rule, subject, period start): a second notice issued to the same
+    organization on the same day starts its period a day earlier.
     """
     notice_rule = rule(NOTICE_RULE)
-    version = notice_rule.current_version
     start = min(notice.issued_on, notice.deadline)
     taken = set(Obligation.objects.filter(rule=notice_rule, organization=notice.organization)
                 .values_list("period_start", flat=True))
     while start in taken:
         start -= datetime.timedelta(days=1)
-    missed_after = notice.deadline + datetime.timedelta(days=version.grace_days)
-    obligation = Obligation.objects.create(
-        rule=notice_rule, version=version, organization=notice.organization, org_path=notice.org_path,
-        owed_to=notice.issuer, period_start=start, period_end=notice.deadline,
-        period_label=notice.deadline.isoformat(), due_on=notice.deadline, missed_after=missed_after,
-        required_count=1, state=clock.state_of(due_on=notice.deadline, missed_after=missed_after,
-                                               completed_on=None, today_=clock.today()))
-    if not version.frozen:
-        type(version).objects.filter(pk=version.pk).update(frozen=True)
-    return obligation
+    return duties.obligation_once(user=user, rule=notice_rule, subject=notice.organization, due_on=notice.deadline,
+                                  period_start=start, owed_to=notice.issuer)
 
 
 @transaction.atomic
@@ -147,7 +136,7 @@ def notice_issue(*, user, finding: Finding, deadline: datetime.date, number: str
                 requirement=requirement or finding.text)
     except IntegrityError:
         refuse(_("This finding already has a supervision notice."))
-    notice.obligation = _notice_obligation(notice)
+    notice.obligation = _notice_obligation(user, notice)
     notice.save(update_fields=["obligation", "updated_at"])
     record_change(notice, ChangeRecord.Action.CREATE)
     return notice

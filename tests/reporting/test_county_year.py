@@ -11,9 +11,10 @@ from core.testing import make_user
 from duties import clock
 from duties import selectors as duty_selectors
 from duties.services import generate, submission_review, submit
-from orgs.services import org_create
 from reporting.library import install_reporting_rules
 from reporting.services import rule
+
+from .county_build import build_county
 
 D = datetime.date
 TODAY = D(2026, 1, 20)  # Q4 and H2 are past due but within grace; earlier periods are past their grace
@@ -65,17 +66,8 @@ def _report(rule_obj, org, period_start, due_on, fate):
 @pytest.fixture
 def year_of_reports(db):
     clock.set_today(D(2025, 1, 2))
-    county = org_create(user=None, parent=None, code="QS", name="青石县委", org_type="committee")
+    county, townships, villages = build_county()
     install_reporting_rules(user=None, owner=county, codes=["township-quarterly-report", "village-halfyearly-report"])
-    townships, villages = [], []
-    for t in range(15):
-        township = org_create(user=None, parent=county, code=f"T{t:02d}", name=f"第{t + 1}镇党委",
-                              org_type="party_committee", domain="rural")
-        townships.append(township)
-        for n in range(12 if t < 6 else 11):
-            villages.append((t, org_create(user=None, parent=township, code=f"T{t:02d}V{n:02d}",
-                                           name=f"第{t + 1}镇{n + 1}村党支部", org_type="branch", domain="rural")))
-    assert len(villages) == 171
     quarterly, halfyearly = rule("township-quarterly-report"), rule("village-halfyearly-report")
     generate(user=None, rule=quarterly, year=2025, root=county)
     generate(user=None, rule=halfyearly, year=2025, root=county)

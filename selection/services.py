@@ -212,7 +212,7 @@ def _open_assessment(round_: Round, candidates, nominees, *, user, today) -> Non
 
 
 def _open_round(user, round_: Round) -> Round:
-    round_ = Round.objects.select_for_update().select_related("selection", "assessment").get(pk=round_.pk)
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("selection", "assessment").get(pk=round_.pk)
     _require_owner(user, round_.selection)
     if round_.status != RoundStatus.OPEN:
         refuse(_("This round is not open."))

@@ -59,8 +59,9 @@ def _rounds(selection) -> list[Round]:
 def _object(round_: Round, rng, on: datetime.date, *, resolve_on: datetime.date | None):
     """Two objections: one upheld, one dismissed (when ``resolve_on``), or the second left open."""
     candidates = list(Candidate.objects.filter(round=round_, outcome=Outcome.PENDING).order_by("id"))
-    upheld, dismissed = rng.sample(candidates, 2)
-    for candidate, (who, text, finding) in zip((upheld, dismissed), OBJECTIONS, strict=True):
+    objected = rng.sample(candidates, min(2, len(candidates)))
+    upheld = objected[0] if objected else None
+    for candidate, (who, text, finding) in zip(objected, OBJECTIONS, strict=False):
         objection = services.objection_raise(user=None, candidate=candidate, raised_by=who, text=text, today=on)
         if resolve_on is not None or candidate is upheld:
             services.objection_resolve(user=None, objection=objection, upheld=candidate is upheld, note=finding,
@@ -96,9 +97,10 @@ def _generate(root: Organization, seed: int, today: datetime.date, progress) -> 
     services.round_close(user=None, round_=notice, today=closed_on)
     final = _rounds(past)[4]
     finalists = list(Candidate.objects.filter(round=final).order_by("id"))
-    shares = rng.sample(range(31, 60), len(finalists))  # of 60 members voting; no tie at the 20th place
-    votes = {c.pk: (votes_for, 60) for c, votes_for in zip(finalists, shares, strict=True)}
-    votes[finalists[-1].pk] = (29, 60)  # short of a majority
+    # Of 60 members voting, no two alike (no tie at the 20th place) and the last one short of a majority.
+    shares = rng.sample(range(31, 60), min(len(finalists), 29))
+    votes = {c.pk: (votes_for, 60) for c, votes_for in zip(finalists, shares, strict=False)}
+    votes.update({c.pk: (29, 60) for c in finalists[len(shares) - 1:]})
     services.votes_set(user=None, round_=final, votes=votes)
     services.round_close(user=None, round_=final, today=closed_on + datetime.timedelta(days=6))
 

@@ -18,7 +18,7 @@ from core.services import refuse, require_in_scope
 from core.tree import in_subtree
 from orgs.models import Organization
 from people.models import Person
-from standards.models import Item, RaterGroup, Sheet
+from standards.models import Item, ItemScore, RaterGroup, Sheet
 from standards.services import assessment_close, assessment_create, compute_results, scores_bulk_set
 
 from . import clock, narrowing
@@ -365,6 +365,12 @@ def close_blockers(round_: Round, today: datetime.date | None = None) -> list[st
             missing.append(ngettext("%(count)s candidate is paused by an objection not yet resolved.",
                                     "%(count)s candidates are paused by objections not yet resolved.", paused)
                            % {"count": paused})
+    if round_.scored:
+        unscored = Candidate.objects.filter(round=round_, outcome=Outcome.PENDING).exclude(
+            sheet__in=ItemScore.objects.filter(sheet__assessment_id=round_.assessment_id).values("sheet_id")).count()
+        if unscored:
+            missing.append(ngettext("%(count)s candidate has no score entered.",
+                                    "%(count)s candidates have no score entered.", unscored) % {"count": unscored})
     if round_.method == Method.VOTE:
         unvoted = Candidate.objects.filter(round=round_, outcome=Outcome.PENDING, votes_cast__isnull=True).count()
         if unvoted:

@@ -185,22 +185,28 @@ def _plain(value):
 
 
 def add_subjects_sql(parts: list[tuple[int, str, dict]]) -> str:
-    """PostgreSQL: add to the tally the obligations just inserted for whole sets of subjects. Each part is
-    (rule_id, a SELECT of the subjects' org_path, one row per subject, {year: {state: obligations per subject}});
-    each subject path counts at every ancestor, under its rule and under every rule together, in one upsert."""
+    """PostgreSQL: add to the tally the obligations just inserted for whole sets of organizations. Each part is
+    (rule_id, a SELECT of the subjects' paths, one row per organization, {year: {state: obligations per subject}});
+    each subject path counts at every ancestor, under its rule and under every rule together, in one upsert.
+    Two hash aggregates (per rule, then every rule) rather than grouping sets, which sort."""
     columns = ", ".join(STATES)
     subjects = " UNION ALL ".join(f"SELECT {n} AS part, org_path FROM ({sql}) AS part{n}"
                                   for n, (_rule, sql, _years) in enumerate(parts))
     years = ", ".join(f"({n}, {int(rule_id)}, {int(year)}, {', '.join(str(int(counts.get(state, 0))) for state in STATES)})"
                       for n, (rule_id, _sql, per_year) in enumerate(parts) for year, counts in sorted(per_year.items()))
-    sums = ", ".join(f"SUM(nodes.n * per_year.{state}) AS {state}" for state in STATES)
+    products = ", ".join(f"SUM(nodes.n * per_year.{state}) AS {state}" for state in STATES)
+    sums = ", ".join(f"SUM({state})" for state in STATES)
     return f"""
-        WITH leaves AS (SELECT part, org_path, COUNT(*) AS n FROM ({subjects}) AS subjects GROUP BY part, org_path),
-        nodes AS (SELECT part, {prefix_sql("leaves.org_path")} AS org_path, SUM(n) AS n
-                  FROM leaves CROSS JOIN {levels_sql("leaves.org_path", "postgresql")} GROUP BY 1, 2)
+        WITH nodes AS (SELECT part, {prefix_sql("subjects.org_path")} AS org_path, COUNT(*) AS n
+                       FROM ({subjects}) AS subjects CROSS JOIN {levels_sql("subjects.org_path", "postgresql")}
+                       GROUP BY 1, 2),
+        per_rule AS (SELECT per_year.rule_id, per_year.year, nodes.org_path, {products}
+                     FROM nodes JOIN (VALUES {years}) AS per_year(part, rule_id, year, {columns}) USING (part)
+                     GROUP BY 1, 2, 3)
         INSERT INTO {TABLE} (rule_id, year, org_path, {columns})
-        SELECT COALESCE(per_year.rule_id, {EVERY_RULE}), per_year.year, nodes.org_path COLLATE "C", {sums}
-        FROM nodes JOIN (VALUES {years}) AS per_year(part, rule_id, year, {columns}) USING (part)
-        GROUP BY GROUPING SETS ((per_year.rule_id, per_year.year, nodes.org_path), (per_year.year, nodes.org_path))
-        ORDER BY 1, 2, 3
+        SELECT rule_id, year, org_path, {columns} FROM (
+            SELECT rule_id, year, org_path, {columns} FROM per_rule
+            UNION ALL
+            SELECT {EVERY_RULE}, year, org_path, {sums} FROM per_rule GROUP BY year, org_path) AS counted
+        ORDER BY rule_id, year, org_path COLLATE "C"
         {_upsert_tail()}"""

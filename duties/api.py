@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core import todo as todo_sources
 from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scope_exempt, scoped
 from core.scope import CHANGE, VIEW
 from orgs.models import Organization
 from people.models import Person
 
-from . import selectors, services
+from . import clock, selectors, services
 from .format import FormatError
 from .models import (
     Cadence,
@@ -478,3 +479,21 @@ def notice_read(request, notice_id: int):
     if notice is None:
         raise Http404
     return notice_data(run_service(request, services.notice_mark_read, notice=notice))
+
+
+# --- other engines' to-do items ---------------------------------------------------------------------------------
+
+class DutyTodoItemOut(Schema):
+    title: str
+    url: str
+    due_on: datetime.date | None = None
+    kind: str
+    source: str
+
+
+@router.get("/todo/elsewhere", response=list[DutyTodoItemOut])
+@scope_exempt("the caller's own to-do items; each registered source answers for the caller only")
+def todo_elsewhere(request):
+    """What other engines (core.todo sources: workflow stage deadlines, say) put on the caller's to-do list."""
+    return [{"title": item.title, "url": item.url, "due_on": item.due_on, "kind": item.kind,
+             "source": str(item.source)} for item in todo_sources.collect(request.auth, clock.today())]

@@ -58,3 +58,14 @@ def test_without_a_source_the_page_is_as_before(client, users):
     client.force_login(users["township_a"])
     response = client.get("/duties/todo/")
     assert response.status_code == 200 and 'id="todo-elsewhere"' not in response.content.decode()
+
+
+def test_the_api_gives_the_callers_items_only(client, users, stage_deadlines):
+    client.force_login(users["township_a"])
+    with clock.today_is(TODAY):
+        items = client.get("/api/duties/todo/elsewhere").json()
+    assert [(item["url"], item["due_on"], item["kind"], item["source"]) for item in items] == [
+        ("/workflows/cases/42/", "2025-07-01", "escalation", "WF-SOURCE"),
+        ("/workflows/cases/41/", "2025-07-18", "reminder", "WF-SOURCE")]
+    client.force_login(users["township_b"])
+    assert client.get("/api/duties/todo/elsewhere").json() == []

@@ -219,3 +219,16 @@ def test_last_in_class_is_the_worst_place_of_each_class_of_two_or_more(rows):
 
 def test_check_in_counts_as_the_model_says():
     assert CheckIn(late=True, approval="approved").counts and not CheckIn(late=True, approval="refused").counts
+
+
+def test_install_firstsec_installs_once(county):
+    from django.core.management import call_command
+
+    from duties.models import DutyRule
+    from standards.models import Standard
+
+    call_command("install_firstsec", "--owner", county.county.code)
+    call_command("install_firstsec", "--owner", county.county.code)
+    assert set(DutyRule.objects.values_list("code", flat=True)) == {"first-secretary-weekly-report",
+                                                                    "first-secretary-half-year-report"}
+    assert Standard.objects.get(code="first-secretary-monthly").versions.count() == 1

@@ -113,3 +113,26 @@ def test_an_open_objection_holds_the_public_notice(county, users, workflow):
     services.objection_resolve(user=user, case=case, index=0, resolution="经核查不属实")
     services.candidate_advance(user=user, case=case, today=D(2020, 8, 3))
     assert case.stage == "vote"
+
+
+@pytest.mark.django_db
+def test_an_extended_probation_holds_the_warning_until_its_end_and_full_membership_follows_it(county, users,
+                                                                                              workflow):
+    from development import selectors
+
+    user = users["branch_a1"]
+    case = open_candidate(user, county)
+    through_vote(user, case)
+    with pytest.raises(ValidationError):  # an extension ends after the first year, within two
+        services.candidate_record(user=user, case=case, data={"extended_until": D(2021, 6, 1)})
+    services.candidate_record(user=user, case=case, data={"extended_until": D(2022, 2, 5)})
+    overdue = [w["subject"] for w in selectors.overdue_probation(users["county"], county.county, D(2021, 10, 1))]
+    assert "赵明" not in overdue  # past the year, within the extension
+    overdue = [w["subject"] for w in selectors.overdue_probation(users["county"], county.county, D(2022, 3, 1))]
+    assert "赵明" in overdue
+    with pytest.raises(ValidationError):  # full membership before the extension ends
+        services.candidate_record(user=user, case=case, data={"full_on": D(2022, 1, 5)})
+    run(user, case, {"full_on": D(2022, 2, 5)}, D(2022, 2, 5))
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert Member.objects.get(person_id=case.person_id).full_on == D(2022, 2, 5)

@@ -57,10 +57,10 @@ def clean(data: dict) -> dict:
 
 
 def matter_open(*, user, organization: Organization, title: str, matter: str = "", proposal: str = "",
-                proposed_on: datetime.date | None = None, today: datetime.date | None = None):
-    """Opens a major village matter at the branch's proposal (党支部提议)."""
+                proposed_on: datetime.date | None = None, today: datetime.date | None = None, installed=None):
+    """Opens a major village matter at the branch's proposal (党支部提议); ``installed``: the workflow, if known."""
     require_in_scope(user, organization.path, realm="org")
-    found = workflow()
+    found = installed or workflow()
     if found is None:  # installed once, by the system, under the top of the tree the village belongs to
         top = Organization.objects.get(path=ancestor_paths(organization.path)[0])
         found = ensure(user=None, owner=top)

@@ -99,7 +99,17 @@ class TermChangeYear:
         if cross:
             secretary = rng.choice([p for p in self.outsiders if p.organization_id != village.pk])
         rival = next((p for p in people if p.pk != secretary.pk), None)
-        others = [p for p in people if p.pk not in {secretary.pk, getattr(rival, "pk", None)}][:3]
+        taken = {secretary.pk, getattr(rival, "pk", None)}
+        # The sitting deputy and committee members stand again for their posts; the rest from the members.
+        sitting_committee = {post.title: post.person for post in Post.objects.current(opened).filter(
+            organization=village, title__in=[PostTitle.DEPUTY_SECRETARY, PostTitle.COMMITTEE_MEMBER],
+            person__stage=Stage.MEMBER).select_related("person")}
+        others = []
+        for title in (PostTitle.DEPUTY_SECRETARY, PostTitle.COMMITTEE_MEMBER):
+            person = sitting_committee.get(title) or next((p for p in people if p.pk not in taken), None)
+            if person is not None and person.pk not in taken:
+                taken.add(person.pk)
+                others.append((person, title))
         candidates = [services.candidate_add(user=None, election=election, person=secretary, title=PostTitle.SECRETARY,
                                              masses_count=rng.randint(80, 300), members_count=rng.randint(15, 40),
                                              organization_count=1)]
@@ -107,8 +117,7 @@ class TermChangeYear:
             candidates.append(services.candidate_add(user=None, election=election, person=rival,
                                                      title=PostTitle.SECRETARY, masses_count=rng.randint(10, 60),
                                                      members_count=rng.randint(2, 10)))
-        for person, title in zip(others, (PostTitle.DEPUTY_SECRETARY, PostTitle.COMMITTEE_MEMBER,
-                                          PostTitle.COMMITTEE_MEMBER), strict=False):
+        for person, title in others:
             candidates.append(services.candidate_add(user=None, election=election, person=person, title=title,
                                                      masses_count=rng.randint(20, 120), members_count=rng.randint(5, 25)))
         recommended = self.day(opened + 5 * DAY, opened + 25 * DAY)

@@ -237,22 +237,27 @@ def outcome(election: Election) -> dict:
 
 @transaction.atomic
 def election_finish(*, user, election: Election) -> Election:
-    """Closes a valid election: the outgoing committee's posts end and the elected take theirs on the day held."""
+    """Closes a valid election: the outgoing committee's posts end and the elected take theirs on the day held.
+
+    Someone re-elected to the post they hold keeps that post as it is.
+    """
     election = _locked(election)
     _require(user, election, Stage.ELECT)
     result = outcome(election)
     if result["problems"]:
         raise ValidationError(result["problems"])
     held_on = election.held_on
+    winners = {(c.person_id, c.title): c for c in result["winners"]}
     outgoing = Post.objects.current(held_on).filter(organization=election.organization, title__in=REPLACED_TITLES)
     for post in outgoing:
-        if post.started_on is None or post.started_on < held_on:
+        if (post.person_id, post.title) in winners:
+            winners.pop((post.person_id, post.title))  # re-elected to the same post: it simply continues
+        elif post.started_on is None or post.started_on < held_on:
             post_end(user=user, post=post, ended_on=held_on)
-    for candidate in result["winners"]:
+    for candidate in winners.values():
         post_create(user=user, person=candidate.person, organization=election.organization, title=candidate.title,
                     started_on=held_on)
-        candidate.elected = True
-        candidate.save(update_fields=["elected", "updated_at"])
+    Candidate.objects.filter(pk__in=[c.pk for c in result["winners"]]).update(elected=True)
     return _move(election, user, Stage.DONE, elected_by=_user(user))
 
 

@@ -104,6 +104,7 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     stages: list[StageOut]
     missing: list[str] = Field(..., description="What the current stage's gate still lacks; empty: may advance.")
+    fields: dict = Field(..., description="How the workflow names the data fields: {key: {label, type}}.")
 
 
 class CasePage(Schema):
@@ -207,7 +208,8 @@ def case_data(case: Case, today=None) -> dict:
 
 def case_detail(case: Case) -> dict:
     return {**case_data(case), "stages": [stage_data(stage) for stage in services.stages_of(case)],
-            "missing": services.gate(case) if case.status == Case.Status.OPEN else []}
+            "missing": services.gate(case) if case.status == Case.Status.OPEN else [],
+            "fields": case.version.document.get("fields") or {}}
 
 
 def transition_data(transition: Transition) -> dict:

@@ -99,3 +99,13 @@ def test_labels_do_not_make_a_new_version_of_an_unchanged_document(county):
     first = make_workflow(county.county, code="same")
     again = services.workflow_save(user=None, document=workflow_document(code="same"), owner=county.county)
     assert again.pk == first.pk and "fields" not in again.document
+
+
+def test_api_case_detail_gives_the_labels(client, users, county):
+    workflow = make_workflow(county.county, fields={"problems": {"label": "存在问题"}}).workflow
+    case = services.case_open(user=None, workflow=workflow, organization=county.village_a1, title="整改", today=DAY)
+    client.force_login(users["branch_a1"])
+    detail = client.get(f"/api/workflows/cases/{case.pk}").json()
+    assert detail["fields"] == {"problems": {"label": "存在问题"}}
+    assert any("“存在问题”" in message for message in detail["missing"])  # in whatever language the API answers
+    assert not any("problems" in message for message in detail["missing"])

@@ -132,3 +132,12 @@ def test_one_shoulder_and_cross_village_shares(county, users):
     assert (row_a["villages"], row_a["one_shoulder"], row_a["cross_village"]) == (10, 4, 2)
     assert (row_a["one_shoulder_pct"], row_a["cross_village_pct"]) == (40.0, 20.0)
     assert result["total"]["villages"] == 11  # village B1 has neither
+
+
+def test_a_secretary_re_elected_keeps_the_post(county):
+    sitting = post_create(user=None, person=county.people["chen"], organization=county.village_a1, title="secretary",
+                          started_on=datetime.date(2021, 9, 1))
+    run_election(term(county), county.village_a1, county.people["chen"])
+    sitting.refresh_from_db()
+    assert sitting.ended_on is None
+    assert Post.objects.filter(organization=county.village_a1, title="secretary").count() == 1

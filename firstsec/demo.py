@@ -10,7 +10,8 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from core.actor import acting_as
 from core.tree import subtree_q
@@ -108,6 +109,32 @@ def _generate(root, rng, today, progress) -> dict:
     return {"dispatches": len(dispatches) + 2, "months": len(months)}
 
 
+def _insert(model, rows: list[dict]) -> None:
+    """Inserts plain rows in one executemany per chunk: a year of check-ins is too many to build as models."""
+    if not rows:
+        return
+    ops, now = connection.ops, timezone.now()
+    names = list(rows[0])
+    columns, adapters = ["created_at", "updated_at"], []
+    for name in names:
+        field = model._meta.get_field(name)
+        columns.append(field.column)
+        if isinstance(field, models.DecimalField):
+            adapters.append(lambda v, f=field: None if v is None else ops.adapt_decimalfield_value(
+                v, f.max_digits, f.decimal_places))
+        elif isinstance(field, models.DateField):
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(lambda v: v)
+    stamp = ops.adapt_datetimefield_value(now)
+    sql = (f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    params = [[stamp, stamp, *(adapt(row[name]) for adapt, name in zip(adapters, names))] for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start:start + 5000])
+
+
 def _checkins(dispatches, quality, rng, today) -> None:
     rows = []
     for dispatch in dispatches:
@@ -131,16 +158,16 @@ def _checkins(dispatches, quality, rng, today) -> None:
                 approval = rng.choice(["pending", "approved", "approved", "refused"])
                 if (today - day).days < 14:
                     approval = "pending"
-            rows.append(CheckIn(
-                dispatch=dispatch, person_id=dispatch.person_id, org_path=dispatch.org_path, day=day,
-                in_village=in_village, away_reason="" if in_village else rng.choice(AWAY),
-                night_stayed=in_village and rng.random() < q * 0.8, entered_on=entered, late=late,
-                approval=approval,
-                latitude=Decimal("26.7") + Decimal(rng.randint(0, 99999)) / 100000 if in_village else None,
-                longitude=Decimal("110.6") + Decimal(rng.randint(0, 99999)) / 100000 if in_village else None,
-                accuracy=Decimal(rng.randint(5, 60)) if in_village else None))
+            rows.append({
+                "dispatch": dispatch.pk, "person": dispatch.person_id, "org_path": dispatch.org_path, "day": day,
+                "in_village": in_village, "away_reason": "" if in_village else rng.choice(AWAY),
+                "night_stayed": in_village and rng.random() < q * 0.8, "entered_on": entered, "late": late,
+                "approval": approval, "approval_note": "",
+                "latitude": Decimal("26.7") + Decimal(rng.randint(0, 99999)) / 100000 if in_village else None,
+                "longitude": Decimal("110.6") + Decimal(rng.randint(0, 99999)) / 100000 if in_village else None,
+                "accuracy": Decimal(rng.randint(5, 60)) if in_village else None})
             day += datetime.timedelta(days=1)
-    CheckIn.objects.bulk_create(rows, batch_size=2000)
+    _insert(CheckIn, rows)
 
 
 def _weekly_reports(root, dispatches, quality, rng, today) -> None:
@@ -167,7 +194,9 @@ def _weekly_reports(root, dispatches, quality, rng, today) -> None:
         obligation.state = ObligationState.DONE if submitted <= obligation.due_on else ObligationState.LATE
         done.append(obligation)
     Submission.objects.bulk_create(submissions, batch_size=2000)
-    Obligation.objects.bulk_update(done, ["done_count", "completed_on", "state"], batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.executemany("UPDATE duties_obligation SET done_count = 1, completed_on = %s, state = %s WHERE id = %s",
+                           [(connection.ops.adapt_datefield_value(o.completed_on), str(o.state), o.pk) for o in done])
     clock.refresh_states(today=today, root=root)
 
 

@@ -216,7 +216,9 @@ class PlanMixin(ScopedMixin):
 
 class PlanView(PlanMixin, View):
     def get(self, request, pk):
+        from workflows import clock
         from workflows import services as engine
+        from workflows.reminders import days_overdue
 
         plan = self.get_plan(pk)
         case = plan.case
@@ -230,6 +232,7 @@ class PlanView(PlanMixin, View):
             "plan": plan, "case": case, "stages": stages, "current": current,
             "passed": {stage.code for stage in stages if stage.order < current.order},
             "gate": engine.gate(case) if case.status == "open" else [],
+            "late": days_overdue(case, clock.today()),
             "may_act": engine.may_act(request.user, case), "may_approve": engine.may_approve(request.user, case),
             "back_to": [stage for stage in stages if stage.code in current.back_to],
             "problems": plan.problems.all(), "measures": selectors.plan_measures(plan),

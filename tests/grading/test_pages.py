@@ -131,3 +131,19 @@ def test_install_grading_installs_the_rectification_workflow_once(county):
     assert workflow.versions.count() == 1
     assert list(StageDef.objects.filter(version=workflow.current_version).values_list("code", flat=True)) == [
         "drafted", "approved", "in_progress", "accepted", "closed"]
+
+
+def test_plan_page_shows_the_stage_deadline_and_how_late_it_is(county_client, jinta):
+    from workflows import clock
+
+    services.grades_propose(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
+    opened = datetime.date(2013, 8, 1)
+    plan = services.plan_open(user=None, upgrading=jinta.upgrading, organization=jinta.lagging[0], today=opened)
+    assert plan.case.due_on == datetime.date(2013, 8, 21)  # 拟定 has 20 days
+    with clock.today_is(datetime.date(2013, 8, 21)):
+        page = county_client.get(f"/grading/plans/{plan.pk}/").content.decode()
+        assert "2013-08-21" in page and "case-overdue" not in page
+    with clock.today_is(datetime.date(2013, 8, 26)):
+        page = county_client.get(f"/grading/plans/{plan.pk}/").content.decode()
+        assert 'case-overdue" data-days="5"' in page

@@ -21,7 +21,7 @@ from people.models import Person
 from standards.models import Item, ItemScore
 
 from . import clock, exports, selectors, services
-from .models import Candidate, Channel, Method, Objection, Outcome, Round, RoundStatus, Selection
+from .models import Candidate, Channel, Decision, Method, Objection, Outcome, Round, RoundStatus, Selection
 
 COMMITTEE_TYPES = ["committee", "party_committee"]
 
@@ -305,5 +305,7 @@ class PersonView(SelectionMixin, View):
             "round__selection").order_by("-round__selection__year", "round__number")
         return render(request, "selection/person.html", {
             "person": person, "entries": selectors.pool(request.user, person=person), "candidacies": candidacies,
+            "decisions": Decision.objects.restrict(request.user).filter(candidate__nominee__person=person)
+            .select_related("candidate__round__selection", "decided_by").order_by("-decided_at", "-id")[:200],
         })
 

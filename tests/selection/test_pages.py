@@ -109,7 +109,7 @@ def test_the_pool_prints_as_xlsx_and_shows_on_the_person_page(client, users, cou
     names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(names) == sorted(e.person.name for e in entries)
     page = client.get(f"/selection/people/{entries[0].person_id}/").content.decode()
-    assert "2025" in page and 'id="person-pool"' in page
+    assert "2025" in page and 'id="person-pool"' in page and 'id="person-decisions"' in page
     api = client.get("/api/selection/pool?year=2025").json()
     assert api["count"] == 2 and {item["year"] for item in api["items"]} == {2025}
     detail = client.get(f"/api/selection/selections/{county_selection.pk}").json()
@@ -191,3 +191,15 @@ def test_the_api_runs_the_rounds(client, users, county_selection):
     assert client.get(f"/api/selection/rounds/{notice.pk}/candidates?outcome=pending").json()["count"] == 2
     listed = client.get(f"/api/selection/selections/{county_selection.pk}/objections").json()
     assert listed["count"] == 1 and listed["items"][0]["resolution_note"] == "不属实"
+
+
+def test_a_channel_s_nominations_import_from_pasted_lines(client, users, county, county_selection):
+    client.force_login(users["county"])
+    zhangsan, lisi = county.people["zhangsan"], county.people["lisi"]
+    lines = f"张三\t甲镇党委\t带富能力强\n{lisi.id_number},李家村党支部,群众公认\n查无此人,某单位,无"
+    client.post(f"/selection/{county_selection.pk}/nominations/", {"channel": "society", "lines": lines})
+    nominees = {n.person_id: n.channels for n in Nominee.objects.filter(selection=county_selection)}
+    assert nominees[zhangsan.pk] == ["society"] and nominees[lisi.pk] == ["society"]
+    assert len(nominees) == 6  # the four nominated before, and two of the three lines
+    page = client.get(f"/selection/{county_selection.pk}/nominations/?channel=society").content.decode()
+    assert "张三" in page and "李四" in page and cadre_name(0) not in page

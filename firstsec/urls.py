@@ -25,4 +25,5 @@ urlpatterns = [
     path("elimination/evaluate/", views.EliminationEvaluateView.as_view(), name="elimination_evaluate"),
     path("elimination/<int:pk>/decide/", views.EliminationDecideView.as_view(), name="elimination_decide"),
     path("outcomes/", views.OutcomesView.as_view(), name="outcomes"),
+    path("rules/", views.RulesView.as_view(), name="rules"),
 ]

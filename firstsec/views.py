@@ -25,7 +25,7 @@ from standards.models import Assessment
 
 from . import selectors, services
 from .library import MONTHLY_STANDARD, RATER
-from .models import CheckIn, Dispatch, EliminationEntry, VillageClass
+from .models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, VillageClass
 from .periods import month_bounds, month_label, parse_month, week_start
 
 WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"), gettext_lazy("Fri"),
@@ -418,3 +418,28 @@ class OutcomesView(ScopedMixin, View):
                  "funds": [float(row["funds"] or 0) for row in totals["by_unit"]]}
         return render(request, "firstsec/outcomes.html", {
             "totals": totals, "chart": chart, "roster": selectors.roster_totals(request.user), "year": year})
+
+
+class RulesView(ScopedMixin, View):
+    """A county's settings: attendance minimums, the back-filling window and the elimination rule."""
+
+    queryset = FirstsecRule.objects.all()
+    INTEGER_FIELDS = ("min_days", "min_nights", "backfill_days", "elimination_months")
+    DECIMAL_FIELDS = ("elimination_total_below", "elimination_satisfaction_below")
+
+    def _rows(self, request):
+        return [{"organization": county, "rule": services.rule_for(county)} for county in _counties(request.user)]
+
+    def get(self, request):
+        return render(request, "firstsec/rules.html", {"rows": self._rows(request)})
+
+    def post(self, request):
+        county = self.scoped_object(_counties(request.user), pk=_int(request.POST.get("organization")))
+        data = request.POST
+        fields = {name: _int(data.get(name)) for name in self.INTEGER_FIELDS if data.get(name, "") != ""}
+        fields.update({name: _decimal(data.get(name)) for name in self.DECIMAL_FIELDS})
+        if data.get("satisfaction_item", "").strip():
+            fields["satisfaction_item"] = data["satisfaction_item"].strip()[:32]
+        if _run(request, services.rule_save, organization=county, **fields):
+            messages.success(request, _("Settings saved."))
+        return redirect("firstsec:rules")

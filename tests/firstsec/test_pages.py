@@ -147,3 +147,19 @@ def test_dispatch_form_sends(client, users, county, installed, make_secretary, a
     dispatch = Dispatch.objects.get(person=person)
     assert response["Location"] == reverse("firstsec:dispatch", args=[dispatch.pk])
     assert dispatch.sending_unit == agency.name
+
+
+def test_the_county_sets_its_rules(client, users, county):
+    client.force_login(users["county"])
+    page = client.get(reverse("firstsec:rules")).content.decode()
+    assert f'data-organization="{county.county.pk}"' in page and 'value="22"' in page
+    client.post(reverse("firstsec:rules"), {"organization": county.county.pk, "min_days": "20", "min_nights": "10",
+                                            "backfill_days": "2", "elimination_months": "3",
+                                            "elimination_total_below": "65", "elimination_satisfaction_below": "",
+                                            "satisfaction_item": "A6"})
+    rule = services.rule_for(county.village_a1)
+    assert (rule.min_days, rule.backfill_days, rule.elimination_total_below, rule.elimination_satisfaction_below) == (
+        20, 2, Decimal("65"), None)
+    client.force_login(users["township_a"])
+    assert f'data-organization="{county.county.pk}"' not in client.get(reverse("firstsec:rules")).content.decode()
+    assert client.post(reverse("firstsec:rules"), {"organization": county.county.pk, "min_days": "5"}).status_code == 404

@@ -141,3 +141,14 @@ def test_case_page_and_list_show_the_deadline_and_how_late_it_is(client, users, 
         assert "陳家村整改" not in client.get("/workflows/", {"overdue": "0"}).content.decode()
     with clock.today_is(D(2025, 3, 2)):
         assert "陳家村整改" in client.get("/workflows/", {"overdue": "0"}).content.decode()
+
+
+def test_the_to_do_page_lists_the_notice_with_a_link_to_the_case(client, case, users):
+    from django.urls import reverse
+
+    tick(today=D(2025, 2, 27))
+    client.force_login(users["branch_a1"])
+    page = client.get(reverse("duties:todo")).content.decode()
+    assert "陳家村整改" in page and f'href="/workflows/cases/{case.pk}/"' in page
+    client.force_login(users["township_b"])
+    assert "陳家村整改" not in client.get(reverse("duties:todo")).content.decode()

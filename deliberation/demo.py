@@ -55,7 +55,7 @@ class DeliberationYear:
             self.members[path] += 1
         year_start = datetime.date(self.today.year, 1, 1)
         for village in villages:
-            for _n in range(self.rng.randint(2, 6)):
+            for _n in range(self.rng.choice((2, 2, 3, 3, 3, 4, 4, 5, 6))):
                 self.matter(village, self.day(year_start, self.today - 2 * DAY))
         progress(f"deliberation: {self.counts['matters']:,} 四议两公开 matters in {len(villages):,} villages, "
                  f"{self.counts['closed']:,} closed")
@@ -79,7 +79,7 @@ class DeliberationYear:
         for low, high in ((1, 6), (5, 15), (5, 15), (5, 20), (7, 12), (20, 120)):
             days.append(days[-1] + DAY * rng.randint(low, high))
         reached = sum(1 for day in days[1:] if day <= self.today)
-        if reached and rng.random() < 0.04 * reached:
+        if reached and rng.random() < 0.05:
             reached -= 1  # held up in a stage, soon past its time limit
         data = {"committees_on": days[2], "committees_opinion": "两委会议一致同意提交党员大会审议",
                 "members_on": days[3], "members_present": present,

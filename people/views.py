@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import marks
 from core.idcard import mask_id, mask_phone
 from core.scope import CHANGE, scope_for
 from core.views import ScopedMixin, can_see_sensitive, change_rows, log_sensitive_access
@@ -157,6 +158,7 @@ class PersonDetailView(ScopedMixin, View):
         may_reveal = can_see_sensitive(request.user, person)
         return {
             "person": person,
+            "marks": marks.collect(request.user, person),
             "membership": membership,
             "current_posts": current,
             "past_posts": [p for p in posts if not p.is_current],

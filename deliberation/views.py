@@ -79,7 +79,16 @@ class IndexView(ScopedMixin, View):
             "cases": page, "count": rows.count(), "under": under, "root": root, "stage": stage, "status": status,
             "overdue": overdue, "stages": [(s.code, s.name, counts.get(s.code, 0)) for s in stages if not s.final],
             "today": clock.today(), "can_open": villages(user, CHANGE, root).exists() if root else False,
-            "villages": villages(user, VIEW, root)[:500] if root else []})
+            "villages": _subtrees(user, root)})
+
+
+def _subtrees(user, root) -> list:
+    """The organizations to filter by: the townships (and other committees) under ``root``, then the villages."""
+    if root is None:
+        return []
+    committees = (Organization.objects.restrict(user).filter(subtree_q("path", [root.path]))
+                  .exclude(org_type=OrgType.BRANCH).exclude(org_type=OrgType.GROUP).order_by("path")[:100])
+    return [*committees, *villages(user, VIEW, root)[:500]]
 
 
 class MatterOpenView(ScopedMixin, View):

@@ -70,7 +70,10 @@ def _term_context(request, term):
     root = under or scope_root(user)
     waiting = [v for v in selectors.villages(user, root).filter(subtree_q("path", [term.owner_path]))[:500]
                if v.pk not in opened] if root is not None else []
-    return {"progress": selectors.progress(user, term), "elections": rows, "under": under, "stage": stage,
+    progress = selectors.progress(user, term)
+    for row in progress:
+        row["can_change"] = can_change(user, row["township"])
+    return {"progress": progress, "elections": rows, "under": under, "stage": stage,
             "stages": Stage.choices, "counts": selectors.stage_counts(user, term, under=under),
             "waiting": [v for v in waiting if can_change(user, v)], "today": datetime.date.today()}
 
@@ -111,6 +114,27 @@ class TermCreateView(ScopedMixin, View):
             else:
                 return redirect("elections:term", term.pk)
         return render(request, "elections/term_form.html", {"form": form}, status=400)
+
+
+class DeadlineView(ScopedMixin, View):
+    """Sets one township's deadline in a term change."""
+
+    queryset = TermChange.objects.all()
+
+    def post(self, request, pk):
+        term = self.scoped_object(self.queryset, pk=pk)
+        township = Organization.objects.restrict(request.user, CHANGE).filter(
+            pk=_int(request.POST.get("township"))).first()
+        if township is None:
+            raise Http404
+        try:
+            deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
+            services.deadline_set(user=request.user, term_change=term, township=township, deadline=deadline)
+        except ValueError:
+            messages.error(request, _("Enter a date."))
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+        return redirect("elections:term", term.pk)
 
 
 class ElectionOpenView(ScopedMixin, View):

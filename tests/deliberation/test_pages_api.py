@@ -82,3 +82,12 @@ def test_api_opens_and_advances_a_matter(client, county, users):
     assert [item["id"] for item in listed["items"]] == [case_id]
     outside = post("/api/deliberation/matters", {"organization": county.village_b1.pk, "title": "x"})
     assert outside.status_code == 404
+
+
+def test_index_filters_by_a_township(client, county, users):
+    mine = open_matter(county, users)
+    client.force_login(users["county"])
+    open_matter(county, users, county.village_b1, title="集体林地流转")
+    body = client.get(reverse("deliberation:index") + f"?under={county.township_a.pk}").content.decode()
+    assert f'data-case="{mine.pk}"' in body and "集体林地流转" not in body
+    assert f'<option value="{county.township_a.pk}" selected' in body

@@ -92,3 +92,13 @@ def test_api_runs_an_election_through_its_stages(client, county, users):
     assert Candidate.objects.get(pk=candidate_id).elected
     listed = client.get(f"/api/elections/terms/{tc.pk}/elections").json()
     assert listed["count"] == 1 and Election.objects.count() == 1
+
+
+def test_a_township_sets_its_own_deadline_only(client, county, users):
+    tc = term(county)
+    client.force_login(users["township_a"])
+    url = reverse("elections:deadline", args=[tc.pk])
+    assert client.post(url, {"township": county.township_a.pk, "deadline": "2026-12-15"}).status_code == 302
+    assert client.post(url, {"township": county.township_b.pk, "deadline": "2026-12-15"}).status_code == 404
+    deadlines = dict(tc.deadlines.values_list("organization__code", "deadline"))
+    assert deadlines == {"TA": datetime.date(2026, 12, 15), "TB": datetime.date(2026, 11, 30)}

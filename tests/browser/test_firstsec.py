@@ -67,6 +67,10 @@ def test_a_check_in_on_a_phone_with_its_location(located_phone, county, agency):
     assert (checkin.latitude, checkin.longitude, checkin.accuracy) == (Decimal("26.731234"), Decimal("110.631234"),
                                                                        Decimal("18.0"))
     assert page.locator("#days-so-far").inner_text().startswith("1")
+    page.locator(f"a[href='/firstsec/dispatches/{dispatch.pk}/']").tap()
+    page.wait_for_selector("#month-calendar")
+    assert "table-success" in page.locator(f'td[data-day="{today.isoformat()}"]').get_attribute("class")
+    screenshot(page, "firstsec-calendar-phone")
 
 
 def test_the_monthly_ranking_page(page, county, agency):

@@ -8,4 +8,4 @@ class FirstsecConfig(AppConfig):
     verbose_name = _("First secretaries")
 
     def ready(self):
-        from . import sources  # noqa: F401  registers the attendance data source and the village-class classifier
+        from . import marks, sources  # noqa: F401  the attendance data source, the village-class classifier, the mark

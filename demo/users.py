@@ -31,6 +31,13 @@ def _places(root: Organization):
     return township, other, branch
 
 
+def _first_secretary(township: Organization):
+    from firstsec.models import Dispatch
+
+    dispatches = Dispatch.objects.filter(status=Dispatch.Status.IN_POST).select_related("village").order_by("id")
+    return dispatches.filter(org_path__startswith=township.path).first() or dispatches.first()
+
+
 def ensure_demo_users(root: Organization, password: str = DEFAULT_PASSWORD) -> list[Login]:
     township, other_township, branch = _places(root)
     secretary_id = (Post.objects.filter(organization=branch, title="secretary", ended_on__isnull=True)
@@ -46,6 +53,9 @@ def ensure_demo_users(root: Organization, password: str = DEFAULT_PASSWORD) -> l
         ("leader", "leader", root, None),
         ("member", "member", branch, member.person_id if member else None),
     ]
+    dispatch = _first_secretary(township)
+    if dispatch is not None:  # a first secretary in post, to check in from a phone
+        plan.append(("firstsec", "member", dispatch.village, dispatch.person_id))
     User = get_user_model()
     logins = []
     for username, role, org, person_id in plan:
@@ -68,7 +78,7 @@ def ensure_demo_users(root: Organization, password: str = DEFAULT_PASSWORD) -> l
 def existing_logins() -> list[Login]:
     User = get_user_model()
     logins = []
-    for username in ("admin", "county", "township", "branch", "inspector", "leader", "member"):
+    for username in ("admin", "county", "township", "branch", "inspector", "leader", "member", "firstsec"):
         user = User.objects.filter(username=username).first()
         if user is None:
             continue

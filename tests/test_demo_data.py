@@ -14,6 +14,7 @@ from accounts.models import Grant, Profile
 from core import idcard
 from core.models import ChangeRecord
 from core.text import pinyin_initials, simplified
+from firstsec.models import Dispatch
 from orgs.models import Organization
 from orgs.services import recount
 from people.models import Member, Person, Post
@@ -167,7 +168,11 @@ def test_demo_users_hold_their_roles(county_output, db):
     assert Profile.objects.get(user__username="branch").person.posts.filter(
         organization=branch, title="secretary", ended_on__isnull=True).exists()
     assert users["county"].check_password("jiceng-demo")
-    for name in ("admin", "county", "township", "branch", "inspector", "leader", "member"):
+    secretary = Profile.objects.get(user__username="firstsec").person
+    dispatch = Dispatch.objects.get(person=secretary, status="in_post")
+    assert (grants["firstsec"].role, grants["firstsec"].organization) == (
+        "member", dispatch.village)
+    for name in ("admin", "county", "township", "branch", "inspector", "leader", "member", "firstsec"):
         assert f"  {name} " in county_output
     assert "jiceng-demo" in county_output
 

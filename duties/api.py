@@ -206,6 +206,14 @@ class DutyNoticeOut(Schema):
     read_at: datetime.datetime | None
 
 
+class DutyNoticePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[DutyNoticeOut]
+
+
 class RollupOut(Schema):
     organization: Ref
     total: int
@@ -466,10 +474,11 @@ def submission_approve(request, submission_id: int, payload: ApprovalIn):
 
 # --- notices ----------------------------------------------------------------------------------------------------
 
-@router.get("/notices", response=list[DutyNoticeOut])
+@router.get("/notices", response=DutyNoticePage)
 @scope_exempt("the caller's own notices only")
-def notice_list(request, unread: bool = False):
-    return [notice_data(notice) for notice in selectors.notices(request.auth, unread=unread)[:200]]
+def notice_list(request, page: Query[PageParams], unread: bool = False):
+    return paginate(selectors.notices(request.auth, unread=unread), page,
+                    lambda items: [notice_data(notice) for notice in items])
 
 
 @router.post("/notices/{int:notice_id}/read", response=DutyNoticeOut)

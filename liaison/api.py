@@ -65,6 +65,14 @@ class VisitOut(Schema):
     amount: Decimal
 
 
+class LiaisonVisitPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[VisitOut]
+
+
 class VisitIn(In):
     visited_on: datetime.date
     content: str
@@ -78,6 +86,14 @@ class LiaisonSummaryOut(Schema):
     visits: int
     amount: Decimal
     last_visit: datetime.date | None
+
+
+class LiaisonSummaryPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[LiaisonSummaryOut]
 
 
 class ShareOut(Schema):
@@ -128,6 +144,20 @@ class CountRow(Schema):
     in_progress: int
     done: int
     total: int
+
+
+class RequestCountPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[CountRow]
+
+
+def paginate_rows(rows: list, page: PageParams, serialize) -> dict:
+    """``paginate`` for rows a selector has already computed in memory."""
+    return {"count": len(rows), "count_exact": True, "limit": page.limit, "offset": page.offset,
+            "items": serialize(rows[page.offset: page.offset + page.limit])}
 
 
 def point_data(point: LiaisonPoint) -> dict:
@@ -195,11 +225,12 @@ def point_reassign(request, point_id: int, payload: ReassignIn):
     return Status(201, point_data(successor))
 
 
-@router.get("/points/{int:point_id}/visits", response=list[VisitOut])
+@router.get("/points/{int:point_id}/visits", response=LiaisonVisitPage)
 @scoped(LiaisonVisit)
-def visit_list(request, point_id: int):
+def visit_list(request, point_id: int, page: Query[PageParams]):
     point = _point(request, point_id)
-    return [visit_data(v) for v in LiaisonVisit.objects.restrict(request.auth).filter(point=point)]
+    rows = LiaisonVisit.objects.restrict(request.auth).filter(point=point).order_by("-visited_on", "-pk")
+    return paginate(rows, page, lambda items: [visit_data(v) for v in items])
 
 
 @router.post("/points/{int:point_id}/visits", response={201: VisitOut})
@@ -211,12 +242,17 @@ def visit_create(request, point_id: int, payload: VisitIn):
     return Status(201, visit_data(visit))
 
 
-@router.get("/summary", response=list[LiaisonSummaryOut])
+def summary_data(row: dict) -> dict:
+    return {"leader": ref(row["leader"]), "points": [ref(p.organization) for p in row["points"]],
+            "visits": row["visits"], "amount": row["amount"], "last_visit": row["last_visit"]}
+
+
+@router.get("/summary", response=LiaisonSummaryPage)
 @scoped(LiaisonPoint)
-def summary(request, year: Year, under: int | None = None):
+def summary(request, year: Year, page: Query[PageParams], under: int | None = None):
+    """The year-end summary: one row per leader, most visits first."""
     rows = selectors.leader_summary(request.auth, year, under=_org(request, under) if under else None)
-    return [{"leader": ref(row["leader"]), "points": [ref(p.organization) for p in row["points"]],
-             "visits": row["visits"], "amount": row["amount"], "last_visit": row["last_visit"]} for row in rows]
+    return paginate_rows(rows, page, lambda items: [summary_data(row) for row in items])
 
 
 @router.get("/titled-share", response=ShareOut)
@@ -239,12 +275,16 @@ def request_list(request, page: Query[PageParams], under: int | None = None,
     return paginate(rows.order_by("-service_date", "-pk"), page, lambda items: [request_data(r) for r in items])
 
 
-@router.get("/requests/counts", response=list[CountRow])
+def count_data(row: dict) -> dict:
+    return {"organization": ref(row["org"]), **{k: row[k] for k in ("received", "in_progress", "done", "total")}}
+
+
+@router.get("/requests/counts", response=RequestCountPage)
 @scoped(ServiceRequest)
-def request_counts(request, under: int, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
+def request_counts(request, under: int, page: Query[PageParams], date_from: datetime.date | None = None,
+                   date_to: datetime.date | None = None):
     counts = selectors.request_counts(request.auth, _org(request, under), date_from=date_from, date_to=date_to)
-    return [{"organization": ref(row["org"]), **{k: row[k] for k in ("received", "in_progress", "done", "total")}}
-            for row in counts["rows"]]
+    return paginate_rows(counts["rows"], page, lambda items: [count_data(row) for row in items])
 
 
 @router.post("/requests", response={201: RequestOut})

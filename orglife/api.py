@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, patch_changes, ref, run_service, scoped
 from core.scope import CHANGE
 from core.tree import subtree_q
 from orgs.models import Domain, Organization
@@ -213,13 +213,32 @@ class AbsenteeOut(Schema):
     last_present: datetime.date | None
 
 
-@router.get("/absences/{int:org_id}", response=list[AbsenteeOut])
+class AbsenteePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[AbsenteeOut]
+
+
+def paginate_rows(rows: list, page: PageParams, serialize) -> dict:
+    """``paginate`` for rows a selector has already computed in memory."""
+    return {"count": len(rows), "count_exact": True, "limit": page.limit, "offset": page.offset,
+            "items": serialize(rows[page.offset: page.offset + page.limit])}
+
+
+def _absentee(row: dict) -> dict:
+    return {"person_id": row["person"].pk, "name": row["person"].name, "branch": ref(row["branch"]),
+            "township": row["township"], "absent": row["absent"], "excused": row["excused"],
+            "last_present": row["last_present"]}
+
+
+@router.get("/absences/{int:org_id}", response=AbsenteePage)
 @scoped(Meeting)
-def absences(request, org_id: int):
+def absences(request, org_id: int, page: Query[PageParams]):
+    """Members absent from organization life for six months, under the organization."""
     org = get_scoped(Organization.objects.all(), request.auth, pk=org_id)
-    return [{"person_id": r["person"].pk, "name": r["person"].name, "branch": ref(r["branch"]),
-             "township": r["township"], "absent": r["absent"], "excused": r["excused"],
-             "last_present": r["last_present"]} for r in selectors.absentees(request.auth, org)]
+    return paginate_rows(selectors.absentees(request.auth, org), page, lambda rows: [_absentee(r) for r in rows])
 
 
 # --- training ---------------------------------------------------------------------------------------------------
@@ -238,6 +257,14 @@ class TrainingPlanOut(Schema):
     title: str
 
 
+class TrainingPlanPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[TrainingPlanOut]
+
+
 class ClassIn(In):
     plan_id: int
     organizer_id: int | None = None
@@ -249,6 +276,18 @@ class ClassIn(In):
     hours: Decimal = Field(Decimal(0), ge=0)
     course_series: str = ""
     place: str = ""
+
+
+class ClassPatch(In):
+    organizer_id: int | None = None
+    title: str | None = Field(None, max_length=200)
+    level: choice(TrainingLevel) | None = None
+    domain: choice(Domain, blank=True) | None = None
+    start_on: datetime.date | None = None
+    end_on: datetime.date | None = None
+    hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
+    course_series: str | None = Field(None, max_length=200)
+    place: str | None = Field(None, max_length=200)
 
 
 class ClassOut(Schema):
@@ -265,6 +304,14 @@ class ClassOut(Schema):
     place: str
 
 
+class TrainingClassPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[ClassOut]
+
+
 class ParticipantIn(In):
     person_id: int
     attended_days: int = Field(0, ge=0)
@@ -278,6 +325,14 @@ class ParticipantOut(Schema):
     name: str
     attended_days: int
     exam_score: float | None
+
+
+class TrainingParticipantPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[ParticipantOut]
 
 
 class TotalsRow(Schema):
@@ -310,20 +365,38 @@ def _participant(p: Participant) -> dict:
             "attended_days": p.attended_days, "exam_score": None if p.exam_score is None else float(p.exam_score)}
 
 
+def _plan(plan: TrainingPlan) -> dict:
+    return {"id": plan.pk, "year": plan.year, "organizer": ref(plan.organizer), "title": plan.title}
+
+
+@router.get("/training/plans", response=TrainingPlanPage)
+@scoped(TrainingPlan)
+def plan_list(request, page: Query[PageParams], year: Year | None = None,
+              under: int | None = Query(None, description="An organization: plans organized in its whole subtree.")):
+    rows = TrainingPlan.objects.restrict(request.auth).select_related("organizer")
+    if under:
+        root = get_scoped(Organization.objects.all(), request.auth, pk=under)
+        rows = rows.filter(subtree_q("org_path", [root.path]))
+    if year:
+        rows = rows.filter(year=year)
+    return paginate(rows.order_by("-year", "title", "pk"), page, lambda items: [_plan(p) for p in items])
+
+
 @router.post("/training/plans", response={201: TrainingPlanOut})
 @scoped(TrainingPlan)
 def plan_create(request, payload: PlanIn):
     organizer = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organizer_id)
     plan = run_service(request, services.plan_create, organizer=organizer, year=payload.year, title=payload.title)
-    return Status(201, {"id": plan.pk, "year": plan.year, "organizer": ref(organizer), "title": plan.title})
+    return Status(201, _plan(plan))
 
 
-@router.get("/training/classes", response=list[ClassOut])
+@router.get("/training/classes", response=TrainingClassPage)
 @scoped(TrainingClass)
-def class_list(request, under: int = Query(None), year: Year | None = None, level: str = Query(None)):
+def class_list(request, page: Query[PageParams], under: int = Query(None), year: Year | None = None,
+               level: choice(TrainingLevel) | None = None):
     root = get_scoped(Organization.objects.all(), request.auth, pk=under) if under else None
-    rows = selectors.classes(request.auth, under=root, year=year, level=level).order_by("start_on", "pk")[:500]
-    return [_class(c) for c in rows]
+    rows = selectors.classes(request.auth, under=root, year=year, level=level).order_by("start_on", "pk")
+    return paginate(rows, page, lambda items: [_class(c) for c in items])
 
 
 @router.post("/training/classes", response={201: ClassOut})
@@ -337,12 +410,23 @@ def class_create(request, payload: ClassIn):
     return Status(201, _class(training_class))
 
 
-@router.get("/training/classes/{int:class_id}/participants", response=list[ParticipantOut])
+@router.patch("/training/classes/{int:class_id}", response=ClassOut)
+@scoped(TrainingClass)
+def class_update(request, class_id: int, payload: ClassPatch):
+    training_class = get_scoped(TrainingClass.objects.all(), request.auth, CHANGE, pk=class_id)
+    changes = patch_changes(payload, nullable=("organizer_id",))
+    organizer_id = changes.pop("organizer_id", None)
+    organizer = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=organizer_id) if organizer_id else None
+    saved = run_service(request, services.class_save, training_class=training_class, organizer=organizer, **changes)
+    return _class(TrainingClass.objects.select_related("organizer").get(pk=saved.pk))
+
+
+@router.get("/training/classes/{int:class_id}/participants", response=TrainingParticipantPage)
 @scoped(Participant)
-def participant_list(request, class_id: int):
+def participant_list(request, class_id: int, page: Query[PageParams]):
     training_class = get_scoped(TrainingClass.objects.all(), request.auth, pk=class_id)
     rows = training_class.participants.restrict(request.auth).select_related("person").order_by("pk")
-    return [_participant(p) for p in rows]
+    return paginate(rows, page, lambda items: [_participant(p) for p in items])
 
 
 @router.post("/training/classes/{int:class_id}/participants", response=list[ParticipantOut])
@@ -366,9 +450,11 @@ def training_totals(request, org_id: int, year: Year | None = None):
             "rows": [{**row, "hours": float(row["hours"])} for row in totals["rows"]]}
 
 
-@router.get("/training/people/{int:person_id}", response=list[ParticipantOut])
+@router.get("/training/people/{int:person_id}", response=TrainingParticipantPage)
 @scoped(Participant)
-def person_archive(request, person_id: int):
+def person_archive(request, person_id: int, page: Query[PageParams]):
+    """A person's training archive, newest class first."""
     person = get_scoped(Person.objects.all(), request.auth, pk=person_id)
-    return [_participant(p) for p in selectors.archive(request.auth, person).select_related("person")]
+    rows = selectors.archive(request.auth, person).select_related("person").order_by("-training_class__start_on", "pk")
+    return paginate(rows, page, lambda items: [_participant(p) for p in items])
 

@@ -148,6 +148,14 @@ class EvaluationOut(Schema):
     submission: int | None
 
 
+class EvaluationPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[EvaluationOut]
+
+
 def submission_data(submission: Submission) -> dict:
     return {"id": submission.pk, "rule": submission.rule.code, "obligation": submission.obligation_id,
             "period_label": submission.obligation.period_label if submission.obligation else None,
@@ -304,13 +312,14 @@ def notice_reopen(request, notice_id: int, payload: NoteIn):
 
 # --- two-way reports --------------------------------------------------------------------------------------------
 
-@router.get("/evaluations", response=list[EvaluationOut])
+@router.get("/evaluations", response=EvaluationPage)
 @scoped(TwoWayEvaluation)
-def evaluation_list(request, period_label: str | None = None):
+def evaluation_list(request, page: Query[PageParams], period_label: str | None = None):
     rows = TwoWayEvaluation.objects.restrict(request.auth).select_related("person", "evaluated_by")
     if period_label:
         rows = rows.filter(period_label=period_label)
-    return [evaluation_data(e) for e in rows[:500]]
+    return paginate(rows.order_by("-period_label", "org_path", "pk"), page,
+                    lambda items: [evaluation_data(e) for e in items])
 
 
 @router.post("/evaluations", response={201: EvaluationOut})

@@ -111,12 +111,12 @@ def test_late_entry_approval_over_the_api(client, users, county):
 def test_notices_are_the_callers_own(client, users, county, reviewed):
     clock.tick(today=D(2025, 4, 5))
     client.force_login(users["branch_a1"])
-    notices = client.get("/api/duties/notices", {"unread": True}).json()
+    notices = client.get("/api/duties/notices", {"unread": True}).json()["items"]
     assert len(notices) == 1 and notices[0]["kind"] == "reminder"
     other = Notice.objects.filter(user=users["township_a"]).first()
     assert post(client, f"/api/duties/notices/{other.pk}/read", {}).status_code == 404
     assert post(client, f"/api/duties/notices/{notices[0]['id']}/read", {}).json()["read_at"]
-    assert client.get("/api/duties/notices", {"unread": True}).json() == []
+    assert client.get("/api/duties/notices", {"unread": True}).json()["count"] == 0
 
 
 # --- commands ---------------------------------------------------------------------------------------------------

@@ -7,12 +7,10 @@ results computed), 命名授牌 (titles granted from the results, removed from t
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet, scope_for
-from core.tree import ancestor_paths, subtree_q
+from core.scope import OwnedQuerySet, ScopedQuerySet
 
 
 class StageKind(models.TextChoices):
@@ -30,20 +28,6 @@ class StageStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class OwnedQuerySet(ScopedQuerySet):
-    """Seen in the owner's subtree and from below (a township sees the county's campaign it takes part in);
-    changed only by those whose subtree holds the owner."""
-
-    def restrict(self, user, action: str = "view"):
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        roots = scope.roots("org", action)
-        condition = subtree_q(self.model.scope_path_field, roots)
-        if action == "view":
-            above = {path for root in roots for path in ancestor_paths(root)}
-            condition |= Q(**{f"{self.model.scope_path_field}__in": above})
-        return self.filter(condition)
 
 
 class Campaign(BaseModel):

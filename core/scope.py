@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
-from .tree import in_subtree, minimal_roots, subtree_q
+from .tree import ancestor_paths, in_subtree, minimal_roots, subtree_q
 
 VIEW = "view"
 CHANGE = "change"
@@ -69,6 +69,23 @@ class ScopedQuerySet(models.QuerySet):
         self_field = getattr(model, "scope_self_field", None)
         if self_field and scope.self_person_id is not None and action in (VIEW, SENSITIVE):
             condition |= Q(**{self_field: scope.self_person_id})
+        return self.filter(condition)
+
+
+class OwnedQuerySet(ScopedQuerySet):
+    """Things an organization owns and those below it work under (a standard, a duty rule, a workflow, a
+    campaign, a county's training class): seen in the owner's subtree and from below it (a township sees the
+    county's standard it is assessed by); changed only by those whose subtree holds the owner."""
+
+    def restrict(self, user, action: str = VIEW):
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        field_name = self.model.scope_path_field
+        roots = scope.roots("org", action)
+        condition = subtree_q(field_name, roots)
+        if action == VIEW:
+            condition |= Q(**{f"{field_name}__in": {path for root in roots for path in ancestor_paths(root)}})
         return self.filter(condition)
 
 

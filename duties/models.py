@@ -25,8 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet, scope_for
-from core.tree import ancestor_paths, subtree_q
+from core.scope import OwnedQuerySet, ScopedQuerySet
 
 
 class SubjectKind(models.TextChoices):
@@ -58,18 +57,8 @@ class DutyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class RuleQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Seen in the owner's subtree and by everyone below the owner (they owe under it); changed
-        only with the owner inside the user's subtree."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        roots = scope.roots("org", action)
-        condition = subtree_q("owner_path", roots)
-        if action == "view":
-            condition |= Q(owner_path__in={path for root in roots for path in ancestor_paths(root)})
-        return self.filter(condition)
+class RuleQuerySet(OwnedQuerySet):
+    """Duty rules: seen from below the owner (they owe under it), changed with the owner in the user's subtree."""
 
 
 class DutyRule(BaseModel):

@@ -10,26 +10,15 @@
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet, scope_for
-from core.tree import ancestor_paths, subtree_q
+from core.scope import OwnedQuerySet
 from people.choices import PostTitle
 
 
-class TermChangeQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Seen by everyone inside or below the owner; changed only inside the user's own subtree."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        roots = scope.roots("org", action)
-        condition = subtree_q("owner_path", roots)
-        if action == "view":
-            condition |= Q(owner_path__in={path for root in roots for path in ancestor_paths(root)})
-        return self.filter(condition)
+class TermChangeQuerySet(OwnedQuerySet):
+    """Seen by everyone inside or below the owner; changed only inside the user's own subtree."""
 
 
 class TermChange(BaseModel):

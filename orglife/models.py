@@ -9,12 +9,10 @@
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet, scope_for
-from core.tree import ancestor_paths, subtree_q
+from core.scope import OwnedQuerySet, ScopedQuerySet
 from orgs.models import Domain
 
 
@@ -107,19 +105,8 @@ class Attendance(models.Model):
         return f"{self.person_id} · {self.get_status_display()}"
 
 
-class OrganizedQuerySet(ScopedQuerySet):
-    """Training organized above is seen from below (a township sees the county's class its cadres attend);
-    changed only by those whose subtree holds the organizer."""
-
-    def restrict(self, user, action: str = "view"):
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        roots = scope.roots("org", action)
-        condition = subtree_q("org_path", roots)
-        if action == "view":
-            condition |= Q(org_path__in={path for root in roots for path in ancestor_paths(root)})
-        return self.filter(condition)
+class OrganizedQuerySet(OwnedQuerySet):
+    """Training organized above is seen from below (a township sees the county's class its cadres attend)."""
 
 
 class TrainingLevel(models.TextChoices):

@@ -22,8 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet, scope_for
-from core.tree import ancestor_paths, subtree_q
+from core.scope import OwnedQuerySet
 
 
 class SubjectKind(models.TextChoices):
@@ -44,23 +43,8 @@ class ItemKind(models.TextChoices):
     COUNT = "count", _("Count")
 
 
-class StandardQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """A standard is seen in its owner's subtree and by everyone below it whom it applies to.
-
-        Viewing also covers standards owned by an ancestor of one of the user's roots (a
-        township sees the county's standard it is assessed by); changing needs the owner
-        itself inside the user's subtree.
-        """
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        roots = scope.roots("org", action)
-        condition = subtree_q("owner_path", roots)
-        if action == "view":
-            above = {path for root in roots for path in ancestor_paths(root)}
-            condition |= Q(owner_path__in=above)
-        return self.filter(condition)
+class StandardQuerySet(OwnedQuerySet):
+    """Standards: seen from below the owner (a township sees the county's standard it is assessed by)."""
 
 
 class Standard(BaseModel):

@@ -14,12 +14,10 @@ as YAML by the mechanisms, see workflows/format.py) whose stages the engine enfo
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.scope import ScopedQuerySet, scope_for
-from core.tree import ancestor_paths, subtree_q
+from core.scope import OwnedQuerySet
 
 
 class SubjectKind(models.TextChoices):
@@ -27,17 +25,8 @@ class SubjectKind(models.TextChoices):
     PERSON = "person", _("Person")
 
 
-class WorkflowQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Seen in the owner's subtree and by everyone below the owner; changed only inside the user's subtree."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        roots = scope.roots("org", action)
-        condition = subtree_q("owner_path", roots)
-        if action == "view":
-            condition |= Q(owner_path__in={path for root in roots for path in ancestor_paths(root)})
-        return self.filter(condition)
+class WorkflowQuerySet(OwnedQuerySet):
+    """Seen in the owner's subtree and by everyone below the owner; changed only inside the user's subtree."""
 
 
 class Workflow(BaseModel):

@@ -97,6 +97,12 @@ def paginate(queryset: QuerySet, page: PageParams, serialize) -> dict:
             "offset": page.offset, "items": serialize(rows)}
 
 
+def paginate_rows(rows: list, page: PageParams, serialize) -> dict:
+    """``paginate`` for rows a selector has already computed in memory."""
+    return {"count": len(rows), "count_exact": True, "limit": page.limit, "offset": page.offset,
+            "items": serialize(rows[page.offset: page.offset + page.limit])}
+
+
 def run_service(request, service, **kwargs):
     """Calls a service as the API caller, so its change records name them even when a token signed them in."""
     with acting_as(request.auth, source="api", request_id=getattr(request, "request_id", None)):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, paginate_rows, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
 from people.models import Person
@@ -152,12 +152,6 @@ class RequestCountPage(Schema):
     limit: int
     offset: int
     items: list[CountRow]
-
-
-def paginate_rows(rows: list, page: PageParams, serialize) -> dict:
-    """``paginate`` for rows a selector has already computed in memory."""
-    return {"count": len(rows), "count_exact": True, "limit": page.limit, "offset": page.offset,
-            "items": serialize(rows[page.offset: page.offset + page.limit])}
 
 
 def point_data(point: LiaisonPoint) -> dict:

@@ -9,7 +9,20 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, patch_changes, ref, run_service, scoped
+from core.api import (
+    In,
+    PageParams,
+    Ref,
+    Year,
+    choice,
+    get_scoped,
+    paginate,
+    paginate_rows,
+    patch_changes,
+    ref,
+    run_service,
+    scoped,
+)
 from core.scope import CHANGE
 from core.tree import subtree_q
 from orgs.models import Domain, Organization
@@ -219,12 +232,6 @@ class AbsenteePage(Schema):
     limit: int
     offset: int
     items: list[AbsenteeOut]
-
-
-def paginate_rows(rows: list, page: PageParams, serialize) -> dict:
-    """``paginate`` for rows a selector has already computed in memory."""
-    return {"count": len(rows), "count_exact": True, "limit": page.limit, "offset": page.offset,
-            "items": serialize(rows[page.offset: page.offset + page.limit])}
 
 
 def _absentee(row: dict) -> dict:

@@ -31,6 +31,7 @@ sensitive_log = logging.getLogger("jiceng.sensitive")
 error_log = logging.getLogger("jiceng.api")
 
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 1_000_000_000  # beyond any registry; SQLite reads a larger literal OFFSET as a real and refuses it
 # Lists count at most this many rows: an exact count of millions costs seconds and helps nobody.
 COUNT_CAP = 10_000
 
@@ -69,7 +70,7 @@ class In(Schema):
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class Ref(Schema):

@@ -25,3 +25,12 @@ def test_an_id_in_range_still_filters(client, users):
     response = client.get("/api/standards/assessments?standard=1")
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+def test_an_offset_beyond_any_list_answers_422(client, users):
+    """Django writes OFFSET into the SQL; SQLite reads a 20-digit one as a real and would refuse the query."""
+    client.force_login(users["county"])
+    assert client.get("/api/jobs?offset=1000").json()["items"] == []
+    response = client.get("/api/jobs?offset=10323803282871300096&limit=100")
+    assert response.status_code == 422, response.content
+    assert response.json()["code"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from people.services import person_create
 from selection import selectors, services
@@ -168,5 +169,6 @@ def test_only_the_owner_closes_a_round(county, users, selection):
         services.round_close(user=users["township_a"], round_=_round(selection, 1), today=OPENED)
     with pytest.raises(ValidationError):  # nobody scored yet: closing would let everybody through on a tie at 0
         services.round_close(user=users["county"], round_=_round(selection, 1), today=OPENED)
-    assert services.close_blockers(_round(selection, 1), OPENED) == ["6 candidates have no score entered."]
+    with translation.override("en"):
+        assert services.close_blockers(_round(selection, 1), OPENED) == ["6 candidates have no score entered."]
     assert _round(selection, 1).status == "open"

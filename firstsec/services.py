@@ -247,7 +247,7 @@ def checkin_create(*, user, dispatch: Dispatch, day: datetime.date, in_village: 
 @transaction.atomic
 def checkin_approve(*, user, checkin: CheckIn, approve: bool, note: str = "") -> CheckIn:
     """The township approves a late check-in (it counts) or refuses it (it never counts)."""
-    checkin = CheckIn.objects.select_for_update().select_related("dispatch__township").get(pk=checkin.pk)
+    checkin = CheckIn.objects.select_for_update(of=("self",)).select_related("dispatch__township").get(pk=checkin.pk)
     township = checkin.dispatch.township
     require_in_scope(user, township.path if township else checkin.org_path, realm="org")
     if checkin.approval == CheckIn.Approval.NONE:
@@ -382,7 +382,7 @@ def elimination_evaluate(*, user, county: Organization, year: int, month: int) -
 def elimination_decide(*, user, entry: EliminationEntry, decision: str, note: str = "",
                        on: datetime.date | None = None) -> EliminationEntry:
     """The county keeps, warns or recalls a secretary on its list; a recall ends the dispatch."""
-    entry = EliminationEntry.objects.select_for_update().select_related("county", "dispatch").get(pk=entry.pk)
+    entry = EliminationEntry.objects.select_for_update(of=("self",)).select_related("county", "dispatch").get(pk=entry.pk)
     require_in_scope(user, entry.county.path, realm="org")
     if decision not in (EliminationEntry.Decision.KEEP, EliminationEntry.Decision.WARN,
                         EliminationEntry.Decision.RECALL):

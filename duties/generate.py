@@ -133,7 +133,8 @@ def _count_subjects(parts: list) -> None:
         cursor.execute("SHOW work_mem")
         work_mem = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('work_mem', '256MB', true)")
-        cursor.execute(tally.add_subjects_sql([part[:3] for part in parts]),
+        fresh = not tally.holds_any([part[0] for part in parts], {year for part in parts for year in part[2]})
+        cursor.execute(tally.add_subjects_sql([part[:3] for part in parts], fresh=fresh),
                        [param for part in parts for param in part[3]])
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
@@ -206,7 +207,8 @@ def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Perio
         inserted = cursor.rowcount
         if countable:  # (a failed statement aborts the transaction, the setting with it)
             cursor.execute("SELECT set_config(%s, 'off', true)", [tally.DEFERRED_SETTING])
-            part = (rule.pk, f"SELECT s.path AS org_path FROM {source} WHERE 1 = 1 {where}",
+            # the subjects alone (the join with their own row, for the recipient, is not needed to count them)
+            part = (rule.pk, f"SELECT s.path AS org_path FROM orgs_organization s WHERE 1 = 1 {where}",
                     _states_per_year(version, periods, today), subject_params)
             if inserted and getattr(_local, "batch", None) is not None:
                 _local.batch.append(part)

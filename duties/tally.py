@@ -184,29 +184,58 @@ def _plain(value):
     return value if isinstance(value, str) else int(value)
 
 
-def add_subjects_sql(parts: list[tuple[int, str, dict]]) -> str:
+def add_subjects_sql(parts: list[tuple[int, str, dict]], *, fresh: bool = False) -> str:
     """PostgreSQL: add to the tally the obligations just inserted for whole sets of organizations. Each part is
     (rule_id, a SELECT of the subjects' paths, one row per organization, {year: {state: obligations per subject}});
-    each subject path counts at every ancestor, under its rule and under every rule together, in one upsert.
-    Two hash aggregates (per rule, then every rule) rather than grouping sets, which sort."""
+    each subject path counts at every ancestor, under its rule and under every rule together, in one statement.
+
+    A subject counts once at its own path, and the few ancestor paths count the subjects below them: the
+    subjects are counted per parent (hundreds of thousands of rows into a few hundred groups), the parents'
+    counts added up at every ancestor, and the result joined to the subjects, so that no grouping of hundreds of thousands of keys is needed but the one for every rule
+    together. ``fresh``: the tally holds no row of these rules (and of every rule) in these years, so the rows
+    are inserted without looking for one to add to."""
     columns = ", ".join(STATES)
     subjects = " UNION ALL ".join(f"SELECT {n} AS part, org_path FROM ({sql}) AS part{n}"
                                   for n, (_rule, sql, _years) in enumerate(parts))
-    years = ", ".join(f"({n}, {int(rule_id)}, {int(year)}, {', '.join(str(int(counts.get(state, 0))) for state in STATES)})"
-                      for n, (rule_id, _sql, per_year) in enumerate(parts) for year, counts in sorted(per_year.items()))
-    products = ", ".join(f"SUM(nodes.n * per_year.{state}) AS {state}" for state in STATES)
-    sums = ", ".join(f"SUM({state})" for state in STATES)
+    years = ", ".join(f"({n}, {int(rule)}, {int(year)}, {', '.join(str(int(counts.get(state, 0))) for state in STATES)})"
+                      for n, (rule, _sql, per_year) in enumerate(parts) for year, counts in sorted(per_year.items()))
+    # int summands: SUM(int) adds in a machine word and answers bigint, SUM(bigint) adds numerics
+    products = ", ".join(f"CAST(nodes.n * per_year.{state} AS integer) AS {state}" for state in STATES)
+    rules = [rule for rule, _sql, _years in parts]
+    if len(set(rules)) == len(rules):  # one part per rule: (rule, year, path) is unique already
+        per_rule = f"SELECT per_year.rule_id, per_year.year, nodes.org_path, {products} FROM nodes " \
+                   f"JOIN (VALUES {years}) AS per_year(part, rule_id, year, {columns}) USING (part)"
+    else:  # two versions of a rule: their periods add up
+        per_rule = f"SELECT rule_id, year, org_path, {', '.join(f'SUM({state}) AS {state}' for state in STATES)} " \
+                   f"FROM (SELECT per_year.rule_id, per_year.year, nodes.org_path, {products} FROM nodes " \
+                   f"JOIN (VALUES {years}) AS per_year(part, rule_id, year, {columns}) USING (part)) AS products " \
+                   f"GROUP BY 1, 2, 3"
+    sums = ", ".join(f"SUM(CAST({state} AS integer))" for state in STATES)
+    tail = "" if fresh else _upsert_tail()
     return f"""
-        WITH nodes AS (SELECT part, {prefix_sql("subjects.org_path")} AS org_path, COUNT(*) AS n
-                       FROM ({subjects}) AS subjects CROSS JOIN {levels_sql("subjects.org_path", "postgresql")}
-                       GROUP BY 1, 2),
-        per_rule AS (SELECT per_year.rule_id, per_year.year, nodes.org_path, {products}
-                     FROM nodes JOIN (VALUES {years}) AS per_year(part, rule_id, year, {columns}) USING (part)
-                     GROUP BY 1, 2, 3)
+        WITH subjects AS MATERIALIZED ({subjects}),
+        parents AS (SELECT part, substr(org_path, 1, length(org_path) - {SEGMENT_WIDTH}) AS org_path,
+                           CAST(COUNT(*) AS integer) AS n
+                    FROM subjects WHERE length(org_path) > {SEGMENT_WIDTH} GROUP BY 1, 2),
+        ancestors AS (SELECT part, {prefix_sql("parents.org_path")} AS org_path, CAST(SUM(n) AS integer) AS n
+                      FROM parents CROSS JOIN {levels_sql("parents.org_path", "postgresql")} GROUP BY 1, 2),
+        nodes AS (SELECT coalesce(s.part, a.part) AS part, coalesce(s.org_path, a.org_path) AS org_path,
+                         CASE WHEN s.part IS NULL THEN 0 ELSE 1 END + coalesce(a.n, 0) AS n
+                  FROM subjects s FULL JOIN ancestors a ON a.part = s.part AND a.org_path = s.org_path),
+        per_rule AS MATERIALIZED ({per_rule})
         INSERT INTO {TABLE} (rule_id, year, org_path, {columns})
-        SELECT rule_id, year, org_path, {columns} FROM (
-            SELECT rule_id, year, org_path, {columns} FROM per_rule
-            UNION ALL
-            SELECT {EVERY_RULE}, year, org_path, {sums} FROM per_rule GROUP BY year, org_path) AS counted
-        ORDER BY rule_id, year, org_path COLLATE "C"
-        {_upsert_tail()}"""
+        SELECT rule_id, year, org_path, {columns} FROM per_rule
+        UNION ALL
+        SELECT {EVERY_RULE}, year, org_path, {sums} FROM per_rule GROUP BY year, org_path
+        {tail}"""
+
+
+def holds_any(rules, years) -> bool:
+    """Whether the tally has a row of any of ``rules`` (or of every rule) in any of ``years``."""
+    rules, years = sorted({int(r) for r in rules} | {EVERY_RULE}), sorted({int(y) for y in years})
+    if not years:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE rule_id = ANY(%s) AND year = ANY(%s))",
+                       [rules, years])
+        return cursor.fetchone()[0]

@@ -70,3 +70,26 @@ def test_rebuild_repairs_the_tally(county, users):
     assert tally.rows() == expected
     Obligation.objects.all().delete()
     assert tally.rows() == set()
+
+
+def test_tally_counted_from_the_subjects_matches_the_obligations(county):
+    """Generation counts its subjects rather than its rows (PostgreSQL): a rule with two versions in the year,
+    a second rule counted onto the first one's every-rule rows, and a generation that must skip rows."""
+    versioned = make_rule(county.county, code="tally-versioned", cadence="quarterly", effective_from="2024-01-01")
+    services.generate(user=None, rule=versioned.rule, year=2024)  # version 1 is used, so the next one is new
+    services.rule_save(user=None, owner=county.county, document={
+        **versioned.document, "effective_from": "2025-07-01", "min_count": 2})
+    with clock.today_is(D(2025, 8, 20)):
+        services.generate(user=None, year=2025)  # both versions of the one rule, in one count
+        assert_tally_is_live()
+        monthly = make_rule(county.county, code="tally-monthly", cadence="monthly", applies_to={}).rule
+        services.generate(user=None, rule=monthly, year=2025)  # onto the every-rule rows already there
+        assert_tally_is_live()
+        yearly = make_rule(county.county, code="tally-yearly-late", cadence="yearly", applies_to={}).rule
+        services.generate(user=None, rule=yearly, year=2025, root=county.township_b)
+        services.generate(user=None, rule=yearly, year=2025)  # the rest of the county, skipping township B's
+        assert_tally_is_live()
+    every = {row[:3]: row[3:] for row in tally.rows()}[(tally.EVERY_RULE, 2025, county.county.path)]
+    assert sum(every) == Obligation.objects.filter(period_start__year=2025).count()
+    by_version = Obligation.objects.filter(rule=versioned.rule, organization=county.village_a1, period_start__year=2025)
+    assert sorted(by_version.values_list("required_count", flat=True)) == [1, 1, 2, 2]

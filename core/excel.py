@@ -100,37 +100,39 @@ def read_table(file, name: str = "") -> Table:
     else:
         estimate = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
         file.seek(0)
-        rows = _csv_rows(file)
+        rows = enumerate(_csv_rows(file), start=1)
     try:
-        header = next(rows)
+        _number, header = next(rows)
     except StopIteration:
         return Table([], iter(()), 0)
-    return Table(list(header), _numbered(rows), max(estimate - 1, 0))
+    return Table(list(header), _filled(rows), max(estimate - 1, 0))
 
 
-def _numbered(rows) -> Iterator[tuple[int, list]]:
-    for number, row in enumerate(rows, start=2):
+def _filled(rows) -> Iterator[tuple[int, list]]:
+    for number, row in rows:
         if any(cell not in (None, "") for cell in row):
             yield number, list(row)
 
 
-def _xlsx_rows(file) -> tuple[Iterator[tuple], int]:
-    from openpyxl import load_workbook
+def _xlsx_rows(file) -> tuple[Iterator[tuple[int, list]], int]:
+    """The first sheet's rows as (row number, values), read by core.xlsx_read (values as openpyxl gives them)."""
+    from .xlsx_read import Workbook, XlsxError
 
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        workbook = Workbook(file)
+        estimate = workbook.dimension_rows()
+    except XlsxError as exc:
         raise UnreadableFile(str(exc)) from exc
-
-    sheet = workbook.worksheets[0]
 
     def rows():
         try:
-            yield from sheet.iter_rows(values_only=True)
+            yield from workbook.rows()
+        except XlsxError as exc:
+            raise UnreadableFile(str(exc)) from exc
         finally:
             workbook.close()
 
-    return rows(), sheet.max_row or 0
+    return rows(), estimate
 
 
 def detect_encoding(sample: bytes) -> str:

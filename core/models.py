@@ -32,22 +32,23 @@ class ChangeRecord(models.Model):
         MERGE = "merge", _("Merged")
         DISSOLVE = "dissolve", _("Dissolved")
 
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    # The log is append-only and written in bulk (a province import writes two million records): its keys are
-    # kept by Django (SET_NULL, PROTECT) rather than checked by the database row by row at commit.
+    # The log is append-only and written in bulk (a province import writes two million records), so each index
+    # is paid for on every record: it is read by object (history_for) and by subtree, and has those two only.
+    time = models.DateTimeField(_("time"), auto_now_add=True)
+    # Its keys are kept by Django (SET_NULL, PROTECT) rather than checked by the database row by row at commit.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False,
+        related_name="+", db_constraint=False, db_index=False,
     )
     source = models.CharField(_("source"), max_length=64)
-    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     # indexed by the (content_type, object_id, -time) index below
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_constraint=False,
                                      db_index=False)
     object_id = models.BigIntegerField()
     object_repr = models.CharField(_("object"), max_length=200)
-    org_path = models.CharField(max_length=255, db_index=True)
+    org_path = models.CharField(max_length=255)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
@@ -60,7 +61,8 @@ class ChangeRecord(models.Model):
         verbose_name = _("change record")
         verbose_name_plural = _("change log")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"]),
+                   models.Index(fields=["org_path", "-time"], name="changerecord_path_time_idx")]
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"

@@ -197,9 +197,9 @@ class Obligation(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_on"]),
-            # The roll-up reads it alone (PostgreSQL: an index-only scan), filtered by year and rule.
-            models.Index(fields=["org_path", "state"], include=["period_start", "rule"],
-                         name="obligation_rollup_idx"),
+            # Lists of a subtree by state. (The roll-up reads the tally, duties/tally.py; the columns this index
+            # once carried for it made every generated row's entry wider.)
+            models.Index(fields=["org_path", "state"], name="obligation_path_state_idx"),
             models.Index(fields=["rule", "period_start"]),
         ]
 

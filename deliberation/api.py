@@ -130,9 +130,9 @@ def matter_open(request, payload: DeliberationOpenIn):
 @router.get("/matters/{int:case_id}", response=DeliberationMatterDetailOut)
 @scoped(Case)
 def matter_detail(request, case_id: int):
-    """A case in the caller's scope with its gate and record (cases of other workflows are served as they are)."""
-    return detail_data(get_scoped(Case.objects.select_related("workflow", "organization", "version"), request.auth,
-                                  pk=case_id))
+    """A 四议两公开 case in the caller's scope with its gate and record (other workflows' cases: 404, as the
+    writes answer; they are served by /api/workflows)."""
+    return detail_data(_matter(request, case_id))
 
 
 @router.post("/matters/{int:case_id}/record", response=DeliberationMatterDetailOut)

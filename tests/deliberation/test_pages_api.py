@@ -91,3 +91,17 @@ def test_index_filters_by_a_township(client, county, users):
     body = client.get(reverse("deliberation:index") + f"?under={county.township_a.pk}").content.decode()
     assert f'data-case="{mine.pk}"' in body and "集体林地流转" not in body
     assert f'<option value="{county.township_a.pk}" selected' in body
+
+
+def test_api_serves_only_deliberation_cases(client, county, users):
+    from workflows import services as workflow_services
+    from workflows.testing import make_workflow
+
+    mine = open_matter(county, users)
+    rectification = workflow_services.case_open(user=None, workflow=make_workflow(county.county).workflow,
+                                                organization=county.village_a1, title="整改",
+                                                today=datetime.date(2026, 3, 1))
+    client.force_login(users["township_a"])
+    assert client.get(f"/api/deliberation/matters/{mine.pk}").json()["title"] == "修建村道"
+    assert client.get(f"/api/deliberation/matters/{rectification.pk}").status_code == 404
+    assert client.get(f"/api/workflows/cases/{rectification.pk}").status_code == 200

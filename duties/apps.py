@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DutiesConfig(AppConfig):
     name = "duties"
     verbose_name = _("Duties and deadlines")
+
+    def ready(self):
+        from core.daily import daily_job
+
+        from . import clock
+
+        daily_job("duties", _("obligations to overdue and missed, reminders, escalations, e-mail"))(
+            lambda today: clock.tick(today=today))

@@ -8,4 +8,10 @@ class FirstsecConfig(AppConfig):
     verbose_name = _("First secretaries")
 
     def ready(self):
+        from core.daily import daily_job
+
         from . import marks, sources  # noqa: F401  the attendance data source, the village-class classifier, the mark
+        from .services import dispatches_close_ended
+
+        daily_job("firstsec", _("dispatches whose term is over marked as ended"))(
+            lambda today: {"ended": dispatches_close_ended(user=None, today=today)})

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -174,6 +175,13 @@ MEDIA_URL = "media/"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL" not in os.environ)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The daily run (core.daily: obligations' states and reminders, workflow deadlines, ended terms) where a worker
+# and `celery beat` run; without them, cron runs `manage.py daily` once a day.
+CORE_DAILY_AT = os.environ.get("JICENG_DAILY_AT", "01:30")
+CELERY_BEAT_SCHEDULE = {
+    "daily": {"task": "core.daily", "schedule": crontab(hour=int(CORE_DAILY_AT.split(":")[0]),
+                                                       minute=int(CORE_DAILY_AT.split(":")[1]))},
+}
 # How jobs run: "celery" (a worker, when a broker is configured), "thread" (in the web process), "inline" (tests).
 JOBS_MODE = os.environ.get("JOBS_MODE", "celery" if "CELERY_BROKER_URL" in os.environ else "thread")
 JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "2"))

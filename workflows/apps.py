@@ -12,3 +12,10 @@ class WorkflowsConfig(AppConfig):
         from .reminders import todo_items
 
         todo_source(todo_items)
+
+        from core.daily import daily_job
+
+        from .reminders import tick
+
+        daily_job("workflows", _("stage deadlines: reminders, overdue notices, escalations"))(
+            lambda today: tick(today=today))

@@ -1,4 +1,6 @@
 """A management command whose writes are logged as made by the command (and by --as USER, if given)."""
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,3 +24,28 @@ class LoggedCommand(BaseCommand):
         with acting_as(user, source=f"command:{name}"):
             self.acting_user = user
             return super().execute(*args, **options)
+
+
+class DailyJobCommand(LoggedCommand):
+    """Runs one app's daily job (core.daily) on its own: ``job`` names it."""
+
+    job = ""
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--today", metavar="YYYY-MM-DD", help="act as on this day (default: today)")
+
+    def handle(self, *args, today=None, **options):
+        from core.daily import run_all
+
+        day = None
+        if today:
+            try:
+                day = datetime.date.fromisoformat(today)
+            except ValueError:
+                raise CommandError(f"--today {today!r} is not a date written YYYY-MM-DD") from None
+        outcome = run_all(day, only=[self.job])[self.job]
+        if not outcome["ok"]:
+            raise CommandError(outcome["error"])
+        result = outcome["result"]
+        self.stdout.write(", ".join(f"{key}: {value}" for key, value in result.items()))

@@ -1,25 +1,9 @@
-"""The duties' daily run: states from the dates, reminders, overdue notices, escalations and e-mail."""
-import datetime
+"""The duties' daily run: states from the dates, reminders, overdue notices, escalations and e-mail.
 
-from django.core.management.base import CommandError
-
-from core.management.base import LoggedCommand
-from duties import clock
+The same job runs with every other app's in ``manage.py daily`` (core.daily)."""
+from core.management.base import DailyJobCommand
 
 
-class Command(LoggedCommand):
+class Command(DailyJobCommand):
     help = "Moves obligations to overdue or missed and sends the day's reminders and escalations (run daily)."
-
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument("--today", metavar="YYYY-MM-DD", help="act as on this day (default: today)")
-
-    def handle(self, *args, today=None, **options):
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError:
-                raise CommandError(f"--today {today!r} is not a date written YYYY-MM-DD") from None
-        result = clock.tick(today=day)
-        self.stdout.write(", ".join(f"{key}: {value}" for key, value in result.items()))
+    job = "duties"

@@ -117,3 +117,31 @@ class ExportDefinitionCommand(LoggedCommand):
             self.stderr.write(f"wrote {output}")
         else:
             self.stdout.write(text, ending="")
+
+
+class InstallShippedCommand(LoggedCommand):
+    """Installs the definitions an app ships (its library's install function), owned by --owner ORG_CODE or by
+    the only top-level organization. A file that has not changed keeps its version."""
+
+    install = None  # staticmethod(install(*, user, owner) -> {code: version})
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--owner", metavar="ORG_CODE", help="code of the owning organization")
+
+    def describe(self, version) -> str:
+        return f"v{version.number}"
+
+    def handle(self, *args, owner=None, **options):
+        if owner:
+            organization = Organization.objects.filter(code=owner).first()
+            if organization is None:
+                raise CommandError(f"No organization has the code {owner}.")
+        else:
+            roots = list(Organization.objects.filter(parent=None)[:2])
+            if len(roots) != 1:
+                raise CommandError("Name the owning organization with --owner ORG_CODE.")
+            organization = roots[0]
+        versions = type(self).install(user=self.acting_user, owner=organization)
+        for code, version in versions.items():
+            self.stdout.write(f"{code}: {self.describe(version)}")

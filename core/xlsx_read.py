@@ -226,11 +226,11 @@ class Workbook:
             with self.archive.open(self.sheet_part) as stream:
                 while chunk := stream.read(CHUNK):
                     pending += decoder.decode(chunk)
-                    cut = pending.rfind("row>")  # the end of the last complete row (</row>) in the buffer
+                    cut = _after_last_row(pending)
                     if cut < 0:
                         continue
-                    yield from reader.rows(pending[:cut + 4])
-                    pending = pending[cut + 4:]
+                    yield from reader.rows(pending[:cut])
+                    pending = pending[cut:]
                 pending += decoder.decode(b"", final=True)
             yield from reader.rows(pending)
         except (UnicodeDecodeError, zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -238,6 +238,17 @@ class Workbook:
 
     def close(self) -> None:
         self.archive.close()
+
+
+def _after_last_row(text: str) -> int:
+    """The position just after the last closing </row> (or </x:row>) in ``text``; -1 when there is none."""
+    end = text.rfind("row>")
+    while end >= 0:
+        opening = text.rfind("<", 0, end)
+        if opening >= 0 and text[opening + 1:opening + 2] == "/":
+            return end + 4
+        end = text.rfind("row>", 0, end)  # an opening <row> without attributes
+    return -1
 
 
 def _column(ref: str) -> int:
@@ -302,8 +313,9 @@ class _SheetReader:
     def cells(self, body: str) -> list:
         row: list = []
         column = 0
-        if "<c/>" in body or "<c>" in body:
-            body = body.replace("<c/>", "<c />").replace("<c>", "<c >")
+        if "<c/>" in body or "<c>" in body or "<c\n" in body or "<c\t" in body or "<c\r" in body:
+            for odd, plain in (("<c/>", "<c />"), ("<c>", "<c >"), ("<c\n", "<c "), ("<c\t", "<c "), ("<c\r", "<c ")):
+                body = body.replace(odd, plain)
         for piece in body.split("<c ")[1:]:
             attrs_end = piece.find(">")
             attrs = piece[:attrs_end]

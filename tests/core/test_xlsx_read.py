@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from core import xlsx_read
 from core.excel import UnreadableFile, read_table
 from core.xlsx_read import Workbook as Reader
 from core.xlsx_read import is_date_format
@@ -212,3 +213,18 @@ def test_any_values_read_as_openpyxl_reads_them(rows, writer):
             sheet.append(row)
         data = saved(book)
     assert our_rows(data) == openpyxl_rows(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(xlsx_read, "CHUNK", 7)  # rows and cells cut across reads everywhere
+        assert our_rows(data) == openpyxl_rows(data)
+
+
+def test_rows_without_attributes_across_reads(monkeypatch):
+    """<row> with no attributes ends like </row>; a read that stops just after one must not lose its cells."""
+    data = _replace_sheet(saved(ledger()), (
+        '<sheetData><row><c\n r="A1" t="inlineStr"><is><t>甲</t></is></c></row>'
+        '<row><c t="inlineStr"><is><t>乙</t></is></c><c><v>2</v></c></row><row/>'
+        '<row><c r="C4"><v>4</v></c></row></sheetData>'))
+    expected = [(1, ["甲"]), (2, ["乙", 2]), (4, [None, None, 4])]
+    for size in (1, 2, 3, 5, 7, 11, 64):
+        monkeypatch.setattr(xlsx_read, "CHUNK", size)
+        assert our_rows(data) == expected, size

@@ -429,13 +429,17 @@ FOREIGN_ROWS = {
 }
 
 # Apps that keep their township-B rows beside their own tests: tests/<app>/foreign_rows.py defines
-# ``foreign_rows(pk, foreign, org_fields) -> {Model: make(county)}`` (added after the rows above, in order).
+# ``foreign_rows(pk, foreign, org_fields) -> {Model: make(county)}`` (added after the rows above, in order), and
+# may name in ``ONE_WORKFLOW_READS`` the API reads that serve only their own workflow's cases: the walk's case is
+# a member-development one, so those answer 404 even to the county (their own tests show them in scope and out).
+ONE_WORKFLOW_READS: set[str] = set()
 for _app in ("firstsec", "selection", "elections", "deliberation"):
     try:
         _module = importlib.import_module(f"tests.{_app}.foreign_rows")
     except ModuleNotFoundError:
         continue
     FOREIGN_ROWS.update(_module.foreign_rows(FOREIGN_PK, _foreign, _org_fields))
+    ONE_WORKFLOW_READS |= set(getattr(_module, "ONE_WORKFLOW_READS", ()))
 
 
 def scoped_models():
@@ -652,7 +656,9 @@ def test_the_api_walk_would_see_township_b_if_it_leaked(client, users, foreign, 
     client.force_login(users["county"])
     reads = [route for route, method, op in api_operations()
              if method == "get" and params(route) and getattr(op.view_func, "scope_model", None)]
-    assert all(client.get(fill(route, FOREIGN_PK)).status_code == 200 for route in reads)
+    assert ONE_WORKFLOW_READS <= set(reads)
+    seen = {route: client.get(fill(route, FOREIGN_PK)).status_code for route in reads}
+    assert {route for route, status in seen.items() if status != 200} == ONE_WORKFLOW_READS
     shown = json.dumps([client.get(fill(route, "")).json() for route, method, _op in api_operations()
                         if method == "get" and not params(route) and route.startswith("api/")], ensure_ascii=False)
     assert all(name in shown for name in TOWNSHIP_B_NAMES)

@@ -26,6 +26,16 @@ class LoggedCommand(BaseCommand):
             return super().execute(*args, **options)
 
 
+def parse_today(text: str | None) -> datetime.date | None:
+    """The --today option of the daily commands: None (today) or a date written YYYY-MM-DD."""
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--today {text!r} is not a date written YYYY-MM-DD") from None
+
+
 class DailyJobCommand(LoggedCommand):
     """Runs one app's daily job (core.daily) on its own: ``job`` names it."""
 
@@ -38,13 +48,7 @@ class DailyJobCommand(LoggedCommand):
     def handle(self, *args, today=None, **options):
         from core.daily import run_all
 
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError:
-                raise CommandError(f"--today {today!r} is not a date written YYYY-MM-DD") from None
-        outcome = run_all(day, only=[self.job])[self.job]
+        outcome = run_all(parse_today(today), only=[self.job])[self.job]
         if not outcome["ok"]:
             raise CommandError(outcome["error"])
         result = outcome["result"]

@@ -121,18 +121,26 @@ class ExportDefinitionCommand(LoggedCommand):
 
 class InstallShippedCommand(LoggedCommand):
     """Installs the definitions an app ships (its library's install function), owned by --owner ORG_CODE or by
-    the only top-level organization. A file that has not changed keeps its version."""
+    the only top-level organization. A file that has not changed keeps its version. With ``shipped`` set, the
+    command also takes the codes to install (default: all of them)."""
 
-    install = None  # staticmethod(install(*, user, owner) -> {code: version})
+    install = None  # staticmethod(install(*, user, owner[, codes]) -> {code: version})
+    shipped: tuple = ()  # the codes one may name; empty: the command takes none
+    noun = "definitions"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--owner", metavar="ORG_CODE", help="code of the owning organization")
+        if self.shipped:
+            parser.add_argument("codes", nargs="*", metavar="CODE", help=f"only these ({', '.join(self.shipped)})")
 
     def describe(self, version) -> str:
         return f"v{version.number}"
 
-    def handle(self, *args, owner=None, **options):
+    def handle(self, *args, owner=None, codes=None, **options):
+        unknown = sorted(set(codes or ()) - set(self.shipped))
+        if unknown:
+            raise CommandError(f"Unknown {self.noun}: {', '.join(unknown)}")
         if owner:
             organization = Organization.objects.filter(code=owner).first()
             if organization is None:
@@ -142,6 +150,7 @@ class InstallShippedCommand(LoggedCommand):
             if len(roots) != 1:
                 raise CommandError("Name the owning organization with --owner ORG_CODE.")
             organization = roots[0]
-        versions = type(self).install(user=self.acting_user, owner=organization)
+        extra = {"codes": codes or None} if self.shipped else {}
+        versions = type(self).install(user=self.acting_user, owner=organization, **extra)
         for code, version in versions.items():
             self.stdout.write(f"{code}: {self.describe(version)}")

@@ -1,10 +1,8 @@
 """Runs the system's daily jobs (core.daily): cron runs it once a day on an install without a Celery worker."""
-import datetime
-
 from django.core.management.base import CommandError
 
 from core.daily import JOBS, run_all
-from core.management.base import LoggedCommand
+from core.management.base import LoggedCommand, parse_today
 
 
 class Command(LoggedCommand):
@@ -21,14 +19,8 @@ class Command(LoggedCommand):
             for name in sorted(JOBS):
                 self.stdout.write(f"{name}: {JOBS[name].description}")
             return
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError:
-                raise CommandError(f"--today {today!r} is not a date written YYYY-MM-DD") from None
         try:
-            results = run_all(day, only)
+            results = run_all(parse_today(today), only)
         except KeyError as exc:
             raise CommandError(f"no daily job named {exc.args[0]} (see --list)") from None
         for name, outcome in results.items():

@@ -33,7 +33,8 @@ class Person(BaseModel):
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, default="01")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True, null=True, blank=True)
+    # unique by the constraint below: ID numbers are only ever matched whole, so no pattern (LIKE) index
+    id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     occupation = models.CharField(_("occupation"), max_length=16, choices=Occupation.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -61,6 +62,10 @@ class Person(BaseModel):
                          opclasses=["varchar_pattern_ops", "varchar_ops"]),
             models.Index(fields=["name_initials", "org_path"], name="person_initials_prefix_idx",
                          opclasses=["varchar_pattern_ops", "varchar_ops"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique",
+                                    violation_error_message=_("Another person already has this ID number.")),
         ]
 
     def __str__(self):

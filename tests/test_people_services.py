@@ -86,6 +86,20 @@ def test_two_people_cannot_share_an_id_number(county):
     assert set(field_errors(exc)) == {"id_number"}
 
 
+def test_the_database_itself_refuses_a_second_person_with_an_id_number(county):
+    """The services check first; the unique constraint holds for writes that bypass them (the bulk import)."""
+    from django.db import IntegrityError, transaction
+
+    original = county.people["zhangsan"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(name="重复", gender="male", id_number=original.id_number,
+                              organization=original.organization, org_path=original.org_path)
+    Person.objects.create(name="无号甲", gender="male", id_number=None, organization=original.organization,
+                          org_path=original.org_path)
+    Person.objects.create(name="无号乙", gender="male", id_number=None, organization=original.organization,
+                          org_path=original.org_path)  # people without an ID number are not duplicates
+
+
 def test_updating_the_id_number_cross_checks_the_kept_birth_date(county):
     person = county.people["zhangsan"]  # born 1980-01-01
     with pytest.raises(ValidationError) as exc:

@@ -31,7 +31,7 @@ KEYS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "
 PERSON_KEYS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "phone", "stage",
                "organization")
 WORK_MEM = "128MB"
-TEMP_TABLES = "import_raw, import_typed, import_org, import_name, import_row, import_choice"
+TEMP_TABLES = "import_raw, import_typed, import_org, import_name, import_old, import_row, import_choice"
 MEMBER_KEYS = ("category", "applied_on", "joined_on", "full_on", "status", "no_post_class")
 
 
@@ -147,6 +147,12 @@ class BulkImport:
         self.execute(f"ANALYZE {tables}")
         self.execute("RESET default_statistics_target")
 
+    def sequence(self, model) -> str:
+        """SQL naming the primary key's sequence, looked up here once rather than by pg_get_serial_sequence() in
+        a row's expression (a catalog lookup per row)."""
+        oid = self.one("SELECT pg_get_serial_sequence(%s, %s)::regclass::oid", [model._meta.db_table, "id"])
+        return f"{int(oid)}::regclass"
+
     def one(self, sql, params=()):
         self.cursor.execute(sql, params)
         return self.cursor.fetchone()[0]
@@ -195,8 +201,7 @@ class BulkImport:
                 copy.write_row(row)
         self.analyze("import_raw, import_choice")
         selects, joins, bad = [], [], []
-        number = f"upper({self.raw('id_number')})"
-        flags = [f"{number} AS idn", f"{id_format(number)} AS id_ok"]
+        flags = [f"{id_format('idn')} AS id_ok", "convert_to(idn, 'UTF8') AS id_bytes"]
         for key in ("gender", "ethnicity", "education", "occupation", "category", "status", "no_post_class"):
             if key in self.present:
                 joins.append(f"LEFT JOIN import_choice c_{key} ON c_{key}.key = '{key}' AND c_{key}.text = r.{_q(key)}")
@@ -215,12 +220,14 @@ class BulkImport:
         bad.append(f"{self.raw('organization')} IS NULL")
         bad.append(f"({self.raw('name')} IS NULL OR length({self.raw('name')}) > {COLUMNS['name'].max_length})")
         bad.append(f"length({self.raw('phone')}) > {COLUMNS['phone'].max_length}")
-        weighted = " + ".join(f"substr(idn, {i + 1}, 1)::int * {w}" for i, w in enumerate(idcard.WEIGHTS))
+        # the check digit's weighted sum from the digits' bytes (five times cheaper than 17 substr()::int)
+        weighted = " + ".join(f"get_byte(id_bytes, {i}) * {w}" for i, w in enumerate(idcard.WEIGHTS))
+        weighted += f" - {ord('0') * sum(idcard.WEIGHTS)}"
         id_birth = "make_date(substr(idn, 7, 4)::int, substr(idn, 11, 2)::int, substr(idn, 13, 2)::int)"
         selects += [
             "idn AS id_number",
             f"CASE WHEN id_ok THEN {id_birth} END AS id_birth",
-            "CASE WHEN id_ok THEN CASE WHEN mod(substr(idn, 17, 1)::int, 2) = 1 THEN 'male' ELSE 'female' END "
+            "CASE WHEN id_ok THEN CASE WHEN mod(get_byte(id_bytes, 16), 2) = 1 THEN 'male' ELSE 'female' END "
             "END AS id_gender",
             f"CASE WHEN id_ok THEN substr('{idcard.CHECK_CHARS}', mod({weighted}, 11) + 1, 1) "
             "= substr(idn, 18, 1) END AS id_checks",
@@ -228,7 +235,8 @@ class BulkImport:
         sql = (f"CREATE TEMP TABLE import_typed ON COMMIT DROP AS SELECT r.row_number, {self.raw('name')} AS name, "
                f"{self.raw('phone')} AS phone, {self.raw('organization')} AS code, {', '.join(selects)}, "
                f"({' OR '.join(bad)}) AS bad "
-               f"FROM (SELECT *, {', '.join(flags)} FROM import_raw r OFFSET 0) r {' '.join(joins)}")
+               f"FROM (SELECT *, {', '.join(flags)} FROM (SELECT *, upper({self.raw('id_number')}) AS idn "
+               f"FROM import_raw r OFFSET 0) r OFFSET 0) r {' '.join(joins)}")
         self.execute(sql)
         wrong = self.one(
             "SELECT count(*) FROM import_typed WHERE bad OR id_birth IS NULL OR NOT id_checks "
@@ -259,28 +267,37 @@ class BulkImport:
 
     def compare(self) -> None:
         person, member, post = _table(Person), _table(Member), _table(Post)
+        member_columns = ("id", "person_id", "org_path", "category", "applied_on", "joined_on", "full_on", "status",
+                          "no_post_class", "status_changed_on", "holds_post")
+        # The people the file names who are already registered, looked up once, one index probe per row (OFFSET 0
+        # keeps the lookup a nested loop): a join would read the whole registry, whose size is not the file's.
+        self.execute(f"""
+            CREATE TEMP TABLE import_old ON COMMIT DROP AS
+            SELECT x.* FROM import_typed t CROSS JOIN LATERAL (
+                SELECT p.id, p.name, p.gender, p.ethnicity, p.birth_date, p.id_number, p.education, p.occupation,
+                       p.phone, p.stage, p.organization_id, p.org_path,
+                       {', '.join(f"m.{c} AS m_{c}" for c in member_columns)}
+                FROM {person} p LEFT JOIN {member} m ON m.person_id = p.id
+                WHERE p.id_number = t.id_number OFFSET 0) x""")
         self.execute("CREATE TEMP TABLE import_name (name text PRIMARY KEY, search text, initials text) ON COMMIT DROP")
-        self.execute(f"SELECT name FROM import_typed UNION SELECT p.name FROM import_typed t "
-                     f"JOIN {person} p ON p.id_number = t.id_number")
+        self.execute("SELECT name FROM import_typed UNION SELECT name FROM import_old")
         from .members import search_keys
         names = [row[0] for row in self.cursor.fetchall()]
         with self.cursor.cursor.copy("COPY import_name FROM STDIN") as copy:
             for name in names:
                 copy.write_row((name, *search_keys(name)))
-        self.execute(f"SELECT DISTINCT p.org_path FROM import_typed t JOIN {person} p ON p.id_number = t.id_number")
+        self.execute("SELECT DISTINCT org_path FROM import_old")
         if not all(self.importer.may_change(path) for (path,) in self.cursor.fetchall()):
             raise Unsuitable
-        self.analyze("import_typed, import_org, import_name")
+        self.analyze("import_typed, import_org, import_name, import_old")
         posts_cleared = "posts" in self.present
         if posts_cleared and self.one(
-                f"SELECT count(*) FROM import_typed t JOIN {person} p ON p.id_number = t.id_number "
+                f"SELECT count(*) FROM import_old p "
                 f"JOIN {post} s ON s.person_id = p.id WHERE (s.started_on IS NULL OR s.started_on <= %s) "
                 f"AND (s.ended_on IS NULL OR s.ended_on > %s)", [self.today, self.today]):
             raise Unsuitable  # current posts that a blank cell would end
-        holds_post = "false" if posts_cleared else "coalesce(m.holds_post, false)"
-        # the sequences named once: pg_get_serial_sequence() in the row's expression would be a catalog lookup per row
-        person_seq, member_seq = (f"{self.one('SELECT pg_get_serial_sequence(%s, %s)::regclass::oid', [m._meta.db_table, 'id'])}::regclass"
-                                  for m in (Person, Member))
+        holds_post = "false" if posts_cleared else "coalesce(p.m_holds_post, false)"
+        person_seq, member_seq = (self.sequence(model) for model in (Person, Member))
         person_changed = " OR ".join(f"{k} IS DISTINCT FROM old_{k}" for k in PERSON_KEYS)
         member_fields = " OR ".join(f"{k} IS DISTINCT FROM old_{k}" for k in MEMBER_KEYS)
         self.execute(f"""
@@ -293,36 +310,35 @@ class BulkImport:
                              OR status_changed_on IS DISTINCT FROM old_status_changed_on
                              OR holds_post IS DISTINCT FROM old_holds_post) AS member_written
                   FROM (
-            SELECT t.row_number, p.id IS NOT NULL AS had_person, m.id IS NOT NULL AS had_member,
+            SELECT t.row_number, p.id IS NOT NULL AS had_person, p.m_id IS NOT NULL AS had_member,
                    CASE WHEN p.id IS NULL THEN nextval({person_seq}) ELSE p.id END AS person_id,
-                   CASE WHEN m.id IS NULL THEN nextval({member_seq}) ELSE m.id END AS member_id,
+                   CASE WHEN p.m_id IS NULL THEN nextval({member_seq}) ELSE p.m_id END AS member_id,
                    t.name, coalesce(t.gender, t.id_gender) AS gender, coalesce(t.ethnicity, p.ethnicity, '01') AS ethnicity,
                    coalesce(t.birth_date, t.id_birth) AS birth_date, t.id_number,
                    coalesce(t.education, p.education, '') AS education,
                    coalesce(t.occupation, p.occupation, '') AS occupation, coalesce(t.phone, p.phone, '') AS phone,
                    'member'::text AS stage, o.id AS organization, o.path AS org_path,
                    n.search AS name_search, n.initials AS name_initials,
-                   t.category, coalesce(t.applied_on, m.applied_on) AS applied_on,
-                   coalesce(t.joined_on, m.joined_on) AS joined_on, coalesce(t.full_on, m.full_on) AS full_on,
-                   coalesce(t.status, m.status, 'active') AS status,
-                   coalesce(t.no_post_class, m.no_post_class, '') AS no_post_class,
-                   CASE WHEN m.id IS NOT NULL AND m.status <> coalesce(t.status, m.status, 'active') THEN %s::date
-                        ELSE m.status_changed_on END AS status_changed_on,
+                   t.category, coalesce(t.applied_on, p.m_applied_on) AS applied_on,
+                   coalesce(t.joined_on, p.m_joined_on) AS joined_on, coalesce(t.full_on, p.m_full_on) AS full_on,
+                   coalesce(t.status, p.m_status, 'active') AS status,
+                   coalesce(t.no_post_class, p.m_no_post_class, '') AS no_post_class,
+                   CASE WHEN p.m_id IS NOT NULL AND p.m_status <> coalesce(t.status, p.m_status, 'active') THEN %s::date
+                        ELSE p.m_status_changed_on END AS status_changed_on,
                    {holds_post} AS holds_post,
                    p.name AS old_name, p.gender AS old_gender, p.ethnicity AS old_ethnicity,
                    p.birth_date AS old_birth_date, p.id_number AS old_id_number, p.education AS old_education,
                    p.occupation AS old_occupation, p.phone AS old_phone, p.stage AS old_stage,
                    p.organization_id AS old_organization, p.org_path AS old_org_path,
                    old_n.search AS old_name_search, old_n.initials AS old_name_initials,
-                   m.person_id AS old_person, m.org_path AS old_member_path, m.category AS old_category,
-                   m.applied_on AS old_applied_on, m.joined_on AS old_joined_on, m.full_on AS old_full_on,
-                   m.status AS old_status, m.no_post_class AS old_no_post_class,
-                   m.status_changed_on AS old_status_changed_on, m.holds_post AS old_holds_post
+                   p.m_person_id AS old_person, p.m_org_path AS old_member_path, p.m_category AS old_category,
+                   p.m_applied_on AS old_applied_on, p.m_joined_on AS old_joined_on, p.m_full_on AS old_full_on,
+                   p.m_status AS old_status, p.m_no_post_class AS old_no_post_class,
+                   p.m_status_changed_on AS old_status_changed_on, p.m_holds_post AS old_holds_post
             FROM import_typed t
             JOIN import_org o ON o.code = t.code
             JOIN import_name n ON n.name = t.name
-            LEFT JOIN {person} p ON p.id_number = t.id_number
-            LEFT JOIN {member} m ON m.person_id = p.id
+            LEFT JOIN import_old p ON p.id_number = t.id_number
             LEFT JOIN import_name old_n ON old_n.name = p.name
                   ) x) y
         """, [self.today])
@@ -408,16 +424,15 @@ class BulkImport:
                        "status_changed_on", "holds_post")
 
         def as_json(keys, prefix, extra):
-            parts = [extra]
-            for key in keys:
-                column = f"{prefix}{key}"
-                parts.append(f"'{key}', {column}")
-            return f"jsonb_build_object({', '.join(parts)})"
+            """The record's object: to_jsonb of a row whose columns are named as the keys (on PostgreSQL 15 about
+            a third cheaper than jsonb_build_object, which works out each argument's type on every row)."""
+            columns = [extra] + [f"{prefix}{key} AS {key}" for key in keys]
+            return f"(SELECT to_jsonb(j) FROM (SELECT {', '.join(columns)}) j)"
 
-        person_after = as_json(person_keys, "", "'id', person_id")
-        person_before = as_json(person_keys, "old_", "'id', person_id")
-        member_after = as_json(member_keys, "", "'id', member_id, 'person', person_id")
-        member_before = as_json(member_keys, "old_", "'id', member_id, 'person', old_person")
+        person_after = as_json(person_keys, "", "person_id AS id")
+        person_before = as_json(person_keys, "old_", "person_id AS id")
+        member_after = as_json(member_keys, "", "member_id AS id, person_id AS person")
+        member_before = as_json(member_keys, "old_", "member_id AS id, old_person AS person")
         columns = "time, user_id, source, request_id, action, content_type_id, object_id, object_repr, org_path, " \
                   "before, after, message"
         common = "%s, %s, %s, %s"

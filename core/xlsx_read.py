@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html import unescape
 from xml.parsers import expat
 
@@ -64,16 +65,25 @@ def _parse(data, start=None, end=None, text=None) -> None:
         raise XlsxError(str(exc)) from exc
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Relationship:
+    id: str | None
+    kind: str  # the last segment of its Type: officeDocument, worksheet, sharedStrings, styles…
+    target: str  # the part it points to, as named in the archive
+
+
+def _relationships(archive: zipfile.ZipFile, part: str = "") -> list[_Relationship]:
+    """The relationships of ``part`` (of the package itself when ""), each target resolved to a part name."""
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", name + ".rels")
-    found = {}
+    found = []
 
     def start(tag, attrs):
-        if _local(tag) == "Relationship" and "Id" in attrs and "Target" in attrs:
+        if _local(tag) == "Relationship" and "Target" in attrs:
             target = attrs["Target"]
-            found[attrs["Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join(folder, target))
+            found.append(_Relationship(attrs.get("Id"), attrs.get("Type", "").rpartition("/")[2], target))
 
     if rels in archive.namelist():
         _parse(archive.read(rels), start=start)
@@ -101,45 +111,23 @@ class Workbook:
                     self.date1904 = attrs.get("date1904") in ("1", "true")
 
             _parse(self.archive.read(book), start=start)
-            rels = _relationships(self.archive, book)
-            if not sheets or sheets[0] not in rels or rels[sheets[0]] not in names:
+            relationships = _relationships(self.archive, book)
+            by_id = {r.id: r.target for r in relationships if r.id is not None}
+            if not sheets or sheets[0] not in by_id or by_id[sheets[0]] not in names:
                 raise XlsxError("the workbook has no sheet")
-            self.sheet_part = rels[sheets[0]]
-            by_type = self._parts_by_type(book)
+            self.sheet_part = by_id[sheets[0]]
+            by_type = {r.kind: r.target for r in relationships}
             self.strings = self._shared_strings(by_type.get("sharedStrings"))
             self.date_styles = self._date_styles(by_type.get("styles"))
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
             raise XlsxError(str(exc)) from exc
 
     def _workbook_part(self, names) -> str:
-        found = []
-
-        def start(tag, attrs):
-            if _local(tag) == "Relationship" and attrs.get("Type", "").endswith("/officeDocument"):
-                found.append(attrs["Target"].lstrip("/"))
-
-        if "_rels/.rels" in names:
-            _parse(self.archive.read("_rels/.rels"), start=start)
+        found = [r.target for r in _relationships(self.archive) if r.kind == "officeDocument"]
         part = found[0] if found else "xl/workbook.xml"
         if part not in names:
             raise XlsxError("no workbook part")
         return part
-
-    def _parts_by_type(self, book: str) -> dict[str, str]:
-        folder, name = posixpath.split(book)
-        rels = posixpath.join(folder, "_rels", name + ".rels")
-        found = {}
-
-        def start(tag, attrs):
-            if _local(tag) == "Relationship":
-                kind = attrs.get("Type", "").rpartition("/")[2]
-                target = attrs.get("Target", "")
-                found[kind] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join(folder, target))
-
-        if rels in self.archive.namelist():
-            _parse(self.archive.read(rels), start=start)
-        return found
 
     def _shared_strings(self, part: str | None) -> list[str]:
         if not part or part not in self.archive.namelist():

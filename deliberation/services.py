@@ -69,13 +69,28 @@ def matter_open(*, user, organization: Organization, title: str, matter: str = "
                             today=today)
 
 
+def check_data(case, data: dict) -> dict:
+    """What a matter may record, whoever writes it (registered with the workflow engine, so that the generic
+    case page and API refuse what this app refuses): its fields, cleaned, with no more votes in favour than
+    people present, counting what the case already holds. Objections pass as they are."""
+    kept = {key: data[key] for key in ("objections",) if key in data}
+    cleaned = clean({key: value for key, value in data.items() if key not in kept})
+    merged = {**case.data, **cleaned}
+    for present, votes in (("members_present", "members_for"), ("villagers_present", "villagers_for")):
+        if (votes in cleaned or present in cleaned) and isinstance(merged.get(present), int) \
+                and isinstance(merged.get(votes), int) and merged[votes] > merged[present]:
+            raise ValidationError({votes: [_("More votes in favour than people present.")]})
+    return {**cleaned, **kept}
+
+
 def matter_record(*, user, case, data: dict):
-    """Records fields of the case's current stage (fields of other stages are refused)."""
+    """Records fields of the case's current stage (fields of other stages are refused); the engine then runs
+    ``check_data`` on them."""
     allowed = set(STAGE_FIELDS.get(case.stage, ()))
     stray = sorted(set(data) - allowed)
     if stray:
         raise ValidationError({key: [_("Not a field of the present stage.")] for key in stray})
-    return engine.case_update(user=user, case=case, data=clean(data))
+    return engine.case_update(user=user, case=case, data=data)
 
 
 def matter_advance(*, user, case, comment: str = "", today: datetime.date | None = None):

@@ -7,4 +7,10 @@ class DevelopmentConfig(AppConfig):
     verbose_name = _("Member development")
 
     def ready(self):
+        from workflows.services import register_data_check
+
         from . import handlers  # noqa: F401  (connects to workflows.signals.case_moved)
+        from .definition import WORKFLOW_CODE
+        from .services import check_data
+
+        register_data_check(WORKFLOW_CODE, check_data)

@@ -50,19 +50,43 @@ _notice_days: dict[int, int] = {}  # a version's stages never change once it has
 
 
 def _clean(data: dict) -> dict:
-    cleaned = {}
+    """The values as the case keeps them (dates as ISO text, counts as integers); a field that is not a
+    development field, or a value that is not a date or a count, is refused on its field."""
+    cleaned, errors = {}, {}
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
-            raise TypeError(f"not a development field: {name}")
-        if value in (None, ""):
+            errors[name] = [_("Not a field of member development.")]
+        elif value in (None, ""):
             cleaned[name] = ""
         elif name in DATE_FIELDS:
-            cleaned[name] = dates.parse(value).isoformat()
+            try:
+                cleaned[name] = dates.parse(value).isoformat()
+            except (TypeError, ValueError):
+                errors[name] = [_("Enter a date.")]
         elif name in NUMBER_FIELDS:
-            cleaned[name] = int(value)
+            try:
+                cleaned[name] = int(value)
+            except (TypeError, ValueError):
+                errors[name] = [_("Enter a whole number, 0 or more.")]
+            else:
+                if cleaned[name] < 0:
+                    errors[name] = [_("Enter a whole number, 0 or more.")]
         else:
             cleaned[name] = str(value).strip()
+    if errors:
+        raise ValidationError(errors)
     return cleaned
+
+
+def check_data(case, data: dict) -> dict:
+    """What a development case may record, whoever writes it: registered with the workflow engine
+    (``workflows.services.register_data_check``), so that the generic case page and API refuse what
+    ``candidate_record`` refuses. Objections (``objection_add``) pass as they are."""
+    kept = {key: data[key] for key in ("objections",) if key in data}
+    cleaned = _clean({key: value for key, value in data.items() if key not in kept})
+    check({**case.data, **cleaned}, birth_date=case.person.birth_date if case.person_id else None,
+          days=notice_days(case))
+    return {**cleaned, **kept}
 
 
 def check(case_or_data, *, birth_date, days=dates.NOTICE_DAYS_DEFAULT, today=None) -> None:

@@ -25,6 +25,17 @@ from .models import Approval, Attachment, Case, StageDef, SubjectKind, Transitio
 from .reminders import tick  # noqa: F401  (the daily run of stage deadlines, part of this API)
 from .signals import case_moved
 
+# A mechanism's check of what its cases record, by workflow code (registered in the app's ready()):
+# ``check(case, data)`` returns ``data`` as the case keeps it, or raises ValidationError.
+_data_checks = {}
+
+
+def register_data_check(workflow_code: str, check) -> None:
+    """Has ``case_update`` run ``check`` on every write to a case of ``workflow_code``, whoever writes (the
+    mechanism's own pages and API, the generic case page and API, the services), so that no path records
+    what the mechanism would refuse. Workflows without one keep whatever their fields are given."""
+    _data_checks[workflow_code] = check
+
 
 def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
     error = ValidationError(message, code=code)
@@ -287,9 +298,13 @@ def case_open(*, user, workflow: Workflow, organization: Organization, person=No
 
 @transaction.atomic
 def case_update(*, user, case: Case, data: dict) -> Case:
-    """Merges ``data`` into the case's data; only an actor of the current stage may, and only while open."""
+    """Merges ``data`` into the case's data; only an actor of the current stage may, and only while open.
+    The workflow's registered data check (``register_data_check``) sees the data first."""
     locked = _locked(case)
     _require_actor(user, locked, current_stage(locked))
+    check = _data_checks.get(locked.workflow.code)
+    if check is not None:
+        data = check(locked, data)
     before = snapshot(locked)
     locked.data = {**locked.data, **data}
     locked.save(update_fields=["data", "updated_at"])

@@ -105,3 +105,27 @@ def test_api_serves_only_deliberation_cases(client, county, users):
     assert client.get(f"/api/deliberation/matters/{mine.pk}").json()["title"] == "修建村道"
     assert client.get(f"/api/deliberation/matters/{rectification.pk}").status_code == 404
     assert client.get(f"/api/workflows/cases/{rectification.pk}").status_code == 200
+
+
+def test_the_generic_case_api_refuses_what_the_matter_services_refuse(client, county, users):
+    """The workflows API writes to any case; a 四议两公开 matter's data is still checked as matter_record checks it."""
+    case = open_matter(county, users)
+    client.force_login(users["branch_a1"])
+    url = f"/api/workflows/cases/{case.pk}"
+
+    def write(data):
+        return client.post(f"{url}/data", json.dumps({"data": data}), content_type="application/json")
+
+    assert client.post(f"{url}/advance", "{}", content_type="application/json").status_code == 200
+    assert write({"committees_on": "not a date"}).status_code == 422
+    assert write({"members_present": -3}).status_code == 422
+    assert write({"colour": "red"}).status_code == 422
+    saved = write({"committees_on": "2026/3/5", "committees_opinion": " 同意 "})
+    assert saved.status_code == 200
+    assert (saved.json()["data"]["committees_on"], saved.json()["data"]["committees_opinion"]) == ("2026-03-05", "同意")
+    assert client.post(f"{url}/advance", "{}", content_type="application/json").status_code == 200
+    assert write({"members_on": "2026-03-09", "members_present": 20}).status_code == 200
+    too_many = write({"members_for": 21})  # more in favour than the 20 recorded as present
+    assert too_many.status_code == 422 and "members_for" in json.dumps(too_many.json())
+    case.refresh_from_db()
+    assert case.data["members_present"] == 20 and "members_for" not in case.data

@@ -58,3 +58,17 @@ def test_objections_hold_the_notice_through_the_api(client, users, opened):
     assert post(client, url, {"text": " "}).status_code == 422
     case = post(client, url, {"text": "群众反映其曾有违纪行为", "on": "2019-03-05"}).json()
     assert case["data"]["objections"][0]["resolved"] is False
+
+
+def test_the_generic_case_api_checks_development_data_as_the_development_api_does(client, users, opened):
+    """Writing a development case through /api/workflows/ runs the same date and vote checks."""
+    generic = f"/api/workflows/cases/{opened['id']}"
+    assert post(client, f"/api/development/cases/{opened['id']}/advance", {}).status_code == 200
+    too_early = post(client, f"{generic}/data", {"data": {"activist_on": "2019-02-01"}})
+    assert too_early.status_code == 422 and "activist_on" in json.dumps(too_early.json())  # before applying
+    assert post(client, f"{generic}/data", {"data": {"colour": "red"}}).status_code == 422
+    assert post(client, f"{generic}/data", {"data": {"activist_on": "1 April"}}).status_code == 422
+    saved = post(client, f"{generic}/data", {"data": {"activist_on": "2019-04-01", "contact_1": " 张三 "}})
+    assert saved.status_code == 200
+    case = Case.objects.get(pk=opened["id"])
+    assert (case.data["activist_on"], case.data["contact_1"]) == ("2019-04-01", "张三")

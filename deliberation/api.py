@@ -4,7 +4,7 @@ Matters are cases of the shipped workflow; moves go through deliberation.service
 """
 import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from core.api import In, PageParams, Ref, Year, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
@@ -68,6 +68,15 @@ class DeliberationRecordIn(In):
 
 class DeliberationAdvanceIn(In):
     comment: str = ""
+
+
+class DeliberationObjectionIn(In):
+    text: str = Field(max_length=500)
+    on: datetime.date | None = None
+
+
+class DeliberationResolveIn(In):
+    resolution: str = Field(max_length=500)
 
 
 class DeliberationLedgerRowOut(Schema):
@@ -148,6 +157,25 @@ def matter_record(request, case_id: int, payload: DeliberationRecordIn):
 def matter_advance(request, case_id: int, payload: DeliberationAdvanceIn):
     case = _matter(request, case_id, CHANGE)
     run_service(request, services.matter_advance, case=case, comment=payload.comment)
+    return detail_data(_matter(request, case_id))
+
+
+@router.post("/matters/{int:case_id}/objections", response=DeliberationMatterDetailOut)
+@scoped(Case)
+def matter_objection(request, case_id: int, payload: DeliberationObjectionIn):
+    """Records an objection received while the resolution is public; the matter cannot leave the public
+    notice until every objection is resolved."""
+    case = _matter(request, case_id, CHANGE)
+    run_service(request, engine.objection_add, case=case, text=payload.text, on=payload.on)
+    return detail_data(_matter(request, case_id))
+
+
+@router.post("/matters/{int:case_id}/objections/{int:index}/resolve", response=DeliberationMatterDetailOut)
+@scoped(Case)
+def matter_objection_resolve(request, case_id: int, index: int, payload: DeliberationResolveIn):
+    """Marks objection ``index`` (its place in ``data.objections``) resolved, saying how."""
+    case = _matter(request, case_id, CHANGE)
+    run_service(request, engine.objection_resolve, case=case, index=index, resolution=payload.resolution)
     return detail_data(_matter(request, case_id))
 
 

@@ -18,10 +18,11 @@ from core.views import ScopedMixin, can_change
 from orgs.models import Domain, Organization, OrgStatus, OrgType
 from workflows import clock
 from workflows import services as engine
+from workflows.forms import objection_action
 from workflows.models import Case
 
 from . import exports, selectors, services
-from .definition import LABELS, STAGE_FIELDS, WORKFLOW_CODE, workflow
+from .definition import LABELS, STAGE_FIELDS, VILLAGERS_KINDS, WORKFLOW_CODE, workflow
 from .forms import MatterForm, StageForm
 
 
@@ -136,13 +137,16 @@ class CaseView(ScopedMixin, View):
         for t in transitions:
             t.from_name, t.to_name = names.get(t.from_stage, t.from_stage), names.get(t.to_stage, t.to_stage)
         current = next(s for s in stages if s.code == case.stage)
-        recorded = [(LABELS[key], case.data[key]) for key in LABELS if case.data.get(key) not in (None, "")]
+        kinds = dict(VILLAGERS_KINDS)
+        recorded = [(LABELS[key], kinds.get(case.data[key], case.data[key]) if key == "villagers_kind" else case.data[key])
+                    for key in LABELS if case.data.get(key) not in (None, "")]
         return render(request, "deliberation/case.html", {
             "case": case, "stages": stages, "current": current, "stage_index": codes.index(case.stage),
             "form": form, "missing": _labelled(engine.gate(case)) if case.status == Case.Status.OPEN else [],
             "may_act": case.status == Case.Status.OPEN and can_change(request.user, case)
             and engine.may_act(request.user, case, current),
             "transitions": transitions, "recorded": recorded, "today": clock.today(),
+            "objections": engine.objection_rows(case),
             "has_fields": bool(STAGE_FIELDS.get(case.stage))}, status=status)
 
     def post(self, request, pk):
@@ -166,7 +170,7 @@ class CaseView(ScopedMixin, View):
             elif action == "return":
                 engine.case_return(user=request.user, case=case, to_stage=request.POST.get("to_stage", ""),
                                    comment=request.POST.get("comment", ""))
-            else:
+            elif not objection_action(user=request.user, case=case, action=action, data=request.POST):
                 raise Http404
         except ValidationError as error:
             for message in _labelled(error.messages):

@@ -59,6 +59,10 @@ class DevelopmentObjectionIn(In):
     on: datetime.date | None = None
 
 
+class DevelopmentResolveIn(In):
+    resolution: str = Field(max_length=500)
+
+
 class WarningOut(Schema):
     kind: str
     label: str
@@ -130,6 +134,15 @@ def case_advance(request, case_id: int, payload: DevelopmentCommentIn):
 def case_objection(request, case_id: int, payload: DevelopmentObjectionIn):
     """Records an objection raised during the public notice; it holds the case until resolved."""
     _act(request, services.objection_add, case=_case(request, case_id), text=payload.text, on=payload.on)
+    return case_data(_case(request, case_id))
+
+
+@router.post("/cases/{int:case_id}/objections/{int:index}/resolve", response=DevelopmentCaseOut)
+@scoped(Case)
+def case_objection_resolve(request, case_id: int, index: int, payload: DevelopmentResolveIn):
+    """Marks objection ``index`` (its place in ``data.objections``) resolved, saying how."""
+    _act(request, services.objection_resolve, case=_case(request, case_id), index=index,
+         resolution=payload.resolution)
     return case_data(_case(request, case_id))
 
 

@@ -66,7 +66,3 @@ class StageForm(forms.Form):
         for name in STAGE_FIELDS.get(stage, ()):
             self.fields[name] = FIELDS[name]()
 
-
-class ObjectionForm(forms.Form):
-    text = forms.CharField(label=_("Objection"), max_length=500)
-    on = forms.DateField(label=_("Received on"), widget=DATE, required=False)

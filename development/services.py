@@ -152,22 +152,10 @@ def is_development_case(case) -> bool:
     return bool(case.person_id) and case.workflow.code == WORKFLOW_CODE
 
 
-@transaction.atomic
 def objection_add(*, user, case, text: str, on: datetime.date | None = None):
     """Records an objection raised during the public notice (公示); it holds the case until resolved."""
-    if not (text or "").strip():
-        refuse(_("Say what the objection is."), field="text")
-    entries = list(case.data.get("objections") or [])
-    entries.append({"text": text.strip(), "on": (on or datetime.date.today()).isoformat(), "resolved": False})
-    return _engine().case_update(user=user, case=case, data={"objections": entries})
+    return _engine().objection_add(user=user, case=case, text=text, on=on)
 
 
-@transaction.atomic
 def objection_resolve(*, user, case, index: int, resolution: str):
-    entries = list(case.data.get("objections") or [])
-    if not 0 <= index < len(entries) or not isinstance(entries[index], dict):
-        refuse(_("No such objection."))
-    if not (resolution or "").strip():
-        refuse(_("Say how the objection was resolved."), field="resolution")
-    entries[index] = {**entries[index], "resolved": True, "resolution": resolution.strip()}
-    return _engine().case_update(user=user, case=case, data={"objections": entries})
+    return _engine().objection_resolve(user=user, case=case, index=index, resolution=resolution)

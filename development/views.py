@@ -17,10 +17,11 @@ from core.views import ScopedMixin, can_change
 from orgs.models import Organization
 from people.choices import MemberCategory, MemberStatus
 from people.models import Member
+from workflows.forms import objection_action
 
 from . import selectors, services
 from .definition import VOTE
-from .forms import CandidateForm, ObjectionForm, StageForm
+from .forms import CandidateForm, StageForm
 
 
 def scope_root(user):
@@ -116,8 +117,7 @@ class CaseView(ScopedMixin, View):
 
         stages = list(case.version.stages.order_by("order"))
         current = next((s for s in stages if s.code == case.stage), None)
-        objections = [dict(entry, index=i) if isinstance(entry, dict) else {"text": entry, "index": i}
-                      for i, entry in enumerate(case.data.get("objections") or [])]
+        objections = engine.objection_rows(case)
         names = {s.code: s.name for s in stages}
         transitions = list(case.transitions.select_related("user"))
         for t in transitions:
@@ -126,7 +126,7 @@ class CaseView(ScopedMixin, View):
             "case": case, "stages": stages, "current": current, "form": form,
             "missing": engine.gate(case) if case.status == "open" else [],
             "may_act": case.status == "open" and engine.may_act(request.user, case),
-            "objections": objections, "objection_form": ObjectionForm(),
+            "objections": objections,
             "transitions": transitions,
             "member": Member.objects.filter(person_id=case.person_id).first(),
         }, status=status)
@@ -147,15 +147,8 @@ class CaseView(ScopedMixin, View):
                     messages.success(request, _("The case moved on."))
                 else:
                     messages.success(request, _("Saved."))
-            elif action == "objection":
-                form = ObjectionForm(request.POST)
-                if form.is_valid():
-                    services.objection_add(user=request.user, case=case, **form.cleaned_data)
-                else:
-                    raise ValidationError(_("Say what the objection is."))
-            elif action == "resolve":
-                services.objection_resolve(user=request.user, case=case, index=int(request.POST.get("index", -1)),
-                                           resolution=request.POST.get("resolution", ""))
+            else:
+                objection_action(user=request.user, case=case, action=action, data=request.POST)
         except ValidationError as error:
             _errors(request, error)
             if action in ("save", "advance"):

@@ -170,6 +170,38 @@ def open_objections(case: Case) -> list:
     return [entry for entry in entries if not (isinstance(entry, dict) and entry.get("resolved"))]
 
 
+def objection_rows(case: Case) -> list[dict]:
+    """The case's objections for a page: text, date received, resolved and how, and their index."""
+    entries = case.data.get("objections") or []
+    if not isinstance(entries, list):
+        entries = [entries]
+    return [dict(entry, index=i) if isinstance(entry, dict) else {"text": str(entry), "index": i}
+            for i, entry in enumerate(entries)]
+
+
+@transaction.atomic
+def objection_add(*, user, case: Case, text: str, on: datetime.date | None = None) -> Case:
+    """Records an objection raised while the stage's matter is public (公示); a stage with
+    ``no_open_objections`` does not let the case on until every objection is resolved."""
+    if not (text or "").strip():
+        refuse(_("Say what the objection is."), field="text")
+    entries = list(case.data.get("objections") or [])
+    entries.append({"text": text.strip(), "on": (on or clock.today()).isoformat(), "resolved": False})
+    return case_update(user=user, case=case, data={"objections": entries})
+
+
+@transaction.atomic
+def objection_resolve(*, user, case: Case, index: int, resolution: str) -> Case:
+    """Marks objection ``index`` resolved, saying how (经核查不属实, …)."""
+    entries = list(case.data.get("objections") or [])
+    if not 0 <= index < len(entries) or not isinstance(entries[index], dict):
+        refuse(_("No such objection."))
+    if not (resolution or "").strip():
+        refuse(_("Say how the objection was resolved."), field="resolution")
+    entries[index] = {**entries[index], "resolved": True, "resolution": resolution.strip()}
+    return case_update(user=user, case=case, data={"objections": entries})
+
+
 def vote_passes(rule: str, votes_for: int, eligible: int) -> bool:
     if rule == "two_thirds":
         return votes_for * 3 >= eligible * 2 and eligible > 0

@@ -129,3 +129,72 @@ def test_the_generic_case_api_refuses_what_the_matter_services_refuse(client, co
     assert too_many.status_code == 422 and "members_for" in json.dumps(too_many.json())
     case.refresh_from_db()
     assert case.data["members_present"] == 20 and "members_for" not in case.data
+
+
+def in_public_notice(county, users):
+    """A matter taken to the public notice of its resolution (决议公开), made public on 2026-03-15."""
+    from deliberation.definition import ensure as installed
+
+    installed(owner=county.county)
+    user, start = users["branch_a1"], datetime.date(2026, 3, 2)
+    case = services.matter_open(user=user, organization=county.village_a1, title="修建村道", matter="村道硬化",
+                                proposal="党支部提议", proposed_on=start, today=start)
+    case = services.matter_advance(user=user, case=case, today=start)
+    for data in ({"committees_on": "2026-03-05", "committees_opinion": "同意"},
+                 {"members_on": "2026-03-09", "members_present": 20, "members_for": 15},
+                 {"villagers_on": "2026-03-12", "villagers_kind": "assembly", "villagers_present": 40,
+                  "villagers_for": 30}):
+        services.matter_record(user=user, case=case, data=data)
+        case = services.matter_advance(user=user, case=case, today=start)
+    case = services.matter_record(user=user, case=case, data={"resolution_public_on": "2026-03-15"})
+    assert case.stage == "resolution_public"
+    return case
+
+
+def test_an_objection_during_the_public_notice_holds_the_matter_until_resolved_on_the_page(client, county, users):
+    case = in_public_notice(county, users)
+    url = reverse("deliberation:case", args=[case.pk])
+    client.force_login(users["branch_a1"])
+    with today_is(datetime.date(2026, 3, 25)):  # the seven days are over
+        assert 'id="objection-form"' in client.get(url).content.decode()
+        assert client.post(url, {"action": "objection", "text": "村民反映占用耕地未作补偿",
+                                 "on": "2026-03-18"}).status_code == 302
+        page = client.get(url).content.decode()
+        assert "村民反映占用耕地未作补偿" in page and 'data-objection="0"' in page
+        assert '<dd class="col-sm-9">村民会议</dd>' in page  # the kind of meeting by its name, not its code
+        client.post(url, {"action": "advance"})
+        case.refresh_from_db()
+        assert case.stage == "resolution_public"  # held by the open objection
+        assert client.post(url, {"action": "resolve", "index": "0", "resolution": ""}).status_code == 302
+        case.refresh_from_db()
+        assert case.data["objections"][0]["resolved"] is False  # a resolution must say how
+        client.post(url, {"action": "resolve", "index": "0", "resolution": "经核实已按标准补偿"})
+        client.post(url, {"action": "advance"})
+        case.refresh_from_db()
+    assert case.stage == "result_public"
+    assert case.data["objections"] == [{"text": "村民反映占用耕地未作补偿", "on": "2026-03-18", "resolved": True,
+                                        "resolution": "经核实已按标准补偿"}]
+    client.force_login(users["township_b"])
+    assert client.post(url, {"action": "objection", "text": "外乡镇"}).status_code == 404
+
+
+def test_objections_through_the_api(client, county, users):
+    case = in_public_notice(county, users)
+    url = f"/api/deliberation/matters/{case.pk}"
+
+    def post(path, body):
+        return client.post(f"{url}{path}", json.dumps(body), content_type="application/json")
+
+    client.force_login(users["township_b"])
+    assert post("/objections", {"text": "外乡镇"}).status_code == 404
+    client.force_login(users["branch_a1"])
+    assert post("/objections", {"text": "  "}).status_code == 422
+    raised = post("/objections", {"text": "公开内容不完整", "on": "2026-03-16"})
+    assert raised.status_code == 200 and raised.json()["data"]["objections"][0]["resolved"] is False
+    with today_is(datetime.date(2026, 3, 25)):
+        assert post("/advance", {}).status_code == 422  # held by the open objection
+        assert client.get(url).json()["stage"] == "resolution_public"
+        assert client.get(url).json()["missing"]
+        assert post("/objections/3/resolve", {"resolution": "已补充"}).status_code == 422  # no such objection
+        assert post("/objections/0/resolve", {"resolution": "已补充公开"}).status_code == 200
+        assert post("/advance", {}).json()["stage"] == "result_public"

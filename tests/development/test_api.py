@@ -58,6 +58,12 @@ def test_objections_hold_the_notice_through_the_api(client, users, opened):
     assert post(client, url, {"text": " "}).status_code == 422
     case = post(client, url, {"text": "群众反映其曾有违纪行为", "on": "2019-03-05"}).json()
     assert case["data"]["objections"][0]["resolved"] is False
+    assert post(client, f"{url}/0/resolve", {"resolution": " "}).status_code == 422
+    assert post(client, f"{url}/1/resolve", {"resolution": "经核查不属实"}).status_code == 422  # no such objection
+    resolved = post(client, f"{url}/0/resolve", {"resolution": "经核查不属实"})
+    assert resolved.status_code == 200
+    assert resolved.json()["data"]["objections"][0] | {} == {"text": "群众反映其曾有违纪行为", "on": "2019-03-05",
+                                                           "resolved": True, "resolution": "经核查不属实"}
 
 
 def test_the_generic_case_api_checks_development_data_as_the_development_api_does(client, users, opened):

@@ -5,14 +5,14 @@ found, each with its line (``FormatError.errors``: a list of (line, reason)). ``
 writes a version's document back as YAML that ``parse`` reads to the same document.
 """
 import datetime
-import re
 
 import yaml
 from django.utils.translation import gettext as _
 
+from core.yamldoc import BAD, CODE, Checker, FormatError
+
 from .models import Cadence, DutyKind, Recipient, SubjectKind
 
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CODE_LENGTH = 64
 
 KEYS = ("code", "name", "description", "effective_from", "subject", "applies_to", "recipient", "kind", "topic",
@@ -20,8 +20,6 @@ KEYS = ("code", "name", "description", "effective_from", "subject", "applies_to"
         "backfill_days", "review")
 REQUIRED = ("code", "name", "effective_from", "subject", "kind", "cadence")
 APPLIES_TO_KEYS = {SubjectKind.ORGANIZATION: ("org_types", "domains"), SubjectKind.PERSON: ("posts",)}
-# Days fit the model's small integer columns.
-MAX_DAYS = 3660
 
 DEFAULTS = {
     "description": "", "applies_to": {}, "recipient": Recipient.PARENT.value, "topic": "", "due_days": 0,
@@ -30,147 +28,15 @@ DEFAULTS = {
 }
 
 
-class FormatError(ValueError):
-    """A rule file that cannot be used; ``errors`` lists (line, reason), line 1 being the first."""
+class _Checker(Checker):
+    def code(self, node, what: str = "", max_length: int = CODE_LENGTH, pattern=CODE):
+        return super().code(node, what or _("The rule's code"), max_length, pattern)
 
-    def __init__(self, errors):
-        self.errors = sorted(set(errors), key=lambda error: (error[0], error[1]))
-        super().__init__("\n".join(self.lines()))
+    def number(self, node, what: str, **limits):
+        return self.whole_number(node, what, DEFAULTS.get(what), **limits)
 
-    def lines(self) -> list[str]:
-        return [_("line %(line)d: %(reason)s") % {"line": line, "reason": reason} for line, reason in self.errors]
-
-
-class _Bad:
-    """A value already reported as wrong."""
-
-    def __bool__(self):
-        return False
-
-
-BAD = _Bad()
-
-
-def _line(node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Checker:
-    def __init__(self):
-        self.errors: list[tuple[int, str]] = []
-        self.constructor = yaml.SafeLoader("")
-
-    def error(self, node, reason: str):
-        self.errors.append((_line(node), reason))
-        return BAD
-
-    def mapping(self, node, known, required, what: str) -> dict | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, _("%(what)s must be a mapping of keys to values.") % {"what": what})
-            return None
-        found = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in known:
-                self.error(key_node, _("Unknown key “%(key)s”; allowed here: %(known)s.")
-                           % {"key": key, "known": ", ".join(known)})
-            elif key in found:
-                self.error(key_node, _("The key “%(key)s” appears twice.") % {"key": key})
-            else:
-                found[key] = value_node
-        for key in required:
-            if key not in found:
-                self.error(node, _("%(what)s needs the key “%(key)s”.") % {"what": what, "key": key})
-        return found
-
-    def scalar(self, node, what: str):
-        if not isinstance(node, yaml.ScalarNode):
-            return self.error(node, _("%(what)s must be a single value.") % {"what": what})
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError):
-            return self.error(node, _("%(what)s is not a valid value.") % {"what": what})
-
-    def text(self, node, what: str, *, max_length: int = 0, required: bool = True):
-        if node is None:
-            return ""
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value is None:
-            value = ""
-        if isinstance(value, bool):
-            return self.error(node, _("%(what)s must be text.") % {"what": what})
-        value = str(value).strip()
-        if required and not value:
-            return self.error(node, _("%(what)s cannot be empty.") % {"what": what})
-        if max_length and len(value) > max_length:
-            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
-        return value
-
-    def code(self, node):
-        value = self.scalar(node, "code")
-        if value is BAD:
-            return BAD
-        value = "" if value is None else str(value)
-        if not CODE.match(value):
-            return self.error(node, _("%(what)s “%(value)s” must be letters, digits, “-” or “_”.")
-                              % {"what": _("The rule's code"), "value": value})
-        if len(value) > CODE_LENGTH:
-            return self.error(node, _("%(what)s is longer than %(max)d characters.")
-                              % {"what": _("The rule's code"), "max": CODE_LENGTH})
-        return value
-
-    def choice(self, node, what: str, choices):
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value not in list(choices):
-            return self.error(node, _("%(what)s must be one of: %(choices)s.")
-                              % {"what": what, "choices": ", ".join(choices)})
-        return value
-
-    def date(self, node, what: str, *, required: bool):
-        if node is None:
-            return None
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value is None and not required:
-            return None
-        if isinstance(value, str):
-            try:
-                value = datetime.date.fromisoformat(value)
-            except ValueError:
-                pass
-        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-            return self.error(node, _("%(what)s must be a date written YYYY-MM-DD.") % {"what": what})
-        return value.isoformat()
-
-    def number(self, node, what: str, *, minimum: int = 0, maximum: int = MAX_DAYS, nullable: bool = False):
-        if node is None:
-            return DEFAULTS.get(what)
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value is None and nullable:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            return self.error(node, _("%(what)s must be a whole number.") % {"what": what})
-        if not minimum <= value <= maximum:
-            return self.error(node, _("%(what)s must lie between %(min)s and %(max)s.")
-                              % {"what": what, "min": minimum, "max": maximum})
-        return value
-
-    def boolean(self, node, what: str):
-        if node is None:
-            return DEFAULTS[what]
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if not isinstance(value, bool):
-            return self.error(node, _("%(what)s must be true or false.") % {"what": what})
-        return value
+    def boolean(self, node, what: str, default=None):
+        return super().boolean(node, what, DEFAULTS[what] if default is None else default)
 
     def applies_to(self, node, subject) -> dict:
         if node is None or subject is BAD:

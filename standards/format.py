@@ -5,15 +5,15 @@ problem found, each with its line (``FormatError.errors``: a list of (line, reas
 ``dump(version)`` writes a version's document back as YAML that ``parse`` reads to the same
 document. The README's section "Standards file format" describes the keys.
 """
-import re
 from decimal import Decimal
 
 import yaml
 from django.utils.translation import gettext as _
 
+from core.yamldoc import BAD, CODE, Checker, FormatError
+
 from .models import ItemKind, PeriodKind, SubjectKind
 
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 STANDARD_CODE_LENGTH = 64
 PART_CODE_LENGTH = 32
 
@@ -27,31 +27,6 @@ CONSEQUENCE_KEYS = ("commend_top", "yellow_card_last", "lagging_below")
 APPLIES_TO_KEYS = {SubjectKind.ORGANIZATION: ("org_types", "domains"), SubjectKind.PERSON: ("posts",)}
 
 
-class FormatError(ValueError):
-    """A standard file that cannot be used; ``errors`` lists (line, reason), line 1 being the first."""
-
-    def __init__(self, errors):
-        self.errors = sorted(set(errors), key=lambda error: (error[0], error[1]))
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        return [_("line %(line)d: %(reason)s") % {"line": line, "reason": reason} for line, reason in self.errors]
-
-
-class _Bad:
-    """A value already reported as wrong: later checks skip it instead of piling up errors."""
-
-    def __bool__(self):
-        return False
-
-
-BAD = _Bad()
-
-
-def line_of(node) -> int:
-    return node.start_mark.line + 1
-
-
 def plain_number(value):
     """An int when whole, else a float: what JSON keeps and YAML writes back the same."""
     if isinstance(value, Decimal):
@@ -61,93 +36,9 @@ def plain_number(value):
     return value
 
 
-class _Checker:
-    def __init__(self):
-        self.errors: list[tuple[int, str]] = []
-        self.constructor = yaml.SafeLoader("")
-
-    def error(self, node, reason: str):
-        self.errors.append((line_of(node), reason))
-        return BAD
-
-    # --- shapes -------------------------------------------------------------------------------------------------
-
-    def mapping(self, node, known, required, what: str) -> dict | None:
-        """The mapping's keys → value nodes; unknown, repeated and missing keys are reported."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, _("%(what)s must be a mapping of keys to values.") % {"what": what})
-            return None
-        found = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in known:
-                self.error(key_node, _("Unknown key “%(key)s”; allowed here: %(known)s.")
-                           % {"key": key, "known": ", ".join(known)})
-            elif key in found:
-                self.error(key_node, _("The key “%(key)s” appears twice.") % {"key": key})
-            else:
-                found[key] = value_node
-        for key in required:
-            if key not in found:
-                self.error(node, _("%(what)s needs the key “%(key)s”.") % {"what": what, "key": key})
-        return found
-
-    def sequence(self, node, what: str, *, at_least_one: bool = True) -> list:
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, _("%(what)s must be a list.") % {"what": what})
-            return []
-        if at_least_one and not node.value:
-            self.error(node, _("%(what)s needs at least one entry.") % {"what": what})
-        return node.value
-
-    def scalar(self, node, what: str):
-        if not isinstance(node, yaml.ScalarNode):
-            return self.error(node, _("%(what)s must be a single value.") % {"what": what})
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError:
-            return self.error(node, _("%(what)s is not a valid value.") % {"what": what})
-
-    # --- values -------------------------------------------------------------------------------------------------
-
-    def text(self, node, what: str, *, max_length: int = 0, required: bool = True):
-        if node is None:
-            return ""
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value is None:
-            value = ""
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
-            return self.error(node, _("%(what)s must be text.") % {"what": what})
-        value = str(value).strip() if not isinstance(value, str) else value.strip()
-        if required and not value:
-            return self.error(node, _("%(what)s cannot be empty.") % {"what": what})
-        if max_length and len(value) > max_length:
-            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
-        return value
-
-    def code(self, node, what: str, max_length: int = PART_CODE_LENGTH):
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        value = "" if value is None else str(value)
-        if not CODE.match(value):
-            return self.error(node, _("%(what)s “%(value)s” must be letters, digits, “-” or “_”.")
-                              % {"what": what, "value": value})
-        if len(value) > max_length:
-            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
-        return value
-
-    def boolean(self, node, what: str, default: bool) -> bool:
-        if node is None:
-            return default
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if not isinstance(value, bool):
-            return self.error(node, _("%(what)s must be true or false.") % {"what": what})
-        return value
+class _Checker(Checker):
+    def code(self, node, what: str, max_length: int = PART_CODE_LENGTH, pattern=CODE):
+        return super().code(node, what, max_length, pattern)
 
     def number(self, node, what: str, *, default=None, integer: bool = False, minimum=0):
         if node is None:
@@ -162,15 +53,6 @@ class _Checker:
         if value < minimum:
             return self.error(node, _("%(what)s must be at least %(min)s.") % {"what": what, "min": minimum})
         return plain_number(value)
-
-    def choice(self, node, what: str, choices):
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value not in list(choices):
-            return self.error(node, _("%(what)s must be one of: %(choices)s.")
-                              % {"what": what, "choices": ", ".join(choices)})
-        return value
 
     # --- the document -------------------------------------------------------------------------------------------
 
@@ -194,7 +76,7 @@ class _Checker:
         document["raters"] = self.raters(keys["raters"]) if "raters" in keys else []
         document["sections"] = self.sections(keys["sections"]) if "sections" in keys else []
         max_total = sum((item["max"] for section in document["sections"] for item in section["items"]
-                         if not isinstance(item["max"], _Bad)), 0)
+                         if item["max"] is not BAD), 0)
         document["tiers"] = self.tiers(keys["tiers"], document["code"], max_total) if "tiers" in keys else []
         document["consequences"] = self.consequences(keys.get("consequences"), document["tiers"])
         return document

@@ -10,14 +10,13 @@ import yaml
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.yamldoc import BAD, Checker, FormatError
 
 from .models import SubjectKind
 
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 CODE_LENGTH = 64
 STAGE_CODE_LENGTH = 32
-MAX_DAYS = 3660
 VOTE_RULES = ("majority", "two_thirds")
 
 KEYS = ("code", "name", "description", "subject", "fields", "stages")
@@ -35,149 +34,8 @@ STAGE_DEFAULTS = {
 }
 
 
-class FormatError(ValueError):
-    """A workflow file that cannot be used; ``errors`` lists (line, reason), line 1 being the first."""
-
-    def __init__(self, errors):
-        self.errors = sorted(set(errors), key=lambda error: (error[0], error[1]))
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        return [_("line %(line)d: %(reason)s") % {"line": line, "reason": reason} for line, reason in self.errors]
-
-
-class _Bad:
-    """A value already reported as wrong."""
-
-    def __bool__(self):
-        return False
-
-
-BAD = _Bad()
-
-
-def _line(node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Checker:
-    def __init__(self):
-        self.errors: list[tuple[int, str]] = []
-        self.constructor = yaml.SafeLoader("")
-
-    def error(self, node, reason: str):
-        self.errors.append((_line(node), reason))
-        return BAD
-
-    def mapping(self, node, known, required, what: str) -> dict | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, _("%(what)s must be a mapping of keys to values.") % {"what": what})
-            return None
-        found = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in known:
-                self.error(key_node, _("Unknown key “%(key)s”; allowed here: %(known)s.")
-                           % {"key": key, "known": ", ".join(known)})
-            elif key in found:
-                self.error(key_node, _("The key “%(key)s” appears twice.") % {"key": key})
-            else:
-                found[key] = value_node
-        for key in required:
-            if key not in found:
-                self.error(node, _("%(what)s needs the key “%(key)s”.") % {"what": what, "key": key})
-        return found
-
-    def scalar(self, node, what: str):
-        if not isinstance(node, yaml.ScalarNode):
-            return self.error(node, _("%(what)s must be a single value.") % {"what": what})
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError):
-            return self.error(node, _("%(what)s is not a valid value.") % {"what": what})
-
-    def text(self, node, what: str, *, max_length: int = 0, required: bool = True):
-        if node is None:
-            return ""
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value is None:
-            value = ""
-        if isinstance(value, bool):
-            return self.error(node, _("%(what)s must be text.") % {"what": what})
-        value = str(value).strip()
-        if required and not value:
-            return self.error(node, _("%(what)s cannot be empty.") % {"what": what})
-        if max_length and len(value) > max_length:
-            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
-        return value
-
-    def code(self, node, what: str, max_length: int, pattern=CODE):
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        value = "" if value is None else str(value)
-        if not pattern.match(value):
-            return self.error(node, _("%(what)s “%(value)s” must be letters, digits, “-” or “_”.")
-                              % {"what": what, "value": value})
-        if len(value) > max_length:
-            return self.error(node, _("%(what)s is longer than %(max)d characters.") % {"what": what, "max": max_length})
-        return value
-
-    def choice(self, node, what: str, choices):
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value not in list(choices):
-            return self.error(node, _("%(what)s must be one of: %(choices)s.")
-                              % {"what": what, "choices": ", ".join(choices)})
-        return value
-
-    def number(self, node, what: str, default, *, minimum: int = 0, maximum: int = MAX_DAYS, nullable=False):
-        if node is None:
-            return default
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if value is None and nullable:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            return self.error(node, _("%(what)s must be a whole number.") % {"what": what})
-        if not minimum <= value <= maximum:
-            return self.error(node, _("%(what)s must lie between %(min)s and %(max)s.")
-                              % {"what": what, "min": minimum, "max": maximum})
-        return value
-
-    def boolean(self, node, what: str, default: bool):
-        if node is None:
-            return default
-        value = self.scalar(node, what)
-        if value is BAD:
-            return BAD
-        if not isinstance(value, bool):
-            return self.error(node, _("%(what)s must be true or false.") % {"what": what})
-        return value
-
-    def listing(self, node, what: str, read) -> list:
-        """A list of values each read by ``read(entry_node)``; an empty scalar is an empty list."""
-        if node is None:
-            return []
-        if isinstance(node, yaml.ScalarNode) and self.scalar(node, what) in (None, ""):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, _("%(what)s must be a list.") % {"what": what})
-            return BAD
-        values = []
-        for entry in node.value:
-            value = read(entry)
-            if value is BAD:
-                continue
-            if value in values:
-                self.error(entry, _("“%(value)s” is listed twice.") % {"value": value})
-                continue
-            values.append(value)
-        return values
+class _Checker(Checker):
+    number = Checker.whole_number
 
     def roles(self, node, what: str) -> list:
         return self.listing(node, what, lambda entry: self.choice(entry, what, Role.values))

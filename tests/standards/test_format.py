@@ -136,3 +136,11 @@ def test_any_valid_document_round_trips(name, title, guidance, maximum, half):
     document["tiers"][0]["min_total"] = 0
     document["tiers"][1]["min_total"] = 0
     assert parse(dump(document)) == document
+
+
+def test_a_date_that_is_no_date_is_refused_on_its_line_not_raised():
+    """YAML reads 2025-02-30 as a timestamp and fails; the file is refused like any other bad value."""
+    text = replace('name: "“五个好”村党支部"', "name: 2025-02-30")
+    with pytest.raises(FormatError) as refused:
+        parse(text)
+    assert (line_of(text, "name: 2025-02-30"), "The standard's name is not a valid value.") in refused.value.errors

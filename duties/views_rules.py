@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.forms import DEFINITION_OWNER_TYPES, DefinitionImportForm, definition_text_field
 from core.scope import CHANGE
 from core.views import ScopedMixin, can_change
 from orgs.models import Organization, OrgType
@@ -25,38 +26,18 @@ from .format import FormatError, dump, parse
 from .models import DutyRule, Obligation, ObligationState
 
 SECTION = "duties"
-MAX_FILE_SIZE = 1024 * 1024
-OWNER_TYPES = (OrgType.COMMITTEE, OrgType.PARTY_COMMITTEE, OrgType.GENERAL_BRANCH)
 
 
 class RuleTextForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Rule file (YAML)"), strip=False,
-        widget=forms.Textarea(attrs={"rows": 26, "spellcheck": "false", "class": "form-control font-monospace",
-                                     "wrap": "off"}),
-        help_text=gettext_lazy("Saving a rule that obligations already use makes its next version, in force from "
-                               "its effective_from; past obligations keep the version they were generated with."),
-    )
+    text = definition_text_field(gettext_lazy("Rule file (YAML)"), help_text=gettext_lazy(
+        "Saving a rule that obligations already use makes its next version, in force from its effective_from; "
+        "past obligations keep the version they were generated with."))
 
 
-class RuleImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Rule file (.yaml)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml", "class": "form-control"}))
-    owner = forms.ModelChoiceField(label=gettext_lazy("Set by"), queryset=Organization.objects.none(),
-                                   widget=forms.Select(attrs={"class": "form-select"}),
-                                   help_text=gettext_lazy("The organization that sets a new rule; an existing one "
-                                                          "keeps its owner."))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (Organization.objects.restrict(user, CHANGE)
-                                         .filter(org_type__in=OWNER_TYPES, status="active").order_by("path"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_SIZE:
-            raise forms.ValidationError(_("The file is larger than 1 MB."))
-        return upload
+class RuleImportForm(DefinitionImportForm):
+    file_label = gettext_lazy("Rule file (.yaml)")
+    owner_label = gettext_lazy("Set by")
+    owner_help = gettext_lazy("The organization that sets a new rule; an existing one keeps its owner.")
 
 
 def format_errors(exc: FormatError) -> list[dict]:
@@ -79,7 +60,7 @@ class RuleListView(ScopedMixin, View):
         q = request.GET.get("q", "").strip()
         if q:
             rules = rules.filter(name__icontains=q) | rules.filter(code__icontains=q)
-        can_import = Organization.objects.restrict(request.user, CHANGE).filter(org_type__in=OWNER_TYPES).exists()
+        can_import = Organization.objects.restrict(request.user, CHANGE).filter(org_type__in=DEFINITION_OWNER_TYPES).exists()
         return render(request, "duties/rules/list.html", {"section": SECTION, "rules": rules, "q": q,
                                                           "can_import": can_import})
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.forms import DefinitionImportForm, definition_text_field
 from core.scope import CHANGE
 from core.views import ScopedMixin
 from orgs.models import Organization
@@ -21,19 +22,13 @@ INPUT_TYPES = {"text": "text", "int": "number", "date": "date"}
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Workflow file (YAML)"), strip=False,
-                           widget=forms.Textarea(attrs={"rows": 26, "spellcheck": "false",
-                                                        "class": "form-control font-monospace", "wrap": "off"}))
+    text = definition_text_field(gettext_lazy("Workflow file (YAML)"))
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Workflow file (.yaml)"))
-    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=Organization.objects.none())
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Organization.objects.restrict(user, CHANGE).filter(
-            status="active").order_by("path")
+class ImportForm(DefinitionImportForm):
+    file_label = gettext_lazy("Workflow file (.yaml)")
+    owner_label = gettext_lazy("Owner")
+    owner_types = None  # a workflow may be kept by any organization, a branch's own among them
 
 
 def format_errors(exc: FormatError) -> list[dict]:

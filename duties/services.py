@@ -14,7 +14,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Max, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,8 @@ from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
 from core.services import require_in_scope
 from core.tree import SEGMENT_WIDTH, subtree_q
+from core.versioning import VersionedLibrary
+from core.versioning import user_or_none as _user_or_none
 from orgs.models import Organization, OrgStatus
 from people.models import Person, Post
 
@@ -51,60 +53,42 @@ def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
     raise ValidationError({field: [error]}) if field else error
 
 
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
-
-
 # --- rules ------------------------------------------------------------------------------------------------------
 
-def _new_version(rule: DutyRule, number: int, document: dict, user) -> RuleVersion:
-    return RuleVersion.objects.create(rule=rule, number=number, document=document, created_by=_user_or_none(user),
-                                      **version_fields(document))
+class _Rules(VersionedLibrary):
+    model, version_model = DutyRule, RuleVersion
+
+    canonical = staticmethod(canonical)
+    fields = staticmethod(rule_fields)
+
+    def new_version(self, rule, number, document, user):
+        return RuleVersion.objects.create(rule=rule, number=number, document=document,
+                                          created_by=_user_or_none(user), **version_fields(document))
+
+    def rewrite(self, version, document):
+        for name, value in version_fields(document).items():
+            setattr(version, name, value)
+        version.document = document
+        version.save()
+
+    def check(self, rule, current, document):
+        if current is not None and current.subject_kind != document["subject"] and current.frozen:
+            refuse(_("A rule in use cannot change who owes it; make a new rule."), field="subject")
+        others = rule.versions.exclude(pk=current.pk if current is not None and not current.frozen else None)
+        latest = others.order_by("-effective_from").values_list("effective_from", flat=True).first()
+        if latest is not None and version_fields(document)["effective_from"] < latest:
+            refuse(_("A new version must come into force on or after %(date)s.") % {"date": latest},
+                   field="effective_from")
+
+
+RULES = _Rules()
 
 
 @transaction.atomic
 def rule_save(*, user, document: dict, owner: Organization) -> RuleVersion:
     """Creates a rule, or changes it: in place while no obligation uses the current version, else as the
     next version, in force from its ``effective_from``. An unchanged document changes nothing."""
-    document = canonical(document)
-    rule = DutyRule.objects.select_for_update().filter(code=document["code"]).first()
-    if rule is None:
-        require_in_scope(user, owner.path, realm="org")
-        rule = DutyRule.objects.create(code=document["code"], owner=owner, owner_path=owner.path,
-                                       **rule_fields(document))
-        version = _new_version(rule, 1, document, user)
-        rule.current_version = version
-        rule.save(update_fields=["current_version"])
-        record_change(rule, ChangeRecord.Action.CREATE)
-        return version
-    require_in_scope(user, rule.owner_path, realm="org")
-    current = RuleVersion.objects.filter(pk=rule.current_version_id).first()
-    if current is not None and current.document == document:
-        return current
-    if current is not None and current.subject_kind != document["subject"] and current.frozen:
-        refuse(_("A rule in use cannot change who owes it; make a new rule."), field="subject")
-    others = rule.versions.exclude(pk=current.pk if current is not None and not current.frozen else None)
-    latest = others.order_by("-effective_from").values_list("effective_from", flat=True).first()
-    if latest is not None and version_fields(document)["effective_from"] < latest:
-        refuse(_("A new version must come into force on or after %(date)s.") % {"date": latest},
-               field="effective_from")
-    before = snapshot(rule)
-    if current is not None and not current.frozen:
-        for name, value in version_fields(document).items():
-            setattr(current, name, value)
-        current.document = document
-        current.save()
-        version = current
-    else:
-        number = (rule.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = _new_version(rule, number, document, user)
-    for name, value in rule_fields(document).items():
-        setattr(rule, name, value)
-    rule.current_version = version
-    rule.save()
-    record_change(rule, ChangeRecord.Action.UPDATE, before=before,
-                  message=_("Version %(number)s saved.") % {"number": version.number})
-    return version
+    return RULES.save(user=user, document=document, owner=owner)
 
 
 def rule_import(*, user, text, owner: Organization) -> RuleVersion:

@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,8 @@ from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
 from core.services import require_in_scope
 from core.tree import in_subtree, subtree_q
+from core.versioning import VersionedLibrary
+from core.versioning import user_or_none as _user_or_none
 from orgs.models import Organization, OrgStatus
 from people.models import Person, Post
 
@@ -59,10 +60,6 @@ def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
     raise ValidationError({field: [error]}) if field else error
 
 
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
-
-
 def _record(obj, action, path: str, *, before=None, message: str = ""):
     """Records a change on a row that has no organization path of its own (scores, evidence)."""
     obj.scope_path_field = "org_path"
@@ -71,13 +68,6 @@ def _record(obj, action, path: str, *, before=None, message: str = ""):
 
 
 # Standards -------------------------------------------------------------------------------------------------
-
-
-def _new_version(standard: Standard, number: int, document: dict, user) -> StandardVersion:
-    version = StandardVersion.objects.create(standard=standard, number=number, document=document,
-                                             created_by=_user_or_none(user), **version_fields(document))
-    build_rows(version, document)
-    return version
 
 
 def _standard_fields(document: dict) -> dict:
@@ -89,44 +79,35 @@ def _standard_fields(document: dict) -> dict:
     }
 
 
+class _Standards(VersionedLibrary):
+    model, version_model = Standard, StandardVersion
+
+    canonical = staticmethod(canonical)
+    fields = staticmethod(_standard_fields)
+
+    def new_version(self, standard, number, document, user):
+        version = StandardVersion.objects.create(standard=standard, number=number, document=document,
+                                                 created_by=_user_or_none(user), **version_fields(document))
+        build_rows(version, document)
+        return version
+
+    def rewrite(self, version, document):
+        clear_rows(version)
+        for name, value in version_fields(document).items():
+            setattr(version, name, value)
+        version.document = document
+        version.save()
+        build_rows(version, document)
+
+
+STANDARDS = _Standards()
+
+
 @transaction.atomic
 def standard_save(*, user, document: dict, owner: Organization) -> StandardVersion:
     """Creates a standard, or changes it: in place while no assessment uses the current version, else as
     the next version. An unchanged document changes nothing."""
-    document = canonical(document)
-    standard = Standard.objects.select_for_update().filter(code=document["code"]).first()
-    if standard is None:
-        require_in_scope(user, owner.path, realm="org")
-        standard = Standard.objects.create(code=document["code"], owner=owner, owner_path=owner.path,
-                                           **_standard_fields(document))
-        version = _new_version(standard, 1, document, user)
-        standard.current_version = version
-        standard.save(update_fields=["current_version"])
-        record_change(standard, ChangeRecord.Action.CREATE)
-        return version
-    require_in_scope(user, standard.owner_path, realm="org")
-    current = standard.current_version
-    if current is not None and current.document == document:
-        return current
-    before = snapshot(standard)
-    if current is not None and not StandardVersion.objects.get(pk=current.pk).frozen:
-        clear_rows(current)
-        for name, value in version_fields(document).items():
-            setattr(current, name, value)
-        current.document = document
-        current.save()
-        build_rows(current, document)
-        version = current
-    else:
-        number = (standard.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = _new_version(standard, number, document, user)
-    for name, value in _standard_fields(document).items():
-        setattr(standard, name, value)
-    standard.current_version = version
-    standard.save()
-    record_change(standard, ChangeRecord.Action.UPDATE, before=before,
-                  message=_("Version %(number)s saved.") % {"number": version.number})
-    return version
+    return STANDARDS.save(user=user, document=document, owner=owner)
 
 
 def subjects_for(version: StandardVersion, root_org: Organization):

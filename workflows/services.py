@@ -9,13 +9,14 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.scope import roles_covering
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import require_in_scope
+from core.versioning import VersionedLibrary
+from core.versioning import user_or_none as _user_or_none
 from orgs.models import Organization
 
 from . import clock
@@ -42,57 +43,39 @@ def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
     raise ValidationError({field: [error]}) if field else error
 
 
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
-
-
 # --- definitions ------------------------------------------------------------------------------------------------
 
-def _new_version(workflow: Workflow, number: int, document: dict, user) -> WorkflowVersion:
-    version = WorkflowVersion.objects.create(workflow=workflow, number=number, document=document,
-                                             created_by=_user_or_none(user))
-    StageDef.objects.bulk_create(StageDef(version=version, **row) for row in stage_rows(document))
-    return version
+class _Workflows(VersionedLibrary):
+    model, version_model = Workflow, WorkflowVersion
+
+    canonical = staticmethod(canonical)
+    fields = staticmethod(workflow_fields)
+
+    def new_version(self, workflow, number, document, user):
+        version = WorkflowVersion.objects.create(workflow=workflow, number=number, document=document,
+                                                 created_by=_user_or_none(user))
+        StageDef.objects.bulk_create(StageDef(version=version, **row) for row in stage_rows(document))
+        return version
+
+    def rewrite(self, version, document):
+        version.document = document
+        version.save(update_fields=["document"])
+        version.stages.all().delete()
+        StageDef.objects.bulk_create(StageDef(version=version, **row) for row in stage_rows(document))
+
+    def check(self, workflow, current, document):
+        if workflow.subject_kind != document["subject"] and workflow.cases.exists():
+            refuse(_("A workflow in use cannot change its subject; make a new workflow."), field="subject")
+
+
+WORKFLOWS = _Workflows()
 
 
 @transaction.atomic
 def workflow_save(*, user, document: dict, owner: Organization) -> WorkflowVersion:
     """Creates a workflow, or changes it: in place while no case uses the current version, else as the next
     version (open cases keep theirs). An unchanged document changes nothing."""
-    document = canonical(document)
-    workflow = Workflow.objects.select_for_update().filter(code=document["code"]).first()
-    if workflow is None:
-        require_in_scope(user, owner.path, realm="org")
-        workflow = Workflow.objects.create(code=document["code"], owner=owner, owner_path=owner.path,
-                                           **workflow_fields(document))
-        version = _new_version(workflow, 1, document, user)
-        workflow.current_version = version
-        workflow.save(update_fields=["current_version"])
-        record_change(workflow, ChangeRecord.Action.CREATE)
-        return version
-    require_in_scope(user, workflow.owner_path, realm="org")
-    current = WorkflowVersion.objects.filter(pk=workflow.current_version_id).first()
-    if current is not None and current.document == document:
-        return current
-    if workflow.subject_kind != document["subject"] and workflow.cases.exists():
-        refuse(_("A workflow in use cannot change its subject; make a new workflow."), field="subject")
-    before = snapshot(workflow)
-    if current is not None and not current.frozen:
-        current.document = document
-        current.save(update_fields=["document"])
-        current.stages.all().delete()
-        StageDef.objects.bulk_create(StageDef(version=current, **row) for row in stage_rows(document))
-        version = current
-    else:
-        number = (workflow.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = _new_version(workflow, number, document, user)
-    for name, value in workflow_fields(document).items():
-        setattr(workflow, name, value)
-    workflow.current_version = version
-    workflow.save()
-    record_change(workflow, ChangeRecord.Action.UPDATE, before=before,
-                  message=_("Version %(number)s saved.") % {"number": version.number})
-    return version
+    return WORKFLOWS.save(user=user, document=document, owner=owner)
 
 
 def workflow_import(*, user, text, owner: Organization) -> WorkflowVersion:

@@ -47,6 +47,10 @@ class Checker:
         self.errors: list[tuple[int, str]] = []
         self.constructor = yaml.SafeLoader("")
 
+    def document(self, root) -> dict:
+        """The whole file's document from its root node (None for an empty file)."""
+        raise NotImplementedError
+
     def error(self, node, reason: str):
         self.errors.append((line_of(node), reason))
         return BAD
@@ -192,3 +196,25 @@ class Checker:
         if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
             return self.error(node, _("%(what)s must be a date written YYYY-MM-DD.") % {"what": what})
         return value.isoformat()
+
+
+def read(text, checker: Checker) -> dict:
+    """The document ``checker`` reads out of ``text`` (str, or bytes in UTF-8); ``FormatError`` lists every
+    problem with its line, from a file that is not text or not YAML to every wrong value in it."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FormatError([(1, _("The file is not UTF-8 text."))]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise FormatError([(mark.line + 1 if mark else 1, _("The file is not valid YAML: %(problem)s.")
+                            % {"problem": exc.problem or exc.context or ""})]) from None
+    except yaml.YAMLError as exc:
+        raise FormatError([(1, _("The file is not valid YAML: %(problem)s.") % {"problem": exc})]) from None
+    document = checker.document(root)
+    if checker.errors:
+        raise FormatError(checker.errors)
+    return document

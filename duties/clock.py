@@ -7,7 +7,6 @@ to the same users) and the escalations (``escalate_days`` after it, to those res
 parent), each set-based and each at most once per user and obligation (a unique constraint), and
 e-mails every new notice to users with an address: one message per user.
 """
-import contextlib
 import datetime
 
 from django.conf import settings
@@ -17,32 +16,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import Today
 from core.tree import subtree_bounds
 
 from .models import Notice, ObligationState
 
-_today: datetime.date | None = None
 CHANGE_ROLES = ("county_admin", "township_admin", "branch_secretary")
 
-
-def today() -> datetime.date:
-    """The duties' today: the local date, unless a test (or a replay) set another with ``set_today``."""
-    return _today or timezone.localdate()
-
-
-def set_today(day: datetime.date | None) -> None:
-    global _today
-    _today = day
-
-
-@contextlib.contextmanager
-def today_is(day: datetime.date):
-    previous = _today
-    set_today(day)
-    try:
-        yield day
-    finally:
-        set_today(previous)
+# The duties' today: the local date, unless a test (or a replay) set another with ``set_today``.
+_clock = Today()
+today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is
 
 
 def state_sql(today_param: str = "%s") -> str:

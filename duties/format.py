@@ -9,7 +9,8 @@ import datetime
 import yaml
 from django.utils.translation import gettext as _
 
-from core.yamldoc import BAD, CODE, Checker, FormatError
+from core.yamldoc import BAD, CODE, Checker, read
+from core.yamldoc import FormatError as FormatError  # the format's error, as callers name it
 
 from .models import Cadence, DutyKind, Recipient, SubjectKind
 
@@ -116,24 +117,7 @@ def _applies_to_values(key: str) -> list[str]:
 
 def parse(text) -> dict:
     """The validated document of a rule file; ``FormatError`` lists every problem with its line."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FormatError([(1, _("The file is not UTF-8 text."))]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise FormatError([(mark.line + 1 if mark else 1, _("The file is not valid YAML: %(problem)s.")
-                            % {"problem": exc.problem or exc.context or ""})]) from None
-    except yaml.YAMLError as exc:
-        raise FormatError([(1, _("The file is not valid YAML: %(problem)s.") % {"problem": exc})]) from None
-    checker = _Checker()
-    document = checker.document(root)
-    if checker.errors:
-        raise FormatError(checker.errors)
-    return document
+    return read(text, _Checker())
 
 
 # --- writing ----------------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from decimal import Decimal
 import yaml
 from django.utils.translation import gettext as _
 
-from core.yamldoc import BAD, CODE, Checker, FormatError
+from core.yamldoc import BAD, CODE, Checker, read
+from core.yamldoc import FormatError as FormatError  # the format's error, as callers name it
 
 from .models import ItemKind, PeriodKind, SubjectKind
 
@@ -281,27 +282,9 @@ class _Checker(Checker):
         return result
 
 
-def parse(text: str) -> dict:
+def parse(text) -> dict:
     """The validated document of a standard file; ``FormatError`` lists every problem with its line."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FormatError([(1, _("The file is not UTF-8 text."))]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or ""
-        raise FormatError([(mark.line + 1 if mark else 1, _("The file is not valid YAML: %(problem)s.")
-                            % {"problem": problem})]) from None
-    except yaml.YAMLError as exc:
-        raise FormatError([(1, _("The file is not valid YAML: %(problem)s.") % {"problem": exc})]) from None
-    checker = _Checker()
-    document = checker.document(root)
-    if checker.errors:
-        raise FormatError(checker.errors)
-    return document
+    return read(text, _Checker())
 
 
 # --- writing ----------------------------------------------------------------------------------------------------

@@ -1,26 +1,5 @@
-"""The workflows' today: the local date unless a test (or a replay) set another."""
-import contextlib
-import datetime
+"""The workflows' today: the local date unless a test (or a replay) set another (core.clock)."""
+from core.clock import Today
 
-from django.utils import timezone
-
-_today: datetime.date | None = None
-
-
-def today() -> datetime.date:
-    return _today or timezone.localdate()
-
-
-def set_today(day: datetime.date | None) -> None:
-    global _today
-    _today = day
-
-
-@contextlib.contextmanager
-def today_is(day: datetime.date):
-    previous = _today
-    set_today(day)
-    try:
-        yield day
-    finally:
-        set_today(previous)
+_clock = Today()
+today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is

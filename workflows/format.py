@@ -10,7 +10,8 @@ import yaml
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from core.yamldoc import BAD, Checker, FormatError
+from core.yamldoc import BAD, Checker, read
+from core.yamldoc import FormatError as FormatError  # the format's error, as callers name it
 
 from .models import SubjectKind
 
@@ -168,24 +169,7 @@ class _Checker(Checker):
 
 def parse(text) -> dict:
     """The validated document of a workflow file; ``FormatError`` lists every problem with its line."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FormatError([(1, _("The file is not UTF-8 text."))]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise FormatError([(mark.line + 1 if mark else 1, _("The file is not valid YAML: %(problem)s.")
-                            % {"problem": exc.problem or exc.context or ""})]) from None
-    except yaml.YAMLError as exc:
-        raise FormatError([(1, _("The file is not valid YAML: %(problem)s.") % {"problem": exc})]) from None
-    checker = _Checker()
-    document = checker.document(root)
-    if checker.errors:
-        raise FormatError(checker.errors)
-    return normalized(document)
+    return normalized(read(text, _Checker()))
 
 
 # --- writing ----------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.tree import SEGMENT_WIDTH, subtree_q
 from orgs.models import Organization, OrgStatus, OrgType
 from people.choices import PostTitle
@@ -27,9 +28,6 @@ INSPECTOR_POSTS = [PostTitle.DISCIPLINE_MEMBER, PostTitle.ORGANIZATION_MEMBER, P
                    PostTitle.COMMITTEE_MEMBER, PostTitle.PROPAGANDA_MEMBER, PostTitle.SECRETARY]
 TEAM_SIZE = 3
 
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def _require_owner(user, campaign: Campaign) -> Campaign:

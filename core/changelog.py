@@ -9,6 +9,7 @@ from django.dispatch import Signal
 
 from .actor import current_actor
 from .models import ChangeRecord
+from .services import user_or_none
 
 # Sent after each recorded change, inside the service's transaction: obj, action, before.
 change_recorded = Signal()
@@ -44,7 +45,7 @@ def record_change(obj: models.Model, action: str, *, before: dict | None = None,
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: v for k, v in before.items() if k in changed}
         after = {k: v for k, v in after.items() if k in changed}
-    user = actor.user if getattr(actor.user, "pk", None) else None
+    user = user_or_none(actor.user)
     record = ChangeRecord.objects.create(
         user=user,
         source=actor.source,

@@ -18,3 +18,8 @@ def require_in_scope(user, path: str, *, realm: str, action: str = CHANGE) -> No
 
 def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
     raise ValidationError({field: [message]} if field else message, code=code)
+
+
+def user_or_none(user):
+    """The user to store as a row's author: None for the system and for anonymous users."""
+    return user if getattr(user, "pk", None) else None

@@ -68,7 +68,3 @@ class VersionedLibrary:
         record_change(definition, ChangeRecord.Action.UPDATE, before=before,
                       message=_("Version %(number)s saved.") % {"number": version.number})
         return version
-
-
-def user_or_none(user):
-    return user if getattr(user, "pk", None) else None

@@ -30,9 +30,9 @@ KEYS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "
         "category", "applied_on", "joined_on", "full_on", "status", "no_post_class", "posts", "posts_started_on")
 PERSON_KEYS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "phone", "stage",
                "organization")
-WORK_MEM = "128MB"
-TEMP_TABLES = "import_raw, import_typed, import_org, import_name, import_old, import_row, import_choice"
 MEMBER_KEYS = ("category", "applied_on", "joined_on", "full_on", "status", "no_post_class")
+WORK_MEM = "128MB"  # sort and hash memory for the import's own transaction
+TEMP_TABLES = "import_raw, import_typed, import_org, import_name, import_old, import_row, import_choice"
 
 
 def iso_date(cell: str) -> str:

@@ -72,15 +72,14 @@ def matter_open(*, user, organization: Organization, title: str, matter: str = "
 def check_data(case, data: dict) -> dict:
     """What a matter may record, whoever writes it (registered with the workflow engine, so that the generic
     case page and API refuse what this app refuses): its fields, cleaned, with no more votes in favour than
-    people present, counting what the case already holds. Objections pass as they are."""
-    kept = {key: data[key] for key in ("objections",) if key in data}
-    cleaned = clean({key: value for key, value in data.items() if key not in kept})
+    people present, counting what the case already holds."""
+    cleaned = clean(data)
     merged = {**case.data, **cleaned}
     for present, votes in (("members_present", "members_for"), ("villagers_present", "villagers_for")):
         if (votes in cleaned or present in cleaned) and isinstance(merged.get(present), int) \
                 and isinstance(merged.get(votes), int) and merged[votes] > merged[present]:
             raise ValidationError({votes: [_("More votes in favour than people present.")]})
-    return {**cleaned, **kept}
+    return cleaned
 
 
 def matter_record(*, user, case, data: dict):

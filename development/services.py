@@ -15,6 +15,7 @@ from core.services import refuse
 from people.choices import MemberCategory, Stage
 from people.models import Member, Person
 from people.services import member_create, member_update, person_create, person_update
+from workflows.services import objection_add, objection_resolve  # noqa: F401  (the engine's, for this app's callers)
 
 from . import dates
 from .definition import (
@@ -81,12 +82,11 @@ def _clean(data: dict) -> dict:
 def check_data(case, data: dict) -> dict:
     """What a development case may record, whoever writes it: registered with the workflow engine
     (``workflows.services.register_data_check``), so that the generic case page and API refuse what
-    ``candidate_record`` refuses. Objections (``objection_add``) pass as they are."""
-    kept = {key: data[key] for key in ("objections",) if key in data}
-    cleaned = _clean({key: value for key, value in data.items() if key not in kept})
+    ``candidate_record`` refuses."""
+    cleaned = _clean(data)
     check({**case.data, **cleaned}, birth_date=case.person.birth_date if case.person_id else None,
           days=notice_days(case))
-    return {**cleaned, **kept}
+    return cleaned
 
 
 def check(case_or_data, *, birth_date, days=dates.NOTICE_DAYS_DEFAULT, today=None) -> None:
@@ -150,12 +150,3 @@ def sync_registry(case, transition) -> None:
 
 def is_development_case(case) -> bool:
     return bool(case.person_id) and case.workflow.code == WORKFLOW_CODE
-
-
-def objection_add(*, user, case, text: str, on: datetime.date | None = None):
-    """Records an objection raised during the public notice (公示); it holds the case until resolved."""
-    return _engine().objection_add(user=user, case=case, text=text, on=on)
-
-
-def objection_resolve(*, user, case, index: int, resolution: str):
-    return _engine().objection_resolve(user=user, case=case, index=index, resolution=resolution)

@@ -22,9 +22,9 @@ from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
 from core.services import require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.tree import SEGMENT_WIDTH, subtree_q
 from core.versioning import VersionedLibrary
-from core.versioning import user_or_none as _user_or_none
 from orgs.models import Organization, OrgStatus
 from people.models import Person, Post
 

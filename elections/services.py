@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.scope import roles_covering
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
-from core.services import require_in_scope
+from core.services import require_in_scope, user_or_none
 from orgs.models import Organization
 from people.choices import PostTitle
 from people.models import Person, Post
@@ -28,10 +28,6 @@ REVIEWER_ROLES = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN}
 
 def refuse(message, *, field=None):
     raise ValidationError({field: [message]} if field else message)
-
-
-def _user(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def _today(today):
@@ -128,7 +124,7 @@ def recommendation_finish(*, user, election: Election, today: datetime.date | No
     _require(user, election, Stage.RECOMMEND)
     if not election.candidates.filter(title=PostTitle.SECRETARY).exists():
         refuse(_("No candidate for secretary has been recommended."))
-    return _move(election, user, Stage.REVIEW, recommended_on=_today(today), recommended_by=_user(user))
+    return _move(election, user, Stage.REVIEW, recommended_on=_today(today), recommended_by=user_or_none(user))
 
 
 def may_review(user, election: Election) -> bool:
@@ -165,7 +161,7 @@ def review_finish(*, user, election: Election, today: datetime.date | None = Non
         refuse(_("Some candidates are not reviewed yet."))
     if not election.candidates.filter(title=PostTitle.SECRETARY, review=Review.PASSED).exists():
         refuse(_("No candidate for secretary passed the review."))
-    return _move(election, user, Stage.ELECT, reviewed_on=_today(today), reviewed_by=_user(user))
+    return _move(election, user, Stage.ELECT, reviewed_on=_today(today), reviewed_by=user_or_none(user))
 
 
 @transaction.atomic
@@ -258,7 +254,7 @@ def election_finish(*, user, election: Election) -> Election:
         post_create(user=user, person=candidate.person, organization=election.organization, title=candidate.title,
                     started_on=held_on)
     Candidate.objects.filter(pk__in=[c.pk for c in result["winners"]]).update(elected=True)
-    return _move(election, user, Stage.DONE, elected_by=_user(user))
+    return _move(election, user, Stage.DONE, elected_by=user_or_none(user))
 
 
 def _move(election: Election, user, stage: str, **fields) -> Election:

@@ -16,6 +16,7 @@ from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.tree import ancestor_paths
 from duties import clock
 from duties import services as duties
@@ -33,9 +34,6 @@ from .periods import month_bounds, month_label
 RULE_FIELDS = ("min_days", "min_nights", "backfill_days", "elimination_months", "elimination_total_below",
                "elimination_satisfaction_below", "satisfaction_item")
 
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 # Rules -------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.changelog import record_change
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.tree import ancestor_paths
 from orgs.models import Organization, OrgType
 from people.choices import PostTitle
@@ -39,9 +40,6 @@ WORKFLOW_CODE = "rectification-plan"
 DEFAULT_LEVELS = [("advanced", "先进", 4, False), ("good", "较好", 3, False), ("average", "一般", 2, False),
                   ("lagging", "后进", 1, True)]
 
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def _owner_of(user, upgrading: Upgrading) -> Upgrading:

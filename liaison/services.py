@@ -12,14 +12,11 @@ from django.utils.translation import gettext as _
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from orgs.models import Organization
 from people.models import Person
 
 from .models import Level, LiaisonPoint, LiaisonVisit, RequestStatus, ServiceRequest
-
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from duties import clock
 from orgs.models import Organization
 from people.choices import MemberStatus
@@ -22,9 +23,6 @@ from .models import Attendance, AttendanceStatus, Meeting, MeetingKind, Particip
 
 MEETING_FIELDS = ("kind", "date", "place", "topic", "host", "recorder", "minutes")
 
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def expected_people(organization: Organization):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.tree import in_subtree
 from duties import clock
 from duties import services as duties
@@ -34,10 +35,6 @@ from .models import (
     SupervisionNotice,
     TwoWayEvaluation,
 )
-
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def rule(code: str) -> DutyRule:

@@ -15,6 +15,7 @@ from core.changelog import record_change
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
 from core.services import refuse, require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.tree import in_subtree
 from orgs.models import Organization
 from people.models import Person
@@ -38,10 +39,6 @@ from .models import (
     Selection,
     SelectionStatus,
 )
-
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def _require_owner(user, selection: Selection) -> None:

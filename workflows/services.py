@@ -15,8 +15,8 @@ from accounts.scope import roles_covering
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import require_in_scope
+from core.services import user_or_none as _user_or_none
 from core.versioning import VersionedLibrary
-from core.versioning import user_or_none as _user_or_none
 from orgs.models import Organization
 
 from . import clock
@@ -145,21 +145,24 @@ def _count(value) -> int | None:
         return None
 
 
-def open_objections(case: Case) -> list:
-    """Objections in ``data["objections"]`` not marked resolved (an entry is a text, or a dict with "resolved")."""
-    entries = case.data.get("objections") or []
-    if not isinstance(entries, list):
-        entries = [entries]
-    return [entry for entry in entries if not (isinstance(entry, dict) and entry.get("resolved"))]
-
-
 def objection_rows(case: Case) -> list[dict]:
-    """The case's objections for a page: text, date received, resolved and how, and their index."""
+    """The case's objections (``data["objections"]``; an entry is a dict, or a bare text) with their index:
+    text, date received, resolved and how."""
     entries = case.data.get("objections") or []
     if not isinstance(entries, list):
         entries = [entries]
     return [dict(entry, index=i) if isinstance(entry, dict) else {"text": str(entry), "index": i}
             for i, entry in enumerate(entries)]
+
+
+def open_objections(case: Case) -> list:
+    """The objections not marked resolved."""
+    return [row for row in objection_rows(case) if not row.get("resolved")]
+
+
+def _objections(case: Case) -> list:
+    """The case's objections as stored, read under the case's lock (two people recording at once keep both)."""
+    return list(_locked(case).data.get("objections") or [])
 
 
 @transaction.atomic
@@ -168,7 +171,7 @@ def objection_add(*, user, case: Case, text: str, on: datetime.date | None = Non
     ``no_open_objections`` does not let the case on until every objection is resolved."""
     if not (text or "").strip():
         refuse(_("Say what the objection is."), field="text")
-    entries = list(case.data.get("objections") or [])
+    entries = _objections(case)
     entries.append({"text": text.strip(), "on": (on or clock.today()).isoformat(), "resolved": False})
     return case_update(user=user, case=case, data={"objections": entries})
 
@@ -176,7 +179,7 @@ def objection_add(*, user, case: Case, text: str, on: datetime.date | None = Non
 @transaction.atomic
 def objection_resolve(*, user, case: Case, index: int, resolution: str) -> Case:
     """Marks objection ``index`` resolved, saying how (经核查不属实, …)."""
-    entries = list(case.data.get("objections") or [])
+    entries = _objections(case)
     if not 0 <= index < len(entries) or not isinstance(entries[index], dict):
         refuse(_("No such objection."))
     if not (resolution or "").strip():
@@ -318,8 +321,9 @@ def case_update(*, user, case: Case, data: dict) -> Case:
     locked = _locked(case)
     _require_actor(user, locked, current_stage(locked))
     check = _data_checks.get(locked.workflow.code)
-    if check is not None:
-        data = check(locked, data)
+    if check is not None:  # the mechanism checks its own fields; objections are the engine's (objection_add)
+        own = {key: value for key, value in data.items() if key != "objections"}
+        data = {**check(locked, own), **{key: data[key] for key in ("objections",) if key in data}}
     before = snapshot(locked)
     locked.data = {**locked.data, **data}
     locked.save(update_fields=["data", "updated_at"])

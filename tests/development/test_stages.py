@@ -136,3 +136,21 @@ def test_an_extended_probation_holds_the_warning_until_its_end_and_full_membersh
     case.refresh_from_db()
     assert case.status == "closed"
     assert Member.objects.get(person_id=case.person_id).full_on == D(2022, 2, 5)
+
+
+@pytest.mark.django_db
+def test_objections_recorded_from_two_stale_copies_of_a_case_are_both_kept(county, users, workflow):
+    """Two people record an objection on the same page at once: each works from the case as they loaded it."""
+    from workflows.models import Case
+
+    user = users["branch_a1"]
+    case = open_candidate(user, county)
+    first, second = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+    services.objection_add(user=user, case=first, text="反映一", on=D(2019, 3, 2))
+    services.objection_add(user=user, case=second, text="反映二", on=D(2019, 3, 3))
+    stale = Case.objects.get(pk=case.pk)
+    services.objection_add(user=user, case=Case.objects.get(pk=case.pk), text="反映三", on=D(2019, 3, 4))
+    services.objection_resolve(user=user, case=stale, index=2, resolution="经核查不属实")
+    case.refresh_from_db()
+    assert [(o["text"], o["resolved"]) for o in case.data["objections"]] == [
+        ("反映一", False), ("反映二", False), ("反映三", True)]

@@ -7,4 +7,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
+        from core.shipped import shipped
+
+        from .library import install_standards
+
+        shipped("campaigns", "五个好, 六个好, 标准化, 示范化, 十有六册 and the other campaign standards", order=10)(
+            install_standards)
         from . import sources  # noqa: F401  registers the data sources of the registers (十有六册)

@@ -8,6 +8,12 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Four deliberations and two disclosures")
 
     def ready(self):
+        from core.shipped import shipped
+
+        from . import definition
+
+        shipped("deliberation", "the 四议两公开 workflow", order=30)(
+            lambda *, user, owner: {definition.WORKFLOW_CODE: definition.install(user=user, owner=owner)})
         from workflows.services import register_data_check
 
         from .definition import WORKFLOW_CODE

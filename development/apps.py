@@ -7,6 +7,12 @@ class DevelopmentConfig(AppConfig):
     verbose_name = _("Member development")
 
     def ready(self):
+        from core.shipped import shipped
+
+        from . import definition
+
+        shipped("development", "the member-development workflow", order=30)(
+            lambda *, user, owner: {definition.WORKFLOW_CODE: definition.install(user=user, owner=owner)})
         from workflows.services import register_data_check
 
         from . import handlers  # noqa: F401  (connects to workflows.signals.case_moved)

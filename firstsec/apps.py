@@ -8,6 +8,11 @@ class FirstsecConfig(AppConfig):
     verbose_name = _("First secretaries")
 
     def ready(self):
+        from core.shipped import shipped
+
+        from .library import install_firstsec
+
+        shipped("firstsec", "first secretaries' duty rules and monthly standard", order=20)(install_firstsec)
         from core.daily import daily_job
 
         from . import marks, sources  # noqa: F401  the attendance data source, the village-class classifier, the mark

@@ -5,13 +5,17 @@ change. A plan's stages move only through the workflow engine (workflows.service
 and measures are mirrored into the case's data so that the stage gates can see them.
 """
 import datetime
+from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.changelog import record_change
+from core.actor import current_actor
+from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
+from core.scope import CHANGE, scope_for
 from core.services import refuse, require_in_scope
 from core.services import user_or_none as _user_or_none
 from core.tree import ancestor_paths
@@ -77,11 +81,19 @@ def upgrading_create(*, user, scheme: GradeScheme, owner: Organization, year: in
 # Grades --------------------------------------------------------------------------------------------------------
 
 
-def _level(upgrading: Upgrading, code: str) -> GradeLevel:
-    level = GradeLevel.objects.filter(scheme_id=upgrading.scheme_id, code=code).first()
+def _grade_problems(upgrading: Upgrading, path: str, level: GradeLevel | None, *, weak_lax: bool, reason: str,
+                    reason_needed: bool = True) -> list[tuple[str | None, str]]:
+    """What is wrong with a grade set by hand, as (field, message): the rules of grade_set and grades_set_bulk."""
+    problems = []
+    if not path.startswith(upgrading.owner_path):
+        problems.append((None, _("The organization is not graded in this campaign.")))
+    if reason_needed and not reason.strip():
+        problems.append(("reason", _("Give the reason for the grade.")))
     if level is None:
-        refuse(_("No such grade in the scheme."), field="level")
-    return level
+        problems.append(("level", _("No such grade in the scheme.")))
+    elif weak_lax and not level.lagging:
+        problems.append(("weak_lax", _("Only a lagging organization can be marked weak and lax.")))
+    return problems
 
 
 @transaction.atomic
@@ -89,13 +101,10 @@ def grade_set(*, user, upgrading: Upgrading, organization: Organization, level: 
               weak_lax: bool = False, round: str = Round.INITIAL) -> Grade:
     """A grade set by hand, with its reason; confirmed at once by whoever sets it."""
     require_in_scope(user, organization.path, realm="org")
-    if not organization.path.startswith(upgrading.owner_path):
-        refuse(_("The organization is not graded in this campaign."))
-    if not reason.strip():
-        refuse(_("Give the reason for the grade."), field="reason")
-    grade_level = _level(upgrading, level)
-    if weak_lax and not grade_level.lagging:
-        refuse(_("Only a lagging organization can be marked weak and lax."), field="weak_lax")
+    grade_level = GradeLevel.objects.filter(scheme_id=upgrading.scheme_id, code=level).first()
+    for field_name, message in _grade_problems(upgrading, organization.path, grade_level, weak_lax=weak_lax,
+                                               reason=reason)[:1]:
+        refuse(message, field=field_name)
     grade, created = Grade.objects.update_or_create(
         upgrading=upgrading, organization=organization, round=round,
         defaults={"org_path": organization.path, "year": upgrading.year, "level": grade_level, "weak_lax": weak_lax,
@@ -121,6 +130,157 @@ def grades_confirm(*, user, upgrading: Upgrading, grades=None, round: str = Roun
         rows = rows.filter(pk__in=[getattr(grade, "pk", grade) for grade in grades])
     return rows.update(confirmed_by=_user_or_none(user), confirmed_on=on or timezone.localdate(),
                        updated_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One organization's grade as asked for in bulk: its code, the grade's code, and the reason of a change.
+    ``line`` says where the row came from (a workbook's row number) and comes back with its errors."""
+
+    organization: str
+    level: str
+    reason: str = ""
+    weak_lax: bool = False
+    line: int | None = None
+
+
+@dataclass
+class GradeChange:
+    row: GradeRow
+    grade: Grade
+    level: GradeLevel
+    kind: str  # one of BulkPlan.KINDS
+
+
+@dataclass
+class BulkPlan:
+    """What grades_set_bulk does (or would do) row by row, or why it does nothing: ``errors`` as dicts with
+    ``line``, ``field`` (organization, level, weak_lax, reason) and ``message``."""
+
+    # changed: set by hand (and so confirmed); confirmed: the proposal confirmed as it is; unchanged: nothing
+    # to do; awaiting: a proposal left as it is for the campaign's owner to confirm (grades_confirm's rule).
+    KINDS = ("changed", "confirmed", "unchanged", "awaiting")
+
+    changes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict:
+        return {kind: sum(1 for change in self.changes if change.kind == kind) for kind in self.KINDS}
+
+    def of(self, kind: str) -> list:
+        return [change for change in self.changes if change.kind == kind]
+
+
+_CODES_PER_QUERY = 2000
+
+
+def _bulk_plan(user, upgrading: Upgrading, round: str, rows, *, lock: bool) -> BulkPlan:
+    plan = BulkPlan()
+
+    def problem(row, field_name, message):
+        plan.errors.append({"line": row.line, "field": field_name, "message": message})
+
+    if round not in Round.values:
+        refuse(_("Unknown round."), field="round")
+    levels = {level.code: level for level in GradeLevel.objects.filter(scheme_id=upgrading.scheme_id)}
+    codes = list(dict.fromkeys(row.organization for row in rows))
+    grades = {}
+    for start in range(0, len(codes), _CODES_PER_QUERY):
+        query = Grade.objects.filter(upgrading=upgrading, round=round,
+                                     organization__code__in=codes[start:start + _CODES_PER_QUERY])
+        if lock:
+            query = query.select_for_update(of=("self",))
+        grades.update({grade.organization.code: grade for grade in query.select_related("organization", "level")})
+    scope = scope_for(user) if user is not None else None
+    may_confirm = scope is None or scope.covers(upgrading.owner_path, realm="org", action=CHANGE)
+    seen: dict[str, GradeRow] = {}
+    for row in rows:
+        grade = grades.get(row.organization)
+        if grade is None or (scope is not None and not scope.covers(grade.org_path, realm="org", action=CHANGE)):
+            # Outside the scope reads as missing: the answer does not tell whether the organization is graded.
+            problem(row, "organization", _("No grade of this organization in this round among the organizations "
+                                           "you are responsible for."))
+            continue
+        if row.organization in seen:
+            problem(row, "organization", _("This organization is listed twice (also on row %(line)s).")
+                    % {"line": seen[row.organization].line})
+            continue
+        seen[row.organization] = row
+        level = levels.get(row.level)
+        changed = level is not None and (level.pk != grade.level_id or row.weak_lax != grade.weak_lax)
+        problems = _grade_problems(upgrading, grade.org_path, level, weak_lax=row.weak_lax, reason=row.reason,
+                                   reason_needed=changed)
+        for field_name, message in problems:
+            problem(row, field_name or "organization", message)
+        if problems:
+            continue
+        if changed:
+            kind = "changed"
+        elif grade.confirmed:
+            kind = "unchanged"
+        else:
+            kind = "confirmed" if may_confirm else "awaiting"
+        plan.changes.append(GradeChange(row=row, grade=grade, level=level, kind=kind))
+    plan.errors.sort(key=lambda error: (error["line"] or 0))
+    return plan
+
+
+@transaction.atomic
+def grades_set_bulk(*, user, upgrading: Upgrading, round: str, rows, dry_run: bool = False, on=None) -> BulkPlan:
+    """Many grades at once, all or nothing (a workbook's rows: grading/workbooks.py).
+
+    Each row follows grade_set's rules: the organization in the user's change scope and graded in this round,
+    the grade one of the scheme's, 软弱涣散 only with a lagging grade, and a reason when the grade (or the
+    软弱涣散 mark) differs from the one recorded; such a row is set by hand and confirmed at once. A row that
+    keeps the proposal confirms it, for those who may confirm the campaign's proposals (grades_confirm); for
+    others it stays a proposal. With any error, or ``dry_run``, nothing is written: the plan says what would be.
+    Each grade written gets one change record.
+    """
+    rows = list(rows)
+    plan = _bulk_plan(user, upgrading, round, rows, lock=not dry_run)
+    if dry_run or not plan.ok:
+        return plan
+    author, today, now = _user_or_none(user), on or timezone.localdate(), timezone.now()
+    written, befores = [], {}
+    for change in plan.changes:
+        if change.kind not in ("changed", "confirmed"):
+            continue
+        grade = change.grade
+        befores[grade.pk] = snapshot(grade)
+        if change.kind == "changed":
+            grade.level, grade.weak_lax, grade.source = change.level, change.row.weak_lax, Grade.Source.HAND
+            grade.reasons = [{"code": "hand", "text": change.row.reason.strip()}]
+        grade.confirmed_by, grade.confirmed_on, grade.updated_at = author, today, now
+        written.append(grade)
+    Grade.objects.bulk_update(written, ["level", "weak_lax", "source", "reasons", "confirmed_by", "confirmed_on",
+                                        "updated_at"], batch_size=500)
+    _record_updates(written, befores)
+    plan.applied = True
+    return plan
+
+
+def _record_updates(objects: list, befores: dict) -> None:
+    """core.changelog.record_change for many updated rows of one model, in one insert."""
+    if not objects:
+        return
+    actor = current_actor()
+    content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=True)
+    records = []
+    for obj in objects:
+        before, after = befores[obj.pk], snapshot(obj)
+        changed = {key for key in after if before.get(key) != after.get(key)}
+        records.append(ChangeRecord(
+            user=_user_or_none(actor.user), source=actor.source, request_id=actor.request_id,
+            action=ChangeRecord.Action.UPDATE, content_type=content_type, object_id=obj.pk,
+            object_repr=str(obj)[:200], org_path=obj.org_path,
+            before={key: before.get(key) for key in changed}, after={key: after[key] for key in changed}))
+    ChangeRecord.objects.bulk_create(records, batch_size=1000)
 
 
 # Support teams ("3+1") -----------------------------------------------------------------------------------------

@@ -305,7 +305,11 @@ class Sheet(BaseModel):
 
 class ItemScore(models.Model):
     """What one rater group gave one item on one sheet. ``revision`` guards against lost updates:
-    a writer sends the revision it read and the write is refused if it moved on."""
+    a writer sends the revision it read and the write is refused if it moved on.
+
+    For an item whose ``source`` counts it, ``counted`` keeps what the registers counted when the entry was
+    written (e.g. ``{"count": 4}``); an entry that differs from it is an override and carries its
+    ``override_reason``."""
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
@@ -317,6 +321,8 @@ class ItemScore(models.Model):
     value = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
     failed = models.BooleanField(default=False)
     note = models.TextField(_("note"), blank=True)
+    counted = models.JSONField(_("counted from the registers"), null=True, blank=True)
+    override_reason = models.TextField(_("reason for overriding the count"), blank=True)
     revision = models.PositiveIntegerField(default=1)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -5,10 +5,11 @@ runs atomically, checks the user's scope and records the change. Scores are guar
 against lost updates by their ``revision`` and a row lock.
 """
 import datetime
+import json
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from orgs.models import Organization, OrgStatus
 from people.models import Person, Post
 
 from . import compute
+from .counting import counted_entries, counted_text, same_entry
 from .definition import build_rows, canonical, clear_rows, version_fields
 from .models import (
     Assessment,
@@ -41,9 +43,9 @@ from .models import (
     Tier,
     TitleAward,
 )
-from .sources import CLASSIFIERS, DATA_SOURCES
+from .sources import CLASSIFIERS, granted_paths
 
-BULK_CHUNK = 1000  # rows per statement: 10 parameters each, well below SQLite's limit of 32,766
+BULK_CHUNK = 1000  # rows per statement: 12 parameters each, well below SQLite's limit of 32,766
 
 
 class Conflict(ValidationError):
@@ -197,16 +199,31 @@ def _require_open(assessment: Assessment, rater: RaterGroup | None = None) -> No
 
 
 def _require_scorer(user, sheet: Sheet, assessment: Assessment, rater: RaterGroup) -> None:
-    """Scores are entered by those responsible for the subject or for the assessment, and by the holders of a
-    role the rater group is scored by (``scored_by``) on the subject."""
+    """Scores are entered by those responsible for the subject or for the assessment, and by those a mechanism
+    gives the subject to (standards.sources.scoring_right: a cross-inspection team's villages); where no
+    mechanism decides for the rater group, by the holders of a role it is scored by (``scored_by``) on the
+    subject."""
     if user is None:
         return
     scope = scope_for(user)
     if scope.covers(sheet.org_path, action=CHANGE) or scope.covers(assessment.owner_path, action=CHANGE):
         return
-    if rater.scored_by and set(rater.scored_by) & roles_covering(user, sheet.org_path):
+    granted = granted_paths(user, assessment, rater)
+    if granted is not None:
+        if in_subtree(sheet.org_path, granted):
+            return
+    elif rater.scored_by and set(rater.scored_by) & roles_covering(user, sheet.org_path):
         return
     require_in_scope(user, sheet.org_path, realm="org")
+
+
+def may_score(user, sheet: Sheet, rater: RaterGroup) -> bool:
+    """Whether ``user`` may enter ``rater``'s scores on ``sheet`` (open and unlocked aside)."""
+    try:
+        _require_scorer(user, sheet, sheet.assessment, rater)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _as_decimal(value, field: str = "points") -> Decimal:
@@ -250,25 +267,48 @@ def _check_belongs(assessment: Assessment, item: Item, rater: RaterGroup) -> Non
         refuse(_("This item or rater group belongs to another version of the standard."))
 
 
+def counted_check(item: Item, fields: dict, counted: dict | None, reason: str | None) -> tuple[dict | None, str]:
+    """The (counted, override_reason) an entry is stored with. An item the registers count takes the count;
+    another value needs a reason (refused "override_needs_reason" without one)."""
+    if counted is None:
+        return None, ""
+    if same_entry(fields, counted):
+        return counted, ""
+    reason = (reason or "").strip()
+    if not reason:
+        refuse(_("This item is counted from the registers (%(count)s); give a reason to enter another value.")
+               % {"count": counted_text(counted)}, field="override_reason", code="override_needs_reason")
+    return counted, reason
+
+
 @transaction.atomic
 def score_set(*, user, sheet: Sheet, item: Item, rater: RaterGroup, points=None, passed=None, count=None,
-              note=None, expected_revision: int | None = None) -> ItemScore:
+              note=None, override_reason: str | None = None, expected_revision: int | None = None) -> ItemScore:
     """Saves one rater group's score of one item. ``expected_revision`` is the revision the writer read
-    (0 = it saw no score); a stale one raises Conflict instead of overwriting."""
+    (0 = it saw no score); a stale one raises Conflict instead of overwriting.
+
+    An item with a ``source`` the registers count stores the count with the entry; an entry other than the
+    count needs ``override_reason`` (None keeps the stored reason while the entry stays as it was)."""
     sheet = Sheet.objects.select_related("assessment").get(pk=sheet.pk)
     assessment = sheet.assessment
     _check_belongs(assessment, item, rater)
     _require_open(assessment, rater)
     _require_scorer(user, sheet, assessment, rater)
     fields, value, failed = score_value(item, points=points, passed=passed, count=count)
+    counted = counted_entries(assessment, [sheet.pk], [item]).get((sheet.pk, item.pk)) if item.source else None
     lookup = {"sheet": sheet, "item": item, "rater": rater}
     score = ItemScore.objects.select_for_update().filter(**lookup).first()
+    if (override_reason is None and score is not None and score.override_reason
+            and all(getattr(score, name) == field_value for name, field_value in fields.items())):
+        override_reason = score.override_reason
+    counted, reason = counted_check(item, fields, counted, override_reason)
     if score is None:
         if expected_revision:
             raise Conflict()
         try:
             with transaction.atomic():
                 score = ItemScore.objects.create(**lookup, **fields, value=value, failed=failed, note=note or "",
+                                                 counted=counted, override_reason=reason,
                                                  entered_by=_user_or_none(user))
         except IntegrityError:
             score = ItemScore.objects.select_for_update().get(**lookup)
@@ -283,6 +323,7 @@ def score_set(*, user, sheet: Sheet, item: Item, rater: RaterGroup, points=None,
     for name, field_value in fields.items():
         setattr(score, name, field_value)
     score.value, score.failed = value, failed
+    score.counted, score.override_reason = counted, reason
     if note is not None:
         score.note = note
     score.revision += 1
@@ -293,14 +334,18 @@ def score_set(*, user, sheet: Sheet, item: Item, rater: RaterGroup, points=None,
 
 
 def _scorer_roots(user, assessment: Assessment, rater: RaterGroup):
-    """None if the user may score every sheet of the assessment, else the paths under which they may."""
+    """None if the user may score every sheet of the assessment, else the paths under which they may (subtrees:
+    those of the user's change grants, and the subjects a mechanism gives them, see _require_scorer)."""
     if user is None:
         return None
     scope = scope_for(user)
     if scope.covers(assessment.owner_path, action=CHANGE):
         return None
     roots = list(scope.roots("org", CHANGE))
-    if rater.scored_by:
+    granted = granted_paths(user, assessment, rater)
+    if granted is not None:
+        roots += granted
+    elif rater.scored_by:
         roots += [root for role, root in role_grants(user) if role in rater.scored_by]
     return roots
 
@@ -308,34 +353,52 @@ def _scorer_roots(user, assessment: Assessment, rater: RaterGroup):
 UPSERT_CONFLICT = """
     ON CONFLICT (sheet_id, item_id, rater_id) DO UPDATE SET
         points = excluded.points, passed = excluded.passed, count = excluded.count, value = excluded.value,
-        failed = excluded.failed, revision = standards_itemscore.revision + 1,
+        failed = excluded.failed, counted = excluded.counted, override_reason = excluded.override_reason,
+        revision = standards_itemscore.revision + 1,
         entered_by_id = excluded.entered_by_id, entered_at = excluded.entered_at"""
-SCORE_COLUMNS = ("sheet_id, item_id, rater_id, points, passed, count, value, failed, note, revision, entered_by_id, "
-                 "entered_at")
+KEEP_EXISTING = "ON CONFLICT (sheet_id, item_id, rater_id) DO NOTHING"
+SCORE_COLUMNS = ("sheet_id, item_id, rater_id, points, passed, count, value, failed, counted, override_reason, note, "
+                 "revision, entered_by_id, entered_at")
 
 
-def _upsert(cursor, rater_id: int, entered_by_id, now, entries: dict) -> None:
+def _upsert(cursor, rater_id: int, entered_by_id, now, entries: dict, on_conflict: str = UPSERT_CONFLICT) -> None:
     """Inserts scores or, for those that exist, overwrites the entry and moves the revision on — in one
     statement (PostgreSQL gets the columns as arrays, SQLite as rows of values)."""
     rows = [(sheet_id, item_id, _decimal_param(fields["points"]), fields["passed"], fields["count"],
-             _decimal_param(value), failed)
-            for (sheet_id, item_id), (fields, value, failed) in entries.items()]
+             _decimal_param(value), failed, None if counted is None else json.dumps(counted), reason)
+            for (sheet_id, item_id), (fields, value, failed, counted, reason) in entries.items()]
     if connection.vendor == "postgresql":
         cursor.execute(f"""
             INSERT INTO standards_itemscore ({SCORE_COLUMNS})
-            SELECT u.sheet_id, u.item_id, %s, u.points, u.passed, u.count, u.value, u.failed, '', 1, %s, %s
+            SELECT u.sheet_id, u.item_id, %s, u.points, u.passed, u.count, u.value, u.failed, u.counted::jsonb,
+                   u.override_reason, '', 1, %s, %s
             FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::boolean[], %s::integer[], %s::numeric[],
-                        %s::boolean[]) AS u(sheet_id, item_id, points, passed, count, value, failed)
-            {UPSERT_CONFLICT}""", [rater_id, entered_by_id, now, *(list(column) for column in zip(*rows))])
+                        %s::boolean[], %s::text[], %s::text[])
+                 AS u(sheet_id, item_id, points, passed, count, value, failed, counted, override_reason)
+            {on_conflict}""", [rater_id, entered_by_id, now, *(list(column) for column in zip(*rows))])
         return
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '', 1, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', 1, %s, %s)"] * len(rows))
     params = [value for row in rows for value in (row[0], row[1], rater_id, *row[2:], entered_by_id, now)]
-    cursor.execute(f"INSERT INTO standards_itemscore ({SCORE_COLUMNS}) VALUES {values} {UPSERT_CONFLICT}", params)
+    cursor.execute(f"INSERT INTO standards_itemscore ({SCORE_COLUMNS}) VALUES {values} {on_conflict}", params)
 
 
-def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
-    """Upserts (sheet_id, item_id, points, passed, count) rows, one statement per chunk; no per-score change
-    records. Each entry is checked against its item first; a score that exists gets its revision moved on."""
+def _stored_reasons(assessment: Assessment, rater: RaterGroup, keys) -> dict:
+    """{(sheet_id, item_id): (entry fields, override_reason)} of the overridden scores among ``keys``."""
+    keys = set(keys)
+    scores = ItemScore.objects.filter(sheet__assessment=assessment, rater=rater, sheet_id__in={k[0] for k in keys},
+                                      item_id__in={k[1] for k in keys}).exclude(override_reason="")
+    return {(sheet_id, item_id): ({"points": points, "passed": passed, "count": count}, reason)
+            for sheet_id, item_id, points, passed, count, reason in scores.values_list(
+                "sheet_id", "item_id", "points", "passed", "count", "override_reason")
+            if (sheet_id, item_id) in keys}
+
+
+def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows, *, counted: dict | None = None,
+                  on_conflict: str = UPSERT_CONFLICT) -> int:
+    """Upserts (sheet_id, item_id, points, passed, count[, override_reason]) rows, one statement per chunk; no
+    per-score change records. Each entry is checked against its item and, for an item the registers count,
+    against the count (one pass per source and chunk, unless ``counted`` gives them); a score that exists gets
+    its revision moved on."""
     items = {item.pk: item for item in Item.objects.filter(version_id=assessment.version_id)}
     roots = _scorer_roots(user, assessment, rater)
     entered_by = _user_or_none(user)
@@ -352,15 +415,36 @@ def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows) -> int:
                 refuse(_("Score sheet %(id)s is not part of this assessment.") % {"id": sheet_id})
             if roots is not None and not in_subtree(paths[sheet_id], roots):
                 require_in_scope(user, paths[sheet_id], realm="org")
-        entries = {}  # the last entry of a (sheet, item) given twice wins
-        for sheet_id, item_id, points, passed, count in chunk:
+        checked = {}  # the last entry of a (sheet, item) given twice wins
+        for row in chunk:
+            if len(row) not in (5, 6):
+                refuse(_("A score row has the sheet, the item, the points, passed, the count and, optionally, "
+                         "the reason for overriding the count."))
+            sheet_id, item_id, points, passed, count = row[:5]
             item = items.get(int(item_id))
             if item is None:
                 refuse(_("Item %(id)s is not part of this standard.") % {"id": item_id})
             fields, value, failed = score_value(item, points=points, passed=passed, count=count)
-            entries[(int(sheet_id), item.pk)] = (fields, value, failed)
+            checked[(int(sheet_id), item.pk)] = (item, fields, value, failed, row[5] if len(row) == 6 else None)
+        chunk_counted = counted
+        if chunk_counted is None:
+            sourced = {item.pk: item for item, *_rest in checked.values() if item.source}
+            chunk_counted = counted_entries(assessment, sheet_ids, sourced.values()) if sourced else {}
+        unexplained = [key for key, (_item, fields, _v, _f, reason) in checked.items()
+                       if reason is None and key in chunk_counted and not same_entry(fields, chunk_counted[key])]
+        stored = _stored_reasons(assessment, rater, unexplained) if unexplained else {}
+        entries = {}
+        for key, (item, fields, value, failed, reason) in checked.items():
+            if reason is None and key in stored and stored[key][0] == fields:
+                reason = stored[key][1]
+            try:
+                entry_counted, entry_reason = counted_check(item, fields, chunk_counted.get(key), reason)
+            except ValidationError as error:
+                refuse(f"{item.code}: {' '.join(error.messages)}", field="override_reason",
+                       code="override_needs_reason")
+            entries[key] = (fields, value, failed, entry_counted, entry_reason)
         with connection.cursor() as cursor:
-            _upsert(cursor, rater.pk, entered_by_id, now, entries)
+            _upsert(cursor, rater.pk, entered_by_id, now, entries, on_conflict)
         written += len(chunk)
     return written
 
@@ -371,7 +455,13 @@ def _decimal_param(value):
 
 @transaction.atomic
 def scores_bulk_set(*, user, assessment: Assessment, rater: RaterGroup, rows) -> int:
-    """Saves many scores of one rater group at once (an import, a sheet saved whole). Returns how many."""
+    """Saves many scores of one rater group at once (an import, a sheet saved whole). Returns how many.
+
+    Each row is ``(sheet_id, item_id, points, passed, count)`` or ``(sheet_id, item_id, points, passed, count,
+    override_reason)``: the one of points / passed / count the item's kind takes, the others None. For an item
+    whose source the registers count, an entry other than the count needs a non-blank ``override_reason``
+    (the whole batch is refused, code "override_needs_reason", otherwise; a row without one keeps the stored
+    reason of an entry it leaves as it was); the count is stored with the entry (``ItemScore.counted``)."""
     assessment = Assessment.objects.get(pk=assessment.pk)
     if rater.version_id != assessment.version_id:
         refuse(_("This item or rater group belongs to another version of the standard."))
@@ -457,31 +547,48 @@ def assessment_close(*, user, assessment: Assessment) -> Assessment:
     return assessment
 
 
+def _counted_rows(counted: dict, skip=()) -> list:
+    return [(sheet_id, item_id, entry.get("points"), entry.get("passed"), entry.get("count"))
+            for (sheet_id, item_id), entry in counted.items() if (sheet_id, item_id) not in skip]
+
+
 @transaction.atomic
 def fill_from_sources(*, user, assessment: Assessment, rater_code: str) -> int:
-    """Fills every item that names a registered data source from the system's own data. Returns how many."""
+    """Fills every item that names a registered data source from the system's own data, except the entries a
+    rater overrode with a reason. Returns how many."""
     assessment = _locked_assessment(user, assessment)
     rater = _rater(assessment, rater_code)
     _require_open(assessment, rater)
-    sheets = assessment.sheets.all()
-    rows = []
-    for item in Item.objects.filter(version_id=assessment.version_id).exclude(source=""):
-        source = DATA_SOURCES.get(item.source)
-        if source is None:
-            continue
-        for sheet_id, entry in source(sheets, assessment).items():
-            rows.append((sheet_id, item.pk, entry.get("points"), entry.get("passed"), entry.get("count")))
-    written = _write_scores(None, assessment, rater, rows)
+    counted = counted_entries(assessment)
+    overridden = set(ItemScore.objects.filter(sheet__assessment=assessment, rater=rater).exclude(override_reason="")
+                     .values_list("sheet_id", "item_id"))
+    written = _write_scores(None, assessment, rater, _counted_rows(counted, overridden), counted=counted)
     if written:
         record_change(assessment, ChangeRecord.Action.UPDATE,
                       message=_("%(count)s scores filled from the registers.") % {"count": written})
     return written
 
 
+def _fill_missing_counts(assessment: Assessment) -> None:
+    """Gives each counting rater group (weight above 0) the count of every sourced item it left without an
+    entry; entries that exist, overridden or not, stay. A lock keeps the raters' entries from changing; it does
+    not keep the registers' count out of an item nobody entered."""
+    if assessment.status != Assessment.Status.OPEN:
+        return
+    counted = counted_entries(assessment)
+    if not counted:
+        return
+    rows = _counted_rows(counted)
+    for rater in RaterGroup.objects.filter(version_id=assessment.version_id, weight__gt=0):
+        _write_scores(None, assessment, rater, rows, counted=counted, on_conflict=KEEP_EXISTING)
+
+
 @transaction.atomic
 def compute_results(*, user, assessment: Assessment) -> dict:
-    """Computes every sheet's total, veto, tier, ranks and consequence (standards.compute)."""
+    """Computes every sheet's total, veto, tier, ranks and consequence (standards.compute) from the stored
+    entries, once each sourced item nobody entered has taken the registers' count (_fill_missing_counts)."""
     assessment = _locked_assessment(user, assessment)
+    _fill_missing_counts(assessment)
     before = snapshot(assessment)
     result = compute.compute(assessment)
     assessment.computed_at = timezone.now()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import ScopedManager
 from orgs.models import Organization
 from people.models import Person
 
@@ -30,14 +31,34 @@ class Grant(models.Model):
 
 
 class Profile(models.Model):
-    """Links an account to the person it belongs to (member self-service)."""
+    """What an account adds to Django's user: its person (member self-service), its home organization, a phone,
+    and whether the next login must change the password.
+
+    ``home`` places an account without grants in the tree (accounts/roles.py: who sees and manages whom);
+    ``home_path`` copies its path so that a subtree of accounts is one range query, and follows moves.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     person = models.OneToOneField(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="account")
+    home = models.ForeignKey(Organization, verbose_name=_("home organization"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    home_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    scope_path_field = "home_path"
+    scope_realm = "org"
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
 
 
 class LoginFailure(models.Model):
@@ -88,7 +109,7 @@ class ApiToken(models.Model):
         if not secret or not secret.startswith(cls.PREFIX):
             return None
         token = (
-            cls.objects.select_related("user")
+            cls.objects.select_related("user", "user__profile")
             .filter(digest=cls.digest_of(secret), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

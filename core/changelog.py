@@ -25,11 +25,15 @@ def _jsonable(value):
     return value
 
 
+# Secrets, and what changes at every login, stay out of every record.
+NEVER_RECORDED = frozenset({"password", "last_login"})
+
+
 def snapshot(obj: models.Model) -> dict:
-    """The concrete field values of ``obj`` (foreign keys as ids), JSON-ready."""
+    """The concrete field values of ``obj`` (foreign keys as ids), JSON-ready; never a password's hash."""
     data = {}
     for f in obj._meta.concrete_fields:
-        if f.name in ("created_at", "updated_at"):
+        if f.name in ("created_at", "updated_at") or f.name in NEVER_RECORDED:
             continue
         data[f.name] = _jsonable(getattr(obj, f.attname))
     return data

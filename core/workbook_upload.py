@@ -61,20 +61,21 @@ def open_workbook(file):
         raise UnreadableWorkbook(str(exc)) from exc
 
 
-def error_workbook(header, rows, errors, *, title: str, decorate=None) -> bytes:
+def error_workbook(header, rows, errors, *, title: str, decorate=None, editable=(), widths=None) -> bytes:
     """A new workbook with the uploaded values (never the uploaded file itself, so none of its formulas,
     links or macros) and the errors marked: each bad cell red with its message as a comment, and a last
     column listing each row's errors.
 
     ``rows`` are (row number, values) as read, kept on their own row numbers; ``errors`` are dicts with
     ``row``, ``column`` (a header, or "" for the whole row) and ``message``; ``decorate(book, sheet)`` adds
-    what the format needs besides (lists, instructions, hidden sheets).
+    what the format needs besides (lists, instructions, hidden sheets); ``editable`` and ``widths`` as for
+    ``header_row``.
     """
     book = Workbook()
     sheet = book.active
     sheet.title = title
     header = [value for value in header if value != ERRORS_HEADER]
-    header_row(sheet, header)
+    header_row(sheet, header, editable=editable, widths=widths)
     for number, values in rows:
         for index, value in enumerate(values[:len(header)], start=1):
             if value not in (None, ""):
@@ -88,7 +89,7 @@ def error_workbook(header, rows, errors, *, title: str, decorate=None) -> bytes:
     sheet.column_dimensions[get_column_letter(extra)].width = 60
     by_row: dict[int, list[str]] = {}
     for error in errors:
-        row, column, message = max(error["row"], 1), error.get("column") or "", error["message"]
+        row, column, message = max(error.get("row") or 1, 1), error.get("column") or "", error["message"]
         by_row.setdefault(row, []).append(f"{column}: {message}" if column else message)
         if column in columns:
             bad = sheet.cell(row=row, column=columns[column])

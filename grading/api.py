@@ -1,4 +1,5 @@
-"""Grading over the API: campaigns, grades and proposals (propose, confirm, set by hand), "3+1" support teams,
+"""Grading over the API: campaigns, grades and proposals (propose, confirm, set by hand, a workbook of them
+uploaded in bulk), "3+1" support teams,
 rectification plans with their problems, measures and visits, and the board.
 
 Reads go through ``restrict``; writes through grading.services, which check the caller's scope again.
@@ -7,16 +8,17 @@ Outside the scope: 404.
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from pydantic import Field
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import ErrorOut, In, PageParams, Ref, choice, error_body, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
 from people.models import Person
 
-from . import selectors, services
+from . import selectors, services, workbooks
 from .models import Grade, Measure, Plan, ProblemLine, ProblemType, Round, SupportTeam, Upgrading
 from .proposals import reason_text
 
@@ -244,6 +246,55 @@ def grade_set(request, upgrading_id: int, payload: GradeSetIn):
     return grade_data(run_service(request, services.grade_set, upgrading=upgrading, organization=organization,
                                   level=payload.level, reason=payload.reason, weak_lax=payload.weak_lax,
                                   round=payload.round))
+
+
+class WorkbookCounts(Schema):
+    unchanged: int
+    changed: int
+    confirmed: int
+    awaiting: int = Field(description="Proposals kept as they are, left for the campaign's organizer to confirm.")
+
+
+class WorkbookChangeOut(Schema):
+    row: int | None
+    organization: Ref
+    code: str
+    grade_before: str
+    grade: str
+    weak_lax_before: bool
+    weak_lax: bool
+    reason: str
+
+
+class WorkbookOut(Schema):
+    dry_run: bool
+    applied: bool
+    counts: WorkbookCounts
+    changed: list[WorkbookChangeOut]
+
+
+def _change_data(change) -> dict:
+    grade = change.grade
+    return {"row": change.row.line, "organization": ref(grade.organization), "code": grade.organization.code,
+            "grade_before": grade.level.code, "grade": change.level.code, "weak_lax_before": grade.weak_lax,
+            "weak_lax": change.row.weak_lax, "reason": change.row.reason}
+
+
+@router.post("/{int:upgrading_id}/grades/workbook", response={200: WorkbookOut, 422: ErrorOut})
+@scoped(Grade)
+def grade_workbook(request, upgrading_id: int, file: File[UploadedFile], round: Form[choice(Round)] = Round.INITIAL,
+                   dry_run: Form[bool] = False):
+    """A workbook of grades (downloaded from ``/grading/{id}/grades/workbook.xlsx``) uploaded back: every row
+    checked, then all saved or none. ``dry_run`` answers the preview and writes nothing. A refused workbook
+    answers 422 with each error located as ``["body", "file", row, column]`` (row 0: the file as a whole)."""
+    upgrading = _upgrading(request, upgrading_id)
+    result = run_service(request, workbooks.review, upgrading=upgrading, round=round, file=file, apply=not dry_run)
+    if not result.ok:
+        return Status(422, error_body(422, [
+            {"loc": ["body", "file", error["row"], *([error["column"]] if error["column"] else [])],
+             "code": "invalid", "message": error["message"]} for error in result.errors]))
+    changes = [_change_data(change) for change in result.plan.of("changed")]
+    return {"dry_run": dry_run, "applied": result.plan.applied, "counts": result.plan.counts, "changed": changes}
 
 
 @router.get("/{int:upgrading_id}/teams", response=GradingTeamPage)

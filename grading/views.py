@@ -1,24 +1,29 @@
 """Grading pages: a campaign's grades (propose, confirm, set by hand), its "3+1" teams, the timetable board
-(with its chart, xlsx and PDF) and each rectification plan with its stages.
+(with its chart, xlsx and PDF), each rectification plan with its stages, and the grades as a workbook to
+confirm or change in bulk (grading/workbooks.py).
 
 Views parse input, call grading.services / selectors and render; every object comes through
 ``restrict(user, action)``, so outside the user's scope a page is a 404 as for a missing one.
 """
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from campaigns.pdf import pdf_response, render_pdf
+from core import workbook_upload
 from core.views import ScopedMixin, can_change
 from orgs.models import Organization
 
-from . import exports, selectors, services
+from . import exports, selectors, services, workbooks
 from .models import Grade, GradeLevel, Plan, PoolMember, PoolRole, ProblemLine, ProblemType, Round, Upgrading
 from .proposals import reason_text
 
@@ -74,6 +79,11 @@ class GradesView(UpgradingMixin, View):
             "can_run": can_change(request.user, upgrading),
             "organizations": Organization.objects.restrict(request.user, "change").filter(
                 path__startswith=upgrading.owner_path, org_type__in=["branch", "general_branch"]).order_by("path")[:500],
+            "townships": Organization.objects.restrict(request.user).filter(
+                path__startswith=upgrading.owner_path, depth=upgrading.owner.depth + 1).order_by("path")[:300],
+            "may_grade": Organization.objects.restrict(request.user, "change").filter(
+                path__startswith=upgrading.owner_path).exists(),
+            "workbook": workbook_upload.stashed(request, _workbook_key(upgrading)),
         })
 
 
@@ -281,3 +291,123 @@ class PlanActionView(PlanMixin, View):
         else:
             raise Http404
         return redirect("grading:plan", plan.pk)
+
+
+# --- the grades as a workbook: download, upload, preview, apply ---------------------------------------------------
+
+WORKBOOK_FOLDER = "grade-workbooks"
+SHOWN_ROWS = 500
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Workbook (xlsx)"))
+    round = forms.ChoiceField(choices=Round.choices, initial=Round.INITIAL)
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > workbook_upload.MAX_SIZE:
+            raise forms.ValidationError(_("The file is too large."))
+        return file
+
+
+def _workbook_key(upgrading: Upgrading) -> str:
+    return f"grades-{upgrading.pk}"
+
+
+class WorkbookMixin(UpgradingMixin):
+    """The workbook of a campaign's grades kept in the session between its upload, preview and apply."""
+
+    def stashed(self, request, upgrading):
+        return workbook_upload.stashed(request, _workbook_key(upgrading))
+
+    def review(self, request, upgrading, entry, *, apply=False):
+        with workbook_upload.open_stashed(entry) as file:
+            return workbooks.review(user=request.user, upgrading=upgrading, round=entry["round"], file=file,
+                                    apply=apply)
+
+    def back(self, upgrading, round_=Round.INITIAL):
+        return redirect(f"{reverse('grading:grades', args=[upgrading.pk])}?round={round_}#grades-workbook")
+
+
+class WorkbookDownloadView(WorkbookMixin, View):
+    def get(self, request, pk):
+        upgrading = self.get_upgrading(pk)
+        round_ = request.GET.get("round") if request.GET.get("round") in Round.values else Round.INITIAL
+        under = None
+        if request.GET.get("under"):
+            if not request.GET["under"].isdigit():
+                raise Http404
+            under = self.scoped_object(Organization.objects.all(), pk=int(request.GET["under"]))
+        return workbook_upload.attachment(workbooks.build(request.user, upgrading, round_, under),
+                                          workbooks.filename(upgrading, round_))
+
+
+class WorkbookView(WorkbookMixin, View):
+    """POST: a workbook uploaded (kept until applied); GET: its preview, every row checked again."""
+
+    def post(self, request, pk):
+        upgrading = self.get_upgrading(pk)
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+            return self.back(upgrading, request.POST.get("round") or Round.INITIAL)
+        upload = form.cleaned_data["file"]
+        workbook_upload.stash(request, _workbook_key(upgrading), upload, folder=WORKBOOK_FOLDER,
+                              round=form.cleaned_data["round"], filename=upload.name[:200])
+        return redirect("grading:workbook", upgrading.pk)
+
+    def get(self, request, pk):
+        upgrading = self.get_upgrading(pk)
+        entry = self.stashed(request, upgrading)
+        if entry is None:
+            messages.info(request, _("Upload a workbook of grades first."))
+            return self.back(upgrading)
+        result = self.review(request, upgrading, entry)
+        plan = result.plan
+        changes = plan.of("changed") if plan else []
+        return render(request, "grading/workbook.html", {
+            "upgrading": upgrading, "entry": entry, "round_name": Round(entry["round"]).label, "result": result,
+            "errors": result.errors[:SHOWN_ROWS], "error_count": len(result.errors),
+            "counts": plan.counts if plan else {}, "changes": changes[:SHOWN_ROWS], "change_count": len(changes),
+        })
+
+
+class WorkbookApplyView(WorkbookMixin, View):
+    def post(self, request, pk):
+        upgrading = self.get_upgrading(pk)
+        entry = self.stashed(request, upgrading)
+        if entry is None:
+            messages.info(request, _("Upload a workbook of grades first."))
+            return self.back(upgrading)
+        result = self.review(request, upgrading, entry, apply=True)
+        if not (result.plan and result.plan.applied):
+            messages.error(request, _("Nothing was changed: the workbook has errors."))
+            return redirect("grading:workbook", upgrading.pk)
+        workbook_upload.discard(request, _workbook_key(upgrading))
+        counts = result.plan.counts
+        messages.success(request, _("Grades saved: %(changed)s changed, %(confirmed)s confirmed, %(unchanged)s "
+                                    "unchanged.") % {"changed": counts["changed"], "confirmed": counts["confirmed"],
+                                                     "unchanged": counts["unchanged"] + counts["awaiting"]})
+        return self.back(upgrading, entry["round"])
+
+
+class WorkbookDiscardView(WorkbookMixin, View):
+    def post(self, request, pk):
+        upgrading = self.get_upgrading(pk)
+        entry = self.stashed(request, upgrading)
+        workbook_upload.discard(request, _workbook_key(upgrading))
+        return self.back(upgrading, entry["round"] if entry else Round.INITIAL)
+
+
+class WorkbookErrorsView(WorkbookMixin, View):
+    def get(self, request, pk):
+        upgrading = self.get_upgrading(pk)
+        entry = self.stashed(request, upgrading)
+        if entry is None:
+            raise Http404
+        result = self.review(request, upgrading, entry)
+        if not result.errors:
+            raise Http404
+        stem = entry["filename"].rsplit(".", 1)[0]
+        return workbook_upload.attachment(workbooks.marked(upgrading, result),
+                                          _("%(name)s-errors.xlsx") % {"name": stem})

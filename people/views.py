@@ -5,7 +5,7 @@ Views parse input, call selectors and services, and render; every object is fetc
 """
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -168,7 +168,21 @@ class PersonDetailView(ScopedMixin, View):
             "may_reveal": may_reveal and not reveal,
             "can_change": scope_for(request.user).covers(person.org_path, realm="people", action=CHANGE),
             "history": change_rows(request.user, history, reveal=reveal and may_reveal),
+            "linked_accounts": _linked_accounts(request.user, person),
         }
+
+
+def _linked_accounts(user, person) -> list[dict]:
+    """The login account linked to the person (through its profile), with its roles on organizations in sight."""
+    try:
+        account = person.account.user  # the accounts app's Profile; people does not import accounts
+    except ObjectDoesNotExist:
+        return []
+    scope = scope_for(user)
+    roles = [f"{grant.get_role_display()} · {grant.organization.name}"
+             for grant in account.grants.select_related("organization").order_by("organization__path")
+             if scope.covers(grant.organization.path)]
+    return [{"pk": account.pk, "username": account.get_username(), "active": account.is_active, "roles": roles}]
 
 
 class RevealView(PersonDetailView):

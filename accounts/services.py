@@ -183,6 +183,17 @@ def user_create(*, user, username: str, full_name: str, phone: str = "", email: 
 
 
 @transaction.atomic
+def user_create_with_role(*, user, role: str | None, home, **fields) -> tuple:
+    """``user_create``, then ``role`` granted on the home organization: both or neither."""
+    account, secret = user_create(user=user, home=home, **fields)
+    if role:
+        if home is None:
+            refuse(_("Choose the organization the account belongs to."), field="home")
+        grant_add(user=user, target=account, role=role, organization=home)
+    return account, secret
+
+
+@transaction.atomic
 def user_update(*, user, target, full_name: str | None = None, phone: str | None = None, email: str | None = None,
                 person=..., home=...):
     """Changes an account's name, phone, email, person or home; ``...`` (and None for the texts) keeps a value."""
@@ -333,7 +344,7 @@ def grant_revoke(*, user, grant: Grant) -> None:
 
 
 __all__ = [
-    "one_time_password", "password_change", "password_reset", "require_can_manage",
+    "one_time_password", "user_create_with_role", "password_change", "password_reset", "require_can_manage",
     "require_may_grant", "require_org_in_reach", "grant_add", "grant_revoke", "user_create", "user_deactivate",
     "user_reactivate", "user_update",
 ]

@@ -23,6 +23,7 @@ from django.views.i18n import set_language
 from ninja.openapi.views import default_home, openapi_json, openapi_view
 from ninja.operation import PathView
 
+from accounts.models import Profile
 from campaigns.models import Assignment, Campaign, InspectionTeam
 from core.models import ChangeRecord, SensitiveAccess
 from core.testing import make_id_number
@@ -253,6 +254,18 @@ def _foreign_submission(county):
                                      title="王家新村党支部一季度报告", review="pending")
 
 
+def _foreign_profile(county):
+    """An account placed and granted in township B; the account and its grant are at FOREIGN_PK too."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Grant
+
+    org = Organization.objects.get(pk=FOREIGN_PK)
+    user = get_user_model().objects.create_user("walker_b", pk=FOREIGN_PK, first_name="王小六")
+    Grant.objects.create(pk=FOREIGN_PK, user=user, role="branch_secretary", organization=org)
+    return Profile.objects.create(pk=FOREIGN_PK, user=user, home=org, home_path=org.path, phone="13900009999")
+
+
 def _foreign(model, **fields):
     """A row at FOREIGN_PK whose foreign keys to other FOREIGN_ROWS models point at FOREIGN_PK too."""
     return model.objects.create(pk=FOREIGN_PK, **fields)
@@ -392,6 +405,7 @@ FOREIGN_ROWS = {
     Person: _foreign_person,
     Member: _foreign_member,
     Post: _foreign_post,
+    Profile: _foreign_profile,
     ChangeRecord: _foreign_change_record,
     SensitiveAccess: _foreign_sensitive_access,
     Standard: _foreign_standard,

@@ -4,7 +4,7 @@ Every operation is marked scoped or exempt (core.api); see tests/test_scope_walk
 """
 from ninja.security import SessionAuth
 
-from accounts.api import TokenAuth
+from accounts.api import PasswordChangeRequired, TokenAuth, password_change_required
 from accounts.api import router as accounts_router
 from core.api import JicengAPI, install_error_handlers
 from orgs.api import router as orgs_router
@@ -14,6 +14,7 @@ from people.api import router as people_router
 # a browser session must send the CSRF token with every unsafe method.
 api = JicengAPI(title="Jiceng API", version="1", auth=[TokenAuth(), SessionAuth(csrf=True)])
 install_error_handlers(api)
+api.add_exception_handler(PasswordChangeRequired, password_change_required)
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", people_router)

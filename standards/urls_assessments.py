@@ -1,7 +1,7 @@
 """Pages of assessments: score sheets, results, rankings, titles, history, bulletins."""
 from django.urls import path
 
-from . import views
+from . import views, views_workbooks
 
 urlpatterns = [
     path("assessments/", views.AssessmentListView.as_view(), name="assessment_list"),
@@ -16,6 +16,13 @@ urlpatterns = [
     path("assessments/<int:pk>/bulletin/", views.BulletinView.as_view(), name="bulletin"),
     path("assessments/<int:pk>/bulletin.xlsx", views.BulletinXlsxView.as_view(), name="bulletin_xlsx"),
     path("assessments/<int:pk>/bulletin.pdf", views.BulletinPdfView.as_view(), name="bulletin_pdf"),
+    path("assessments/<int:pk>/workbook/", views_workbooks.WorkbookView.as_view(), name="score_workbook"),
+    path("assessments/<int:pk>/workbook.xlsx", views_workbooks.WorkbookDownloadView.as_view(),
+         name="score_workbook_download"),
+    path("assessments/<int:pk>/workbook/apply/", views_workbooks.WorkbookApplyView.as_view(),
+         name="score_workbook_apply"),
+    path("assessments/<int:pk>/workbook/errors.xlsx", views_workbooks.WorkbookErrorsView.as_view(),
+         name="score_workbook_errors"),
     path("sheets/<int:pk>/", views.SheetView.as_view(), name="sheet"),
     path("sheets/<int:pk>/score/", views.ScoreSaveView.as_view(), name="score_save"),
     path("sheets/<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="evidence_upload"),

@@ -13,4 +13,4 @@ class CampaignsConfig(AppConfig):
 
         shipped("campaigns", "五个好, 六个好, 标准化, 示范化, 十有六册 and the other campaign standards", order=10)(
             install_standards)
-        from . import sources  # noqa: F401  registers the data sources of the registers (十有六册)
+        from . import rights, sources  # noqa: F401  cross-inspection's scoring right; the registers (十有六册)

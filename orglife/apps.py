@@ -9,6 +9,7 @@ class OrglifeConfig(AppConfig):
     def ready(self):
         from core.shipped import shipped
 
+        from . import sources  # noqa: F401  meetings and training as data sources of the standards engine
         from .library import install_rules
 
         shipped("orglife", "三会一课, 主题党日, 组织生活会 and training rules", order=20)(

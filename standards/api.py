@@ -234,6 +234,9 @@ class ScoreOut(Schema):
     value: float
     failed: bool
     note: str
+    counted: dict[str, int | float | bool] | None = Field(
+        ..., description="For an item the registers count: the count when the entry was written, e.g. {\"count\": 4}.")
+    override_reason: str = Field(..., description="Why the entry differs from the count (blank when it does not).")
     revision: int = Field(..., description="Send it back as expected_revision: a write on a stale one is a 409.")
     entered_at: datetime.datetime
 
@@ -242,6 +245,8 @@ class SheetScoresOut(Schema):
     sheet: ResultOut
     assessment: int
     scores: list[ScoreOut]
+    counted: dict[str, dict[str, int | float | bool]] = Field(
+        ..., description="What the registers count now for each sourced item, by item code.")
 
 
 class ScoreIn(In):
@@ -251,6 +256,8 @@ class ScoreIn(In):
     passed: bool | None = None
     count: int | None = Field(None, ge=0)
     note: str | None = None
+    override_reason: str | None = Field(None, description="Needed when an item the registers count is given "
+                                                          "another value (422 override_needs_reason without it).")
     expected_revision: int | None = Field(None, description="The revision read; omit to write whatever is there.")
 
 
@@ -427,7 +434,8 @@ def score_data(score: ItemScore) -> dict:
     return {
         "id": score.pk, "item": score.item_id, "item_code": score.item.code, "rater": score.rater.code,
         "points": _float(score.points), "passed": score.passed, "count": score.count, "value": float(score.value),
-        "failed": score.failed, "note": score.note, "revision": score.revision, "entered_at": score.entered_at,
+        "failed": score.failed, "note": score.note, "counted": score.counted, "override_reason": score.override_reason,
+        "revision": score.revision, "entered_at": score.entered_at,
     }
 
 
@@ -703,8 +711,15 @@ sheets = Router(tags=["assessments"])
 
 
 def get_sheet(request, sheet_id: int) -> Sheet:
-    return get_scoped(Sheet.objects.select_related("organization", "person", "parent", "assessment__version"),
-                      request.auth, pk=sheet_id)
+    """A sheet in the caller's scope, or one a mechanism gives them to score (selectors.granted_sheet)."""
+    from . import selectors
+
+    sheets = Sheet.objects.select_related("organization", "person", "parent", "assessment__version")
+    sheet = sheets.restrict(request.auth, VIEW).filter(pk=sheet_id).first()
+    sheet = sheet or selectors.granted_sheet(request.auth, sheets, sheet_id)
+    if sheet is None:
+        raise Http404
+    return sheet
 
 
 @sheets.get("/{int:sheet_id}/scores", response=SheetScoresOut)
@@ -715,8 +730,13 @@ def sheet_scores(request, sheet_id: int, rater: str | None = None):
     scores = sheet.scores.select_related("item", "rater").order_by("rater__order", "item__order")
     if rater:
         scores = scores.filter(rater__code=rater)
+    from .counting import counted_entries
+
+    counted = counted_entries(sheet.assessment, [sheet.pk], sheet.assessment.version.items.exclude(source=""))
+    codes = dict(sheet.assessment.version.items.values_list("pk", "code"))
     return {"sheet": result_data(sheet), "assessment": sheet.assessment_id,
-            "scores": [score_data(score) for score in scores]}
+            "scores": [score_data(score) for score in scores],
+            "counted": {codes[item_id]: entry for (_sheet_id, item_id), entry in counted.items()}}
 
 
 @sheets.put("/{int:sheet_id}/scores", response=ScoreOut)

@@ -5,10 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 
-from core.tree import SEGMENT_WIDTH, ancestor_paths, subtree_q
+from core.tree import SEGMENT_WIDTH, ancestor_paths, in_subtree, subtree_q
 from orgs.models import Organization
 
-from .models import Assessment, Sheet, Standard, Tier, TitleAward
+from .models import Assessment, RaterGroup, Sheet, Standard, Tier, TitleAward
+from .sources import granted_paths
 
 # Shares keep eight places: rounded to four, 148/171 = 0.865497… would become 0.8655 and show as 86.6%.
 SHARE = Decimal("0.00000001")
@@ -131,3 +132,17 @@ def subject_history(user, standard, subject) -> list:
         .order_by("assessment__period_start", "assessment__pk")
     )
     return list(sheets)
+
+
+def granted_sheet(user, sheets, pk):
+    """The sheet ``pk`` among ``sheets`` (unrestricted) if a mechanism lets ``user`` score it for some rater group
+    (standards.sources.scoring_right: an inspection team's village), so they can read what they score; else
+    None. Nothing else of the subject's is opened by it."""
+    sheet = sheets.select_related("assessment").filter(pk=pk).first()
+    if sheet is None or getattr(user, "is_authenticated", False) is False:
+        return None
+    for rater in RaterGroup.objects.filter(version_id=sheet.assessment.version_id):
+        granted = granted_paths(user, sheet.assessment, rater)
+        if granted and in_subtree(sheet.org_path, granted):
+            return sheet
+    return None

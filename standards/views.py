@@ -26,7 +26,7 @@ from core.views import ScopedMixin, can_change, history_rows
 from orgs.models import Organization
 from people.models import Person
 
-from . import exports, selectors, services
+from . import counting, exports, selectors, services
 from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
 
 PAGE_SIZE = 50
@@ -223,7 +223,7 @@ def read_only_reason(user, sheet, rater) -> str:
         return _("The assessment is closed.")
     if rater.code in (assessment.locked_groups or []):
         return _("The scores of %(rater)s are locked.") % {"rater": rater.name}
-    if not can_change(user, sheet):
+    if not services.may_score(user, sheet, rater):
         return _("You may view this sheet but not change it.")
     return ""
 
@@ -248,8 +248,23 @@ class SheetMixin(ScopedMixin):
     queryset = Sheet.objects.all()
 
     def get_sheet(self, pk):
-        return self.scoped_object(
-            Sheet.objects.select_related("assessment__version__standard", "organization", "person", "parent"), pk=pk)
+        """A sheet in the user's scope, or one a mechanism gives them to score (an inspection team's village)."""
+        sheets = Sheet.objects.select_related("assessment__version__standard", "organization", "person", "parent")
+        sheet = sheets.restrict(self.request.user, self.scope_action).filter(pk=pk).first()
+        sheet = sheet or selectors.granted_sheet(self.request.user, sheets, pk)
+        if sheet is None:
+            raise Http404
+        return sheet
+
+
+def with_counts(items, sheet, scores: dict) -> None:
+    """Puts on each item its score, its entry and what the registers count for it (``counted``, as text)."""
+    counted = counting.counted_entries(sheet.assessment, [sheet.pk], [item for item in items if item.source])
+    for item in items:
+        item.score = scores.get(item.pk)
+        item.entry = entry_value(item, item.score)
+        entry = counted.get((sheet.pk, item.pk))
+        item.counted = "" if entry is None else counting.counted_text(entry)
 
 
 class SheetView(SheetMixin, View):
@@ -266,9 +281,9 @@ class SheetView(SheetMixin, View):
         scores = {score.item_id: score for score in
                   ItemScore.objects.filter(sheet=sheet, rater=rater).prefetch_related("evidence")}
         sections = OrderedDict()
-        for item in version.items.select_related("section").order_by("section__order", "order"):
-            item.score = scores.get(item.pk)
-            item.entry = entry_value(item, item.score)
+        items = list(version.items.select_related("section").order_by("section__order", "order"))
+        with_counts(items, sheet, scores)
+        for item in items:
             sections.setdefault(item.section, []).append(item)
         return render(request, "standards/sheet.html", context(
             sheet=sheet, assessment=sheet.assessment, version=version, raters=raters, rater=rater,
@@ -310,7 +325,7 @@ class ScoreSaveView(SheetMixin, View):
         rater = get_object_or_404(RaterGroup.objects.filter(version=version), code=request.POST.get("rater", ""))
         reason = read_only_reason(request.user, sheet, rater)
         if reason:
-            if not can_change(request.user, sheet):
+            if not services.may_score(request.user, sheet, rater):
                 raise PermissionDenied
             return self.answer(request, sheet, item, rater, error=reason)
         revision = request.POST.get("revision", "")
@@ -318,7 +333,8 @@ class ScoreSaveView(SheetMixin, View):
         try:
             values = parse_entry(item, request.POST.get("value", ""))
             services.score_set(user=request.user, sheet=sheet, item=item, rater=rater,
-                               note=request.POST.get("note", ""), expected_revision=expected, **values)
+                               note=request.POST.get("note", ""), expected_revision=expected,
+                               override_reason=request.POST.get("override_reason", "").strip() or None, **values)
         except services.Conflict:
             return self.answer(request, sheet, item, rater, conflict=True)
         except ValidationError as error:
@@ -327,8 +343,7 @@ class ScoreSaveView(SheetMixin, View):
 
     def answer(self, request, sheet, item, rater, *, saved=False, error="", conflict=False):
         score = ItemScore.objects.filter(sheet=sheet, item=item, rater=rater).select_related("entered_by").first()
-        item.score = score
-        item.entry = entry_value(item, score)
+        with_counts([item], sheet, {item.pk: score} if score else {})
         response = render(request, "standards/_score_response.html", {
             "sheet": sheet, "item": item, "rater": rater, "score": score, "saved": saved, "error": error,
             "conflict": conflict, "running_total": rater_sum(sheet, rater), "version": sheet.assessment.version,
@@ -340,11 +355,11 @@ class ScoreSaveView(SheetMixin, View):
 class EvidenceUploadView(SheetMixin, View):
     def post(self, request, pk):
         sheet = self.get_sheet(pk)
-        if not can_change(request.user, sheet):
-            raise PermissionDenied
         version = sheet.assessment.version
         item = get_object_or_404(Item.objects.filter(version=version), pk=request.POST.get("item") or 0)
         rater = get_object_or_404(RaterGroup.objects.filter(version=version), code=request.POST.get("rater", ""))
+        if not services.may_score(request.user, sheet, rater):
+            raise PermissionDenied
         score = ItemScore.objects.filter(sheet=sheet, item=item, rater=rater).first()
         error = read_only_reason(request.user, sheet, rater)
         upload = request.FILES.get("file")

@@ -22,10 +22,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import workbook_upload
+from core.excel import UnreadableFile, clean_text, read_table
 from core.tree import in_subtree
 from dataio.columns import CHOICE, Column
 from dataio.common import Plan, RowError, Sheet
-from dataio.workbooks import HEAD, error_workbook
 from orgs.models import Organization, OrgStatus
 
 from . import services
@@ -85,6 +86,7 @@ class Created:
     organization: str
     role: str
     password: str
+    role_code: str = ""
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -93,6 +95,7 @@ class Created:
 def import_accounts(file, name: str = "", *, user, dry_run: bool = False) -> tuple[Plan, list[Created]]:
     """Checks every row of ``file``; unless ``dry_run`` and only if all are right, creates every account with its
     grant in one transaction. Returns the plan (its errors by row and column) and the accounts created."""
+    services.require_account_admin(user)
     file.seek(0)
     plan = Plan(kind=KIND, counts={"created": 0}, samples={"created": []})
     rows = _read(file, name, user=user, plan=plan)
@@ -115,9 +118,9 @@ class _RolledBack(Exception):
 def _create(row: AccountRow, *, user, plan: Plan) -> Created | None:
     try:
         with transaction.atomic():
-            account, password = services.user_create(user=user, username=row.username, full_name=row.full_name,
-                                                     phone=row.phone, home=row.organization)
-            services.grant_add(user=user, target=account, role=row.role, organization=row.organization)
+            account, password = services.user_create_with_role(
+                user=user, username=row.username, full_name=row.full_name, phone=row.phone, home=row.organization,
+                role=row.role)
     except ValidationError as error:
         items = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
         for field, errors in items:
@@ -130,7 +133,7 @@ def _create(row: AccountRow, *, user, plan: Plan) -> Created | None:
         plan.errors.append(RowError(row.row, _HEADERS["organization"], "outside", str(error)))
         return None
     return Created(account.pk, account.get_username(), row.full_name, row.organization.name,
-                   str(Role(row.role).label), password)
+                   str(Role(row.role).label), password, row.role)
 
 
 def _read(file, name: str, *, user, plan: Plan) -> list[AccountRow]:
@@ -250,7 +253,7 @@ def template() -> bytes:
     for index, column in enumerate(ACCOUNT_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEAD
+        cell.fill = workbook_upload.HEAD
         cell.alignment = Alignment(horizontal="center")
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 18
@@ -293,6 +296,12 @@ def template() -> bytes:
 
 
 def errors_workbook(file, name: str, errors: list[dict]) -> bytes:
-    """The user's own file with the bad cells filled red and commented, and a column listing each row's errors."""
+    """The uploaded values (never the file itself) with the bad cells filled red and commented, and a column
+    listing each row's errors."""
     file.seek(0)
-    return error_workbook(file, name, errors)
+    try:
+        table = read_table(file, name)
+    except UnreadableFile:
+        return workbook_upload.error_workbook([c.header for c in ACCOUNT_COLUMNS], [], errors, title=SHEET_NAME)
+    header = [clean_text(cell) for cell in table.header]
+    return workbook_upload.error_workbook(header, list(table.rows), errors, title=SHEET_NAME)

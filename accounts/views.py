@@ -6,7 +6,6 @@ outside the administrator's subtrees answers 404 like a missing one. Every write
 accounts.services, which checks the rules of accounts/roles.py again.
 """
 import io
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,11 +14,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -28,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import workbook_upload
 from core.models import ChangeRecord
 from core.pdf import pdf_response
 from core.views import change_rows
@@ -225,13 +222,9 @@ class AccountCreateView(AdminView):
 
 
 def _create_with_role(user, data):
-    with transaction.atomic():
-        account, password = services.user_create(
-            user=user, username=data["username"], full_name=data["full_name"], phone=data["phone"],
-            email=data["email"], home=data["home"])
-        if data.get("role"):
-            services.grant_add(user=user, target=account, role=data["role"], organization=data["home"])
-    return account, password
+    return services.user_create_with_role(
+        user=user, username=data["username"], full_name=data["full_name"], phone=data["phone"],
+        email=data["email"], home=data["home"], role=data.get("role") or None)
 
 
 class AccountEditView(AdminView):
@@ -403,7 +396,8 @@ class GrantRevokeView(AdminView):
 
 # --- Excel import --------------------------------------------------------------------------------------------------
 
-UPLOAD_KEY = "accounts_import"
+UPLOAD_KEY = "accounts"
+UPLOAD_FOLDER = "account-imports"
 CREATED_KEY = "accounts_imported"
 
 
@@ -412,7 +406,7 @@ def _import_path() -> str:
 
 
 class ImportView(AdminView):
-    """The import page: the template, the upload, and the preview of the last upload (kept in the session)."""
+    """The import page: the template, the upload, and the check of the last upload (kept for this session)."""
 
     scope_exempt = IMPORT_EXEMPT
 
@@ -420,13 +414,12 @@ class ImportView(AdminView):
         return self.page(request, ImportUploadForm())
 
     def page(self, request, form, status=200):
-        held = request.session.get(UPLOAD_KEY)
-        summary = held["summary"] if held else None
+        held = workbook_upload.stashed(request, UPLOAD_KEY)
+        summary = held["summary"] if held else {}
+        errors = summary.get("errors", [])
         return render(request, "accounts/import.html", {
-            "form": form, "upload": held, "summary": summary,
-            "errors": (summary or {}).get("errors", [])[:500], "error_count": len((summary or {}).get("errors", [])),
-            "rows": (summary or {}).get("samples", {}).get("created", []) if summary else [],
-            "sheet": handover.pending(request),
+            "form": form, "upload": held, "errors": errors[:500], "error_count": len(errors),
+            "rows": summary.get("samples", {}).get("created", []), "sheet": handover.pending(request),
         }, status=status)
 
     def post(self, request):
@@ -434,62 +427,50 @@ class ImportView(AdminView):
         if not form.is_valid():
             return self.page(request, form, status=400)
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        plan, _created = imports.import_accounts(io.BytesIO(data), upload.name, user=request.user, dry_run=True)
-        _drop_upload(request)
-        stored = default_storage.save(f"account-imports/{secrets.token_hex(16)}.xlsx", ContentFile(data))
-        request.session[UPLOAD_KEY] = {"name": upload.name[:200], "stored": stored, "summary": plan.summary()}
+        plan, _created = imports.import_accounts(upload, upload.name, user=request.user, dry_run=True)
+        workbook_upload.stash(request, UPLOAD_KEY, upload, folder=UPLOAD_FOLDER, filename=upload.name[:200],
+                              summary=plan.summary())
         return HttpResponseRedirect(_import_path())
-
-
-def _drop_upload(request) -> None:
-    held = request.session.pop(UPLOAD_KEY, None)
-    if held and held.get("stored"):
-        default_storage.delete(held["stored"])
 
 
 class ImportTemplateView(AdminView):
     scope_exempt = "a blank template: no account or registry data"
 
     def get(self, request):
-        response = HttpResponse(imports.template(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(True, imports.TEMPLATE_NAME)
-        return response
+        return workbook_upload.attachment(imports.template(), imports.TEMPLATE_NAME)
 
 
 class ImportErrorsView(AdminView):
     scope_exempt = IMPORT_EXEMPT
 
     def get(self, request):
-        held = request.session.get(UPLOAD_KEY)
+        held = workbook_upload.stashed(request, UPLOAD_KEY)
         errors = (held or {}).get("summary", {}).get("errors") or []
-        if not errors or not default_storage.exists(held["stored"]):
+        if not errors:
             raise Http404
-        with default_storage.open(held["stored"], "rb") as file:
-            data = imports.errors_workbook(io.BytesIO(file.read()), held["name"], errors)
-        stem = held["name"].rsplit(".", 1)[0]
-        response = HttpResponse(data, content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(True, _("%(name)s-errors.xlsx") % {"name": stem})
-        return response
+        with workbook_upload.open_stashed(held) as file:
+            data = imports.errors_workbook(io.BytesIO(file.read()), held["filename"], errors)
+        stem = held["filename"].rsplit(".", 1)[0]
+        return workbook_upload.attachment(data, _("%(name)s-errors.xlsx") % {"name": stem})
 
 
 class ImportApplyView(AdminView):
     scope_exempt = IMPORT_EXEMPT
 
     def post(self, request):
-        held = request.session.get(UPLOAD_KEY)
-        if not held or not default_storage.exists(held["stored"]):
+        held = workbook_upload.stashed(request, UPLOAD_KEY)
+        if not held:
             messages.error(request, _("Upload the file again: the checked file is no longer here."))
             return HttpResponseRedirect(_import_path())
-        with default_storage.open(held["stored"], "rb") as file:
-            data = file.read()
-        plan, created = imports.import_accounts(io.BytesIO(data), held["name"], user=request.user)
+        with workbook_upload.open_stashed(held) as file:
+            data = io.BytesIO(file.read())
+        plan, created = imports.import_accounts(data, held["filename"], user=request.user)
         if not plan.ok:
-            held["summary"] = plan.summary()
-            request.session[UPLOAD_KEY] = held
+            workbook_upload.stash(request, UPLOAD_KEY, data, folder=UPLOAD_FOLDER, filename=held["filename"],
+                                  summary=plan.summary())
             messages.error(request, _("Nothing was imported: the file has errors."))
             return HttpResponseRedirect(_import_path())
-        _drop_upload(request)
+        workbook_upload.discard(request, UPLOAD_KEY)
         request.session[CREATED_KEY] = [c.user_id for c in created]
         response = HttpResponseRedirect(reverse("accounts:import_done"))
         handover.keep(request, response, [c.as_dict() for c in created], path=_import_path())

@@ -15,6 +15,8 @@ from people.api import router as people_router
 api = JicengAPI(title="Jiceng API", version="1", auth=[TokenAuth(), SessionAuth(csrf=True)])
 install_error_handlers(api)
 api.add_exception_handler(PasswordChangeRequired, password_change_required)
+# Before the accounts router: its /users/{user_id} would otherwise take /users/import.
+api.add_router("", "accounts.api_import.router")
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", people_router)

@@ -326,7 +326,7 @@ class WorkbookMixin(UpgradingMixin):
                                     apply=apply)
 
     def back(self, upgrading, round_=Round.INITIAL):
-        return redirect(f"{reverse('grading:grades', args=[upgrading.pk])}?round={round_}#grades-workbook")
+        return redirect(f"{reverse('grading:grades', args=[upgrading.pk])}?round={round_}")
 
 
 class WorkbookDownloadView(WorkbookMixin, View):

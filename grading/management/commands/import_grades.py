@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from core.management.base import LoggedCommand
 from grading import workbooks
-from grading.models import Upgrading
+from grading.models import Round, Upgrading
 
 
 class Command(LoggedCommand):
@@ -47,7 +47,7 @@ class Command(LoggedCommand):
         if self.acting_user is not None:
             upgradings = upgradings.restrict(self.acting_user)
         upgrading = upgradings.filter(pk=int(pk)).first() if pk.isdigit() else None
-        if upgrading is None or found.meta.get("format") != workbooks.FORMAT:
+        if upgrading is None or found.meta.get("format") != workbooks.FORMAT or round_ not in Round.values:
             raise CommandError("the workbook names no grading campaign you may see (its hidden sheet 'meta' is "
                                "missing or changed)")
         return upgrading, round_

@@ -51,8 +51,9 @@ ACCOUNTS_EXEMPT = ("accounts are read through accounts.selectors (visible_users,
                    " the administrator's own subtrees; outside them 404")
 IMPORT_EXEMPT = ("the upload is the administrator's own (kept under its session); every row is checked against"
                  " the administrator's subtrees and roles")
-# Fields of a user's change records no reader needs: the password hash and login bookkeeping.
-HIDDEN_USER_FIELDS = ("password", "last_login", "is_superuser", "is_staff", "date_joined")
+# Fields of an account's change records no reader needs: the password hash, login bookkeeping, and the links to
+# users (the page's own account; its creator is shown above), which no scope can name.
+HIDDEN_USER_FIELDS = ("password", "last_login", "is_superuser", "is_staff", "date_joined", "user", "created_by")
 
 
 class LoginView(auth_views.LoginView):

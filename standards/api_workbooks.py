@@ -53,8 +53,13 @@ class WrittenOut(Schema):
     written: int
 
 
-def _rater(assessment, code: str) -> RaterGroup:
-    rater = RaterGroup.objects.filter(version_id=assessment.version_id, code=code).first()
+def _rater(assessment, code: str | None) -> RaterGroup:
+    """The rater group ``code`` names; without one, the first whose scores are open (as the sheet page does)."""
+    groups = RaterGroup.objects.filter(version_id=assessment.version_id).order_by("order", "pk")
+    if code is None:
+        rater = groups.exclude(code__in=assessment.locked_groups or []).first() or groups.first()
+    else:
+        rater = groups.filter(code=code).first()
     if rater is None:
         raise Http404
     return rater
@@ -68,9 +73,10 @@ def workbook_filename(assessment, rater) -> str:
             openapi_extra={"responses": {200: {"description": "The score workbook.",
                                                "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 @scoped(Sheet)
-def workbook_download(request, assessment_id: int, rater: str, under: int | None = None):
-    """The score workbook (评分表) of ``rater``: a row per sheet the caller may score (under ``under``, an
-    organization's id), a column per item, existing scores filled in."""
+def workbook_download(request, assessment_id: int, rater: str | None = None, under: int | None = None):
+    """The score workbook (评分表) of ``rater`` (a rater group's code; default: the first open one): a row per
+    sheet the caller may score (under ``under``, an organization's id), a column per item, existing scores
+    filled in."""
     assessment = get_assessment(request, assessment_id)
     group = _rater(assessment, rater)
     root = get_org(request, under) if under else None

@@ -161,7 +161,8 @@ def _read(file, name: str, *, user, plan: Plan) -> list[AccountRow]:
         organization = organizations.get(values.get("organization"))
         role = values.get("role")
         if organization is not None and not grantable[organization.pk]:
-            sheet.error(number, "organization", "outside", _("%(value)s is outside the organizations you manage.")
+            # The same answer as for a code that does not exist: a sheet must not tell what lies outside.
+            sheet.error(number, "organization", "unknown", _("No organization has the code %(value)s.")
                         % {"value": organization.code})
             organization = None
         elif organization is not None and role and role not in grantable[organization.pk]:

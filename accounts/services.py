@@ -19,6 +19,7 @@ from core.services import refuse, user_or_none
 from core.tree import in_subtree
 
 from . import lockout
+from .hashers import one_time_hash
 from .models import ApiToken, Grant, Profile
 from .roles import RANK, Role, may_grant
 from .selectors import admin_grants, admin_roots, is_account_admin, manageable_users
@@ -172,7 +173,10 @@ def user_create(*, user, username: str, full_name: str, phone: str = "", email: 
     account = User(username=username, first_name=full_name, email=email)
     secret = password or one_time_password()
     _check_password(secret, account, "password")
-    account.set_password(secret)
+    if password:
+        account.set_password(secret)
+    else:
+        account.password = one_time_hash(secret)  # see accounts/hashers.py
     account.save()
     profile = Profile.objects.create(user=account, person=person, home=home, home_path=home.path if home else "",
                                      phone=phone, must_change_password=True, created_by=user_or_none(user))
@@ -225,6 +229,19 @@ def user_update(*, user, target, full_name: str | None = None, phone: str | None
     return account
 
 
+def _require_other_top_admin(grants) -> None:
+    """Refuses to take away the last active county administrator of a top organization: without one, nobody
+    could manage the site's accounts any more (short of the command line)."""
+    for grant in grants:
+        if grant.role != Role.COUNTY_ADMIN or grant.organization.parent_id is not None:
+            continue
+        others = (Grant.objects.filter(role=Role.COUNTY_ADMIN, organization_id=grant.organization_id,
+                                       user__is_active=True).exclude(user_id=grant.user_id))
+        if not others.exists():
+            refuse(_("This is the last administrator of %(org)s: grant the role to another account first.")
+                   % {"org": grant.organization.name}, code="last_admin")
+
+
 def _set_active(user, target, active: bool, message: str):
     require_can_manage(user, target)
     if user is not None and target.pk == user.pk:
@@ -232,6 +249,8 @@ def _set_active(user, target, active: bool, message: str):
     account = _lock(target)
     if account.is_active == active:
         return account
+    if not active:
+        _require_other_top_admin(Grant.objects.filter(user=account).select_related("organization"))
     before = snapshot(account)
     account.is_active = active
     account.save(update_fields=["is_active"])
@@ -262,7 +281,7 @@ def password_reset(*, user, target) -> str:
     profile = _profile(account)
     before = snapshot(profile)
     secret = one_time_password()
-    account.set_password(secret)
+    account.password = one_time_hash(secret)
     account.save(update_fields=["password"])
     profile.must_change_password = True
     profile.save(update_fields=["must_change_password"])
@@ -337,6 +356,7 @@ def grant_revoke(*, user, grant: Grant) -> None:
         refuse(_("You cannot change your own grants."), code="self")
     require_can_manage(user, grant.user)
     require_may_grant(user, grant.role, grant.organization)
+    _require_other_top_admin([grant])
     _place(_lock(grant.user), grant.organization)
     before = snapshot(grant)
     Grant.objects.filter(pk=grant.pk).delete()  # a queryset delete keeps grant.pk for the record

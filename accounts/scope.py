@@ -10,9 +10,7 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         return Scope(everything=True)
     paths: dict[tuple[str, str], list[str]] = {}
-    for role, path in Grant.objects.filter(user=user, organization__status="active").values_list(
-        "role", "organization__path"
-    ):
+    for role, path in role_grants(user):
         caps = CAPABILITIES[role]
         keys = [("org", VIEW)]
         if caps.change:
@@ -30,11 +28,15 @@ def scope_for(user) -> Scope:
 
 
 def role_grants(user) -> list[tuple[str, str]]:
-    """(role, organization path) of each of the user's grants on an active organization."""
+    """(role, organization path) of each of the user's grants on an active organization; read once per user
+    object (a request's), like its scope."""
     if user is None or not getattr(user, "pk", None):
         return []
-    return list(Grant.objects.filter(user=user, organization__status="active").values_list(
-        "role", "organization__path"))
+    cached = getattr(user, "_jiceng_role_grants", None)
+    if cached is None:
+        cached = user._jiceng_role_grants = list(Grant.objects.filter(
+            user=user, organization__status="active").values_list("role", "organization__path"))
+    return cached
 
 
 def roles_covering(user, path: str) -> set[str]:

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -113,7 +114,7 @@ def test_an_entry_other_than_the_count_needs_a_reason(county, counted, meetings)
     assessment, a1, _a2, items, rater = counted
     score = services.score_set(user=None, sheet=a1, item=items["M1"], rater=rater, count=4)
     assert score.counted == {"count": 4} and score.override_reason == ""
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.score_set(user=None, sheet=a1, item=items["M1"], rater=rater, count=3)
     error = refused.value.error_dict["override_reason"][0]
     assert error.code == "override_needs_reason"

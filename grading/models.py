@@ -4,9 +4,10 @@ the lagging ones and their rectification plans (三定一帮), each plan run as 
 - A ``GradeScheme`` names the grades (先进 / 较好 / 一般 / 后进, each with a level; the lagging one(s) marked)
   and the rules that propose them from data (``rules``, see grading/proposals.py).
 - An ``Upgrading`` is a county's year of it: the scheme, the deadline (seed 003: end of October), the
-  load cap of the support team members.
+  load cap of the support team members, how early a rectification measure's deadline is reminded.
 - A ``Grade`` is one organization's grade in one round of that year: ``initial`` (分类定级) or
-  ``regrade`` (after rectification). Proposed by the rules or set by hand, then confirmed by the county.
+  ``regrade`` (after rectification). Proposed by the rules or set by hand, then confirmed by the county; a
+  lagging organization's re-grade above lagging is written by its plan's acceptance (grading/services.py).
 - ``PoolMember``: the people the county names as county-level leaders and organization cadres.
 - ``SupportTeam``: one county leader, one party (work) committee secretary and one cadre per lagging
   organization ("3+1").
@@ -68,6 +69,10 @@ class Upgrading(BaseModel):
     owner_path = models.CharField(max_length=255, editable=False)
     deadline = models.DateField(_("every lagging organization upgraded by"))
     max_load = models.PositiveSmallIntegerField(_("most organizations per leader or cadre"), default=3)
+    # Like a workflow stage's remind_days: a rectification measure's reminder comes this many days before its
+    # deadline (the daily run, grading.reminders).
+    measure_remind_days = models.PositiveSmallIntegerField(_("remind of a measure days before its deadline"),
+                                                           default=3)
 
     objects = models.Manager.from_queryset(OwnedQuerySet)()
     scope_path_field = "owner_path"
@@ -91,6 +96,7 @@ class Grade(BaseModel):
     class Source(models.TextChoices):
         HAND = "hand", _("Set by hand")
         RULE = "rule", _("Proposed from data")
+        PLAN = "plan", _("Rectification plan accepted")
 
     # Grades are proposed 200,000 at a time (grading/proposals.py), so, as for duties' obligations, the database
     # checks none of their keys row by row (the deferred checks cost as much as the insert); Django still

@@ -64,6 +64,8 @@ def reason_text(reason: dict) -> str:
         return _("Secretary post vacant")
     if code == "plan_open":
         return _("Rectification not yet accepted")
+    if code == "plan_accepted":
+        return _("Rectification plan accepted on %(on)s") % reason
     if code == "hand":
         return reason.get("text", "")
     return str(reason)
@@ -131,7 +133,7 @@ def propose(upgrading: Upgrading, *, round: str = Round.INITIAL, on: datetime.da
                .values_list("organization_id", flat=True))
     subjects = (Organization.objects.filter(subtree_q("path", [under]), org_type__in=rules["org_types"],
                                             status=OrgStatus.ACTIVE).values_list("pk", "path"))
-    since, open_plans = None, set()
+    since, open_plans, weak_held = None, set(), set()
     if round == Round.REGRADE:
         initial = Grade.objects.filter(upgrading=upgrading, round=Round.INITIAL, level__lagging=True).exclude(
             confirmed_on=None)
@@ -141,6 +143,8 @@ def propose(upgrading: Upgrading, *, round: str = Round.INITIAL, on: datetime.da
                          .values_list("organization_id", flat=True))
         open_plans |= set(initial.exclude(organization_id__in=Plan.objects.filter(upgrading=upgrading)
                                           .values("organization_id")).values_list("organization_id", flat=True))
+        # Held lagging: a proposal never lifts it, not even by dropping its 软弱涣散 mark (grading/services.py).
+        weak_held = set(initial.filter(weak_lax=True).values_list("organization_id", flat=True)) & open_plans
     from_standard = _standard_reasons(rules, upgrading.year, under, lagging_code, since)
     missed = _missed_meetings(rules, upgrading.year, under, since)
     staffed = _with_secretary(under, on) if rules["secretary_vacant"] else None
@@ -163,7 +167,7 @@ def propose(upgrading: Upgrading, *, round: str = Round.INITIAL, on: datetime.da
             grade = lagging_code
             reasons.append({"code": "plan_open"})
         level = levels.get(grade) or levels[rules["default_grade"]]
-        weak = level.lagging and any(reason["code"] in weak_when for reason in reasons)
+        weak = level.lagging and (org_id in weak_held or any(reason["code"] in weak_when for reason in reasons))
         rows.append((org_id, path, level.pk, weak, reasons))
     for start in range(0, len(rows), BATCH):
         _upsert(upgrading, round, rows[start:start + BATCH])

@@ -58,7 +58,8 @@ def _lagging_grades(user, upgrading):
 
 def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
     """The timetable: per lagging organization its plan's stage, measures done / overdue, team visits and its
-    re-grade; in total how many were lifted (a confirmed re-grade above the lagging grade it had)."""
+    re-grade; in total how many were lifted (its plan accepted and a confirmed re-grade above the lagging grade
+    it had)."""
     today = today or timezone.localdate()
     initial = {grade.organization_id: grade for grade in _lagging_grades(user, upgrading).select_related(
         "organization", "level")}
@@ -78,12 +79,14 @@ def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
     for org_id, grade in sorted(initial.items(), key=lambda kv: kv[1].org_path):
         plan = plans.get(org_id)
         regrade = regrades.get(org_id)
-        lifted = regrade is not None and regrade.level.level > grade.level.level
+        closed = bool(plan and plan.case and plan.case.status == "closed")
+        # Only the plan's acceptance lifts (grading/services.py): a better re-grade without it is not counted.
+        lifted = closed and regrade is not None and regrade.level.level > grade.level.level
         stage = plan.case.stage if plan and plan.case else ""
         rows.append({
             "organization": grade.organization, "grade": grade, "team": team_of.get(org_id), "plan": plan,
             "stage": stage, "stage_name": stage_names.get((plan.case.version_id, stage), stage) if plan and plan.case else "",
-            "closed": bool(plan and plan.case and plan.case.status == "closed"),
+            "closed": closed,
             "measures_total": plan.measures_total if plan else 0, "measures_done": plan.measures_done if plan else 0,
             "measures_overdue": plan.measures_overdue if plan else 0, "visits": plan.visit_count if plan else 0,
             "last_visit": plan.last_visit if plan else None, "regrade": regrade, "lifted": lifted,

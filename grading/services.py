@@ -3,6 +3,35 @@
 Every function is keyword-only, takes ``user`` first, runs atomically, checks the scope and records its
 change. A plan's stages move only through the workflow engine (workflows.services); the plan's problems
 and measures are mirrored into the case's data so that the stage gates can see them.
+
+Gates. An organization is **held** in a campaign once its initial grade is confirmed lagging and until its
+rectification plan reaches its final stage (验收 passed, 销号); a plan cancelled before that leaves it held
+for the re-grading. A write **lifts** an organization when the grade it writes for it, in either round, is
+better than the lagging grade it holds (a higher level) or drops the 软弱涣散 mark that grade carries. While
+held, an organization is lifted by nothing but its plan's acceptance, which writes its re-grade; every other
+write that would lift it is refused whole, naming the plan and the stage it is at (``lift_refusals``):
+
+=============================  ===================================  =============================================
+irreversible step              who, on which path                   what must hold
+=============================  ===================================  =============================================
+grade confirmed                ``grade_set`` (grade API, grades     in the writer's change scope; a reason; the
+(``confirmed_on`` set; a       page form), ``grades_set_bulk``      grade one of the scheme's; 软弱涣散 only with a
+confirmed grade is never a     (workbook through the page, the API  lagging grade; and no lift of a held
+proposal again)                and ``import_grades``),              organization in the regrade round; in the
+                               ``grades_confirm`` (page, API)       initial round none while its plan is open
+support team assigned          ``team_set``, ``teams_propose``      a confirmed lagging initial grade; the pool;
+                                                                    the load cap
+plan opened (a workflow case)  ``plan_open``                        a confirmed lagging initial grade; one plan
+stage left (a transition       ``plan_advance`` (the engine)        the stage's gate: problems and measures
+that cannot be undone)                                              filled, every measure done, the county's
+                                                                    approvals of 审批 and 验收
+plan accepted (销号: the case  ``plan_advance`` out of 验收, by     the 验收 gate; then the re-grade is written:
+closed)                        the county                           the lowest grade above lagging, without
+                                                                    软弱涣散, confirmed (source ``plan``); a better
+                                                                    one is a later ``grade_set`` with its reason
+=============================  ===================================  =============================================
+
+A measure's deadline is reminded and declared overdue by the daily run (grading/reminders.py).
 """
 import datetime
 from dataclasses import dataclass, field
@@ -96,15 +125,75 @@ def _grade_problems(upgrading: Upgrading, path: str, level: GradeLevel | None, *
     return problems
 
 
+def _held(upgrading: Upgrading, round: str, organization_ids) -> dict:
+    """{organization id: (its confirmed lagging initial grade, its plan or None)} of the organizations among
+    ``organization_ids`` held lagging for a write in ``round`` (see the module's docstring)."""
+    initial = {grade.organization_id: grade for grade in Grade.objects.filter(
+        upgrading=upgrading, round=Round.INITIAL, level__lagging=True, organization_id__in=organization_ids)
+        .exclude(confirmed_on=None).select_related("level")}
+    if not initial:
+        return {}
+    plans = {plan.organization_id: plan for plan in Plan.objects.filter(
+        upgrading=upgrading, organization_id__in=initial).select_related("organization", "upgrading", "case")}
+    held = {}
+    for org_id, grade in initial.items():
+        plan = plans.get(org_id)
+        status = plan.case.status if plan is not None and plan.case is not None else None
+        if status == "closed":
+            continue
+        if round == Round.INITIAL and status != "open":
+            continue  # no plan under way: the initial grade may still be corrected
+        held[org_id] = (grade, plan)
+    return held
+
+
+def _lifts(held_grade: Grade, level: GradeLevel, weak_lax: bool) -> bool:
+    return level.level > held_grade.level.level or (held_grade.weak_lax and not weak_lax)
+
+
+def _stage_name(plan: Plan) -> str:
+    from workflows.models import StageDef
+
+    stage = StageDef.objects.filter(version_id=plan.case.version_id, code=plan.case.stage).first()
+    return stage.name if stage else plan.case.stage
+
+
+def _lift_refusal(organization_name: str, plan: Plan | None) -> str:
+    if plan is None or plan.case is None:
+        return _("%(organization)s is lagging and has no rectification plan under way: only its plan's acceptance "
+                 "(验收) lifts it.") % {"organization": organization_name}
+    return _("%(organization)s is lagging: its rectification plan “%(plan)s” is at the stage “%(stage)s”; only "
+             "the plan's acceptance (验收) lifts it.") % {"organization": organization_name, "plan": plan,
+                                                       "stage": _stage_name(plan)}
+
+
+def lift_refusals(upgrading: Upgrading, round: str, wanted) -> dict:
+    """{organization id: the refusal} for each of ``wanted`` — (organization id, grade level, 软弱涣散) — that
+    would lift a held organization; empty when every one may be written."""
+    wanted = [(org_id, level, weak) for org_id, level, weak in wanted if level is not None]
+    held = _held(upgrading, round, {org_id for org_id, _level, _weak in wanted})
+    refusals = {}
+    for org_id, level, weak in wanted:
+        if org_id in held and _lifts(held[org_id][0], level, weak):
+            grade, plan = held[org_id]
+            refusals[org_id] = _lift_refusal(grade.organization.name, plan)
+    return refusals
+
+
 @transaction.atomic
 def grade_set(*, user, upgrading: Upgrading, organization: Organization, level: str, reason: str,
               weak_lax: bool = False, round: str = Round.INITIAL) -> Grade:
-    """A grade set by hand, with its reason; confirmed at once by whoever sets it."""
+    """A grade set by hand, with its reason; confirmed at once by whoever sets it. It never lifts a held
+    organization (the module's docstring)."""
     require_in_scope(user, organization.path, realm="org")
+    if round not in Round.values:
+        refuse(_("Unknown round."), field="round")
     grade_level = GradeLevel.objects.filter(scheme_id=upgrading.scheme_id, code=level).first()
     for field_name, message in _grade_problems(upgrading, organization.path, grade_level, weak_lax=weak_lax,
                                                reason=reason)[:1]:
         refuse(message, field=field_name)
+    for message in lift_refusals(upgrading, round, [(organization.pk, grade_level, weak_lax)]).values():
+        refuse(message, field="level", code="plan_not_accepted")
     grade, created = Grade.objects.update_or_create(
         upgrading=upgrading, organization=organization, round=round,
         defaults={"org_path": organization.path, "year": upgrading.year, "level": grade_level, "weak_lax": weak_lax,
@@ -123,11 +212,16 @@ def grades_propose(*, user, upgrading: Upgrading, round: str = Round.INITIAL, on
 
 @transaction.atomic
 def grades_confirm(*, user, upgrading: Upgrading, grades=None, round: str = Round.INITIAL, on=None) -> int:
-    """The county confirms proposals: those given (one by one), or every open one of the round (in bulk)."""
+    """The county confirms proposals: those given (one by one), or every open one of the round (in bulk). A
+    proposal that would lift a held organization refuses the whole confirmation."""
     _owner_of(user, upgrading)
     rows = Grade.objects.filter(upgrading=upgrading, round=round, confirmed_on=None)
     if grades is not None:
         rows = rows.filter(pk__in=[getattr(grade, "pk", grade) for grade in grades])
+    refusals = lift_refusals(upgrading, round, [(grade.organization_id, grade.level, grade.weak_lax)
+                                                for grade in rows.select_related("level")])
+    if refusals:
+        refuse(" ".join(sorted(refusals.values())), code="plan_not_accepted")
     return rows.update(confirmed_by=_user_or_none(user), confirmed_on=on or timezone.localdate(),
                        updated_at=timezone.now())
 
@@ -199,6 +293,9 @@ def _bulk_plan(user, upgrading: Upgrading, round: str, rows, *, lock: bool) -> B
         grades.update({grade.organization.code: grade for grade in query.select_related("organization", "level")})
     scope = scope_for(user) if user is not None else None
     may_confirm = scope is None or scope.covers(upgrading.owner_path, realm="org", action=CHANGE)
+    refusals = lift_refusals(upgrading, round, [
+        (grades[row.organization].organization_id, levels.get(row.level), row.weak_lax)
+        for row in rows if row.organization in grades])
     seen: dict[str, GradeRow] = {}
     for row in rows:
         grade = grades.get(row.organization)
@@ -216,6 +313,8 @@ def _bulk_plan(user, upgrading: Upgrading, round: str, rows, *, lock: bool) -> B
         changed = level is not None and (level.pk != grade.level_id or row.weak_lax != grade.weak_lax)
         problems = _grade_problems(upgrading, grade.org_path, level, weak_lax=row.weak_lax, reason=row.reason,
                                    reason_needed=changed)
+        if grade.organization_id in refusals and (changed or not grade.confirmed):
+            problems.append(("level", refusals[grade.organization_id]))
         for field_name, message in problems:
             problem(row, field_name or "organization", message)
         if problems:
@@ -464,6 +563,12 @@ def measure_progress(*, user, measure: Measure, progress: int, on=None) -> Measu
     measure.progress = progress
     measure.done_on = (measure.done_on or on or timezone.localdate()) if progress == 100 else None
     measure.save(update_fields=["progress", "done_on"])
+    if measure.done_on is not None and measure.plan.case_id is not None:
+        from workflows.reminders import item_resolve
+
+        from .reminders import measure_key
+
+        item_resolve(case_id=measure.plan.case_id, key=measure_key(measure.pk), on=measure.done_on)
     _mirror(user, measure.plan)
     return measure
 
@@ -475,6 +580,37 @@ def visit_add(*, user, plan: Plan, on: datetime.date, visitors: str, note: str =
         refuse(_("Name who came."), field="visitors")
     return Visit.objects.create(plan=plan, on=on, visitors=visitors.strip(), note=note.strip(),
                                 recorded_by=_user_or_none(user))
+
+
+def plan_accepted(*, case, transition) -> Grade | None:
+    """The plan of ``case`` has passed its acceptance (the case closed): its organization is lifted. Writes its
+    re-grade — the lowest grade above lagging, without 软弱涣散, confirmed by whoever closed the case on the day it
+    closed — unless a confirmed re-grade above lagging is already there. Runs inside the move's transaction
+    (workflows.signals.case_moved)."""
+    plan = Plan.objects.filter(case=case).select_related("upgrading", "organization").first()
+    if plan is None:
+        return None
+    upgrading = plan.upgrading
+    levels = list(GradeLevel.objects.filter(scheme_id=upgrading.scheme_id).order_by("level"))
+    above = next((level for level in levels if not level.lagging), None)
+    if above is None:
+        return None
+    grade = Grade.objects.select_for_update().filter(upgrading=upgrading, organization=plan.organization,
+                                                     round=Round.REGRADE).select_related("level").first()
+    if grade is not None and grade.confirmed and not grade.level.lagging:
+        return grade
+    before = snapshot(grade) if grade is not None else None
+    grade = grade or Grade(upgrading=upgrading, organization=plan.organization, round=Round.REGRADE)
+    grade.org_path, grade.year, grade.level, grade.weak_lax = plan.org_path, upgrading.year, above, False
+    grade.source = Grade.Source.PLAN
+    grade.reasons = [{"code": "plan_accepted", "on": transition.on.isoformat()}]
+    grade.confirmed_by, grade.confirmed_on = transition.user, transition.on
+    grade.save()
+    if before is None:
+        record_change(grade, ChangeRecord.Action.CREATE)
+    else:
+        record_change(grade, ChangeRecord.Action.UPDATE, before=before)
+    return grade
 
 
 def plan_advance(*, user, plan: Plan, comment: str = "", today=None):

@@ -20,7 +20,7 @@ from people.models import Person
 
 from . import selectors, services
 from .format import FormatError
-from .models import Case, SubjectKind, Transition, Workflow, WorkflowVersion
+from .models import Case, CaseNotice, SubjectKind, Transition, Workflow, WorkflowVersion
 
 router = Router(tags=["workflows"])
 
@@ -113,6 +113,33 @@ class CasePage(Schema):
     limit: int
     offset: int
     items: list[CaseOut]
+
+
+class NoticeOut(Schema):
+    id: int
+    case: Ref = Field(..., description="The case (its title as name).")
+    kind: choice(CaseNotice.Kind)
+    stage: str = Field(..., description="The stage the case was in when the notice was written.")
+    item: str = Field(..., description="The mechanism's item with its own deadline (e.g. measure:12); empty for "
+                                       "the stage's deadline.")
+    message: str
+    due_on: datetime.date
+    created_on: datetime.date
+    resolved_on: datetime.date | None
+
+
+class NoticePage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[NoticeOut]
+
+
+class NoticeFilters(Schema):
+    kind: choice(CaseNotice.Kind) | None = None
+    case: int | None = Field(None, description="A case's id.")
+    pending: bool | None = Field(None, description="Still on the to-do list (or not).")
 
 
 class CaseFilters(Schema):
@@ -324,6 +351,22 @@ def case_list(request, filters: Query[CaseFilters], page: Query[PageParams]):
     rows = selectors.cases(request.auth, workflow=workflow, under=under, stage=filters.stage, status=filters.status,
                            overdue=filters.overdue, older_than_days=filters.age)
     return paginate(rows.prefetch_related("version__stages"), page, lambda rows: [case_data(c) for c in rows])
+
+
+def notice_data(notice: CaseNotice) -> dict:
+    return {"id": notice.pk, "case": {"id": notice.case_id, "name": notice.case.title}, "kind": notice.kind,
+            "stage": notice.stage, "item": notice.key, "message": notice.message, "due_on": notice.due_on,
+            "created_on": notice.created_on, "resolved_on": notice.resolved_on}
+
+
+@router.get("/notices", response=NoticePage)
+@scoped(Case)
+def notice_list(request, filters: Query[NoticeFilters], page: Query[PageParams]):
+    """The caller's deadline notices (reminders, overdue notices, escalations) of the cases in their scope, the
+    newest first."""
+    case = get_case(request, filters.case) if filters.case is not None else None
+    rows = selectors.notices(request.auth, kind=filters.kind, case=case, pending=filters.pending)
+    return paginate(rows, page, lambda rows: [notice_data(n) for n in rows])
 
 
 @router.get("/cases/{int:case_id}", response=CaseDetailOut)

@@ -231,9 +231,13 @@ class Approval(models.Model):
 
 
 class CaseNotice(models.Model):
-    """A stage deadline notice of a case: a reminder before the deadline, an overdue notice after it, an
-    escalation to the parent organization's users later still. One of each kind per stay in a stage
-    (``entry``, the transition that began it): a case returned and sent on again is reminded again."""
+    """A deadline notice of a case: a reminder before the deadline, an overdue notice after it, an escalation
+    up the tree later still.
+
+    A stage's notices (``key`` empty) come once of each kind per stay in the stage (``entry``, the transition
+    that began it): a case returned and sent on again is reminded again. A mechanism's item with its own
+    deadline (a rectification measure: ``key`` "measure:12") gets each kind once whatever the stay, and its
+    notices are ``resolved_on`` the day the item is done (``reminders.item_resolve``)."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Reminder")
@@ -247,13 +251,20 @@ class CaseNotice(models.Model):
     message = models.CharField(_("message"), max_length=300)
     due_on = models.DateField(_("stage due on"))
     created_on = models.DateField(_("on"))
+    key = models.CharField(_("item"), max_length=64, blank=True, default="")
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, through="NoticeRecipient", related_name="+")
 
     class Meta:
         verbose_name = _("case notice")
         verbose_name_plural = _("case notices")
         ordering = ["case", "created_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "entry", "kind"], name="casenotice_once_per_stay")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "entry", "kind"], condition=models.Q(key=""),
+                                    name="casenotice_once_per_stay"),
+            models.UniqueConstraint(fields=["case", "key", "kind"], condition=~models.Q(key=""),
+                                    name="casenotice_once_per_item"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.message}"

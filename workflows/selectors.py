@@ -2,13 +2,13 @@
 scoped by its organization's path; a workflow is seen in its owner's subtree and below)."""
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from core.scope import VIEW
 from core.tree import subtree_q
 
 from . import clock
-from .models import Case, Workflow
+from .models import Case, CaseNotice, Transition, Workflow
 
 
 def workflows(user, *, q: str = ""):
@@ -61,3 +61,22 @@ def stage_counts(user, workflow, under=None) -> list[dict]:
                          "final": stage.final})
     rows.extend({"code": code, "name": code, "count": count, "final": False} for code, count in sorted(counted.items()))
     return rows
+
+
+def notices(user, *, kind: str | None = None, case=None, pending: bool | None = None):
+    """The deadline notices sent to the user, of cases in the user's scope, the newest first. ``pending``: True
+    for those still on the to-do list (the case open; a stage's notice while the case stays in that stay, an
+    item's until it is done), False for the others."""
+    if not getattr(user, "pk", None):
+        return CaseNotice.objects.none()
+    rows = CaseNotice.objects.filter(deliveries__user=user, case__in=Case.objects.restrict(user, VIEW))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if case is not None:
+        rows = rows.filter(case=case)
+    if pending is not None:
+        latest = Transition.objects.filter(case=OuterRef("case_id")).order_by("-id").values("id")[:1]
+        rows = rows.annotate(current_entry=Subquery(latest))
+        still = Q(case__status=Case.Status.OPEN, resolved_on=None) & (~Q(key="") | Q(entry_id=F("current_entry")))
+        rows = rows.filter(still) if pending else rows.exclude(still)
+    return rows.select_related("case").order_by("-created_on", "-id")

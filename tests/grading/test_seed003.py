@@ -93,8 +93,11 @@ def test_the_whole_year_lifts_42_of_42(jinta, county_user, client):
         services.plan_advance(user=county_user, plan=plan, today=datetime.date(2013, 10, 10))
         assert plan.case.status == "closed" and plan.case.closed_on <= DEADLINE
 
+    # each plan's acceptance wrote its organization's re-grade: the lowest grade above lagging, confirmed
     board = selectors.board(county_user, jinta.upgrading, today=DEADLINE)
-    assert (board["lagging"], board["lifted"], board["closed"]) == (42, 0, 42)
+    assert (board["lagging"], board["lifted"], board["closed"]) == (42, 42, 42)
+    assert {(g.level.code, g.source, g.weak_lax) for g in Grade.objects.filter(round=Round.REGRADE)} == {
+        ("average", "plan", False)}
 
     services.grades_propose(user=county_user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE)
     services.grades_confirm(user=county_user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE)

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import rates
 from core.tree import subtree_q
 from orgs.models import Domain, Organization, OrgStatus, OrgType
 from people.choices import Education, Gender, MemberCategory, MemberStatus, PostTitle, Stage
@@ -225,7 +226,8 @@ def _figures(rows, year: int) -> dict:
 
 
 def _percent(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
+    value = rates.rate(part, whole)
+    return None if value is None else float(value)
 
 
 def change(now: int, before: int) -> str:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from core import rates
 from core import todo as todo_sources
 from core.scope import CHANGE, VIEW, scope_for
 from core.views import ScopedMixin, can_change
@@ -248,7 +249,7 @@ def board_row(row: dict) -> dict:
         "cells": [(state.value, row.get(state.value, 0)) for state in STATE_ORDER],
         "total": row.get("total", 0),
         "due": row.get("due", 0),
-        "rate": None if rate is None or not row.get("due") else round(float(rate) * 100, 1),
+        "rate": None if rate is None or not row.get("due") else float(rates.share_rate(rate)),
         "colour": row["colour"],
         "colour_label": RAG_LABELS.get(row["colour"], row["colour"]),
     }

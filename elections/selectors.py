@@ -3,6 +3,7 @@ import datetime
 
 from django.db.models import Count, F
 
+from core import rates
 from core.tree import subtree_q
 from orgs.models import Domain, Organization, OrgStatus, OrgType
 from people.choices import PostTitle
@@ -102,8 +103,7 @@ def _shares(org, ids, term_change, on) -> dict:
     cross = len(cross_village_ids(term_change, ids))
     count = len(ids)
     return {"organization": org, "villages": count, "one_shoulder": one, "cross_village": cross,
-            "one_shoulder_pct": round(100 * one / count, 1) if count else 0.0,
-            "cross_village_pct": round(100 * cross / count, 1) if count else 0.0}
+            "one_shoulder_pct": float(rates.rate(one, count) or 0), "cross_village_pct": float(rates.rate(cross, count) or 0)}
 
 
 def stage_counts(user, term_change: TermChange, under: Organization | None = None) -> dict:

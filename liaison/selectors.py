@@ -1,11 +1,12 @@
 """Reads of liaison points, visits and service-day requests, every one through the user's scope."""
 import datetime
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
+from core import rates
 from core.tree import SEGMENT_WIDTH, subtree_q
 from orgs.models import Organization
 from standards.models import Standard, TitleAward
@@ -16,9 +17,7 @@ FIVE_GOOD = "five-good-village"
 
 
 def percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return rates.rate(part, whole)
 
 
 def points(user, *, year=None, under: Organization | None = None, level=None, current=None):

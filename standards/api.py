@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from core import rates
 from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE, VIEW
 from orgs.models import Organization
@@ -345,6 +346,8 @@ class TargetProgressOut(Schema):
     subjects: int
     reached: int
     rate: float | None
+    percent: float | None = Field(None, description="reached of subjects in percent, one decimal, rounded once "
+                                  "half up (core/rates.py): 148 of 171 is 86.5.")
 
 
 # --- answers ----------------------------------------------------------------------------------------------------
@@ -608,7 +611,8 @@ def target_progress(request, standard_id: int, year: Year | None = None, under: 
 
     rows = selectors.target_progress(request.auth, standard, year or datetime.date.today().year, root)
     return [{"tier": row["tier"], "target": _float(row.get("target")), "subjects": row["subjects"],
-             "reached": row["reached"], "rate": _float(row.get("rate"))} for row in rows]
+             "reached": row["reached"], "rate": _float(row.get("rate")),
+             "percent": _float(rates.rate(row["reached"], row["subjects"]))} for row in rows]
 
 
 def _top_in_scope(request, standard: Standard) -> Organization:

@@ -4,11 +4,12 @@ Every figure comes from standards.selectors, so the page, the workbook and the P
 always say the same thing.
 """
 import io
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core import rates
 from core.xlsx_stream import iter_xlsx, safe_cell
 
 from . import selectors
@@ -19,21 +20,16 @@ BULLETIN_RANK_ROWS = 5
 
 def share(part, whole) -> Decimal | None:
     """part / whole as a percentage with one decimal (14, 15 → 93.3), None when there is nothing to divide."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return rates.rate(part, whole)
 
 
 def percent(part, whole) -> str:
-    value = share(part, whole)
-    return "—" if value is None else f"{value}%"
+    return rates.percent_of(part, whole)
 
 
 def rate_percent(rate) -> str:
-    """A selector's rate (a share, 0.933) as "93.3%"."""
-    if rate is None:
-        return "—"
-    return f"{(Decimal(rate) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    """A share kept as a fraction (a target's 0.9) as "90.0%"."""
+    return rates.percent(rates.share_rate(rate))
 
 
 def subject_name(sheet) -> str:

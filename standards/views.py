@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import rates
 from core.scope import VIEW, scope_for
 from core.views import ScopedMixin, can_change, history_rows
 from orgs.models import Organization
@@ -459,10 +460,10 @@ def chart_data(user, assessment, root, request=None) -> dict:
         "pass_rate": {
             "tier": tier.name if tier else "",
             "labels": [row["org"].display_name for row in children],
-            "rates": [round(float(row["rate"] or 0) * 100, 1) for row in children],
+            "rates": [float(rates.rate(row["reached"], row["subjects"]) or 0) for row in children],
             "reached": [row["reached"] for row in children],
             "subjects": [row["subjects"] for row in children],
-            "target": None if target is None else round(float(target) * 100, 1),
+            "target": None if target is None else float(rates.share_rate(target)),
         },
         "labels": {"subjects": _("Subjects"), "pass_rate": _("Pass rate"), "target": _("Target"),
                    "total": _("Total")},
@@ -673,8 +674,8 @@ class CockpitView(ScopedMixin, View):
             charts=[{
                 "id": f"cockpit-chart-{panel['assessment'].pk}",
                 "labels": [row["org"].display_name for row in panel["children"]],
-                "rates": [round(float(row["rate"] or 0) * 100, 1) for row in panel["children"]],
-                "target": next((round(float(t["target"]) * 100, 1) for t in panel["tiers"]
+                "rates": [float(rates.rate(row["reached"], row["subjects"]) or 0) for row in panel["children"]],
+                "target": next((float(rates.share_rate(t["target"])) for t in panel["tiers"]
                                 if panel["pass_tier"] and t["tier"].code == panel["pass_tier"].code
                                 and t["target"] is not None), None),
             } for panel in panels]))

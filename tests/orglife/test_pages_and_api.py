@@ -66,9 +66,9 @@ def test_ledger_rates_and_absence_pages(client, users, county, meeting):
     ledger = client.get(f"/orglife/orgs/{county.village_a1.pk}/meetings/?year={TODAY.year}").content.decode()
     assert "学习二十大精神" in ledger and "✓" in ledger and "✗" in ledger
     rates = client.get(f"/orglife/orgs/{county.township_a.pk}/rates/?year={TODAY.year}").content.decode()
-    assert county.village_a1.name in rates and "50%" in rates
+    assert county.village_a1.name in rates and "50.0%" in rates
     member_rates = client.get(f"/orglife/orgs/{county.village_a1.pk}/rates/?year={TODAY.year}").content.decode()
-    assert "张三" in member_rates and "100%" in member_rates
+    assert "张三" in member_rates and "100.0%" in member_rates
     assert client.get(f"/orglife/orgs/{county.township_a.pk}/absences/").status_code == 200
 
 

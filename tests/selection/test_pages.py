@@ -63,7 +63,7 @@ def test_the_county_runs_a_round_from_the_pages(client, users, county_selection)
     first.refresh_from_db()
     assert (first.status, first.passed, first.eliminated) == ("closed", 2, 2)
     page = client.get(f"/selection/{county_selection.pk}/").content.decode()
-    assert "50%" in page
+    assert "50.0%" in page
 
 
 def test_the_notice_round_cannot_close_while_an_objection_is_open(client, users, county_selection):

@@ -1,0 +1,92 @@
+"""One rounding of rates everywhere (core/rates.py): 148 of 171 villages is 86.5% on the campaign page, the
+per-township page, the cockpit, the bulletin (page, workbook, PDF) and the API — never 86.6% (0.8655 → 86.6,
+rounded twice)."""
+import io
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from campaigns.library import install_standards
+from campaigns.models import StageKind
+from campaigns.services import campaign_create, stage_close, stage_open
+from core import rates
+from core.testing import make_user
+from standards import services as engine
+from tests.campaigns.test_seed000_scenario import VILLAGES_BELOW, VILLAGES_VETOED, inspect, seed_county  # noqa: F401
+from tests.standards.test_pages import pdf_text
+
+
+@pytest.mark.parametrize(("part", "whole", "expected"), [
+    (148, 171, "86.5"), (14, 15, "93.3"), (2, 3, "66.7"), (1, 8, "12.5"), (1, 16, "6.3"), (0, 5, "0.0"),
+    (5, 5, "100.0"), (Decimal("1.5"), 2, "75.0"), (1, 2000, "0.1"), (1, 2001, "0.0")])
+def test_rate_is_rounded_once_half_up(part, whole, expected):
+    assert rates.rate(part, whole) == Decimal(expected)
+    assert str(rates.rate(part, whole)) == expected
+
+
+def test_nothing_to_divide_reads_as_a_dash():
+    assert rates.rate(3, 0) is None and rates.percent(None) == "—" and rates.percent_of(1, 0) == "—"
+    assert rates.share_rate("0.9") == Decimal("90.0") and rates.share_rate(None) is None
+
+
+def test_the_template_filters_use_the_same_rounding():
+    text = Template("{% load rates %}{{ r|percent }} {{ part|percent_of:whole }} {{ s|share_percent }} {{ n|percent }}"
+                    ).render(Context({"r": rates.rate(148, 171), "part": 148, "whole": 171, "s": Decimal("0.9"),
+                                      "n": None}))
+    assert text == "86.5% 86.5% 90.0% —"
+
+
+@pytest.fixture
+def county_2002(seed_county):  # noqa: F811
+    county, townships, villages = seed_county
+    user = make_user("county_2002", "county_admin", county)
+    shipped = install_standards(user=user, owner=county)
+    engine.target_set(user=user, standard=shipped["five-good-village"].standard, organization=county,
+                      tier_code="qualified", year=2002, share=Decimal("0.9"))
+    campaign = campaign_create(user=user, owner=county, name="2002年“三级联创”", year=2002,
+                               versions=[shipped["five-good-village"]])
+    stage_open(user=user, campaign=campaign, kind=StageKind.DECLARATION)
+    stage_close(user=user, campaign=campaign, kind=StageKind.DECLARATION)
+    stage_open(user=user, campaign=campaign, kind=StageKind.EVALUATION)
+    assessment = campaign.assessments.get(version__standard__code="five-good-village")
+    below = {v.pk for v in villages[::8][:VILLAGES_BELOW]}
+    vetoed = {v.pk for v in villages[5::50][:VILLAGES_VETOED]} - below
+    inspect(user, assessment, below=below, vetoed=vetoed)
+    stage_close(user=user, campaign=campaign, kind=StageKind.EVALUATION)
+    return user, campaign, assessment, shipped["five-good-village"].standard
+
+
+def _xlsx_cells(response) -> list:
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
+
+
+def test_148_of_171_reads_86_5_percent_everywhere(county_2002, client):
+    user, campaign, assessment, standard = county_2002
+    client.force_login(user)
+    pages = {
+        "campaign": reverse("campaigns:detail", args=[campaign.pk]),
+        "townships": reverse("campaigns:townships", args=[campaign.pk, assessment.pk]),
+        "cockpit": reverse("standards:cockpit"),
+        "bulletin": reverse("standards:bulletin", args=[assessment.pk]),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert "86.5%" in page and "86.6" not in page, name
+
+    cells = _xlsx_cells(client.get(reverse("standards:bulletin_xlsx", args=[assessment.pk])))
+    assert "86.5%" in cells and "86.6%" not in cells
+
+    text = pdf_text(client.get(reverse("standards:bulletin_pdf", args=[assessment.pk])).content)
+    assert "86.5%" in text and "86.6" not in text
+
+    progress = client.get(f"/api/standards/{standard.pk}/progress", {"year": 2002}).json()
+    qualified = next(row for row in progress if row["tier"] == "qualified")
+    assert (qualified["reached"], qualified["subjects"], qualified["percent"]) == (148, 171, 86.5)
+    assert f"{Decimal(str(qualified['rate'])) * 100:.1f}" == "86.5"

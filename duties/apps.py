@@ -9,7 +9,8 @@ class DutiesConfig(AppConfig):
     def ready(self):
         from core.daily import daily_job
 
-        from . import clock
+        from . import services
 
-        daily_job("duties", _("obligations to overdue and missed, reminders, escalations, e-mail"))(
-            lambda today: clock.tick(today=today))
+        daily_job("duties", _("obligations of new subjects and periods generated, those of subjects that left "
+                              "removed; overdue and missed, reminders, escalations, e-mail"))(
+            lambda today: services.daily(today=today))

@@ -16,7 +16,7 @@ from core.tree import subtree_bounds
 
 from . import tally
 from .clock import state_of
-from .models import Cadence, DutyRule, Obligation, Recipient, RuleVersion, SubjectKind
+from .models import Cadence, DutyRule, Obligation, ObligationState, Recipient, RuleVersion, SubjectKind
 from .periods import Period, deadline, once_period, period_of, periods_of_year
 
 
@@ -87,6 +87,8 @@ def _subjects_sql(rule: DutyRule, version: RuleVersion, root_path: str | None, o
     else:
         source = "orgs_organization s JOIN orgs_organization og ON og.id = s.id"
         where += " AND s.status = 'active'"
+        # (an organization founded during the periods owes those from the one containing its founding day:
+        # see _founded_within and _interval_sql)
         if applies.get("org_types"):
             where += _in_list("s.org_type", applies["org_types"], params)
         if applies.get("domains"):
@@ -94,6 +96,23 @@ def _subjects_sql(rule: DutyRule, version: RuleVersion, root_path: str | None, o
     if only is not None:
         where += _in_list("s.id", only or [0], params)
     return source, where, params
+
+
+def _interval_sql(version: RuleVersion) -> str:
+    """The condition, on subject ``s`` and period ``p``, that the subject is one during the period: an organization
+    from the period containing its founding day (its end is its status, above); a person holding one of the posts
+    (that part of ``_subjects_sql``)."""
+    if version.subject_kind == SubjectKind.PERSON:
+        return ""
+    return " AND (s.founded_on IS NULL OR s.founded_on <= p.period_end)"
+
+
+def _founded_within(where: str, params: list, periods: list[Period]) -> bool:
+    """Whether a subject was founded after the first period starts (it owes fewer periods than the others)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM orgs_organization s WHERE 1 = 1 {where} AND s.founded_on > %s)",
+                       [*params, min(period.start for period in periods)])
+        return bool(cursor.fetchone()[0])
 
 
 def _periods_sql(version: RuleVersion, periods: list[Period], today: datetime.date) -> tuple[str, list]:
@@ -198,8 +217,9 @@ def insert_obligations(rule: DutyRule, version: RuleVersion, periods: list[Perio
                {"s.org_path" if by_person else "s.path"}, {owed_to}, p.period_start, p.period_end, p.period_label,
                p.due_on, p.missed_after, {int(version.min_count)}, 0, p.state, NULL, NULL, 0
         FROM {source} CROSS JOIN ({periods_sql}) p
-        WHERE 1 = 1 {where} {missing}"""
-    countable = not missing and not by_person and _can_defer_tally()
+        WHERE 1 = 1 {where}{_interval_sql(version)} {missing}"""
+    countable = (not missing and not by_person and _can_defer_tally()
+                 and not _founded_within(where, subject_params, periods))
     with connection.cursor() as cursor:
         if countable:
             cursor.execute("SELECT set_config(%s, 'on', true)", [tally.DEFERRED_SETTING])
@@ -242,3 +262,54 @@ def generate_for_subject(rule: DutyRule, subject_id: int, day: datetime.date, *,
             periods = [period] if governs(version, until, period, first=n == 0) else []
         inserted += insert_obligations(rule, version, periods, today=today, only=[subject_id])
     return inserted
+
+
+# --- following the subjects: the daily run ------------------------------------------------------------------------
+
+def follow_rule(rule: DutyRule, years: list[int], *, today: datetime.date) -> int:
+    """The missing obligations of ``rule`` for ``years`` (a rule due once: while its date has not passed), for the
+    subjects and periods that have none yet: new subjects, new periods, subjects whose interval grew."""
+    inserted = 0
+    for n, (version, until) in enumerate(versions_in_force(rule)):
+        if version.cadence == Cadence.ONCE:
+            periods = [period for period in periods_for(version, until, None, first=True) if period.end >= today]
+        else:
+            periods = [period for year in years for period in periods_for(version, until, year, first=n == 0)]
+        inserted += insert_obligations(rule, version, periods, today=today)
+    return inserted
+
+
+def _outside_sql(version: RuleVersion) -> tuple[str, list] | None:
+    """The condition, on obligation ``o``, that its subject was no subject of ``version`` during its period (the
+    converse of generation's conditions); None where a subject's interval is not known (persons without posts)."""
+    applies = version.applies_to or {}
+    if version.subject_kind == SubjectKind.PERSON:
+        if not applies.get("posts"):
+            return None
+        params: list = []
+        posts = _in_list("po.title", applies["posts"], params)
+        return ("NOT EXISTS (SELECT 1 FROM people_post po WHERE po.person_id = o.person_id" + posts
+                + " AND (po.started_on IS NULL OR po.started_on <= o.period_end)"
+                  " AND (po.ended_on IS NULL OR po.ended_on > o.period_start))"), params
+    return ("EXISTS (SELECT 1 FROM orgs_organization s WHERE s.id = o.organization_id"
+            " AND (s.founded_on > o.period_end"
+            "      OR (s.status <> 'active' AND (s.ended_on IS NULL OR s.ended_on <= o.period_start))))"), []
+
+
+def outside_interval(rule: DutyRule, *, since: datetime.date) -> list[int]:
+    """The ids of the rule's unfinished obligations of periods starting on or after ``since`` whose subject was
+    not one of the rule during the period: a post left or not yet held, an organization dissolved or not yet
+    founded. Obligations due once by their own date (a supervision notice's) and waived ones are left alone."""
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for version in rule.versions.exclude(cadence=Cadence.ONCE):
+            outside = _outside_sql(version)
+            if outside is None:
+                continue
+            condition, params = outside
+            cursor.execute(
+                f"SELECT o.id FROM duties_obligation o WHERE o.rule_id = %s AND o.period_start >= %s "
+                f"AND o.version_id = %s AND o.completed_on IS NULL AND o.state <> '{ObligationState.WAIVED}' "
+                f"AND {condition}", [rule.pk, since, version.pk, *params])
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids

@@ -196,6 +196,49 @@ def generate_once(*, user, rule: DutyRule, root: Organization | None = None) -> 
     return inserted
 
 
+DELETE_CHUNK = 900  # ids per statement (SQLite's bound-parameter limit)
+
+
+@transaction.atomic
+def obligations_follow(*, today: datetime.date | None = None) -> dict:
+    """Obligations follow the subjects and the calendar (the daily run): every active rule's missing obligations of
+    this year, and from December of the next, for new subjects (a new branch, a new post holder) and new periods;
+    and the unfinished obligations of periods in which their subject was none (a post left, an organization
+    dissolved) removed, their submissions kept without an obligation (generation attaches them again should the
+    subject owe that period after all). {"generated": n, "ended": n}."""
+    day = today or clock.today()
+    years = [day.year] + ([day.year + 1] if day.month == 12 else [])
+    since = datetime.date(day.year - 1, 12, 29)  # the earliest start of an ISO week 1
+    rules = list(DutyRule.objects.filter(active=True).order_by("code"))
+    generated = {}
+    with generation.tally_batch():
+        for rule in rules:
+            generated[rule] = generation.follow_rule(rule, years, today=day)
+    ended = {}
+    for rule in rules:
+        ids = generation.outside_interval(rule, since=since)
+        for start in range(0, len(ids), DELETE_CHUNK):
+            Obligation.objects.filter(pk__in=ids[start:start + DELETE_CHUNK]).delete()
+        ended[rule] = len(ids)
+    for rule in rules:
+        if generated[rule]:
+            _attach_orphans(rule)
+            record_change(rule, ChangeRecord.Action.UPDATE, message=_(
+                "%(count)d obligations generated for new subjects and periods.") % {"count": generated[rule]})
+        if ended[rule]:
+            record_change(rule, ChangeRecord.Action.UPDATE, message=_(
+                "%(count)d obligations removed: their subject did not owe the period.") % {"count": ended[rule]})
+    return {"generated": sum(generated.values()), "ended": sum(ended.values())}
+
+
+def daily(*, today: datetime.date | None = None) -> dict:
+    """The duties' daily job: obligations follow subjects and periods, then the clock's states and notices."""
+    day = today or clock.today()
+    result = obligations_follow(today=day)
+    result.update(tick(today=day))
+    return result
+
+
 def _default_recipient(rule: DutyRule, version: RuleVersion, org_path: str) -> Organization | None:
     if version.recipient == Recipient.OWNER:
         return rule.owner
@@ -562,5 +605,6 @@ def period_for(rule: DutyRule, day: datetime.date):
 __all__ = [
     "Cadence", "rule_save", "rule_import", "rule_export", "subjects_for", "generate", "generate_once", "submit",
     "submission_review", "submission_approve", "submission_withdraw", "record_changed", "refresh_states", "tick",
-    "waive", "recount", "recount_many", "obligation_once", "period_for", "notice_mark_read",
+    "waive", "recount", "recount_many", "obligation_once", "period_for", "notice_mark_read", "obligations_follow",
+    "daily",
 ]

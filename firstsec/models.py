@@ -2,7 +2,8 @@
 county's elimination list. The weekly work report and the half-yearly 述职 are duties (firstsec/rules/), the
 monthly assessment a person standard (firstsec/standards/) ranked within each village class.
 
-- ``FirstsecRule``: a county's settings (attendance minimums, back-filling window, the elimination rule);
+- ``FirstsecRule``: a county's settings (attendance minimums and whether a part month pro-rates them, see
+  firstsec/attendance.py; back-filling window; the elimination rule);
   the nearest one above a village applies, else the shipped defaults.
 - ``Dispatch``: one person sent from a sending unit to a village of a class for a term; a replacement links the
   dispatch it replaces; a recall ends it with a reason.
@@ -31,6 +32,7 @@ class FirstsecRule(BaseModel):
     org_path = models.CharField(max_length=255, editable=False)
     min_days = models.PositiveSmallIntegerField(_("days in the village a month"), default=22)
     min_nights = models.PositiveSmallIntegerField(_("nights in the village a month"), default=12)
+    prorate = models.BooleanField(_("pro-rate the minimums to the working days in post"), default=True)
     backfill_days = models.PositiveSmallIntegerField(_("days allowed to enter a check-in"), default=1)
     elimination_months = models.PositiveSmallIntegerField(_("months running last in class"), default=3)
     elimination_total_below = models.DecimalField(_("poor results: average total below"), max_digits=7,

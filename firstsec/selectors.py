@@ -10,6 +10,7 @@ from duties import clock
 from duties.models import Submission
 from standards.models import Assessment, ItemScore, Sheet
 
+from .attendance import month_minimums
 from .library import HALF_YEAR_RULE, MONTHLY_STANDARD, WEEKLY_RULE
 from .models import CheckIn, Dispatch, EliminationEntry, OutcomeLog
 from .periods import month_bounds, month_label, months_back, week_start, weeks_between
@@ -66,10 +67,10 @@ def month_attendance(user, *, year: int, month: int, under=None, rule=None) -> l
     totals = attendance_totals([d.person_id for d in dispatches], start, end)
     rows = []
     for dispatch in dispatches:
-        chosen = rule or rule_for(dispatch.village)
+        chosen = month_minimums(rule or rule_for(dispatch.village), [dispatch], start, end)
         row = compliance(totals.get(dispatch.person_id, {}), chosen)
         row.update(dispatch=dispatch, pending=totals.get(dispatch.person_id, {}).get("pending", 0),
-                   min_days=chosen.min_days, min_nights=chosen.min_nights)
+                   min_days=chosen.min_days, min_nights=chosen.min_nights, prorated=chosen.prorated)
         rows.append(row)
     return rows
 

@@ -31,7 +31,7 @@ from .library import CLASSIFIER, HALF_YEAR_RULE, MONTHLY_STANDARD, RATER, WEEKLY
 from .models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, OutcomeLog, VillageClass
 from .periods import month_bounds, month_label
 
-RULE_FIELDS = ("min_days", "min_nights", "backfill_days", "elimination_months", "elimination_total_below",
+RULE_FIELDS = ("min_days", "min_nights", "prorate", "backfill_days", "elimination_months", "elimination_total_below",
                "elimination_satisfaction_below", "satisfaction_item")
 
 

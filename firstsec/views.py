@@ -24,6 +24,7 @@ from people.models import Person
 from standards.models import Assessment
 
 from . import selectors, services
+from .attendance import month_minimums
 from .library import MONTHLY_STANDARD, RATER
 from .models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, VillageClass
 from .periods import month_bounds, month_label, parse_month, week_start
@@ -160,7 +161,7 @@ class DispatchView(DispatchMixin, View):
         dispatch = self.get_dispatch(pk)
         year, month = _month(request)
         start_month = datetime.date(year, month, 1)
-        rule = services.rule_for(dispatch.village)
+        rule = month_minimums(services.rule_for(dispatch.village), [dispatch], *month_bounds(year, month))
         totals = selectors.attendance_totals([dispatch.person_id], start_month,
                                              month_bounds(year, month)[1]).get(dispatch.person_id, {})
         outcomes = dispatch.outcomes.all()
@@ -216,7 +217,7 @@ class CheckInView(DispatchMixin, View):
         context = {"dispatch": dispatch, "today": clock.today()}
         if dispatch is not None:
             today = clock.today()
-            rule = services.rule_for(dispatch.village)
+            rule = month_minimums(services.rule_for(dispatch.village), [dispatch], *month_bounds(today.year, today.month))
             totals = selectors.attendance_totals([dispatch.person_id], today.replace(day=1), today).get(
                 dispatch.person_id, {})
             context.update(attendance=selectors.compliance(totals, rule), rule=rule,
@@ -438,6 +439,8 @@ class RulesView(ScopedMixin, View):
         data = request.POST
         fields = {name: _int(data.get(name)) for name in self.INTEGER_FIELDS if data.get(name, "") != ""}
         fields.update({name: _decimal(data.get(name)) for name in self.DECIMAL_FIELDS})
+        if data.get("prorate") in ("1", "0"):
+            fields["prorate"] = data["prorate"] == "1"
         if data.get("satisfaction_item", "").strip():
             fields["satisfaction_item"] = data["satisfaction_item"].strip()[:32]
         if _run(request, services.rule_save, organization=county, **fields):

@@ -115,7 +115,7 @@ class CasePage(Schema):
     items: list[CaseOut]
 
 
-class NoticeOut(Schema):
+class CaseNoticeOut(Schema):
     id: int
     case: Ref = Field(..., description="The case (its title as name).")
     kind: choice(CaseNotice.Kind)
@@ -128,15 +128,15 @@ class NoticeOut(Schema):
     resolved_on: datetime.date | None
 
 
-class NoticePage(Schema):
+class CaseNoticePage(Schema):
     count: int
     count_exact: bool
     limit: int
     offset: int
-    items: list[NoticeOut]
+    items: list[CaseNoticeOut]
 
 
-class NoticeFilters(Schema):
+class CaseNoticeFilters(Schema):
     kind: choice(CaseNotice.Kind) | None = None
     case: int | None = Field(None, description="A case's id.")
     pending: bool | None = Field(None, description="Still on the to-do list (or not).")
@@ -359,9 +359,9 @@ def notice_data(notice: CaseNotice) -> dict:
             "created_on": notice.created_on, "resolved_on": notice.resolved_on}
 
 
-@router.get("/notices", response=NoticePage)
+@router.get("/notices", response=CaseNoticePage)
 @scoped(Case)
-def notice_list(request, filters: Query[NoticeFilters], page: Query[PageParams]):
+def notice_list(request, filters: Query[CaseNoticeFilters], page: Query[PageParams]):
     """The caller's deadline notices (reminders, overdue notices, escalations) of the cases in their scope, the
     newest first."""
     case = get_case(request, filters.case) if filters.case is not None else None

@@ -46,6 +46,7 @@ from .models import (
 from .sources import CLASSIFIERS, granted_paths
 
 BULK_CHUNK = 1000  # rows per statement: 12 parameters each, well below SQLite's limit of 32,766
+BULK_CHUNK_ARRAYS = 20_000  # rows per statement on PostgreSQL, which takes each column as one array parameter
 
 
 class Conflict(ValidationError):
@@ -364,8 +365,10 @@ SCORE_COLUMNS = ("sheet_id, item_id, rater_id, points, passed, count, value, fai
 def _upsert(cursor, rater_id: int, entered_by_id, now, entries: dict, on_conflict: str = UPSERT_CONFLICT) -> None:
     """Inserts scores or, for those that exist, overwrites the entry and moves the revision on — in one
     statement (PostgreSQL gets the columns as arrays, SQLite as rows of values)."""
-    rows = [(sheet_id, item_id, _decimal_param(fields["points"]), fields["passed"], fields["count"],
-             _decimal_param(value), failed, None if counted is None else json.dumps(counted), reason)
+    # Decimals go to the driver as they are (Django adapts them to nothing on either database; its SQLite
+    # backend registers the adapter), which spares a call per value on a million-score workbook.
+    rows = [(sheet_id, item_id, fields["points"], fields["passed"], fields["count"],
+             value, failed, None if counted is None else json.dumps(counted), reason)
             for (sheet_id, item_id), (fields, value, failed, counted, reason) in entries.items()]
     if connection.vendor == "postgresql":
         cursor.execute(f"""
@@ -393,6 +396,23 @@ def _stored_reasons(assessment: Assessment, rater: RaterGroup, keys) -> dict:
             if (sheet_id, item_id) in keys}
 
 
+def _score_values():
+    """score_value, remembered for the entries a batch repeats (a workbook's cells take a few values per item):
+    the same item and entry always give the same checked fields, value and failure."""
+    known = {}
+
+    def entry_of(item: Item, points, passed, count):
+        key = (item.pk, type(points), points, passed, count)
+        try:
+            return known[key]
+        except KeyError:
+            result = known[key] = score_value(item, points=points, passed=passed, count=count)
+            return result
+        except TypeError:  # an unhashable entry: checked (and refused) by score_value itself
+            return score_value(item, points=points, passed=passed, count=count)
+    return entry_of
+
+
 def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows, *, counted: dict | None = None,
                   on_conflict: str = UPSERT_CONFLICT) -> int:
     """Upserts (sheet_id, item_id, points, passed, count[, override_reason]) rows, one statement per chunk; no
@@ -406,8 +426,10 @@ def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows, *, coun
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     written = 0
     rows = list(rows)
-    for start in range(0, len(rows), BULK_CHUNK):
-        chunk = rows[start:start + BULK_CHUNK]
+    size = BULK_CHUNK_ARRAYS if connection.vendor == "postgresql" else BULK_CHUNK
+    entry_of = _score_values()
+    for start in range(0, len(rows), size):
+        chunk = rows[start:start + size]
         sheet_ids = {int(row[0]) for row in chunk}
         paths = dict(Sheet.objects.filter(assessment=assessment, pk__in=sheet_ids).values_list("pk", "org_path"))
         for sheet_id in sheet_ids:
@@ -424,7 +446,7 @@ def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows, *, coun
             item = items.get(int(item_id))
             if item is None:
                 refuse(_("Item %(id)s is not part of this standard.") % {"id": item_id})
-            fields, value, failed = score_value(item, points=points, passed=passed, count=count)
+            fields, value, failed = entry_of(item, points, passed, count)
             checked[(int(sheet_id), item.pk)] = (item, fields, value, failed, row[5] if len(row) == 6 else None)
         chunk_counted = counted
         if chunk_counted is None:
@@ -447,10 +469,6 @@ def _write_scores(user, assessment: Assessment, rater: RaterGroup, rows, *, coun
             _upsert(cursor, rater.pk, entered_by_id, now, entries, on_conflict)
         written += len(chunk)
     return written
-
-
-def _decimal_param(value):
-    return None if value is None else connection.ops.adapt_decimalfield_value(value, 7, 2)
 
 
 @transaction.atomic

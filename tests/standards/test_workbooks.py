@@ -3,6 +3,7 @@ written; the scope; the JSON batch of scores; the commands."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -178,6 +179,14 @@ def test_each_bad_workbook_is_refused_whole(client, users, county, version, asse
     response = upload(client, target, data if data is not None else as_bytes(book))
     detail = _refused(response)
     assert all(error["message"] for error in detail)
+    assert not ItemScore.objects.exists()
+    # The same refusal in the default language: Chinese, no English sentence left in it.
+    file = SimpleUploadedFile("scores.xlsx", data if data is not None else as_bytes(book))
+    chinese = _refused(client.post(f"/api/standards/assessments/{target.pk}/workbook?rater=inspectors",
+                                   {"file": file}))
+    for error in chinese:
+        assert re.search("[\u4e00-\u9fff]", error["message"]), error
+        assert not re.search("[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}", error["message"]), error
     assert not ItemScore.objects.exists()
 
 

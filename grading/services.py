@@ -98,11 +98,11 @@ def scheme_create(*, user, owner: Organization, name: str, levels=DEFAULT_LEVELS
 
 @transaction.atomic
 def upgrading_create(*, user, scheme: GradeScheme, owner: Organization, year: int, deadline: datetime.date = None,
-                     name: str = "", max_load: int = 3) -> Upgrading:
+                     name: str = "", max_load: int = 3, measure_remind_days: int = 3) -> Upgrading:
     require_in_scope(user, owner.path, realm="org")
     upgrading = Upgrading.objects.create(
         name=name or f"{year}年分类定级晋位升级", year=year, scheme=scheme, owner=owner, owner_path=owner.path,
-        deadline=deadline or datetime.date(year, 10, 31), max_load=max_load)
+        deadline=deadline or datetime.date(year, 10, 31), max_load=max_load, measure_remind_days=measure_remind_days)
     record_change(upgrading, ChangeRecord.Action.CREATE)
     return upgrading
 

@@ -18,8 +18,20 @@ from core.scope import CHANGE
 from orgs.models import Organization
 from people.models import Person
 
-from . import selectors, services, workbooks
-from .models import Grade, Measure, Plan, ProblemLine, ProblemType, Round, SupportTeam, Upgrading
+from . import selectors, services, setup, workbooks
+from .models import (
+    Grade,
+    GradeScheme,
+    Measure,
+    Plan,
+    PoolMember,
+    PoolRole,
+    ProblemLine,
+    ProblemType,
+    Round,
+    SupportTeam,
+    Upgrading,
+)
 from .proposals import reason_text
 
 router = Router(tags=["grading"])
@@ -431,3 +443,116 @@ def plan_return(request, plan_id: int, payload: GradingPlanReturnIn):
     _act(request, services.plan_return, plan=_plan(request, plan_id), to_stage=payload.to_stage,
          comment=payload.comment)
     return plan_data(_plan(request, plan_id))
+
+
+# --- set-up: grade schemes, upgrading campaigns and their pools (grading/setup.py) ------------------------------
+
+class GradeLevelIO(Schema):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=32)
+    level: int = Field(ge=1, le=99, description="Higher is better.")
+    lagging: bool = False
+
+
+class GradeSchemeOut(Schema):
+    id: int
+    name: str
+    owner: Ref
+    levels: list[GradeLevelIO]
+
+
+class GradeSchemeIn(In):
+    owner: int
+    name: str = Field(max_length=100)
+    levels: list[GradeLevelIO] = Field(
+        default_factory=lambda: [GradeLevelIO(code=c, name=n, level=v, lagging=lag)
+                                 for c, n, v, lag in services.DEFAULT_LEVELS],
+        description="Default: 先进, 较好, 一般, 后进 (the lagging one).")
+
+
+class UpgradingIn(In):
+    scheme: int
+    owner: int
+    year: int = Field(ge=2000, le=2100)
+    deadline: datetime.date | None = Field(None, description="Default: 31 October of the year.")
+    name: str = Field("", max_length=200)
+    max_load: int = Field(3, ge=1, le=50, description="Most organizations per county leader or cadre.")
+
+
+class PoolMemberOut(Schema):
+    id: int
+    role: choice(PoolRole)
+    person: Ref
+    teams: int
+
+
+class PoolMemberIn(In):
+    role: choice(PoolRole)
+    person: int
+
+
+def scheme_data(scheme) -> dict:
+    return {"id": scheme.pk, "name": scheme.name, "owner": ref(scheme.owner),
+            "levels": [{"code": lv.code, "name": lv.name, "level": lv.level, "lagging": lv.lagging}
+                       for lv in scheme.levels.all()]}
+
+
+def _pool_data(members, upgrading) -> list[dict]:
+    loads = setup.pool_loads(upgrading)
+    return [{"id": m.pk, "role": m.role, "person": ref(m.person), "teams": loads[m.role].get(m.person_id, 0)}
+            for m in members]
+
+
+@router.get("/schemes", response=list[GradeSchemeOut])
+@scoped(GradeScheme)
+def scheme_list(request):
+    return [scheme_data(scheme) for scheme in setup.schemes(request.auth)]
+
+
+@router.post("/schemes", response={201: GradeSchemeOut})
+@scoped(GradeScheme)
+def scheme_create(request, payload: GradeSchemeIn):
+    """A grade scheme with its grades; 422 when the codes or levels repeat or no grade is lagging."""
+    owner = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.owner)
+    scheme = run_service(request, setup.scheme_setup, owner=owner, name=payload.name,
+                         levels=[(lv.code, lv.name, lv.level, lv.lagging) for lv in payload.levels])
+    return Status(201, scheme_data(GradeScheme.objects.select_related("owner").get(pk=scheme.pk)))
+
+
+@router.post("/", response={201: UpgradingOut})
+@scoped(Upgrading)
+def upgrading_create(request, payload: UpgradingIn):
+    """An upgrading campaign: the year, the scheme, the deadline and the load cap of the "3+1" teams."""
+    scheme = get_scoped(GradeScheme.objects.all(), request.auth, pk=payload.scheme)
+    owner = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.owner)
+    upgrading = run_service(request, setup.upgrading_setup, scheme=scheme, owner=owner, year=payload.year,
+                            deadline=payload.deadline, name=payload.name, max_load=payload.max_load)
+    return Status(201, upgrading_data(_upgrading(request, upgrading.pk)))
+
+
+@router.get("/{int:upgrading_id}/pool", response=list[PoolMemberOut])
+@scoped(PoolMember)
+def pool_list(request, upgrading_id: int):
+    """The pools of county-level leaders and organization cadres, each with the number of teams they are on."""
+    upgrading = _upgrading(request, upgrading_id)
+    return _pool_data(setup.pool(request.auth, upgrading), upgrading)
+
+
+@router.post("/{int:upgrading_id}/pool", response={201: PoolMemberOut})
+@scoped(PoolMember)
+def pool_add(request, upgrading_id: int, payload: PoolMemberIn):
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    member = run_service(request, setup.pool_member_add, upgrading=upgrading, role=payload.role,
+                         person=_person(request, payload.person))
+    return Status(201, _pool_data([member], upgrading)[0])
+
+
+@router.delete("/{int:upgrading_id}/pool/{int:member_id}", response={204: None})
+@scoped(PoolMember)
+def pool_remove(request, upgrading_id: int, member_id: int):
+    """Takes a person out of a pool; 422 while they are on a team in that role."""
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    member = get_scoped(PoolMember.objects.select_related("person").filter(upgrading=upgrading), request.auth,
+                        CHANGE, pk=member_id)
+    run_service(request, setup.pool_member_remove, member=member)
+    return Status(204, None)

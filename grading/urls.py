@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_setup
 
 app_name = "grading"
 urlpatterns = [
     path("", views.UpgradingListView.as_view(), name="list"),
+    path("new/", views_setup.UpgradingCreateView.as_view(), name="create"),
+    path("schemes/", views_setup.SchemesView.as_view(), name="schemes"),
+    path("<int:pk>/pool/", views_setup.PoolView.as_view(), name="pool"),
+    path("<int:pk>/pool/<int:member_pk>/remove/", views_setup.PoolRemoveView.as_view(), name="pool_remove"),
     path("<int:pk>/", views.GradesView.as_view(), name="grades"),
     path("<int:pk>/propose/", views.ProposeView.as_view(), name="propose"),
     path("<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),

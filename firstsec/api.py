@@ -516,3 +516,5 @@ def outcome_totals(request, year: Year | None = None):
             "by_unit": [{"name": row["dispatch__sending_unit"], **_sums(row)} for row in totals["by_unit"]],
             "by_person": [{"name": row["person__name"], **_sums(row)} for row in totals["by_person"]]}
 
+
+router.add_router("", "firstsec.api_rules.router")  # the county's rules and the month's attendance

@@ -90,15 +90,15 @@ def _declare(assessment, rng):
 def _run(campaign, score_declaration, score_evaluation, decided_on, decision_no):
     stage_open(user=None, campaign=campaign, kind=StageKind.DECLARATION)
     score_declaration(campaign)
-    stage_close(user=None, campaign=campaign, kind=StageKind.DECLARATION)
+    stage_close(user=None, campaign=campaign, kind=StageKind.DECLARATION, confirm=True)
     stage_open(user=None, campaign=campaign, kind=StageKind.EVALUATION)
     score_evaluation(campaign)
-    stage_close(user=None, campaign=campaign, kind=StageKind.EVALUATION)
+    stage_close(user=None, campaign=campaign, kind=StageKind.EVALUATION, confirm=True)
     stage_open(user=None, campaign=campaign, kind=StageKind.NAMING)
     if decided_on is not None:
         stage_close(user=None, campaign=campaign, kind=StageKind.NAMING, decided_on=decided_on,
                     decided_by=f"中共{campaign.owner.name.removeprefix('中共').removesuffix('委员会').removesuffix('委')}委",
-                    decision_no=decision_no)
+                    decision_no=decision_no, confirm=True)
 
 
 def generate_campaigns(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:

@@ -28,6 +28,16 @@ class NamingForm(forms.Form):
     decided_by = forms.CharField(label=_("Named by"), max_length=100)
     decision_no = forms.CharField(label=_("Document number"), max_length=100, required=False)
 
+    def data_for_url(self) -> dict:
+        data = self.cleaned_data
+        return {"decided_on": data["decided_on"].isoformat(), "decided_by": data["decided_by"],
+                "decision_no": data["decision_no"]}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
 
 class AssignForm(forms.Form):
     seed = forms.IntegerField(label=_("Draw number"), min_value=0, required=False,

@@ -45,6 +45,9 @@ class Campaign(BaseModel):
     decision_no = models.CharField(_("document number"), max_length=100, blank=True)
     decided_by = models.CharField(_("named by"), max_length=100, blank=True)
     decided_on = models.DateField(_("named on"), null=True, blank=True)
+    # The decision in force; withdrawing it reopens the naming stage (campaigns.services.naming_withdraw).
+    decision = models.ForeignKey("standards.TitleDecision", verbose_name=_("naming decision"), null=True,
+                                 blank=True, on_delete=models.SET_NULL, related_name="campaigns")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 

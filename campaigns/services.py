@@ -5,6 +5,7 @@ results and titles are the engine's (standards.services); a stage only opens, lo
 """
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,9 @@ from core.tree import SEGMENT_WIDTH, subtree_q
 from orgs.models import Organization, OrgStatus, OrgType
 from people.choices import PostTitle
 from people.models import Person, Post
+from standards import naming
 from standards import services as engine
-from standards.models import Assessment, PeriodKind, RaterGroup, StandardVersion
+from standards.models import Assessment, PeriodKind, RaterGroup, Sheet, StandardVersion, TitleDecision
 
 from .balance import Unbalanceable, balanced_assignment
 from .models import STAGE_ORDER, Assignment, Campaign, InspectionTeam, Stage, StageKind, StageStatus
@@ -28,6 +30,17 @@ INSPECTOR_POSTS = [PostTitle.DISCIPLINE_MEMBER, PostTitle.ORGANIZATION_MEMBER, P
                    PostTitle.COMMITTEE_MEMBER, PostTitle.PROPAGANDA_MEMBER, PostTitle.SECRETARY]
 TEAM_SIZE = 3
 
+
+
+GAP_LIST_LIMIT = 200  # sheets listed by name when a stage closes with gaps; the counts are always whole
+
+
+class NeedsConfirmation(ValidationError):
+    """A consequential act the caller must confirm after seeing what it does (``details``: counts and lists)."""
+
+    def __init__(self, message: str, details: dict):
+        super().__init__(message, code="confirm")
+        self.details = details
 
 
 def _require_owner(user, campaign: Campaign) -> Campaign:
@@ -109,43 +122,160 @@ def stage_open(*, user, campaign: Campaign, kind: str) -> Stage:
     return stage
 
 
-@transaction.atomic
-def stage_close(*, user, campaign: Campaign, kind: str, decided_on: datetime.date | None = None,
-                decided_by: str = "", decision_no: str = "") -> Stage:
-    """Closes an open stage and locks what it collected.
+def stage_gaps(campaign: Campaign, kind: str) -> dict:
+    """The sheets a stage leaves without what it collects: 自查申报, those with no declared tier and those the
+    self-assessment group did not score; 考核评定, those the inspectors did not score. Counts are whole, the
+    list (``sheets``: assessment, sheet, undeclared, unscored) stops at GAP_LIST_LIMIT."""
+    gaps = {"undeclared": 0, "unscored": 0, "sheets": []}
+    if kind not in (StageKind.DECLARATION, StageKind.EVALUATION):
+        return gaps
+    rater = _stage_rater(campaign, kind)
+    for assessment in campaign.assessments.select_related("version__standard").order_by("pk"):
+        scored = (naming.scored_sheet_ids(assessment, [rater]) if rater in _rater_codes(assessment) else None)
+        rows = Sheet.objects.filter(assessment=assessment).select_related("organization", "person").order_by(
+            "org_path", "pk").only("pk", "declared_tier", "org_path", "organization__name", "person__name")
+        for sheet in rows:
+            undeclared = kind == StageKind.DECLARATION and not sheet.declared_tier
+            unscored = scored is not None and sheet.pk not in scored
+            if not (undeclared or unscored):
+                continue
+            gaps["undeclared"] += undeclared
+            gaps["unscored"] += unscored
+            if len(gaps["sheets"]) < GAP_LIST_LIMIT:
+                gaps["sheets"].append({"assessment": assessment, "sheet": sheet, "undeclared": undeclared,
+                                       "unscored": unscored})
+    return gaps
 
-    自查申报: the self-assessments are locked. 考核评定: the inspectors' scores are locked and the results
-    computed. 命名授牌 (needs the decision: date, body, document number): titles granted from the results,
-    those who fell below lose theirs, and the assessments close.
-    """
-    campaign = _require_owner(user, campaign)
+
+def _require_stage(campaign: Campaign, kind: str, status: str, message: str) -> Stage:
     stage = Stage.objects.select_for_update().get(campaign=campaign, kind=kind)
-    if stage.status != StageStatus.OPEN:
-        refuse(_("Only an open stage can be closed."))
-    assessments = list(campaign.assessments.all())
-    if kind == StageKind.NAMING:
-        if decided_on is None or not decided_by.strip():
-            refuse(_("Name the deciding body and the date of the naming decision."), field="decided_by")
-        for assessment in assessments:
-            engine.titles_from_results(user=user, assessment=assessment, granted_on=decided_on,
-                                       granted_by=decided_by.strip(), decision_no=decision_no.strip())
-            engine.assessment_close(user=user, assessment=assessment)
-        before = snapshot(campaign)
-        campaign.decided_on, campaign.decided_by, campaign.decision_no = decided_on, decided_by.strip(), decision_no
-        campaign.save()
-        record_change(campaign, ChangeRecord.Action.UPDATE, before=before)
-    else:
-        rater = _stage_rater(campaign, kind)
-        for assessment in assessments:
-            if rater in _rater_codes(assessment):
-                engine.rater_lock(user=user, assessment=assessment, rater_code=rater)
-            if kind == StageKind.EVALUATION:
-                engine.compute_results(user=user, assessment=assessment)
+    if stage.status != status:
+        refuse(message, code="out_of_order")
+    return stage
+
+
+def _close(user, campaign: Campaign, stage: Stage) -> Stage:
     stage.status, stage.closed_at, stage.closed_by = StageStatus.CLOSED, timezone.now(), _user_or_none(user)
     stage.save()
     record_change(campaign, ChangeRecord.Action.UPDATE,
                   message=_("Stage closed: %(stage)s") % {"stage": stage.get_kind_display()})
     return stage
+
+
+@transaction.atomic
+def stage_close(*, user, campaign: Campaign, kind: str, decided_on: datetime.date | None = None,
+                decided_by: str = "", decision_no: str = "", confirm: bool = False) -> Stage:
+    """Closes an open stage and locks what it collected.
+
+    自查申报: the self-assessments are locked. 考核评定: the inspectors' scores are locked and the results
+    computed. Either, while sheets lack a declaration or scores, only with ``confirm`` (NeedsConfirmation carries
+    the counts and the sheets). 命名授牌: the naming decision (naming_decide), always confirmed.
+    """
+    campaign = _require_owner(user, campaign)
+    if kind == StageKind.NAMING:
+        naming_decide(user=user, campaign=campaign, decided_on=decided_on, decided_by=decided_by,
+                      decision_no=decision_no, confirm=confirm)
+        return Stage.objects.get(campaign=campaign, kind=kind)
+    stage = _require_stage(campaign, kind, StageStatus.OPEN, _("Only an open stage can be closed."))
+    if not confirm:
+        gaps = stage_gaps(campaign, kind)
+        if gaps["undeclared"] or gaps["unscored"]:
+            raise NeedsConfirmation(
+                _("%(undeclared)s sheets have no declared tier and %(unscored)s have no scores of this stage; "
+                  "confirm to close the stage anyway.") % gaps, gaps)
+    rater = _stage_rater(campaign, kind)
+    for assessment in campaign.assessments.all():
+        if rater in _rater_codes(assessment):
+            engine.rater_lock(user=user, assessment=assessment, rater_code=rater)
+        if kind == StageKind.EVALUATION:
+            engine.compute_results(user=user, assessment=assessment)
+    return _close(user, campaign, stage)
+
+
+def naming_preview(campaign: Campaign) -> dict:
+    """What the naming decision would do for each of the campaign's assessments (standards.naming.naming_plan),
+    with the counts over all of them."""
+    plans = [naming.naming_plan(assessment) for assessment in campaign.assessments.order_by("pk")]
+    return {"plans": plans, "counts": naming.plan_counts(plans)}
+
+
+@transaction.atomic
+def naming_decide(*, user, campaign: Campaign, decided_on: datetime.date | None, decided_by: str,
+                  decision_no: str = "", confirm: bool = False) -> TitleDecision:
+    """The naming decision (命名授牌) of an open naming stage, once confirmed after its preview: one recorded
+    act (standards.TitleDecision) over the campaign's assessments, which then close; the stage closes."""
+    campaign = _require_owner(user, campaign)
+    stage = _require_stage(campaign, StageKind.NAMING, StageStatus.OPEN,
+                           _("The naming stage is not open: close the evaluation and open the naming stage first."))
+    decided_by = (decided_by or "").strip()
+    if decided_on is None or not decided_by:
+        refuse(_("Name the deciding body and the date of the naming decision."), field="decided_by")
+    assessments = list(campaign.assessments.order_by("pk"))
+    if not assessments:
+        refuse(_("This campaign assesses no standard: there is nothing to name."))
+    if not confirm:
+        raise NeedsConfirmation(_("Read the preview of the naming decision and confirm it."),
+                                naming_preview(campaign)["counts"])
+    decision = naming.title_decision_make(user=user, assessments=assessments, decided_on=decided_on,
+                                          issuer=decided_by, decision_no=decision_no)
+    for assessment in assessments:
+        engine.assessment_close(user=user, assessment=assessment)
+    before = snapshot(campaign)
+    campaign.decision = decision
+    campaign.decided_on, campaign.decided_by, campaign.decision_no = decided_on, decided_by, decision.decision_no
+    campaign.save()
+    record_change(campaign, ChangeRecord.Action.UPDATE, before=before)
+    _close(user, campaign, stage)
+    return decision
+
+
+@transaction.atomic
+def naming_withdraw(*, user, decision: TitleDecision, reason: str) -> TitleDecision:
+    """Withdraws a naming decision as a whole (撤销, standards.naming.title_decision_withdraw). A campaign whose
+    decision it was has its naming stage open again and no decision: the results stay as they were (the
+    assessments stay closed to scoring), and a new decision is made from a new preview."""
+    decision = naming.title_decision_withdraw(user=user, decision=decision, reason=reason)
+    for campaign in Campaign.objects.select_for_update().filter(decision=decision):
+        before = snapshot(campaign)
+        campaign.decision, campaign.decided_on, campaign.decided_by, campaign.decision_no = None, None, "", ""
+        campaign.save()
+        record_change(campaign, ChangeRecord.Action.UPDATE, before=before,
+                      message=_("Naming decision withdrawn: the naming stage is open again."))
+        stage = Stage.objects.select_for_update().get(campaign=campaign, kind=StageKind.NAMING)
+        stage.status, stage.closed_at, stage.closed_by = StageStatus.OPEN, None, None
+        stage.save()
+    return decision
+
+
+@transaction.atomic
+def sheet_declare(*, user, campaign: Campaign, sheet: Sheet, tier_code: str) -> Sheet:
+    """A subject's declaration (自查申报) of the tier it seeks, while the declaration stage is open."""
+    if not campaign.assessments.filter(pk=sheet.assessment_id).exists():
+        refuse(_("This sheet belongs to another campaign."))
+    if not Stage.objects.filter(campaign=campaign, kind=StageKind.DECLARATION, status=StageStatus.OPEN).exists():
+        refuse(_("Declarations are taken only while the self-assessment and declaration stage is open."),
+               code="out_of_order")
+    return engine.declare_tier(user=user, sheet=sheet, tier_code=tier_code)
+
+
+@transaction.atomic
+def rater_set_locked(*, user, campaign: Campaign, assessment: Assessment, rater_code: str,
+                     locked: bool) -> Assessment:
+    """Locks or unlocks one rater group of one of the campaign's assessments. A stage's own group (self-assessment,
+    inspectors) opens only while its stage is open; nothing reopens once the campaign has named."""
+    campaign = _require_owner(user, campaign)
+    if not campaign.assessments.filter(pk=assessment.pk).exists():
+        refuse(_("This assessment belongs to another campaign."))
+    if assessment.status == Assessment.Status.CLOSED:
+        refuse(_("The assessment is closed: its scores can no longer change."), code="out_of_order")
+    if locked:
+        return engine.rater_lock(user=user, assessment=assessment, rater_code=rater_code)
+    for kind in (StageKind.DECLARATION, StageKind.EVALUATION):
+        if rater_code == _stage_rater(campaign, kind) and not Stage.objects.filter(
+                campaign=campaign, kind=kind, status=StageStatus.OPEN).exists():
+            refuse(_("The scores of %(stage)s open only while that stage is open.") % {"stage": kind.label},
+                   code="out_of_order")
+    return engine.rater_unlock(user=user, assessment=assessment, rater_code=rater_code)
 
 
 # Cross-inspection -------------------------------------------------------------------------------------------

@@ -11,15 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.views import ScopedMixin, can_change
 from orgs.models import Organization
-from standards.models import Assessment
+from standards.models import Assessment, TitleAward, TitleDecision
 
 from . import selectors, services
-from .forms import AssignForm, CampaignForm, NamingForm
+from .forms import AssignForm, CampaignForm, NamingForm, WithdrawForm
 from .models import Assignment, Campaign, InspectionTeam, StageKind
 from .pdf import pdf_response, render_pdf
 from .sources import activists_register, cadres_register, members_register
@@ -104,6 +105,7 @@ class StageActionView(CampaignMixin, View):
         campaign = self.get_campaign(pk)
         if kind not in StageKind.values or action not in ("open", "close"):
             raise Http404
+        confirm = request.POST.get("confirm") == "1"
         try:
             if action == "open":
                 services.stage_open(user=request.user, campaign=campaign, kind=kind)
@@ -111,9 +113,18 @@ class StageActionView(CampaignMixin, View):
                 form = NamingForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
-                services.stage_close(user=request.user, campaign=campaign, kind=kind, **form.cleaned_data)
+                if not confirm:
+                    return redirect(f"{reverse('campaigns:naming', args=[campaign.pk])}?{urlencode(form.data_for_url())}")
+                decision = services.naming_decide(user=request.user, campaign=campaign, confirm=True,
+                                                  **form.cleaned_data)
+                messages.success(request, _("Stage closed: %(stage)s") % {"stage": StageKind(kind).label})
+                return redirect("campaigns:decision", decision.pk)
             else:
-                services.stage_close(user=request.user, campaign=campaign, kind=kind)
+                services.stage_close(user=request.user, campaign=campaign, kind=kind, confirm=confirm)
+        except services.NeedsConfirmation as needed:
+            return render(request, "campaigns/stage_confirm.html", {
+                "campaign": campaign, "stage_label": StageKind(kind).label, "kind": kind, "gaps": needed.details,
+                "message": needed.messages[0], "listed": len(needed.details.get("sheets", []))})
         except ValidationError as error:
             _errors(request, error)
         except PermissionDenied:
@@ -123,6 +134,78 @@ class StageActionView(CampaignMixin, View):
             messages.success(request, (_("Stage opened: %(stage)s") if action == "open" else
                                        _("Stage closed: %(stage)s")) % {"stage": label})
         return redirect("campaigns:detail", campaign.pk)
+
+
+class NamingPreviewView(CampaignMixin, View):
+    """The naming decision's preview (who is named, keeps, keeps unassessed, loses a title and why) and its
+    confirmation, which makes the decision."""
+
+    scope_action = "change"
+
+    def get(self, request, pk):
+        campaign = self.get_campaign(pk)
+        form = NamingForm(request.GET or None, initial={"decided_on": datetime.date.today(),
+                                                        "decided_by": campaign.owner.name})
+        return self._page(request, campaign, form)
+
+    def post(self, request, pk):
+        campaign = self.get_campaign(pk)
+        form = NamingForm(request.POST)
+        if form.is_valid():
+            try:
+                decision = services.naming_decide(user=request.user, campaign=campaign,
+                                                  confirm=request.POST.get("confirm") == "1", **form.cleaned_data)
+            except services.NeedsConfirmation as needed:
+                form.add_error(None, needed.messages[0])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Stage closed: %(stage)s") % {"stage": StageKind.NAMING.label})
+                return redirect("campaigns:decision", decision.pk)
+        return self._page(request, campaign, form, status=400)
+
+    def _page(self, request, campaign, form, status=200):
+        stage = campaign.stage(StageKind.NAMING)
+        preview = services.naming_preview(campaign)
+        return render(request, "campaigns/naming_preview.html", {
+            "campaign": campaign, "stage": stage, "form": form, "preview": preview, "counts": preview["counts"],
+            "open": stage.status == "open"}, status=status)
+
+
+class DecisionView(ScopedMixin, View):
+    """A naming decision: what it granted and removed, and its withdrawal (撤销) with a reason."""
+
+    queryset = TitleDecision.objects.all()
+
+    def get(self, request, pk, form=None, status=200):
+        decision = self.scoped_object(self.get_queryset(), pk=pk)
+        awards = TitleAward.objects.restrict(request.user).select_related("organization", "person", "standard")
+        return render(request, "campaigns/decision.html", {
+            "decision": decision, "campaigns": list(decision.campaigns.all()),
+            "granted": awards.filter(granted_in=decision).order_by("org_path", "pk"),
+            "revoked": awards.filter(revoked_in=decision).order_by("org_path", "pk"),
+            "can_withdraw": decision.status == "active" and can_change(request.user, decision),
+            "withdraw_form": form or WithdrawForm()}, status=status)
+
+
+class DecisionWithdrawView(ScopedMixin, View):
+    queryset = TitleDecision.objects.all()
+    scope_action = "change"
+
+    def post(self, request, pk):
+        decision = self.scoped_object(self.get_queryset(), pk=pk)
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.naming_withdraw(user=request.user, decision=decision, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The decision is withdrawn: every title it changed is as it was."))
+                return redirect("campaigns:decision", decision.pk)
+        page = DecisionView()
+        page.setup(request, pk=pk)
+        return page.get(request, pk, form=form, status=400)
 
 
 class TeamsView(CampaignMixin, View):

@@ -211,6 +211,10 @@ def install_error_handlers(api) -> None:
              "message": message}
             for field, field_errors in errors for error in field_errors for message in error.messages
         ]
+        if len(detail) == 1 and detail[0]["loc"] == ["body"]:
+            # A refusal with one reason and no field says it in ``message``, not behind a generic one.
+            return api.create_response(request, {**error_body(422, detail), "message": detail[0]["message"]},
+                                       status=422)
         return answer(request, 422, detail)
 
     def malformed(request, exc: NinjaValidationError):

@@ -360,6 +360,7 @@ class TitleAward(BaseModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Held")
         REVOKED = "revoked", _("Removed")
+        WITHDRAWN = "withdrawn", _("Withdrawn with its decision")
 
     class RevokeReason(models.TextChoices):
         FAILED = "failed", _("Failed the next assessment")
@@ -405,6 +406,46 @@ class TitleAward(BaseModel):
 
     def __str__(self):
         return self.title
+
+
+class TitleDecision(BaseModel):
+    """One naming decision (命名授牌 with its 摘牌) as a recorded act: the titles it granted and those it removed,
+    so that withdrawing it (撤销) restores exactly what it changed."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    owner = models.ForeignKey("orgs.Organization", verbose_name=_("decided for"), on_delete=models.PROTECT,
+                              related_name="+")
+    owner_path = models.CharField(max_length=255, editable=False)
+    assessments = models.ManyToManyField(Assessment, verbose_name=_("assessments"), related_name="title_decisions")
+    decision_no = models.CharField(_("document number"), max_length=100, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    issuer = models.CharField(_("issued by"), max_length=100)
+    decided_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    granted = models.ManyToManyField(TitleAward, verbose_name=_("titles granted"), blank=True,
+                                     related_name="granted_in")
+    revoked = models.ManyToManyField(TitleAward, verbose_name=_("titles removed"), blank=True,
+                                     related_name="revoked_in")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = models.Manager.from_queryset(OwnedQuerySet)()
+    scope_path_field = "owner_path"
+    scope_realm = "org"
+
+    class Meta:
+        verbose_name = _("naming decision")
+        verbose_name_plural = _("naming decisions")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return self.decision_no or _("Decision of %(date)s") % {"date": self.decided_on}
 
 
 class Target(BaseModel):

@@ -6,7 +6,6 @@ against lost updates by their ``revision`` and a row lock.
 """
 import datetime
 import json
-from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -678,40 +677,15 @@ def title_revoke(*, user, award: TitleAward, revoked_on: datetime.date, reason: 
 @transaction.atomic
 def titles_from_results(*, user, assessment: Assessment, granted_on: datetime.date, granted_by: str,
                         decision_no: str = "") -> dict:
-    """Grants each sheet the title its tier confers (unless it holds the same or better) and removes the
-    titles of this standard whose holders' results no longer reach them."""
-    assessment = Assessment.objects.select_related("version__standard").get(pk=assessment.pk)
-    require_in_scope(user, assessment.owner_path, realm="org")
-    standard = assessment.version.standard
-    by_person = standard.subject_kind == SubjectKind.PERSON
-    subject_field = "person_id" if by_person else "organization_id"
-    tiers = {tier.code: tier for tier in Tier.objects.filter(version_id=assessment.version_id)}
-    sheets = list(assessment.sheets.select_related("person" if by_person else "organization"))
-    held = defaultdict(list)
-    active = TitleAward.objects.select_for_update().filter(
-        standard=standard, status=TitleAward.Status.ACTIVE,
-        **{f"{subject_field}__in": [getattr(s, subject_field) for s in sheets]},
-    )
-    for award in active:
-        held[getattr(award, subject_field)].append(award)
-    counts = {"granted": 0, "revoked": 0, "kept": 0}
-    for sheet in sheets:
-        titles = held[getattr(sheet, subject_field)]
-        for award in titles:
-            if award.tier_level > sheet.tier_level:
-                reason = TitleAward.RevokeReason.VETO if sheet.vetoed else TitleAward.RevokeReason.FAILED
-                _revoke(user=user, award=award, revoked_on=granted_on, reason=reason, decision_no=decision_no)
-                counts["revoked"] += 1
-        tier = tiers.get(sheet.tier)
-        if tier is None or not tier.title:
-            continue
-        if any(award.tier_level >= tier.level for award in titles):
-            counts["kept"] += 1
-            continue
-        _grant(user=user, standard=standard, tier=tier, subject=sheet.person if by_person else sheet.organization,
-               period_label=assessment.period_label, granted_on=granted_on, granted_by=granted_by,
-               decision_no=decision_no, sheet=sheet)
-        counts["granted"] += 1
+    """Names from the results as one recorded decision (standards.naming): each sheet gets the title its tier
+    confers unless it holds the same or better; a title is removed only from a subject assessed in the period
+    that fell short of it, never from one without a result. Returns the counts."""
+    from .naming import title_decision_make  # naming builds on this module's grant and revoke
+
+    decision = title_decision_make(user=user, assessments=[assessment], decided_on=granted_on, issuer=granted_by,
+                                   decision_no=decision_no)
+    counts = {"granted": decision.granted.count(), "revoked": decision.revoked.count(),
+              "kept": decision.kept_subjects}
     return counts
 
 

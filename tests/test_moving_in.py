@@ -207,7 +207,7 @@ def test_a_county_moves_in_and_names_its_first_titles(tmp_path):
     filled.seek(0)
     applied = upload(town1, f"{base}/workbook?rater=self", "self.xlsx", filled)
     assert applied.json()["written"] == VILLAGES * len(items)
-    stage("declaration", "close")
+    stage("declaration", "close", confirm="1")
 
     # 考核评定 with cross-inspection: each township's committee member inspects villages of other townships.
     stage("evaluation", "open")
@@ -249,7 +249,7 @@ def test_a_county_moves_in_and_names_its_first_titles(tmp_path):
                        fill_scores(sheet.content, items, low=LOW, vetoed=VETOED))
     assert inspected.status_code == 200, inspected.content
     assert inspected.json()["sheets_changed"] == TOWNSHIPS * VILLAGES - len(assigned)
-    stage("evaluation", "close")
+    stage("evaluation", "close", confirm="1")
 
     results = api(county, "get", f"{base}/results?limit=100").json()
     tiers = {row["subject"]["name"]: row["tier"] for row in results["items"]}
@@ -259,7 +259,7 @@ def test_a_county_moves_in_and_names_its_first_titles(tmp_path):
 
     # 命名授牌: the decision names the qualified villages.
     stage("naming", "open")
-    stage("naming", "close", decided_on="2027-12-20", decided_by="中共某县委", decision_no="某组〔2027〕18号")
+    stage("naming", "close", decided_on="2027-12-20", decided_by="中共某县委", decision_no="某组〔2027〕18号", confirm="1")
     titles = api(county, "get", "/standards/titles?limit=100").json()
     assert titles["count"] == len(qualified)
     assert {title["subject"]["name"] for title in titles["items"]} == qualified

@@ -38,7 +38,7 @@ from people.models import Member, Person, Post
 from people.services import member_create, person_create, post_create
 from reporting.models import Finding, Inspection, Rectification, SupervisionNotice, TwoWayEvaluation
 from standards.definition import build_rows, canonical, version_fields
-from standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward
+from standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward, TitleDecision
 from standards.testing import standard_document
 from workflows.models import Case, StageDef, Transition, Workflow, WorkflowVersion
 
@@ -214,6 +214,12 @@ def _foreign_team(county):
     township = county.township_b
     return InspectionTeam.objects.create(pk=FOREIGN_PK, campaign_id=FOREIGN_PK, number=1, township=township,
                                          owner_path=township.path)
+
+
+def _foreign_decision(county):
+    township = county.township_b
+    return TitleDecision.objects.create(pk=FOREIGN_PK, owner=township, owner_path=township.path,
+                                        decided_on=datetime.date(2025, 1, 10), issuer="乙镇党委")
 
 
 def _foreign_assignment(county):
@@ -416,6 +422,7 @@ FOREIGN_ROWS = {
     Campaign: _foreign_campaign,
     InspectionTeam: _foreign_team,
     Assignment: _foreign_assignment,
+    TitleDecision: _foreign_decision,
     DutyRule: _foreign_rule,
     Obligation: _foreign_obligation,
     Submission: _foreign_submission,

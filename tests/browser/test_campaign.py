@@ -45,6 +45,9 @@ def test_campaign_from_declaration_to_plaque(page, county, shipped):
     page.wait_for_selector("#stage-declaration [data-status=open]")
     full_marks(assessment, "self")  # the branches' self-assessment
     page.click("button[name=close-declaration]")
+    page.wait_for_selector("#stage-gaps")  # no branch declared a tier: the page asks before closing
+    screenshot(page, "campaign-stage-confirm")
+    page.click("button[name=confirm-close]")
     page.wait_for_selector("#stage-declaration [data-status=closed]")
     page.click("button[name=open-evaluation]")
     page.wait_for_selector("#stage-evaluation [data-status=open]")
@@ -57,6 +60,13 @@ def test_campaign_from_declaration_to_plaque(page, county, shipped):
     page.fill("#stage-naming input[name=decided_by]", "中共示范县委")
     page.fill("#stage-naming input[name=decision_no]", "示发〔2002〕40号")
     page.click("button[name=close-naming]")
+    page.wait_for_selector("#naming-confirm")  # the preview first: who is named, who loses a title
+    screenshot(page, "campaign-naming-preview")
+    page.check("#confirm")
+    page.click("button[name=decide]")
+    page.wait_for_selector("#decision-status[data-status=active]")
+    screenshot(page, "campaign-naming-decision")
+    page.goto(page.base_url + f"/campaigns/{campaign.pk}/")
     page.wait_for_selector("#stage-naming [data-status=closed]")
     assert "示发〔2002〕40号" in page.inner_text("#stage-naming")
     screenshot(page, "campaign-named")

@@ -38,7 +38,7 @@ def inspection(county, users):
                           (village_c1, team_a)):
         Assignment.objects.create(campaign=campaign, team=team, organization=village, org_path=village.path)
     stage_open(user=users["county"], campaign=campaign, kind=StageKind.DECLARATION)
-    stage_close(user=users["county"], campaign=campaign, kind=StageKind.DECLARATION)
+    stage_close(user=users["county"], campaign=campaign, kind=StageKind.DECLARATION, confirm=True)
     stage_open(user=users["county"], campaign=campaign, kind=StageKind.EVALUATION)
     assessment = campaign.assessments.get()
     sheets = {sheet.organization.code: sheet for sheet in assessment.sheets.select_related("organization")}

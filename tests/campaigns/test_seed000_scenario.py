@@ -66,7 +66,7 @@ def test_seed_000_county_2002(seed_county, client):
     campaign = campaign_create(user=user, owner=county, name="2002年“三级联创”", year=2002,
                                versions=[shipped["six-good-township"], shipped["five-good-village"]])
     stage_open(user=user, campaign=campaign, kind=StageKind.DECLARATION)
-    stage_close(user=user, campaign=campaign, kind=StageKind.DECLARATION)
+    stage_close(user=user, campaign=campaign, kind=StageKind.DECLARATION, confirm=True)
     stage_open(user=user, campaign=campaign, kind=StageKind.EVALUATION)
     township_assessment = campaign.assessments.get(version__standard__code="six-good-township")
     village_assessment = campaign.assessments.get(version__standard__code="five-good-village")
@@ -75,7 +75,7 @@ def test_seed_000_county_2002(seed_county, client):
     vetoed = {v.pk for v in villages[5::50][:VILLAGES_VETOED]} - below
     assert len(vetoed) == VILLAGES_VETOED
     inspect(user, village_assessment, below=below, vetoed=vetoed)
-    stage_close(user=user, campaign=campaign, kind=StageKind.EVALUATION)
+    stage_close(user=user, campaign=campaign, kind=StageKind.EVALUATION, confirm=True)
 
     assert selectors.tier_counts(user, township_assessment) == {
         "subjects": 15, "by_tier": {"qualified": 14, "advanced": 0}, "vetoed": 1}
@@ -89,7 +89,7 @@ def test_seed_000_county_2002(seed_county, client):
 
     stage_open(user=user, campaign=campaign, kind=StageKind.NAMING)
     stage_close(user=user, campaign=campaign, kind=StageKind.NAMING, decided_on=datetime.date(2002, 12, 30),
-                decided_by="中共*县委", decision_no="*发〔2002〕40号")
+                decided_by="中共*县委", decision_no="*发〔2002〕40号", confirm=True)
 
     client.force_login(user)
     try:

@@ -77,7 +77,7 @@ def test_declaration_opens_self_scoring_and_its_close_locks_it(campaign, users, 
     engine.score_set(user=users["branch_a1"], sheet=sheet, item=item, rater=self_rater, points=2)
     with pytest.raises(ValidationError):  # inspectors wait for their stage
         engine.score_set(user=users["county"], sheet=sheet, item=item, rater=inspectors, points=2)
-    stage_close(user=users["county"], campaign=campaign, kind=StageKind.DECLARATION)
+    stage_close(user=users["county"], campaign=campaign, kind=StageKind.DECLARATION, confirm=True)
     with pytest.raises(ValidationError):
         engine.score_set(user=users["branch_a1"], sheet=sheet, item=item, rater=self_rater, points=1)
     stage_open(user=users["county"], campaign=campaign, kind=StageKind.EVALUATION)
@@ -87,11 +87,11 @@ def test_declaration_opens_self_scoring_and_its_close_locks_it(campaign, users, 
 def run_to_naming(campaign, users, points_of):
     county = users["county"]
     stage_open(user=county, campaign=campaign, kind=StageKind.DECLARATION)
-    stage_close(user=county, campaign=campaign, kind=StageKind.DECLARATION)
+    stage_close(user=county, campaign=campaign, kind=StageKind.DECLARATION, confirm=True)
     stage_open(user=county, campaign=campaign, kind=StageKind.EVALUATION)
     for assessment in campaign.assessments.all():
         score_all(county, assessment, "inspectors", points_of)
-    stage_close(user=county, campaign=campaign, kind=StageKind.EVALUATION)
+    stage_close(user=county, campaign=campaign, kind=StageKind.EVALUATION, confirm=True)
     stage_open(user=county, campaign=campaign, kind=StageKind.NAMING)
 
 
@@ -114,7 +114,7 @@ def test_naming_needs_a_decision_grants_titles_and_closes(campaign, users, count
     run_to_naming(campaign, users, lambda sheet: 1 if sheet.organization_id != county.village_b1.pk else 0.5)
     with pytest.raises(ValidationError):
         stage_close(user=users["county"], campaign=campaign, kind=StageKind.NAMING)
-    stage_close(user=users["county"], campaign=campaign, kind=StageKind.NAMING, **DECISION)
+    stage_close(user=users["county"], campaign=campaign, kind=StageKind.NAMING, **DECISION, confirm=True)
     titles = TitleAward.objects.filter(status="active")
     assert set(titles.values_list("organization_id", flat=True)) == {
         county.village_a1.pk, county.village_a2.pk, county.township_a.pk, county.township_b.pk}
@@ -128,12 +128,12 @@ def test_next_year_removes_the_title_of_who_fell_below_and_promotes_step_by_step
     from campaigns.services import campaign_create
 
     run_to_naming(campaign, users, lambda sheet: 1)
-    stage_close(user=users["county"], campaign=campaign, kind=StageKind.NAMING, **DECISION)
+    stage_close(user=users["county"], campaign=campaign, kind=StageKind.NAMING, **DECISION, confirm=True)
     following = campaign_create(user=users["county"], owner=county.county, name="2003年三级联创", year=2003,
                                 versions=[shipped["five-good-village"]])
     run_to_naming(following, users, lambda sheet: 1 if sheet.organization_id != county.village_a2.pk else 0.5)
     stage_close(user=users["county"], campaign=following, kind=StageKind.NAMING,
-                **{**DECISION, "decided_on": datetime.date(2003, 12, 28)})
+                **{**DECISION, "decided_on": datetime.date(2003, 12, 28)}, confirm=True)
     held = dict(TitleAward.objects.filter(status="active", standard__code="five-good-village", tier_level=2)
                 .values_list("organization_id", "tier_code"))
     assert held == {county.village_a1.pk: "advanced", county.village_b1.pk: "advanced"}

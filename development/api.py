@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
 from people.choices import Education, Gender
@@ -158,3 +158,41 @@ def warning_list(request, under: int):
     root = get_scoped(Organization.objects, request.auth, pk=under)
     return [{**w, "label": str(w["label"]), "detail": str(w["detail"]), "organization": ref(w["organization"]),
              "evidence": [url for _text, url in w["evidence"] if url]} for w in selectors.warnings(request.auth, root)]
+
+
+class StructureFiguresOut(Schema):
+    total: int
+    young: int = Field(description="Under 35 at the end of the year.")
+    women: int
+    college: int = Field(description="Junior college or above.")
+    young_share: float | None = Field(description="Percent, one decimal, rounded once (core/rates.py).")
+    women_share: float | None
+    college_share: float | None
+    education: dict[str, int] = Field(description="Members by education code.")
+
+
+class StructureOut(Schema):
+    organization: Ref
+    year: int
+    new: StructureFiguresOut
+    previous: StructureFiguresOut
+    existing: StructureFiguresOut
+    change: dict[str, str] = Field(description='Year-on-year change of the new members: "+20.4%", "" without a base.')
+
+
+def _structure_figures(figures: dict) -> dict:
+    codes = dict((str(label), code) for code, label in Education.choices)
+    return {**{key: figures[key] for key in ("total", "young", "women", "college", "young_share", "women_share",
+                                             "college_share")},
+            "education": {codes[str(label)]: n for label, n in figures["education"]}}
+
+
+@router.get("/structure", response=StructureOut)
+@scoped(Organization)
+def structure(request, under: int, year: Year | None = None):
+    """New members of ``year`` (default: this year) under an organization against the existing ones, as on the
+    structure page."""
+    root = get_scoped(Organization.objects, request.auth, pk=under)
+    figures = selectors.structure(request.auth, root, year or datetime.date.today().year)
+    return {"organization": ref(root), "year": figures["year"], "change": figures["change"],
+            **{key: _structure_figures(figures[key]) for key in ("new", "previous", "existing")}}

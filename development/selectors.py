@@ -234,7 +234,7 @@ def change(now: int, before: int) -> str:
     """Year-on-year change as the bulletins print it: "+20.4%", "-3.0%"; "" when there is no base."""
     if not before:
         return ""
-    return f"{(now - before) * 100 / before:+.1f}%"
+    return f"{rates.rate(now - before, before):+}%"
 
 
 def structure(user, root: Organization, year: int) -> dict:

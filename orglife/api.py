@@ -448,6 +448,18 @@ def participants_set(request, class_id: int, payload: list[ParticipantIn]):
     return [_participant(p) for p in saved]
 
 
+@router.delete("/training/classes/{int:class_id}/participants/{int:participant_id}", response={204: None})
+@scoped(Participant)
+def participant_remove(request, class_id: int, participant_id: int):
+    """Takes a person off the class (as the class page does); the organizer's scope decides, as for adding."""
+    training_class = get_scoped(TrainingClass.objects.all(), request.auth, CHANGE, pk=class_id)
+    participant = training_class.participants.filter(pk=participant_id).first()
+    if participant is None:
+        raise Http404
+    run_service(request, services.participant_remove, participant=participant)
+    return Status(204, None)
+
+
 @router.get("/training/totals/{int:org_id}", response=TotalsOut)
 @scoped(Participant)
 def training_totals(request, org_id: int, year: Year | None = None):

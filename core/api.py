@@ -211,11 +211,12 @@ def install_error_handlers(api) -> None:
              "message": message}
             for field, field_errors in errors for error in field_errors for message in error.messages
         ]
-        if len(detail) == 1 and detail[0]["loc"] == ["body"]:
-            # A refusal with one reason and no field says it in ``message``, not behind a generic one.
-            return api.create_response(request, {**error_body(422, detail), "message": detail[0]["message"]},
-                                       status=422)
-        return answer(request, 422, detail)
+        # A refused action says why in ``message`` itself (its reasons, once each), not behind a generic line;
+        # ``detail`` still locates each reason by field.
+        reasons = list(dict.fromkeys(error["message"] for error in detail))
+        if not reasons:
+            return answer(request, 422, detail)
+        return api.create_response(request, {**error_body(422, detail), "message": " ".join(reasons)}, status=422)
 
     def malformed(request, exc: NinjaValidationError):
         return answer(request, 422, [_plain_error(error) for error in exc.errors])

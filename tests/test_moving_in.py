@@ -12,62 +12,17 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.testing import make_id_number
+
+from .scenario import ADMIN_PASSWORD as NEW_PASSWORD
+from .scenario import api, change_password, job_succeeded, log_in, upload, xlsx
 
 TOWNSHIPS = 3
 VILLAGES = 4  # per township: 12 villages in all
 LOW = {"T2V3", "T3V1"}  # the villages the inspectors score at half marks: they miss 达标
 VETOED = {"T1V4"}  # full marks, but a veto struck
-NEW_PASSWORD = "Zuzhibu-2027-strong"
-
-
-def xlsx(rows) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    data = io.BytesIO()
-    book.save(data)
-    data.seek(0)
-    return data
-
-
-def api(client, method, path, body=None, **kwargs):
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(client, method)("/api" + path, headers={"accept-language": "zh-hans"}, **kwargs)
-
-
-def upload(client, path, name, data, **fields):
-    data.name = name
-    return client.post("/api" + path, {"file": data, **fields}, headers={"accept-language": "zh-hans"})
-
-
-def log_in(username, password) -> Client:
-    client = Client()
-    response = client.post("/accounts/login/", {"username": username, "password": password})
-    assert response.status_code == 302, response.content.decode()[:500]
-    return client
-
-
-def change_password(client, old, new) -> None:
-    """A one-time password sends its holder to the new-password page; the API refuses them meanwhile."""
-    assert client.get("/").url.startswith("/accounts/password/")
-    assert api(client, "get", "/orgs").status_code == 403
-    response = client.post("/accounts/password/", {"old_password": old, "new_password1": new, "new_password2": new})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert client.get("/").status_code == 200
-    assert api(client, "get", "/orgs").status_code == 200
-
-
-def job_succeeded(response) -> dict:
-    assert response.status_code == 202, response.content
-    job = response.json()
-    assert job["state"] == "succeeded", job
-    return job
 
 
 def fill_scores(workbook_bytes: bytes, items: dict, *, low=(), vetoed=(), reason="") -> io.BytesIO:

@@ -1,5 +1,5 @@
 """First secretaries over the API, continued: each county's rules (attendance minimums — 22 days and 12 nights a
-month in the village by default — the back-filling window and the 末位淘汰 rule), read and changed, and the
+month in the village by default, pro-rated in a month spent partly in post — the back-filling window and the 末位淘汰 rule), read and changed, and the
 month's attendance of every dispatch against the minimums its county sets.
 
 Reads go through ``restrict`` and firstsec.selectors; the change goes through firstsec.services.rule_save.
@@ -28,6 +28,8 @@ class FirstsecRuleOut(Schema):
                                   "organization's rules) apply.")
     min_days: int
     min_nights: int
+    prorate: bool = Field(description="Whether a secretary in post for part of a month owes the minimums in "
+                                      "proportion to his working days in post.")
     backfill_days: int
     elimination_months: int
     elimination_total_below: float | None
@@ -40,6 +42,7 @@ class FirstsecRuleIn(In):
 
     min_days: int | None = Field(None, ge=0, le=31)
     min_nights: int | None = Field(None, ge=0, le=31)
+    prorate: bool | None = None
     backfill_days: int | None = Field(None, ge=0, le=31)
     elimination_months: int | None = Field(None, ge=1, le=12)
     elimination_total_below: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
@@ -75,7 +78,7 @@ def _float(value):
 
 def rule_data(organization: Organization, rule: FirstsecRule) -> dict:
     return {"organization": ref(organization), "own": rule.pk is not None and rule.organization_id == organization.pk,
-            "min_days": rule.min_days, "min_nights": rule.min_nights, "backfill_days": rule.backfill_days,
+            "min_days": rule.min_days, "min_nights": rule.min_nights, "prorate": rule.prorate, "backfill_days": rule.backfill_days,
             "elimination_months": rule.elimination_months,
             "elimination_total_below": _float(rule.elimination_total_below),
             "elimination_satisfaction_below": _float(rule.elimination_satisfaction_below),
@@ -108,7 +111,7 @@ def rule_update(request, org_id: int, payload: FirstsecRuleIn):
     """Changes the county's own rules (the fields given); 422 with the field when a value is refused."""
     county = get_scoped(_counties(request.auth, CHANGE), request.auth, CHANGE, pk=org_id)
     fields = payload.model_dump(exclude_unset=True)
-    for name in ("min_days", "min_nights", "backfill_days", "elimination_months", "satisfaction_item"):
+    for name in ("min_days", "min_nights", "prorate", "backfill_days", "elimination_months", "satisfaction_item"):
         if name in fields and fields[name] is None:
             fields.pop(name)
     rule = run_service(request, services.rule_save, organization=county, **fields)

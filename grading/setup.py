@@ -83,6 +83,9 @@ def pool_member_add(*, user, upgrading: Upgrading, role: str, person: Person) ->
     require_in_scope(user, upgrading.owner_path, realm="org")
     if role not in PoolRole.values:
         refuse(_("Unknown role."), field="role")
+    if not _candidate_posts(upgrading).filter(person=person).exists():
+        refuse(_("%(name)s holds no post in %(organization)s or one level below it: only they can be named to "
+                 "the pools.") % {"name": person.name, "organization": upgrading.owner.name}, field="person")
     if PoolMember.objects.filter(upgrading=upgrading, role=role, person=person).exists():
         refuse(_("%(name)s is already in this pool.") % {"name": person.name}, field="person")
     member = services.pool_add(user=user, upgrading=upgrading, role=role, person=person)
@@ -119,11 +122,15 @@ def pool(user, upgrading: Upgrading):
 def pool_candidates(user, upgrading: Upgrading):
     """People who may be named to the pools: those holding a post in the campaign's own organization or one level
     below it (the county's committee, its departments and township committees), as the user sees them."""
-    owner = upgrading.owner
-    person_ids = (Post.objects.current().restrict(user).filter(org_path__startswith=owner.path,
-                                                               organization__depth__lte=owner.depth + 1)
-                  .values("person_id"))
+    person_ids = _candidate_posts(upgrading).restrict(user).values("person_id")
     return Person.objects.restrict(user).filter(pk__in=person_ids).order_by("name", "pk")
+
+
+def _candidate_posts(upgrading: Upgrading):
+    """The current posts in the campaign's own organization or one level below it (pool_candidates' rule, which
+    pool_member_add applies to every path)."""
+    owner = upgrading.owner
+    return Post.objects.current().filter(org_path__startswith=owner.path, organization__depth__lte=owner.depth + 1)
 
 
 def owners(user):

@@ -101,6 +101,10 @@ def test_a_lagging_village_is_supported_rectified_and_lifted_only_by_its_plan():
             ok(api(county.admin, "post", f"/grading/{uid}/pool", {"role": role, "person": people[name]}), 201)
     again = api(county.admin, "post", f"/grading/{uid}/pool", {"role": "cadre", "person": people["组工干部甲"]})
     assert again.status_code == 422 and "组工干部甲" in said(again)
+    village_secretary = ok(api(county.admin, "get", f"/posts?organization={t1v2['id']}"))["items"][0]["person"]
+    too_far = api(county.admin, "post", f"/grading/{uid}/pool", {"role": "cadre", "person": village_secretary["id"]})
+    assert too_far.status_code == 422  # a village's secretary holds no post in the county or a township
+    assert "村书记12" in said(too_far) and "某县委" in said(too_far), said(too_far)
     assert len(ok(api(county.admin, "get", f"/grading/{uid}/pool"))) == 4
 
     # --- Grades: proposed from the register, one set by hand with its reason, all confirmed. ------------------

@@ -23,3 +23,11 @@ def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
 def user_or_none(user):
     """The user to store as a row's author: None for the system and for anonymous users."""
     return user if getattr(user, "pk", None) else None
+
+
+class NeedsConfirmation(ValidationError):
+    """A consequential act the caller must confirm after seeing what it does (``details``: its preview)."""
+
+    def __init__(self, message: str, details: dict):
+        super().__init__(message, code="confirm")
+        self.details = details

@@ -21,6 +21,7 @@ from people.models import Person
 from . import selectors, services, setup, workbooks
 from .models import (
     Grade,
+    GradeConfirmation,
     GradeScheme,
     Measure,
     Plan,
@@ -131,6 +132,44 @@ class ProposeIn(In):
 class ConfirmIn(In):
     round: str = Round.INITIAL
     grades: list[int] | None = None
+    confirm: bool = Field(False, description="Without it, the answer is 409 with the preview and nothing is written.")
+
+
+class GradeChangeOut(Schema):
+    grade: int
+    organization: Ref
+    level: str
+    weak_lax: bool
+    previous_level: str | None
+    previous_weak_lax: bool | None
+
+
+class ConfirmPreviewOut(Schema):
+    """What confirming would do: the proposals it confirms, by grade, and those that differ from the organization's
+    previous confirmed grade (the first 200 listed)."""
+
+    code: str = "confirmation_required"
+    message: str = ""
+    count: int
+    changed: int
+    first: int = Field(..., description="Proposals of organizations without a previous confirmed grade.")
+    by_level: dict[str, int]
+    changes: list[GradeChangeOut]
+
+
+class GradeConfirmationOut(Schema):
+    id: int
+    upgrading: int
+    round: str
+    count: int
+    confirmed_on: datetime.date
+    status: str
+    withdraw_reason: str
+    grades: list[int]
+
+
+class WithdrawIn(In):
+    reason: str
 
 
 class GradeSetIn(In):
@@ -242,12 +281,67 @@ def grade_propose(request, upgrading_id: int, payload: ProposeIn):
     return {"count": run_service(request, services.grades_propose, upgrading=upgrading, round=payload.round)}
 
 
-@router.post("/{int:upgrading_id}/grades/confirm", response=CountOut)
+def preview_data(preview: dict, message: str = "") -> dict:
+    return {"message": message, "count": preview["count"], "changed": preview["changed"], "first": preview["first"],
+            "by_level": preview["by_level"],
+            "changes": [{"grade": row["grade"].pk, "organization": ref(row["grade"].organization),
+                         "level": row["grade"].level.code, "weak_lax": row["grade"].weak_lax,
+                         "previous_level": row["previous"].level.code if row["previous"] else None,
+                         "previous_weak_lax": row["previous"].weak_lax if row["previous"] else None}
+                        for row in preview["changes"]]}
+
+
+def confirmation_data(confirmation: GradeConfirmation) -> dict:
+    grades = sorted(int(pk) for pk in confirmation.previous)
+    return {"id": confirmation.pk, "upgrading": confirmation.upgrading_id, "round": confirmation.round,
+            "count": len(grades), "confirmed_on": confirmation.confirmed_on, "status": confirmation.status,
+            "withdraw_reason": confirmation.withdraw_reason, "grades": grades}
+
+
+@router.get("/{int:upgrading_id}/grades/confirm", response=ConfirmPreviewOut)
 @scoped(Grade)
-def grade_confirm(request, upgrading_id: int, payload: ConfirmIn):
+def grade_confirm_preview(request, upgrading_id: int, round: str = Round.INITIAL):
+    """What confirming the round's open proposals would do."""
     upgrading = _upgrading(request, upgrading_id, CHANGE)
-    return {"count": run_service(request, services.grades_confirm, upgrading=upgrading, round=payload.round,
-                                 grades=payload.grades)}
+    return preview_data(services.grades_confirm_preview(upgrading, round=round))
+
+
+@router.post("/{int:upgrading_id}/grades/confirm", response={200: GradeConfirmationOut, 204: None,
+                                                              409: ConfirmPreviewOut})
+@scoped(GradeConfirmation)
+def grade_confirm(request, upgrading_id: int, payload: ConfirmIn):
+    """Confirms the round's proposals (or those given) as one act; without ``confirm: true`` the answer is 409
+    with the preview (how many, by grade, which differ from the previous confirmed grade) and nothing is written.
+    204 when there was nothing to confirm."""
+    upgrading = _upgrading(request, upgrading_id, CHANGE)
+    try:
+        confirmation = run_service(request, services.grades_confirm, upgrading=upgrading, round=payload.round,
+                                   grades=payload.grades, confirm=payload.confirm)
+    except services.NeedsConfirmation as exc:
+        return Status(409, preview_data(exc.details, exc.messages[0]))
+    if confirmation is None:
+        return Status(204, None)
+    return confirmation_data(confirmation)
+
+
+def _confirmation(request, pk, action="view") -> GradeConfirmation:
+    return get_scoped(GradeConfirmation.objects.all(), request.auth, action, pk=pk)
+
+
+@router.get("/confirmations/{int:confirmation_id}", response=GradeConfirmationOut)
+@scoped(GradeConfirmation)
+def grade_confirmation_detail(request, confirmation_id: int):
+    return confirmation_data(_confirmation(request, confirmation_id))
+
+
+@router.post("/confirmations/{int:confirmation_id}/withdraw", response=GradeConfirmationOut)
+@scoped(GradeConfirmation)
+def grade_confirmation_withdraw(request, confirmation_id: int, payload: WithdrawIn):
+    """Withdraws the confirmation as a whole (撤销) with its reason: each grade it confirmed is a proposal again,
+    as before. Twice is refused; so is a confirmation a rectification plan has since been opened on."""
+    confirmation = _confirmation(request, confirmation_id, CHANGE)
+    run_service(request, services.grades_confirmation_withdraw, confirmation=confirmation, reason=payload.reason)
+    return confirmation_data(_confirmation(request, confirmation_id))
 
 
 @router.post("/{int:upgrading_id}/grades", response=GradeOut)

@@ -137,7 +137,7 @@ def _generate(root: Organization, seed: int, today: datetime.date, progress) -> 
     graded_on = min(datetime.date(year, 3, 31), today)
     proposals.propose(upgrading, on=graded_on)
     _trim_to_share(upgrading, rng)
-    grades_confirm(user=None, upgrading=upgrading, on=graded_on)
+    grades_confirm(user=None, upgrading=upgrading, on=graded_on, confirm=True)
     lagging = list(lagging_organizations(upgrading).order_by("path"))
     _pool(upgrading, root, rng, math.ceil(len(lagging) / MAX_LOAD) + 2)
     try:
@@ -151,7 +151,7 @@ def _generate(root: Organization, seed: int, today: datetime.date, progress) -> 
             _staff(org, rng)
             lifted += 1
     proposals.propose(upgrading, round=Round.REGRADE, on=min(upgrading.deadline, today))
-    grades_confirm(user=None, upgrading=upgrading, round=Round.REGRADE, on=min(upgrading.deadline, today))
+    grades_confirm(user=None, upgrading=upgrading, round=Round.REGRADE, on=min(upgrading.deadline, today), confirm=True)
     progress(f"grading: {len(lagging)} lagging of {Grade.objects.filter(upgrading=upgrading, round=Round.INITIAL).count()}"
              f", {lifted} plans closed")
     return {"upgrading": upgrading, "lagging": len(lagging), "closed": lifted}

@@ -269,3 +269,39 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.on}"
+
+
+class GradeConfirmation(BaseModel):
+    """One bulk confirmation of a round's proposals (grades_confirm) as a recorded act: the grades it confirmed and
+    the state each was in before (``previous``: {grade id: {"confirmed_on", "confirmed_by"}}), so that withdrawing
+    it (撤销) puts each grade back exactly as it was."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    upgrading = models.ForeignKey(Upgrading, on_delete=models.CASCADE, related_name="confirmations")
+    owner_path = models.CharField(max_length=255, editable=False)
+    round = models.CharField(_("round"), max_length=12, choices=Round.choices, default=Round.INITIAL)
+    confirmed_on = models.DateField(_("confirmed on"))
+    confirmed_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    grades = models.ManyToManyField(Grade, verbose_name=_("grades confirmed"), related_name="confirmations")
+    previous = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = models.Manager.from_queryset(OwnedQuerySet)()
+    scope_path_field = "owner_path"
+    scope_realm = "org"
+
+    class Meta:
+        verbose_name = _("grade confirmation")
+        verbose_name_plural = _("grade confirmations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Confirmation of %(date)s") % {"date": self.confirmed_on}

@@ -45,7 +45,7 @@ from core.actor import current_actor
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
-from core.services import refuse, require_in_scope
+from core.services import NeedsConfirmation, refuse, require_in_scope
 from core.services import user_or_none as _user_or_none
 from core.tree import ancestor_paths
 from orgs.models import Organization, OrgType
@@ -56,6 +56,7 @@ from . import proposals
 from .balance import OverLoad, spread
 from .models import (
     Grade,
+    GradeConfirmation,
     GradeLevel,
     GradeScheme,
     Measure,
@@ -210,20 +211,134 @@ def grades_propose(*, user, upgrading: Upgrading, round: str = Round.INITIAL, on
     return proposals.propose(upgrading, round=round, on=on)
 
 
-@transaction.atomic
-def grades_confirm(*, user, upgrading: Upgrading, grades=None, round: str = Round.INITIAL, on=None) -> int:
-    """The county confirms proposals: those given (one by one), or every open one of the round (in bulk). A
-    proposal that would lift a held organization refuses the whole confirmation."""
-    _owner_of(user, upgrading)
+CHANGE_LIST_LIMIT = 200  # grades listed one by one in a confirmation's preview; the counts are always whole
+
+
+def _open_proposals(upgrading: Upgrading, round: str, grades):
     rows = Grade.objects.filter(upgrading=upgrading, round=round, confirmed_on=None)
     if grades is not None:
         rows = rows.filter(pk__in=[getattr(grade, "pk", grade) for grade in grades])
+    return rows
+
+
+def _previous_grades(upgrading: Upgrading, round: str, organization_ids) -> dict:
+    """{organization id: its confirmed grade before this round}: the round's initial grade for a re-grade, else the
+    last confirmed grade of an earlier year (its re-grade before its initial grade)."""
+    if round == Round.REGRADE:
+        rows = Grade.objects.filter(upgrading=upgrading, round=Round.INITIAL)
+    else:
+        rows = Grade.objects.filter(year__lt=upgrading.year)
+    rows = (rows.filter(organization_id__in=organization_ids).exclude(confirmed_on=None).select_related("level")
+            .order_by("organization_id", "year", "round", "pk"))
+    return {grade.organization_id: grade for grade in rows}
+
+
+def grades_confirm_preview(upgrading: Upgrading, *, round: str = Round.INITIAL, grades=None) -> dict:
+    """What confirming would do: how many proposals, by grade (``by_level``: code to count), those that differ
+    from the organization's previous confirmed grade (``changes``, the first CHANGE_LIST_LIMIT of them) and how
+    many have none (``first``)."""
+    rows = list(_open_proposals(upgrading, round, grades).select_related("level", "organization")
+                .order_by("org_path", "pk"))
+    previous = _previous_grades(upgrading, round, {grade.organization_id for grade in rows})
+    by_level, changes, first = {}, [], 0
+    for grade in rows:
+        by_level[grade.level.code] = by_level.get(grade.level.code, 0) + 1
+        before = previous.get(grade.organization_id)
+        if before is None:
+            first += 1
+        elif (before.level.code, before.weak_lax) != (grade.level.code, grade.weak_lax):
+            changes.append({"grade": grade, "previous": before})
+    return {"count": len(rows), "changed": len(changes), "first": first, "by_level": by_level,
+            "changes": changes[:CHANGE_LIST_LIMIT]}
+
+
+@transaction.atomic
+def grades_confirm(*, user, upgrading: Upgrading, grades=None, round: str = Round.INITIAL, on=None,
+                   confirm: bool = False) -> GradeConfirmation | None:
+    """The county confirms proposals: those given (one by one), or every open one of the round (in bulk), once
+    confirmed after its preview (grades_confirm_preview; without ``confirm``, NeedsConfirmation carries it). A
+    proposal that would lift a held organization refuses the whole confirmation. Recorded as one act
+    (GradeConfirmation) that grades_confirmation_withdraw undoes; None when there was nothing to confirm."""
+    _owner_of(user, upgrading)
+    if round not in Round.values:
+        refuse(_("Unknown round."), field="round")
+    rows = _open_proposals(upgrading, round, grades)
     refusals = lift_refusals(upgrading, round, [(grade.organization_id, grade.level, grade.weak_lax)
                                                 for grade in rows.select_related("level")])
     if refusals:
         refuse(" ".join(sorted(refusals.values())), code="plan_not_accepted")
-    return rows.update(confirmed_by=_user_or_none(user), confirmed_on=on or timezone.localdate(),
-                       updated_at=timezone.now())
+    if not confirm:
+        raise NeedsConfirmation(_("Read the preview of the grades to confirm and confirm it."),
+                                grades_confirm_preview(upgrading, round=round, grades=grades))
+    confirmed = list(rows.select_for_update().order_by("pk"))
+    if not confirmed:
+        return None
+    on = on or timezone.localdate()
+    confirmation = GradeConfirmation.objects.create(
+        upgrading=upgrading, owner_path=upgrading.owner_path, round=round, confirmed_on=on,
+        confirmed_user=_user_or_none(user),
+        previous={str(grade.pk): {"confirmed_on": grade.confirmed_on and grade.confirmed_on.isoformat(),
+                                  "confirmed_by": grade.confirmed_by_id, "level": grade.level_id,
+                                  "weak_lax": grade.weak_lax, "source": grade.source} for grade in confirmed})
+    Grade.objects.filter(pk__in=[grade.pk for grade in confirmed]).update(
+        confirmed_by=_user_or_none(user), confirmed_on=on, updated_at=timezone.now())
+    confirmation.grades.set(confirmed)
+    record_change(confirmation, ChangeRecord.Action.CREATE,
+                  message=_("%(count)s grades confirmed.") % {"count": len(confirmed)})
+    return confirmation
+
+
+def _changed_since(grade: Grade, confirmation: GradeConfirmation) -> bool:
+    state = confirmation.previous.get(str(grade.pk), {})
+    return (grade.confirmed_on, grade.confirmed_by_id, grade.level_id, grade.weak_lax, grade.source) != (
+        confirmation.confirmed_on, confirmation.confirmed_user_id, state.get("level"), state.get("weak_lax"),
+        state.get("source"))
+
+
+@transaction.atomic
+def grades_confirmation_withdraw(*, user, confirmation: GradeConfirmation, reason: str) -> GradeConfirmation:
+    """Withdraws a confirmation as a whole (撤销): each grade it confirmed is a proposal again, exactly as before.
+    Refused if it was withdrawn already, if one of its grades has been changed since, or if a rectification plan
+    was opened on one of its organizations since (the plan rests on the confirmed grade)."""
+    confirmation = GradeConfirmation.objects.select_for_update().select_related("upgrading").get(pk=confirmation.pk)
+    require_in_scope(user, confirmation.owner_path, realm="org")
+    if confirmation.status != GradeConfirmation.Status.ACTIVE:
+        refuse(_("This confirmation has already been withdrawn."), code="withdrawn")
+    reason = (reason or "").strip()
+    if not reason:
+        refuse(_("Give the reason for withdrawing the confirmation."), field="reason")
+    grades = list(confirmation.grades.select_for_update().select_related("organization").order_by("pk"))
+    changed = [grade for grade in grades if _changed_since(grade, confirmation)]
+    if changed:
+        refuse(_("A grade this confirmation confirmed has been changed since (%(organizations)s): it cannot be "
+                 "put back as it was.") % {"organizations": "、".join(g.organization.name for g in changed[:5])},
+               code="out_of_order")
+    plans = list(Plan.objects.filter(upgrading=confirmation.upgrading, created_at__gte=confirmation.created_at,
+                                     organization_id__in=[grade.organization_id for grade in grades])
+                 .select_related("organization").order_by("org_path"))
+    if plans:
+        refuse(_("A rectification plan has been opened since on the grade of %(organizations)s: the confirmation "
+                 "cannot be withdrawn while the plan rests on it.")
+               % {"organizations": "、".join(plan.organization.name for plan in plans[:5])}, code="out_of_order")
+    for grade in grades:
+        before = snapshot(grade)
+        state = confirmation.previous.get(str(grade.pk), {})
+        confirmed_on = state.get("confirmed_on")
+        grade.confirmed_on = datetime.date.fromisoformat(confirmed_on) if confirmed_on else None
+        grade.confirmed_by_id = state.get("confirmed_by")
+        grade.save(update_fields=["confirmed_on", "confirmed_by", "updated_at"])
+        record_change(grade, ChangeRecord.Action.UPDATE, before=before,
+                      message=_("A proposal again: the confirmation of %(date)s was withdrawn.")
+                      % {"date": confirmation.confirmed_on})
+    before = snapshot(confirmation)
+    confirmation.status = GradeConfirmation.Status.WITHDRAWN
+    confirmation.withdraw_reason = reason
+    confirmation.withdrawn_user = _user_or_none(user)
+    confirmation.withdrawn_at = timezone.now()
+    confirmation.save()
+    record_change(confirmation, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Confirmation withdrawn: %(reason)s") % {"reason": reason[:400]})
+    return confirmation
 
 
 @dataclass(frozen=True)

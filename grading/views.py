@@ -24,7 +24,18 @@ from core.views import ScopedMixin, can_change
 from orgs.models import Organization
 
 from . import exports, selectors, services, workbooks
-from .models import Grade, GradeLevel, Plan, PoolMember, PoolRole, ProblemLine, ProblemType, Round, Upgrading
+from .models import (
+    Grade,
+    GradeConfirmation,
+    GradeLevel,
+    Plan,
+    PoolMember,
+    PoolRole,
+    ProblemLine,
+    ProblemType,
+    Round,
+    Upgrading,
+)
 from .proposals import reason_text
 
 
@@ -84,6 +95,8 @@ class GradesView(UpgradingMixin, View):
             "may_grade": Organization.objects.restrict(request.user, "change").filter(
                 path__startswith=upgrading.owner_path).exists(),
             "workbook": workbook_upload.stashed(request, _workbook_key(upgrading)),
+            "confirmations": GradeConfirmation.objects.restrict(request.user).filter(
+                upgrading=upgrading, round=round_)[:20],
         })
 
 
@@ -114,8 +127,53 @@ class ConfirmView(UpgradingMixin, View):
             grades = list(Grade.objects.restrict(request.user, "change").filter(upgrading=upgrading, pk__in=ids))
             if not grades:
                 raise Http404
-        _run(request, services.grades_confirm, upgrading=upgrading, grades=grades, round=round_)
-        return redirect(f"/grading/{upgrading.pk}/?round={round_}")
+        try:
+            confirmation = services.grades_confirm(user=request.user, upgrading=upgrading, grades=grades,
+                                                   round=round_, confirm=bool(request.POST.get("confirm")))
+        except services.NeedsConfirmation as needed:
+            names = dict(GradeLevel.objects.filter(scheme_id=upgrading.scheme_id).values_list("code", "name"))
+            return render(request, "grading/confirm_preview.html", {
+                "upgrading": upgrading, "round": round_, "grades": grades or [], "preview": needed.details,
+                "by_level": [(code, names.get(code, code), count) for code, count in needed.details["by_level"].items()],
+            })
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+            return redirect(f"/grading/{upgrading.pk}/?round={round_}")
+        if confirmation is None:
+            messages.info(request, _("There was no proposal to confirm."))
+            return redirect(f"/grading/{upgrading.pk}/?round={round_}")
+        messages.success(request, _("%(count)s grades confirmed.") % {"count": len(confirmation.previous)})
+        return redirect("grading:confirmation", confirmation.pk)
+
+
+class ConfirmationView(ScopedMixin, View):
+    """One confirmation of grades: what it confirmed, and its withdrawal (撤销) with a reason."""
+
+    queryset = GradeConfirmation.objects.all()
+
+    def get_confirmation(self, pk) -> GradeConfirmation:
+        return self.scoped_object(GradeConfirmation.objects.select_related("upgrading", "confirmed_user",
+                                                                           "withdrawn_user"), pk=pk)
+
+    def get(self, request, pk):
+        confirmation = self.get_confirmation(pk)
+        grades = confirmation.grades.restrict(request.user).select_related("organization", "level").order_by(
+            "org_path")[:1000]
+        return render(request, "grading/confirmation.html", {
+            "confirmation": confirmation, "upgrading": confirmation.upgrading, "grades": grades,
+            "count": len(confirmation.previous), "can_run": can_change(request.user, confirmation),
+        })
+
+
+class ConfirmationWithdrawView(ConfirmationView):
+    scope_action = "change"
+
+    def post(self, request, pk):
+        confirmation = self.get_confirmation(pk)
+        if _run(request, services.grades_confirmation_withdraw, confirmation=confirmation,
+                reason=request.POST.get("reason", "")):
+            messages.success(request, _("The confirmation was withdrawn: its grades are proposals again."))
+        return redirect("grading:confirmation", confirmation.pk)
 
 
 class GradeSetView(UpgradingMixin, View):

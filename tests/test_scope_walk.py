@@ -454,7 +454,7 @@ FOREIGN_ROWS = {
 # may name in ``ONE_WORKFLOW_READS`` the API reads that serve only their own workflow's cases: the walk's case is
 # a member-development one, so those answer 404 even to the county (their own tests show them in scope and out).
 ONE_WORKFLOW_READS: set[str] = set()
-for _app in ("firstsec", "selection", "elections", "deliberation"):
+for _app in ("grading", "firstsec", "selection", "elections", "deliberation"):
     try:
         _module = importlib.import_module(f"tests.{_app}.foreign_rows")
     except ModuleNotFoundError:

@@ -14,7 +14,7 @@ from .conftest import login, screenshot
 def jinta(db):
     tree = make_jinta(townships=1, branches=4, by_standard=0, by_meetings=0, by_secretary=1, leaders=1, cadres=1)
     services.grades_propose(user=None, upgrading=tree.upgrading, on=GRADED_ON)
-    services.grades_confirm(user=None, upgrading=tree.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=None, upgrading=tree.upgrading, on=GRADED_ON, confirm=True)
     services.teams_propose(user=None, upgrading=tree.upgrading)
     return tree
 

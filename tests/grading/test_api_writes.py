@@ -20,7 +20,7 @@ def post(client, url, body):
 def jinta():
     jinta = make_jinta(branches=10, by_standard=2, by_meetings=1, by_secretary=1, leaders=2, cadres=2)
     services.grades_propose(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
-    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
     return jinta
 
 

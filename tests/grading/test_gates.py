@@ -86,7 +86,7 @@ def test_a_lagging_organization_is_lifted_only_by_its_plans_acceptance(client, y
     upgrading = jinta.upgrading.pk
     county = as_user(client, users["county"])
     assert post(county, f"/api/grading/{upgrading}/grades/propose", {"round": "initial"}).status_code == 200
-    assert post(county, f"/api/grading/{upgrading}/grades/confirm", {"round": "initial"}).status_code == 200
+    assert post(county, f"/api/grading/{upgrading}/grades/confirm", {"round": "initial", "confirm": True}).status_code == 200
     initial = Grade.objects.get(organization=org, round=Round.INITIAL)
     assert initial.level.lagging and initial.weak_lax and initial.confirmed
 
@@ -211,7 +211,7 @@ def test_a_better_regrade_without_the_plans_acceptance_is_not_counted_as_lifted(
     """The board counts a lift only with the plan accepted (grades written before the gates existed)."""
     jinta, org, users = year
     services.grades_propose(user=None, upgrading=jinta.upgrading)
-    services.grades_confirm(user=None, upgrading=jinta.upgrading)
+    services.grades_confirm(user=None, upgrading=jinta.upgrading, confirm=True)
     services.plan_open(user=None, upgrading=jinta.upgrading, organization=org)
     good = GradeLevel.objects.get(scheme=jinta.upgrading.scheme, code="good")
     Grade.objects.create(upgrading=jinta.upgrading, organization=org, org_path=org.path, year=jinta.upgrading.year,
@@ -223,7 +223,7 @@ def test_a_better_regrade_without_the_plans_acceptance_is_not_counted_as_lifted(
 def test_the_initial_grade_may_be_corrected_until_a_plan_is_under_way(year):
     jinta, org, users = year
     services.grades_propose(user=None, upgrading=jinta.upgrading)
-    services.grades_confirm(user=None, upgrading=jinta.upgrading)
+    services.grades_confirm(user=None, upgrading=jinta.upgrading, confirm=True)
     other = jinta.lagging_by_standard[0]
     corrected = services.grade_set(user=users["county"], upgrading=jinta.upgrading, organization=other,
                                    level="average", reason="考核数据有误")

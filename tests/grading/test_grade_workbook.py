@@ -300,6 +300,6 @@ def test_the_command_reads_the_campaign_from_the_workbook(county, jinta, tmp_pat
 
 
 def test_the_regrade_round_has_its_own_workbook(county, jinta):
-    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
     book = download(county, jinta)
     assert api_upload(county, jinta, data(book), round=Round.REGRADE).status_code == 422

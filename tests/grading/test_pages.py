@@ -32,7 +32,7 @@ def _lifted(page: str) -> list[str]:
 
 def _lift_all(user, jinta):
     services.grades_propose(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
-    services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
     services.teams_propose(user=user, upgrading=jinta.upgrading)
     day = datetime.date(2013, 8, 1)
     for org in jinta.lagging:
@@ -49,7 +49,7 @@ def _lift_all(user, jinta):
         services.plan_approve(user=user, plan=plan, today=day)
         services.plan_advance(user=user, plan=plan, today=day)
     services.grades_propose(user=user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE)
-    services.grades_confirm(user=user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE)
+    services.grades_confirm(user=user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE, confirm=True)
 
 
 def test_the_county_proposes_and_confirms_on_the_grades_page(county_client, jinta):
@@ -58,7 +58,7 @@ def test_the_county_proposes_and_confirms_on_the_grades_page(county_client, jint
     page = county_client.get(url).content.decode()
     assert page.count("badge text-bg-danger") == 4 and page.count("badge text-bg-warning") == 1
     assert page.count(">Confirm</button>") + page.count(">确认</button>") == 10
-    response = county_client.post(url + "confirm/", {"round": "initial"})
+    response = county_client.post(url + "confirm/", {"round": "initial", "confirm": "1"})
     assert response.status_code == 302
     assert services.lagging_organizations(jinta.upgrading).count() == 4
 
@@ -87,7 +87,7 @@ def test_outside_the_subtree_everything_is_404(client, jinta):
 
     county_user = mk("jt_county2", "county_admin", jinta.county)
     services.grades_propose(user=county_user, upgrading=jinta.upgrading, on=GRADED_ON)
-    services.grades_confirm(user=county_user, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=county_user, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
     plan = services.plan_open(user=county_user, upgrading=jinta.upgrading, organization=jinta.lagging[0],
                               today=GRADED_ON)
     other = org_create(user=None, parent=None, code="OTHER", name="别县委", org_type="committee")
@@ -115,7 +115,7 @@ def test_api_lists_proposals_and_the_board(client, jinta):
     services.grades_propose(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
     proposals = client.get(f"/api/grading/{pk}/grades?proposed=true&level=lagging").json()
     assert proposals["count"] == 4 and all(item["reasons"] for item in proposals["items"])
-    services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
     board = client.get(f"/api/grading/{pk}/board").json()
     assert (board["lagging"], board["lifted"]) == (4, 0)
 
@@ -137,7 +137,7 @@ def test_plan_page_shows_the_stage_deadline_and_how_late_it_is(county_client, ji
     from workflows import clock
 
     services.grades_propose(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
-    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
     opened = datetime.date(2013, 8, 1)
     plan = services.plan_open(user=None, upgrading=jinta.upgrading, organization=jinta.lagging[0], today=opened)
     assert plan.case.due_on == datetime.date(2013, 8, 21)  # 拟定 has 20 days

@@ -28,7 +28,7 @@ def county_user(jinta):
 
 def _grade_and_confirm(user, jinta):
     services.grades_propose(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
-    services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON)
+    services.grades_confirm(user=user, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)
 
 
 def test_proposals_find_the_42_lagging_with_their_reasons(jinta, county_user):
@@ -52,7 +52,7 @@ def test_hand_and_confirmed_grades_survive_a_new_proposal(jinta, county_user):
     services.grade_set(user=county_user, upgrading=jinta.upgrading, organization=good, level="lagging",
                        reason="群众反映强烈", weak_lax=True)
     one = Grade.objects.get(organization=jinta.lagging[0])
-    services.grades_confirm(user=county_user, upgrading=jinta.upgrading, grades=[one])
+    services.grades_confirm(user=county_user, upgrading=jinta.upgrading, grades=[one], confirm=True)
     assert Grade.objects.exclude(confirmed_on=None).count() == 2
     services.grades_propose(user=county_user, upgrading=jinta.upgrading, on=GRADED_ON)
     hand = Grade.objects.get(organization=good)
@@ -100,7 +100,7 @@ def test_the_whole_year_lifts_42_of_42(jinta, county_user, client):
         ("average", "plan", False)}
 
     services.grades_propose(user=county_user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE)
-    services.grades_confirm(user=county_user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE)
+    services.grades_confirm(user=county_user, upgrading=jinta.upgrading, round=Round.REGRADE, on=DEADLINE, confirm=True)
     board = selectors.board(county_user, jinta.upgrading, today=DEADLINE)
     assert (board["lagging"], board["lifted"], board["teams"], board["overdue"]) == (42, 42, 42, 0)
     assert all(row["stage"] == "closed" and row["measures_done"] == 1 and row["visits"] == 1 for row in board["rows"])

@@ -65,5 +65,5 @@ def test_a_round_is_scored_and_closed(page, selection):
     page.goto(f"{page.base_url}/selection/{selection.pk}/")
     page.wait_for_selector("#selection-funnel svg")
     assert page.inner_text("#nominated") == "6"
-    assert page.inner_text('#round-table tr[data-round="initial"] .rate') == "50%"
+    assert page.inner_text('#round-table tr[data-round="initial"] .rate') == "50.0%"
     screenshot(page, "selection-funnel")

@@ -130,7 +130,7 @@ def test_the_pages_create_a_scheme_and_a_campaign_and_fill_its_pools(client, use
     page = client.get("/grading/").content.decode()
     assert 'href="/grading/new/"' in page and 'href="/grading/schemes/"' in page
     refused = client.post("/grading/schemes/", {"owner": county.county.pk, "name": "三档",
-                                                "levels": "good 好 2\nbad 差 1"})
+                                                "levels": "good 好 2\nbad 差 1"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 422 and "lagging grade" in refused.content.decode()
     created = client.post("/grading/schemes/", {"owner": county.county.pk, "name": "三档",
                                                 "levels": "good 好 3\nfair 中 2\nbad 差 1 lagging"})

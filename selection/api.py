@@ -7,7 +7,7 @@ Outside the scope: 404.
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
@@ -15,7 +15,18 @@ from orgs.models import Organization
 from people.models import Person
 
 from . import selectors, services
-from .models import Candidate, Channel, Method, Nomination, Nominee, Objection, PoolEntry, Round, Selection
+from .models import (
+    Candidate,
+    Channel,
+    Method,
+    Nomination,
+    Nominee,
+    Objection,
+    PoolEntry,
+    Round,
+    RoundClosure,
+    Selection,
+)
 
 router = Router(tags=["selection"])
 
@@ -343,12 +354,127 @@ def round_configure(request, round_id: int, payload: SelectionRoundConfigIn):
                                   objection_days=payload.objection_days))
 
 
-@router.post("/rounds/{int:round_id}/close", response=SelectionRoundOut)
+class SelectionCloseIn(In):
+    confirm: bool = Field(False, description="Without it, the answer is 409 with the preview and nothing is written.")
+
+
+class SelectionCloseRowOut(Schema):
+    candidate: int
+    nominee_id: int
+    person: Ref
+    organization: Ref
+    score: Decimal | None
+    rank: int | None
+    votes_for: int | None
+    votes_cast: int | None
+    objections: int
+    objections_upheld: int
+    outcome: str
+    reason_code: str = Field(..., description="Why eliminated: below_top, below_threshold, vote_failed, no_votes, "
+                                              "or earlier (an upheld objection); empty when going on.")
+    reason: str
+
+
+class SelectionClosePreviewOut(Schema):
+    """What closing the round would do: who goes on, who is eliminated and why, with the counts (the first 500
+    candidates listed)."""
+
+    code: str = "confirmation_required"
+    message: str = ""
+    round: int
+    method: str
+    keep: int | None
+    threshold: Decimal | None
+    entered: int
+    went_on: int
+    eliminated: int
+    by_reason: dict[str, int]
+    blockers: list[str]
+    following: Ref | None = Field(None, description="The round those who go on enter; null: the pool.")
+    candidates: list[SelectionCloseRowOut]
+
+
+class SelectionClosureOut(Schema):
+    id: int
+    round: SelectionRoundOut
+    closed_on: datetime.date
+    went_on: int
+    eliminated: int
+    status: str
+    withdraw_reason: str
+    candidates: list[int]
+
+
+class SelectionWithdrawIn(In):
+    reason: str
+
+
+def close_preview_data(preview: dict, message: str = "") -> dict:
+    round_ = preview["round"]
+    following = preview["following"]
+    return {"message": message, "round": round_.pk, "method": round_.method, "keep": round_.keep,
+            "threshold": round_.threshold, "entered": preview["entered"], "went_on": preview["went_on"],
+            "eliminated": preview["eliminated"], "by_reason": preview["by_reason"], "blockers": preview["blockers"],
+            "following": {"id": following.pk, "name": following.name} if following else None,
+            "candidates": [{"candidate": row["candidate"].pk, "nominee_id": row["candidate"].nominee_id,
+                            **_person_refs(row["candidate"].nominee.person), "score": row["candidate"].score,
+                            "rank": row["rank"], "votes_for": row["candidate"].votes_for,
+                            "votes_cast": row["candidate"].votes_cast, "objections": row["objections"],
+                            "objections_upheld": row["objections_upheld"], "outcome": row["outcome"],
+                            "reason_code": row["code"] if row["outcome"] == "eliminated" else "",
+                            "reason": row["reason"]} for row in preview["candidates"]]}
+
+
+def closure_data(closure: RoundClosure) -> dict:
+    round_ = Round.objects.get(pk=closure.round_id)
+    return {"id": closure.pk, "round": round_data(round_), "closed_on": closure.closed_on,
+            "went_on": closure.went_on, "eliminated": closure.eliminated, "status": closure.status,
+            "withdraw_reason": closure.withdraw_reason,
+            "candidates": sorted(int(pk) for pk in closure.previous.get("candidates", {}))}
+
+
+@router.get("/rounds/{int:round_id}/close", response=SelectionClosePreviewOut)
 @scoped(Round)
-def round_close(request, round_id: int):
-    """Decides every pending candidate by the round's rule and opens the next round (422 with what blocks it)."""
+def round_close_preview(request, round_id: int):
+    """What closing the round would do (nothing is written): each candidate's score, rank, votes, objections,
+    outcome and reason, the counts, and what still blocks the close."""
     round_ = _round(request, round_id, CHANGE)
-    return round_data(run_service(request, services.round_close, round_=round_))
+    return close_preview_data(services.round_close_preview(round_))
+
+
+@router.post("/rounds/{int:round_id}/close", response={200: SelectionClosureOut, 409: SelectionClosePreviewOut})
+@scoped(RoundClosure)
+def round_close(request, round_id: int, payload: SelectionCloseIn):
+    """Decides every pending candidate by the round's rule and opens the next round, as one recorded act (422 with
+    what blocks it). Without ``confirm: true`` the answer is 409 with the preview and nothing is written."""
+    round_ = _round(request, round_id, CHANGE)
+    try:
+        closure = run_service(request, services.round_close, round_=round_,
+                              confirm=payload.confirm)
+    except services.NeedsConfirmation as exc:
+        return Status(409, close_preview_data(exc.details, exc.messages[0]))
+    return closure_data(closure)
+
+
+def _closure(request, pk, action="view") -> RoundClosure:
+    return get_scoped(RoundClosure.objects.all(), request.auth, action, pk=pk)
+
+
+@router.get("/closures/{int:closure_id}", response=SelectionClosureOut)
+@scoped(RoundClosure)
+def round_closure_detail(request, closure_id: int):
+    return closure_data(_closure(request, closure_id))
+
+
+@router.post("/closures/{int:closure_id}/withdraw", response=SelectionClosureOut)
+@scoped(RoundClosure)
+def round_closure_withdraw(request, closure_id: int, payload: SelectionWithdrawIn):
+    """Withdraws a round's close as a whole (撤销) with its reason: the candidates are back exactly as before and
+    the round is open again. Twice is refused (code ``withdrawn``); so is a close whose next round has started
+    since (code ``later_round_started``)."""
+    closure = _closure(request, closure_id, CHANGE)
+    run_service(request, services.round_closure_withdraw, closure=closure, reason=payload.reason)
+    return closure_data(_closure(request, closure_id))
 
 
 @router.get("/selections/{int:selection_id}/objections", response=SelectionObjectionPage)

@@ -73,13 +73,13 @@ def _run_to_notice(selection, rng, start: datetime.date) -> list[Round]:
     services.rounds_start(user=None, selection=selection, today=start)
     rounds = _rounds(selection)
     _score(rounds[0], items, rng, 55, 98)
-    services.round_close(user=None, round_=rounds[0], today=start + datetime.timedelta(days=20))
+    services.round_close(user=None, round_=rounds[0], today=start + datetime.timedelta(days=20), confirm=True)
     rounds = _rounds(selection)
     _score(rounds[1], items, rng, 64, 96)
-    services.round_close(user=None, round_=rounds[1], today=start + datetime.timedelta(days=40))
+    services.round_close(user=None, round_=rounds[1], today=start + datetime.timedelta(days=40), confirm=True)
     rounds = _rounds(selection)
     _score(rounds[2], items, rng, 70, 99)
-    services.round_close(user=None, round_=rounds[2], today=start + datetime.timedelta(days=50))
+    services.round_close(user=None, round_=rounds[2], today=start + datetime.timedelta(days=50), confirm=True)
     return _rounds(selection)
 
 
@@ -94,7 +94,7 @@ def _generate(root: Organization, seed: int, today: datetime.date, progress) -> 
     _object(notice, rng, notice.opened_on + datetime.timedelta(days=2),
             resolve_on=notice.opened_on + datetime.timedelta(days=notice.objection_days))
     closed_on = notice.opened_on + datetime.timedelta(days=notice.objection_days)
-    services.round_close(user=None, round_=notice, today=closed_on)
+    services.round_close(user=None, round_=notice, today=closed_on, confirm=True)
     final = _rounds(past)[4]
     finalists = list(Candidate.objects.filter(round=final).order_by("id"))
     # Of 60 members voting, no two alike (no tie at the 20th place) and the last one short of a majority.
@@ -102,7 +102,7 @@ def _generate(root: Organization, seed: int, today: datetime.date, progress) -> 
     votes = {c.pk: (votes_for, 60) for c, votes_for in zip(finalists, shares, strict=False)}
     votes.update({c.pk: (29, 60) for c in finalists[len(shares) - 1:]})
     services.votes_set(user=None, round_=final, votes=votes)
-    services.round_close(user=None, round_=final, today=closed_on + datetime.timedelta(days=6))
+    services.round_close(user=None, round_=final, today=closed_on + datetime.timedelta(days=6), confirm=True)
 
     current = services.selection_create(user=None, owner=root, name=f"{root.name}{year}年度“百名好干部”评选",
                                         year=year)

@@ -275,3 +275,41 @@ class PoolEntry(BaseModel):
 
     def __str__(self):
         return f"{self.person} · {self.year}"
+
+
+class RoundClosure(BaseModel):
+    """One close of a round (round_close) as a recorded act, with everything it changed as it was before, so that
+    withdrawing it (撤销) restores the candidates exactly and opens the round again: ``previous`` holds
+    {"candidates": {candidate id: {"outcome", "reason", "score"}}, "round": the round's closing fields,
+    "assessment": the round's assessment status, "following": the next round's opening fields and the assessment
+    the close opened for it, "selection": its status and decision date, "pool": the pool entries it created}."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="closures")
+    owner_path = models.CharField(max_length=255, editable=False)
+    closed_on = models.DateField(_("closed on"))
+    closed_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    went_on = models.PositiveIntegerField(_("went through"), default=0)
+    eliminated = models.PositiveIntegerField(_("eliminated"), default=0)
+    previous = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = models.Manager.from_queryset(OwnedQuerySet)()
+    scope_path_field = "owner_path"
+    scope_realm = "org"
+
+    class Meta:
+        verbose_name = _("round close")
+        verbose_name_plural = _("round closes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Close of %(round)s on %(date)s") % {"round": self.round.name, "date": self.closed_on}

@@ -8,18 +8,19 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.changelog import record_change
+from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
-from core.services import refuse, require_in_scope
+from core.services import NeedsConfirmation, refuse, require_in_scope
 from core.services import user_or_none as _user_or_none
 from core.tree import in_subtree
 from orgs.models import Organization
 from people.models import Person
-from standards.models import Item, ItemScore, RaterGroup, Sheet
+from standards.models import Assessment, Item, ItemScore, RaterGroup, Sheet
 from standards.services import assessment_close, assessment_create, compute_results, scores_bulk_set
 
 from . import clock, narrowing
@@ -35,6 +36,7 @@ from .models import (
     Outcome,
     PoolEntry,
     Round,
+    RoundClosure,
     RoundStatus,
     Selection,
     SelectionStatus,
@@ -376,20 +378,91 @@ def close_blockers(round_: Round, today: datetime.date | None = None) -> list[st
     return missing
 
 
+CANDIDATE_LIST_LIMIT = 500  # candidates listed one by one in a close's preview; the counts are always whole
+
+
+def _decided_by_rule(round_: Round, pending: list[Candidate]) -> dict[int, str]:
+    rows = [narrowing.Row(c.pk, c.score, c.votes_for, c.votes_cast) for c in pending]
+    return narrowing.narrow(rows, method=round_.method, keep=round_.keep, threshold=round_.threshold)
+
+
+def _ranks(round_: Round, candidates: list[Candidate]) -> dict[int, int]:
+    """{candidate id: rank} by score (scored rounds) or by share of votes (vote rounds); ties share a rank."""
+    if round_.scored:
+        def measure(c):
+            return c.score or Decimal(0)
+    elif round_.method == Method.VOTE:
+        def measure(c):
+            return Decimal(c.votes_for or 0) / c.votes_cast if c.votes_cast else Decimal(-1)
+    else:
+        return {}
+    values = sorted((measure(c) for c in candidates), reverse=True)
+    return {c.pk: 1 + sum(1 for v in values if v > measure(c)) for c in candidates}
+
+
+def round_close_preview(round_: Round) -> dict:
+    """What closing the round would do, without writing: every candidate with its score, rank, votes and
+    objections, the outcome the rule gives (or the one given before, by an upheld objection) and why; the counts
+    (``entered``, ``went_on``, ``eliminated``, eliminations ``by_reason``), what blocks the close (``blockers``)
+    and where those who go on go (``following``: the next round's name, or None for the pool)."""
+    candidates = list(Candidate.objects.filter(round=round_).select_related("nominee__person__organization")
+                      .order_by("id"))
+    pending = [c for c in candidates if c.outcome == Outcome.PENDING]
+    decided = _decided_by_rule(round_, pending)
+    ranks = _ranks(round_, pending)
+    objections: dict[int, list[int]] = {}
+    for candidate_id, resolution in Objection.objects.filter(candidate__round=round_).values_list(
+            "candidate_id", "resolution"):
+        counts = objections.setdefault(candidate_id, [0, 0])
+        counts[0] += 1
+        counts[1] += resolution == Objection.Resolution.UPHELD
+    rows, by_reason = [], {}
+    for candidate in candidates:
+        if candidate.pk in decided:
+            code = decided[candidate.pk]
+            outcome = Outcome.ELIMINATED if code else Outcome.PASSED
+            reason = reason_text(code, round_) if code else _("Went through %(round)s.") % {"round": round_.name}
+        else:
+            code, outcome, reason = "earlier", candidate.outcome, candidate.reason
+        if outcome == Outcome.ELIMINATED:
+            by_reason[code] = by_reason.get(code, 0) + 1
+        raised, upheld = objections.get(candidate.pk, (0, 0))
+        rows.append({"candidate": candidate, "rank": ranks.get(candidate.pk), "objections": raised,
+                     "objections_upheld": upheld, "outcome": outcome, "code": code, "reason": reason})
+    following = round_.selection.rounds.filter(number__gt=round_.number).order_by("number").first()
+    went_on = sum(1 for row in rows if row["outcome"] == Outcome.PASSED)
+    return {"round": round_, "entered": len(rows), "went_on": went_on,
+            "eliminated": sum(1 for row in rows if row["outcome"] == Outcome.ELIMINATED),
+            "by_reason": by_reason, "blockers": close_blockers(round_), "following": following,
+            "candidates": rows[:CANDIDATE_LIST_LIMIT]}
+
+
 @transaction.atomic
-def round_close(*, user, round_: Round, today: datetime.date | None = None) -> Round:
+def round_close(*, user, round_: Round, today: datetime.date | None = None,
+                confirm: bool = False) -> RoundClosure:
     """Decides every pending candidate by the round's rule, then opens the next round with those who went
-    through; closing the last round puts them into the pool of good cadres."""
+    through; closing the last round puts them into the pool of good cadres. Only once confirmed after its preview
+    (round_close_preview; without ``confirm``, NeedsConfirmation carries it). Recorded as one act (RoundClosure)
+    that round_closure_withdraw undoes."""
     today = today or clock.today()
     round_ = _open_round(user, round_)
     blockers = close_blockers(round_, today)
     if blockers:
         refuse(" ".join(blockers), code="blocked")
+    if not confirm:
+        raise NeedsConfirmation(_("Read who goes on and who is eliminated, and confirm the close."),
+                                round_close_preview(round_))
+    candidates = list(Candidate.objects.filter(round=round_).select_for_update().order_by("id"))
+    previous = {"candidates": {str(c.pk): {"outcome": c.outcome, "reason": c.reason,
+                                           "score": None if c.score is None else str(c.score)}
+                               for c in candidates},
+                "round": {"closed_on": None, "closed_by": round_.closed_by_id, "passed": round_.passed,
+                          "eliminated": round_.eliminated},
+                "assessment": round_.assessment.status if round_.assessment is not None else None}
     if round_.scored:
         _refresh_scores(user, round_)
     pending = list(Candidate.objects.filter(round=round_, outcome=Outcome.PENDING).select_related("nominee"))
-    rows = [narrowing.Row(c.pk, c.score, c.votes_for, c.votes_cast) for c in pending]
-    decided = narrowing.narrow(rows, method=round_.method, keep=round_.keep, threshold=round_.threshold)
+    decided = _decided_by_rule(round_, pending)
     for candidate in pending:
         code = decided[candidate.pk]
         if code:
@@ -410,15 +483,144 @@ def round_close(*, user, round_: Round, today: datetime.date | None = None) -> R
     if round_.assessment is not None and round_.assessment.status == "open":
         assessment_close(user=user, assessment=round_.assessment)
     following = round_.selection.rounds.filter(number__gt=round_.number).order_by("number").first()
+    selection = round_.selection
+    previous["selection"] = {"status": selection.status,
+                             "decided_on": selection.decided_on and selection.decided_on.isoformat()}
     if following is not None:
+        previous["following"] = {"round": following.pk, "status": following.status,
+                                 "opened_on": following.opened_on and following.opened_on.isoformat(),
+                                 "entered": following.entered, "assessment": following.assessment_id}
         _open(following, through, user=user, today=today)
+        previous["following"]["opened_assessment"] = following.assessment_id
     else:
-        _finish(user, round_.selection, through, today)
-    return round_
+        previous["pool"] = _finish(user, selection, through, today)
+    closure = RoundClosure.objects.create(round=round_, owner_path=round_.owner_path, closed_on=today,
+                                          closed_user=_user_or_none(user), went_on=len(through),
+                                          eliminated=round_.eliminated, previous=previous)
+    record_change(closure, ChangeRecord.Action.CREATE,
+                  message=_("%(round)s closed: %(passed)s went through, %(eliminated)s eliminated.") % {
+                      "round": round_.name, "passed": len(through), "eliminated": round_.eliminated})
+    return closure
 
 
-def _finish(user, selection: Selection, nominees: list[Nominee], today: datetime.date) -> None:
-    PoolEntry.objects.bulk_create([
+def _later_round_started(closure: RoundClosure) -> tuple[Round | None, list[str]]:
+    """The next round the close opened, and what has been done in it since (empty: nothing)."""
+    following_state = closure.previous.get("following")
+    if not following_state:
+        return None, []
+    following = Round.objects.select_for_update().get(pk=following_state["round"])
+    candidates = Candidate.objects.filter(round=following)
+    done = []
+    if following.status != RoundStatus.OPEN:
+        done.append(_("it has closed"))
+    if Decision.objects.filter(candidate__round=following).exists():
+        done.append(_("outcomes were given"))
+    if following.assessment_id and ItemScore.objects.filter(sheet__assessment_id=following.assessment_id).exists():
+        done.append(_("scores were entered"))
+    if candidates.filter(votes_cast__isnull=False).exists():
+        done.append(_("votes were entered"))
+    if Objection.objects.filter(candidate__round=following).exists():
+        done.append(_("objections were raised"))
+    return following, done
+
+
+@transaction.atomic
+def round_closure_withdraw(*, user, closure: RoundClosure, reason: str) -> RoundClosure:
+    """Withdraws a round's close as a whole (撤销) with its reason: every candidate is back exactly as before
+    (outcome, reason, score; a decision records the return), the round is open again, the next round it opened is
+    waiting again (its candidates and the assessment opened for it removed) or, after the last round, the pool
+    entries it created are removed and the selection is running again. Refused if already withdrawn, or once the
+    next round has started (anything scored, voted, objected or decided in it)."""
+    closure = RoundClosure.objects.select_for_update().select_related("round__selection").get(pk=closure.pk)
+    require_in_scope(user, closure.owner_path, realm="org")
+    if closure.status != RoundClosure.Status.ACTIVE:
+        refuse(_("This close has already been withdrawn."), code="withdrawn")
+    reason = (reason or "").strip()
+    if not reason:
+        refuse(_("Give the reason for withdrawing the close."), field="reason")
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("selection", "assessment").get(
+        pk=closure.round_id)
+    following, done = _later_round_started(closure)
+    if done:
+        refuse(_("The next round, %(following)s, has started since (%(done)s): the close of %(round)s can no "
+                 "longer be withdrawn.") % {"following": following.name, "done": "; ".join(done),
+                                            "round": round_.name}, code="later_round_started")
+    today = clock.today()
+    if following is not None:
+        state = closure.previous["following"]
+        opened = state.get("opened_assessment") if state.get("opened_assessment") != state.get("assessment") else None
+        Candidate.objects.filter(round=following).delete()
+        before = snapshot(following)
+        following.status = state["status"]
+        following.opened_on = datetime.date.fromisoformat(state["opened_on"]) if state["opened_on"] else None
+        following.entered = state["entered"]
+        following.assessment_id = state["assessment"]
+        following.save()
+        record_change(following, ChangeRecord.Action.UPDATE, before=before,
+                      message=_("Waiting again: the close of %(round)s was withdrawn.") % {"round": round_.name})
+        if opened:
+            assessment = Assessment.objects.get(pk=opened)
+            record_change(assessment, ChangeRecord.Action.DELETE,
+                          message=_("Removed: the close of %(round)s that opened it was withdrawn.")
+                          % {"round": round_.name})
+            assessment.delete()
+    else:
+        pool = PoolEntry.objects.filter(pk__in=closure.previous.get("pool", []))
+        for entry in pool:
+            record_change(entry, ChangeRecord.Action.DELETE)
+        pool.delete()
+    selection = Selection.objects.select_for_update().get(pk=round_.selection_id)
+    state = closure.previous.get("selection", {})
+    if state and (selection.status, selection.decided_on) != (state["status"], state["decided_on"]):
+        before = snapshot(selection)
+        selection.status = state["status"]
+        selection.decided_on = datetime.date.fromisoformat(state["decided_on"]) if state["decided_on"] else None
+        selection.save(update_fields=["status", "decided_on", "updated_at"])
+        record_change(selection, ChangeRecord.Action.UPDATE, before=before)
+    states = closure.previous.get("candidates", {})
+    for candidate in Candidate.objects.filter(round=round_, pk__in=[int(pk) for pk in states]).order_by("id"):
+        state = states[str(candidate.pk)]
+        score = None if state["score"] is None else Decimal(state["score"])
+        if (candidate.outcome, candidate.reason, candidate.score) == (state["outcome"], state["reason"], score):
+            continue
+        candidate.score = score
+        candidate.save(update_fields=["score", "updated_at"])
+        if (candidate.outcome, candidate.reason) != (state["outcome"], state["reason"]):
+            Decision.objects.create(candidate=candidate, org_path=candidate.org_path, outcome=state["outcome"],
+                                    reason=(_("The close of %(round)s was withdrawn: %(reason)s")
+                                            % {"round": round_.name, "reason": reason})[:300],
+                                    decided_by=_user_or_none(user), decided_on=today)
+            candidate.outcome, candidate.reason = state["outcome"], state["reason"]
+            candidate.save(update_fields=["outcome", "reason", "updated_at"])
+    if round_.assessment is not None and closure.previous.get("assessment") == Assessment.Status.OPEN \
+            and round_.assessment.status != Assessment.Status.OPEN:
+        before = snapshot(round_.assessment)
+        round_.assessment.status = Assessment.Status.OPEN
+        round_.assessment.save(update_fields=["status", "updated_at"])
+        record_change(round_.assessment, ChangeRecord.Action.UPDATE, before=before)
+    before = snapshot(round_)
+    state = closure.previous["round"]
+    round_.status = RoundStatus.OPEN
+    round_.closed_on = None
+    round_.closed_by_id = state["closed_by"]
+    round_.passed, round_.eliminated = state["passed"], state["eliminated"]
+    round_.save()
+    record_change(round_, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Open again: its close was withdrawn."))
+    before = snapshot(closure)
+    closure.status = RoundClosure.Status.WITHDRAWN
+    closure.withdraw_reason = reason
+    closure.withdrawn_user = _user_or_none(user)
+    closure.withdrawn_at = timezone.now()
+    closure.save()
+    record_change(closure, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Close withdrawn: %(reason)s") % {"reason": reason[:400]})
+    return closure
+
+
+def _finish(user, selection: Selection, nominees: list[Nominee], today: datetime.date) -> list[int]:
+    """Puts ``nominees`` into the pool and decides the selection; the pool entries' ids."""
+    entries = PoolEntry.objects.bulk_create([
         PoolEntry(selection=selection, person=nominee.person, org_path=nominee.org_path, year=selection.year)
         for nominee in nominees])
     before = {"status": selection.status}
@@ -427,3 +629,4 @@ def _finish(user, selection: Selection, nominees: list[Nominee], today: datetime
     selection.save(update_fields=["status", "decided_on", "updated_at"])
     record_change(selection, ChangeRecord.Action.UPDATE, before=before,
                   message=_("%(count)s good cadres selected.") % {"count": len(nominees)})
+    return [entry.pk for entry in entries]

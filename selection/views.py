@@ -21,7 +21,18 @@ from people.models import Person
 from standards.models import Item, ItemScore
 
 from . import clock, exports, selectors, services
-from .models import Candidate, Channel, Decision, Method, Objection, Outcome, Round, RoundStatus, Selection
+from .models import (
+    Candidate,
+    Channel,
+    Decision,
+    Method,
+    Objection,
+    Outcome,
+    Round,
+    RoundClosure,
+    RoundStatus,
+    Selection,
+)
 
 COMMITTEE_TYPES = ["committee", "party_committee"]
 
@@ -185,6 +196,7 @@ class RoundView(SelectionMixin, View):
             "blockers": services.close_blockers(round_, today) if round_.status == RoundStatus.OPEN else [],
             "window_end": services.window_end(round_), "window_open": services.window_open(round_, today),
             "objections": selectors.objections(request.user, round_=round_) if round_.method == Method.NOTICE else [],
+            "closures": RoundClosure.objects.restrict(request.user).filter(round=round_).select_related("round")[:20],
         })
 
 
@@ -245,15 +257,58 @@ class VotesView(SelectionMixin, View):
 
 
 class CloseView(SelectionMixin, View):
+    """Closing a round asks first: the preview (who goes on, who is eliminated and why), then the close once the
+    checkbox confirms it."""
+
     scope_action = "change"
 
     def post(self, request, pk):
         round_ = self.get_round(pk)
-        if _run(request, services.round_close, round_=round_) is not None:
-            round_.refresh_from_db()
-            messages.success(request, _("%(round)s closed: %(passed)s went through, %(eliminated)s eliminated.") % {
-                "round": round_.name, "passed": round_.passed, "eliminated": round_.eliminated})
+        try:
+            closure = services.round_close(user=request.user, round_=round_,
+                                           confirm=bool(request.POST.get("confirm")))
+        except services.NeedsConfirmation as needed:
+            return render(request, "selection/close_preview.html", {
+                "selection": round_.selection, "round": round_, "rounds": selectors.rounds(round_.selection),
+                "preview": needed.details})
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+            return redirect("selection:round", round_.pk)
+        messages.success(request, _("%(round)s closed: %(passed)s went through, %(eliminated)s eliminated.") % {
+            "round": round_.name, "passed": closure.went_on, "eliminated": closure.eliminated})
         return redirect("selection:round", round_.pk)
+
+
+class ClosureView(ScopedMixin, View):
+    """One close of a round: what it decided, and its withdrawal (撤销) with a reason."""
+
+    queryset = RoundClosure.objects.all()
+
+    def get_closure(self, pk) -> RoundClosure:
+        return self.scoped_object(RoundClosure.objects.select_related("round__selection", "closed_user",
+                                                                      "withdrawn_user"), pk=pk)
+
+    def get(self, request, pk):
+        closure = self.get_closure(pk)
+        round_ = closure.round
+        candidates = Candidate.objects.restrict(request.user).filter(
+            round=round_, pk__in=[int(key) for key in closure.previous.get("candidates", {})]).select_related(
+            "nominee__person__organization").order_by("id")[:1000]
+        return render(request, "selection/closure.html", {
+            "closure": closure, "round": round_, "selection": round_.selection,
+            "rounds": selectors.rounds(round_.selection), "candidates": candidates,
+            "can_run": can_change(request.user, closure)})
+
+
+class ClosureWithdrawView(ClosureView):
+    scope_action = "change"
+
+    def post(self, request, pk):
+        closure = self.get_closure(pk)
+        if _run(request, services.round_closure_withdraw, closure=closure,
+                reason=request.POST.get("reason", "")) is not None:
+            messages.success(request, _("The close was withdrawn: the round is open again."))
+        return redirect("selection:closure", closure.pk)
 
 
 class ObjectionView(SelectionMixin, View):

@@ -45,6 +45,10 @@ def test_a_round_is_scored_and_closed(page, selection):
     screenshot(page, "selection-round-scored")
     assert page.locator("#close-round").is_enabled()
     page.click("#close-round")
+    page.wait_for_selector("#close-confirm")
+    assert page.inner_text('[data-count="went_on"]') == "3" and page.inner_text('[data-count="eliminated"]') == "3"
+    page.check("#confirm")
+    page.click("#close-confirm-button")
     page.wait_for_selector("#passed")
     assert page.inner_text("#passed") == "3" and page.inner_text("#eliminated") == "3"
     assert page.locator('tr[data-outcome="eliminated"]').count() == 3

@@ -1,7 +1,17 @@
 """Township-B rows of the selection models at the scope walk's foreign id (see tests/test_scope_walk.py)."""
 import datetime
 
-from selection.models import Candidate, Decision, Nomination, Nominee, Objection, PoolEntry, Round, Selection
+from selection.models import (
+    Candidate,
+    Decision,
+    Nomination,
+    Nominee,
+    Objection,
+    PoolEntry,
+    Round,
+    RoundClosure,
+    Selection,
+)
 
 
 def foreign_rows(pk, foreign, org_fields) -> dict:
@@ -39,5 +49,10 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
     def pool_entry(county):
         return foreign(PoolEntry, selection_id=pk, person_id=pk, org_path=path(), year=2023)
 
-    return {Selection: selection, Round: round_, Nominee: nominee, Nomination: nomination, Candidate: candidate,
+    def closure(county):
+        return foreign(RoundClosure, round_id=pk, owner_path=county.township_b.path,
+                       closed_on=datetime.date(2024, 6, 8), went_on=1, previous={"candidates": {str(pk): {
+                           "outcome": "pending", "reason": "", "score": None}}})
+
+    return {RoundClosure: closure, Selection: selection, Round: round_, Nominee: nominee, Nomination: nomination, Candidate: candidate,
             Decision: decision, Objection: objection, PoolEntry: pool_entry}

@@ -59,7 +59,7 @@ def test_the_county_runs_a_round_from_the_pages(client, users, county_selection)
     assert [c.score for c in Candidate.objects.filter(round=first).order_by("id")] == [10, 9, 8, 7]
     page = client.get(f"/selection/rounds/{first.pk}/").content.decode()
     assert f'name="s-{candidates[0].pk}-J1"' in page
-    client.post(f"/selection/rounds/{first.pk}/close/")
+    client.post(f"/selection/rounds/{first.pk}/close/", {"confirm": "1"})
     first.refresh_from_db()
     assert (first.status, first.passed, first.eliminated) == ("closed", 2, 2)
     page = client.get(f"/selection/{county_selection.pk}/").content.decode()
@@ -71,7 +71,7 @@ def test_the_notice_round_cannot_close_while_an_objection_is_open(client, users,
     first = services.rounds_start(user=user, selection=county_selection)
     services.scores_set(user=user, round_=first, scores={
         c.pk: {"J1": 10 - i} for i, c in enumerate(Candidate.objects.filter(round=first).order_by("id"))})
-    services.round_close(user=user, round_=first)
+    services.round_close(user=user, round_=first, confirm=True)
     notice = Round.objects.get(selection=county_selection, number=2)
     candidate = Candidate.objects.filter(round=notice).first()
     client.force_login(user)
@@ -86,7 +86,7 @@ def test_the_notice_round_cannot_close_while_an_objection_is_open(client, users,
     client.post(f"/selection/objections/{objection.pk}/resolve/", {"resolution": "upheld", "note": "经核查属实"})
     assert Candidate.objects.get(pk=candidate.pk).outcome == Outcome.ELIMINATED
     later = datetime.date.today() + datetime.timedelta(days=10)
-    services.round_close(user=user, round_=Round.objects.get(pk=notice.pk), today=later)
+    services.round_close(user=user, round_=Round.objects.get(pk=notice.pk), today=later, confirm=True)
     assert Round.objects.get(pk=notice.pk).passed == 1
 
 
@@ -95,12 +95,12 @@ def test_the_pool_prints_as_xlsx_and_shows_on_the_person_page(client, users, cou
     first = services.rounds_start(user=user, selection=county_selection)
     services.scores_set(user=user, round_=first, scores={
         c.pk: {"J1": 10 - i} for i, c in enumerate(Candidate.objects.filter(round=first).order_by("id"))})
-    services.round_close(user=user, round_=first)
+    services.round_close(user=user, round_=first, confirm=True)
     later = datetime.date.today() + datetime.timedelta(days=10)
-    services.round_close(user=user, round_=Round.objects.get(selection=county_selection, number=2), today=later)
+    services.round_close(user=user, round_=Round.objects.get(selection=county_selection, number=2), today=later, confirm=True)
     final = Round.objects.get(selection=county_selection, number=3)
     services.votes_set(user=user, round_=final, votes={c.pk: (30, 40) for c in Candidate.objects.filter(round=final)})
-    services.round_close(user=user, round_=final, today=later)
+    services.round_close(user=user, round_=final, today=later, confirm=True)
     entries = list(PoolEntry.objects.filter(selection=county_selection))
     assert len(entries) == 2
     client.force_login(user)
@@ -172,7 +172,7 @@ def test_the_api_runs_the_rounds(client, users, county_selection):
     candidates = client.get(f"/api/selection/rounds/{first.pk}/candidates").json()["items"]
     scores = [{"candidate": c["id"], "items": {"J1": 10 - i, "J2": 5}} for i, c in enumerate(candidates)]
     assert _post(client, f"/api/selection/rounds/{first.pk}/scores", {"scores": scores}).json()["count"] == 8
-    closed = _post(client, f"/api/selection/rounds/{first.pk}/close").json()
+    closed = _post(client, f"/api/selection/rounds/{first.pk}/close", {"confirm": True}).json()["round"]
     assert (closed["passed"], closed["eliminated"], closed["elimination_rate"]) == (2, 2, 0.5)
     outcomes = {c["id"]: (c["outcome"], c["score"]) for c in
                 client.get(f"/api/selection/rounds/{first.pk}/candidates").json()["items"]}

@@ -78,19 +78,19 @@ def test_a_hundred_nominees_pass_five_rounds_to_twenty(county, users, selection)
     # 初评: the best 50 of 100 scores (people[0] best).
     first = _round(selection, 1)
     _score(user, first, {p: Decimal("99.5") - Decimal("0.5") * i for i, p in enumerate(people)})
-    services.round_close(user=user, round_=first, today=OPENED)
+    services.round_close(user=user, round_=first, today=OPENED, confirm=True)
     assert _through(first) == people[:50]
 
     # 考察: 75 points or more; 30 of the 50 reach it.
     second = _round(selection, 2)
     _score(user, second, {p: 95 - Decimal("0.5") * i if i < 30 else 60 + i % 10 for i, p in enumerate(people[:50])})
-    services.round_close(user=user, round_=second, today=OPENED)
+    services.round_close(user=user, round_=second, today=OPENED, confirm=True)
     assert _through(second) == people[:30]
 
     # 二评: the best 25.
     third = _round(selection, 3)
     _score(user, third, {p: 95 - i for i, p in enumerate(people[:30])})
-    services.round_close(user=user, round_=third, today=OPENED)
+    services.round_close(user=user, round_=third, today=OPENED, confirm=True)
     assert _through(third) == people[:25]
 
     # 公示: two objections in the window; one dismissed (goes on), one upheld (eliminated).
@@ -105,24 +105,24 @@ def test_a_hundred_nominees_pass_five_rounds_to_twenty(county, users, selection)
     assert {c.outcome for c in (Candidate.objects.get(pk=dismissed_one.pk), Candidate.objects.get(pk=upheld_one.pk))} \
         == {Outcome.PAUSED}
     with pytest.raises(ValidationError):  # the window is still open
-        services.round_close(user=user, round_=notice, today=window_last)
+        services.round_close(user=user, round_=notice, today=window_last, confirm=True)
     after_window = window_last + datetime.timedelta(days=1)
     with pytest.raises(ValidationError):  # no objection after the window
         services.objection_raise(user=user, candidate=dismissed_one, raised_by="某人", text="迟到的异议",
                                  today=after_window)
     with pytest.raises(ValidationError):  # two candidates still paused
-        services.round_close(user=user, round_=notice, today=after_window)
+        services.round_close(user=user, round_=notice, today=after_window, confirm=True)
     assert services.close_blockers(notice, after_window)
     services.objection_resolve(user=user, objection=first_objection, upheld=False, note="经核查不属实",
                                today=after_window)
     assert Candidate.objects.get(pk=dismissed_one.pk).outcome == Outcome.PENDING
     with pytest.raises(ValidationError):
-        services.round_close(user=user, round_=notice, today=after_window)
+        services.round_close(user=user, round_=notice, today=after_window, confirm=True)
     services.objection_resolve(user=user, objection=second_objection, upheld=True, note="经核查属实，违反规定",
                                today=after_window)
     eliminated = Candidate.objects.get(pk=upheld_one.pk)
     assert eliminated.outcome == Outcome.ELIMINATED and "违反规定" in eliminated.reason
-    services.round_close(user=user, round_=notice, today=after_window)
+    services.round_close(user=user, round_=notice, today=after_window, confirm=True)
     assert _through(notice) == [p for i, p in enumerate(people[:25]) if i != 7]
 
     # 审定: votes for must exceed half the votes cast; at most 20 go through.
@@ -131,7 +131,7 @@ def test_a_hundred_nominees_pass_five_rounds_to_twenty(county, users, selection)
     by_person = {c.nominee.person_id: c.pk for c in Candidate.objects.filter(round=final).select_related("nominee")}
     votes = {by_person[p.pk]: (49 - i if i < 22 else 25, 50) for i, p in enumerate(finalists)}  # 25 of 50 fails
     services.votes_set(user=user, round_=final, votes=votes)
-    services.round_close(user=user, round_=final, today=after_window)
+    services.round_close(user=user, round_=final, today=after_window, confirm=True)
     assert _through(final) == finalists[:20]
 
     entered = [r.entered for r in selectors.rounds(selection)]
@@ -166,9 +166,9 @@ def test_only_the_owner_closes_a_round(county, users, selection):
     _nominate(county, users["county"], selection, count=6)
     services.rounds_start(user=users["county"], selection=selection, today=OPENED)
     with pytest.raises(PermissionDenied):
-        services.round_close(user=users["township_a"], round_=_round(selection, 1), today=OPENED)
+        services.round_close(user=users["township_a"], round_=_round(selection, 1), today=OPENED, confirm=True)
     with pytest.raises(ValidationError):  # nobody scored yet: closing would let everybody through on a tie at 0
-        services.round_close(user=users["county"], round_=_round(selection, 1), today=OPENED)
+        services.round_close(user=users["county"], round_=_round(selection, 1), today=OPENED, confirm=True)
     with translation.override("en"):
         assert services.close_blockers(_round(selection, 1), OPENED) == ["6 candidates have no score entered."]
     assert _round(selection, 1).status == "open"

@@ -317,12 +317,22 @@ class TitlesFromResultsIn(In):
     granted_on: datetime.date
     granted_by: str
     decision_no: str = ""
+    confirm: bool = Field(False, description="Names only when true; otherwise 409 with what naming would do.")
 
 
 class TitlesFromResultsOut(Schema):
     granted: int
     revoked: int
     kept: int
+
+
+class NamingPreviewCountsOut(Schema):
+    """What naming from the results would do; send the request again with ``confirm: true`` to do it."""
+
+    code: str = "confirmation_required"
+    message: str
+    counts: dict[str, int] = Field(..., description="granted, kept, not_assessed (titles kept by holders with no "
+                                                     "result), revoked, unassessed_sheets")
 
 
 class TargetOut(Schema):
@@ -700,11 +710,18 @@ def assessment_results(request, assessment_id: int, filters: Query[ResultFilters
     return paginate(sheets, page, results_page)
 
 
-@assessments.post("/{int:assessment_id}/titles", response=TitlesFromResultsOut)
+@assessments.post("/{int:assessment_id}/titles", response={200: TitlesFromResultsOut, 409: NamingPreviewCountsOut})
 @scoped(TitleAward)
 def assessment_titles(request, assessment_id: int, payload: TitlesFromResultsIn):
-    """Grants the titles the results confer and removes those no longer reached."""
+    """Names from the results as one recorded decision (standards/naming.py): the titles the results confer are
+    granted, and those of subjects assessed in the period that fell short are removed. Without ``confirm`` it
+    answers 409 with what it would do, and writes nothing."""
     assessment = get_scoped(Assessment.objects, request.auth, CHANGE, pk=assessment_id)
+    if not payload.confirm:
+        from .naming import naming_plan, plan_counts
+
+        return Status(409, {"code": "confirmation_required", "counts": plan_counts([naming_plan(assessment)]),
+                            "message": _("Naming would do what the counts say; send it again with confirm: true.")})
     return run_service(request, services.titles_from_results, assessment=assessment, granted_on=payload.granted_on,
                        granted_by=payload.granted_by, decision_no=payload.decision_no)
 

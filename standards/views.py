@@ -163,7 +163,15 @@ class AssessmentDetailView(AssessmentMixin, View):
             assessment=assessment, version=version, raters=raters, sheet_count=sheet_count, item_count=item_count,
             computed=sheets.filter(total__isnull=False).count(), search=search,
             can_run=can_run(request.user, assessment), today=timezone.localdate(),
+            naming=naming_counts(assessment) if can_run(request.user, assessment) else None,
             tiers=list(version.tiers.all()), **paginate(request, listed)))
+
+
+def naming_counts(assessment) -> dict:
+    """What naming from the results would do now (standards/naming.py), shown before anyone confirms it."""
+    from .naming import naming_plan, plan_counts
+
+    return plan_counts([naming_plan(assessment)])
 
 
 class AssessmentActionView(AssessmentMixin, View):
@@ -210,6 +218,8 @@ class GrantFromResultsView(AssessmentActionView):
         granted_by = request.POST.get("granted_by", "").strip()
         if granted_on is None or not granted_by:
             raise ValidationError(_("Give the date and the deciding body of the decision."))
+        if not request.POST.get("confirm"):
+            raise ValidationError(_("Read what naming will do and tick the box to confirm it."))
         outcome = services.titles_from_results(
             user=request.user, assessment=assessment, granted_on=granted_on, granted_by=granted_by,
             decision_no=request.POST.get("decision_no", "").strip())

@@ -292,7 +292,41 @@ def test_the_cockpit_shows_each_standards_latest_figures(client, users, county, 
 
 def grant(client, assessment):
     return client.post(reverse("standards:assessment_titles", args=[assessment.pk]),
-                       {"granted_on": "2025-01-15", "granted_by": "示范县委", "decision_no": "示委〔2025〕3号"})
+                       {"granted_on": "2025-01-15", "granted_by": "示范县委", "decision_no": "示委〔2025〕3号",
+                        "confirm": "1"})
+
+
+def test_naming_from_the_page_shows_what_it_will_do_and_needs_the_box_ticked(client, users, county, scored):
+    from standards.models import TitleAward
+
+    client.force_login(users["county"])
+    page = client.get(reverse("standards:assessment_detail", args=[scored.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    preview = page.content.decode()
+    assert 'id="naming-preview"' in preview and 'name="confirm"' in preview
+    refused = client.post(reverse("standards:assessment_titles", args=[scored.pk]),
+                          {"granted_on": "2025-01-15", "granted_by": "示范县委"}, HTTP_ACCEPT_LANGUAGE="en",
+                          follow=True)
+    assert "tick the box" in refused.content.decode()
+    assert not TitleAward.objects.exists()
+    assert grant(client, scored).status_code == 302 and TitleAward.objects.exists()
+
+
+def test_naming_over_the_api_answers_409_with_the_counts_until_confirmed(client, users, county, scored):
+    import json
+
+    from standards.models import TitleAward
+
+    client.force_login(users["county"])
+    url = f"/api/standards/assessments/{scored.pk}/titles"
+    body = {"granted_on": "2025-01-15", "granted_by": "示范县委"}
+    asked = client.post(url, json.dumps(body), content_type="application/json")
+    assert asked.status_code == 409 and asked.json()["code"] == "confirmation_required"
+    counts = asked.json()["counts"]
+    assert set(counts) == {"granted", "kept", "not_assessed", "revoked", "unassessed_sheets"}
+    assert not TitleAward.objects.exists()
+    done = client.post(url, json.dumps({**body, "confirm": True}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["granted"] == counts["granted"]
+    assert TitleAward.objects.count() == counts["granted"]
 
 
 def test_titles_are_granted_from_results_listed_and_printed(client, users, county, scored):

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
@@ -16,7 +17,7 @@ from standards.models import Sheet
 
 from . import selectors, services
 from .library import MONTHLY_STANDARD
-from .models import CheckIn, Dispatch, EliminationEntry, OutcomeLog, VillageClass
+from .models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, OutcomeLog, VillageClass
 from .periods import month_bounds
 
 router = Router(tags=["firstsec"])
@@ -175,6 +176,7 @@ class FirstsecMonthIn(In):
 
 class FirstsecEliminationOut(Schema):
     id: int
+    decided_in: int | None = Field(None, description="The elimination decision in force that decided it.")
     dispatch: int
     person: Ref
     county: Ref
@@ -200,6 +202,76 @@ class FirstsecDecideIn(In):
     decision: choice([(c, c) for c in ("keep", "warn", "recall")])
     note: str = ""
     on: datetime.date | None = None
+    confirm: bool = Field(False, description="Without it, the answer is 409 with the preview and nothing is written.")
+
+
+class FirstsecEntryDecisionIn(In):
+    entry: int
+    decision: choice([(c, c) for c in ("keep", "warn", "recall")])
+    note: str = ""
+
+
+class FirstsecDecisionIn(In):
+    """The county's decision on entries of one month's list (one county's), as one act."""
+
+    county: int
+    decisions: list[FirstsecEntryDecisionIn]
+    on: datetime.date | None = None
+    confirm: bool = Field(False, description="Without it, the answer is 409 with the preview and nothing is written.")
+
+
+class FirstsecDecisionRow(Schema):
+    entry: int
+    dispatch: int
+    person: Ref
+    village: Ref
+    note: str
+    in_post: bool
+
+
+class FirstsecDecisionPreviewOut(Schema):
+    """What deciding would do: how many are kept, warned and recalled, and who."""
+
+    code: str = "confirmation_required"
+    message: str = ""
+    county: Ref
+    last_month: str
+    count: int
+    counts: dict[str, int]
+    keep: list[FirstsecDecisionRow]
+    warn: list[FirstsecDecisionRow]
+    recall: list[FirstsecDecisionRow]
+
+
+class FirstsecDecisionEntryOut(Schema):
+    entry: int
+    dispatch: int
+    person: Ref
+    decision: str
+    previous_dispatch_status: str
+
+
+class FirstsecDecisionOut(Schema):
+    id: int
+    county: Ref
+    last_month: str
+    decided_on: datetime.date
+    status: choice(EliminationDecision.Status)
+    withdraw_reason: str
+    counts: dict[str, int]
+    entries: list[FirstsecDecisionEntryOut]
+
+
+class FirstsecWithdrawIn(In):
+    reason: str
+
+
+class FirstsecDecisionPage(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[FirstsecDecisionOut]
 
 
 class FirstsecOutcomeIn(In):
@@ -282,7 +354,35 @@ def elimination_data(e: EliminationEntry) -> dict:
     return {"id": e.pk, "dispatch": e.dispatch_id, "person": ref(e.person), "county": ref(e.county),
             "last_month": e.last_month, "months": e.months, "average_total": _float(e.average_total),
             "average_satisfaction": _float(e.average_satisfaction), "reason": e.reason, "decision": e.decision,
-            "decided_on": e.decided_on, "decision_note": e.decision_note}
+            "decided_on": e.decided_on, "decision_note": e.decision_note,
+            "decided_in": next((d.pk for d in e.decisions.all() if d.status == EliminationDecision.Status.ACTIVE),
+                               None)}
+
+
+def decision_preview_data(preview: dict, message: str = "") -> dict:
+    def row(item):
+        entry = item["entry"]
+        return {"entry": entry.pk, "dispatch": entry.dispatch_id, "person": ref(entry.person),
+                "village": ref(entry.dispatch.village), "note": item["note"], "in_post": item["in_post"]}
+
+    return {"message": message, "county": ref(preview["county"]), "last_month": preview["last_month"],
+            "count": preview["count"], "counts": preview["counts"],
+            **{decision: [row(item) for item in items] for decision, items in preview["rows"].items()}}
+
+
+def decision_data(act: EliminationDecision, user) -> dict:
+    entries = act.entries.restrict(user).select_related("person").order_by("org_path", "pk")
+    counts = {decision: 0 for decision in services.DECISIONS}
+    rows = []
+    for entry in entries:
+        decision = entry.decision if act.status == EliminationDecision.Status.ACTIVE else ""
+        rows.append({"entry": entry.pk, "dispatch": entry.dispatch_id, "person": ref(entry.person),
+                     "decision": decision,
+                     "previous_dispatch_status": act.previous[str(entry.pk)]["dispatch"]["status"]})
+        if decision:
+            counts[decision] += 1
+    return {"id": act.pk, "county": ref(act.county), "last_month": act.last_month, "decided_on": act.decided_on,
+            "status": act.status, "withdraw_reason": act.withdraw_reason, "counts": counts, "entries": rows}
 
 
 def outcome_data(o: OutcomeLog) -> dict:
@@ -472,13 +572,67 @@ def elimination_evaluate(request, payload: FirstsecMonthIn):
     return [elimination_data(e) for e in entries]
 
 
-@router.post("/elimination/{entry_id}/decide", response=FirstsecEliminationOut)
+def _decide(request, decisions, on, confirm, county=None):
+    try:
+        return run_service(request, services.elimination_decide, decisions=decisions, county=county, on=on,
+                           confirm=confirm)
+    except services.NeedsConfirmation as exc:
+        return Status(409, decision_preview_data(exc.details, exc.messages[0]))
+
+
+@router.post("/elimination/decide", response={200: FirstsecDecisionOut, 409: FirstsecDecisionPreviewOut})
+@scoped(EliminationDecision)
+def elimination_decision_create(request, payload: FirstsecDecisionIn):
+    """Keeps, warns or recalls secretaries of one month's list as one act; without ``confirm: true`` the answer is
+    409 with the preview (how many kept, warned and recalled, and who) and nothing is written."""
+    county = _org(request, payload.county, CHANGE)
+    entries = {entry.pk for entry in EliminationEntry.objects.restrict(request.auth).filter(
+        pk__in=[row.entry for row in payload.decisions])}
+    if any(row.entry not in entries for row in payload.decisions):
+        raise Http404
+    act = _decide(request, [row.model_dump() for row in payload.decisions], payload.on, payload.confirm, county)
+    return act if isinstance(act, Status) else decision_data(act, request.auth)
+
+
+@router.post("/elimination/{entry_id}/decide", response={200: FirstsecEliminationOut,
+                                                          409: FirstsecDecisionPreviewOut})
 @scoped(EliminationEntry)
 def elimination_decide(request, entry_id: int, payload: FirstsecDecideIn):
+    """One entry's decision, as an act of its own (see ``POST /elimination/decide``)."""
     entry = get_scoped(EliminationEntry.objects, request.auth, pk=entry_id)
-    entry = run_service(request, services.elimination_decide, entry=entry, decision=payload.decision,
-                        note=payload.note, on=payload.on)
-    return elimination_data(entry)
+    act = _decide(request, [{"entry": entry.pk, "decision": payload.decision, "note": payload.note}], payload.on,
+                  payload.confirm)
+    if isinstance(act, Status):
+        return act
+    return elimination_data(EliminationEntry.objects.select_related("person", "county").get(pk=entry.pk))
+
+
+def _decision(request, pk, action="view") -> EliminationDecision:
+    return get_scoped(EliminationDecision.objects.select_related("county"), request.auth, action, pk=pk)
+
+
+@router.get("/elimination/decisions", response=FirstsecDecisionPage)
+@scoped(EliminationDecision)
+def elimination_decision_list(request, page: Query[PageParams]):
+    acts = EliminationDecision.objects.restrict(request.auth).select_related("county").order_by("-created_at", "-pk")
+    return paginate(acts, page, lambda rows: [decision_data(act, request.auth) for act in rows])
+
+
+@router.get("/elimination/decisions/{int:decision_id}", response=FirstsecDecisionOut)
+@scoped(EliminationDecision)
+def elimination_decision_detail(request, decision_id: int):
+    return decision_data(_decision(request, decision_id), request.auth)
+
+
+@router.post("/elimination/decisions/{int:decision_id}/withdraw", response=FirstsecDecisionOut)
+@scoped(EliminationDecision)
+def elimination_decision_withdraw(request, decision_id: int, payload: FirstsecWithdrawIn):
+    """Withdraws the decision as a whole (撤销) with its reason: every entry awaits a decision again, each
+    secretary it recalled is back in post, the post's end as before. Twice is refused; so is a decision whose
+    recalled secretary's village has had a new dispatch since."""
+    act = _decision(request, decision_id, CHANGE)
+    run_service(request, services.elimination_decision_withdraw, decision=act, reason=payload.reason)
+    return decision_data(_decision(request, decision_id), request.auth)
 
 
 # --- outcomes -----------------------------------------------------------------------------------------------

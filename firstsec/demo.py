@@ -245,10 +245,11 @@ def _elimination(root, months, poor, today) -> None:
         return
     last = months[-1].period_start
     entries = services.elimination_evaluate(user=None, county=root, year=last.year, month=last.month)
-    decided = [e for e in entries if e.dispatch_id == poor[1].pk]
-    for entry in decided:
-        services.elimination_decide(user=None, entry=entry, decision="warn", note="约谈提醒，限期整改",
-                                    on=today - datetime.timedelta(days=2))
+    decided = [{"entry": e, "decision": "warn", "note": "约谈提醒，限期整改"} for e in entries
+               if e.dispatch_id == poor[1].pk]
+    if decided:
+        services.elimination_decide(user=None, decisions=decided, on=today - datetime.timedelta(days=2),
+                                    confirm=True)
 
 
 def _outcomes(dispatches, rng, today) -> None:

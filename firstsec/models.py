@@ -9,6 +9,8 @@ monthly assessment a person standard (firstsec/standards/) ranked within each vi
   dispatch it replaces; a recall ends it with a reason.
 - ``CheckIn``: one day of a dispatch, entered from a phone; one entered too late counts only once approved.
 - ``EliminationEntry``: a secretary the 末位淘汰 rule put on the county's list, and the county's decision.
+- ``EliminationDecision``: the county's decision on entries of one month's list as one recorded act, holding each
+  entry's, dispatch's and post's earlier state so that withdrawing it puts them back.
 - ``OutcomeLog``: what a secretary did (visits, problems solved, disputes mediated, funds raised, projects).
 """
 from decimal import Decimal
@@ -181,6 +183,43 @@ class EliminationEntry(BaseModel):
 
     def __str__(self):
         return f"{self.person.name} · {self.last_month}"
+
+
+class EliminationDecision(BaseModel):
+    """The county keeping, warning or recalling the secretaries of one month's elimination list, as one act
+    (elimination_decide). ``previous`` holds, by entry id, each entry's decision fields before, and for a recall the
+    dispatch's status, end and reason, its post's end date and the person's organization, so that withdrawing it
+    (撤销, elimination_decision_withdraw) restores exactly what it changed."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    county = models.ForeignKey("orgs.Organization", verbose_name=_("decided by"), on_delete=models.PROTECT,
+                               related_name="+")
+    owner_path = models.CharField(max_length=255, editable=False)
+    last_month = models.CharField(_("last month"), max_length=7)
+    decided_on = models.DateField(_("decided on"))
+    decided_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    entries = models.ManyToManyField(EliminationEntry, verbose_name=_("entries decided"), related_name="decisions")
+    previous = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    scope_path_field = "owner_path"
+    scope_realm = "org"
+
+    class Meta:
+        verbose_name = _("elimination decision")
+        verbose_name_plural = _("elimination decisions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Elimination decision of %(date)s (%(month)s)") % {"date": self.decided_on, "month": self.last_month}
 
 
 class OutcomeLog(BaseModel):

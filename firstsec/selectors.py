@@ -274,7 +274,8 @@ def elimination_candidates(county, year: int, month: int, rule) -> list[dict]:
 
 
 def elimination_list(user, *, pending_only: bool = False):
-    entries = EliminationEntry.objects.restrict(user).select_related("person", "dispatch__village", "county")
+    entries = (EliminationEntry.objects.restrict(user).select_related("person", "dispatch__village", "county")
+               .prefetch_related("decisions"))
     if pending_only:
         entries = entries.filter(decision="")
     return entries

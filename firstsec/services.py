@@ -10,12 +10,13 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
-from core.services import refuse, require_in_scope
+from core.services import NeedsConfirmation, refuse, require_in_scope
 from core.services import user_or_none as _user_or_none
 from core.tree import ancestor_paths
 from duties import clock
@@ -24,11 +25,11 @@ from duties.models import DutyRule, Submission
 from orgs.models import Organization, OrgType
 from people.choices import PostTitle
 from people.models import Person, Post
-from people.services import person_transfer, post_create, post_end
+from people.services import person_transfer, post_create, post_end, refresh_holds_post
 from standards.models import Assessment, Standard
 
 from .library import CLASSIFIER, HALF_YEAR_RULE, MONTHLY_STANDARD, RATER, WEEKLY_RULE
-from .models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, OutcomeLog, VillageClass
+from .models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, FirstsecRule, OutcomeLog, VillageClass
 from .periods import month_bounds, month_label
 
 RULE_FIELDS = ("min_days", "min_nights", "prorate", "backfill_days", "elimination_months", "elimination_total_below",
@@ -376,28 +377,191 @@ def elimination_evaluate(*, user, county: Organization, year: int, month: int) -
     return entries
 
 
-@transaction.atomic
-def elimination_decide(*, user, entry: EliminationEntry, decision: str, note: str = "",
-                       on: datetime.date | None = None) -> EliminationEntry:
-    """The county keeps, warns or recalls a secretary on its list; a recall ends the dispatch."""
-    entry = EliminationEntry.objects.select_for_update(of=("self",)).select_related("county", "dispatch").get(pk=entry.pk)
-    require_in_scope(user, entry.county.path, realm="org")
-    if decision not in (EliminationEntry.Decision.KEEP, EliminationEntry.Decision.WARN,
-                        EliminationEntry.Decision.RECALL):
+DECISIONS = (EliminationEntry.Decision.KEEP, EliminationEntry.Decision.WARN, EliminationEntry.Decision.RECALL)
+
+
+def _decided_entries(user, decisions, county=None) -> list[tuple[EliminationEntry, str, str]]:
+    """[(entry, decision, note)] from ``decisions`` ([{"entry": entry or id, "decision", "note"}]), checked: one
+    county's list of one month, entries awaiting a decision, keep / warn / recall each."""
+    chosen = {}
+    for row in decisions or ():
+        entry = row["entry"]
+        chosen[getattr(entry, "pk", entry)] = (row.get("decision") or "", (row.get("note") or "").strip()[:300])
+    if not chosen:
+        refuse(_("Choose a decision for at least one secretary on the list."), field="decisions")
+    if any(decision not in DECISIONS for decision, _note in chosen.values()):
         refuse(_("Choose keep, warn or recall."), field="decision")
-    if entry.decision:
+    entries = list(EliminationEntry.objects.filter(pk__in=chosen).select_related("county", "person",
+                                                                                  "dispatch__village")
+                   .order_by("org_path", "pk"))
+    if len(entries) != len(chosen):
+        refuse(_("An entry of the decision is not on the list."), field="decisions")
+    if len({(entry.county_id, entry.last_month) for entry in entries}) > 1:
+        refuse(_("A decision covers one county's list of one month."), field="decisions")
+    if county is not None and entries[0].county_id != county.pk:
+        refuse(_("These entries are on another county's list."), field="decisions")
+    require_in_scope(user, entries[0].county.path, realm="org")
+    decided = [entry for entry in entries if entry.decision]
+    if decided:
+        refuse(_("Already decided: %(names)s.") % {"names": "、".join(entry.person.name for entry in decided[:5])})
+    return [(entry, *chosen[entry.pk]) for entry in entries]
+
+
+def elimination_decision_preview(rows) -> dict:
+    """What deciding would do: how many are kept, warned and recalled, and who (``rows``: [(entry, decision,
+    note)])."""
+    by_decision = {decision: [] for decision in DECISIONS}
+    for entry, decision, note in rows:
+        by_decision[decision].append({"entry": entry, "note": note,
+                                      "in_post": entry.dispatch.status == Dispatch.Status.IN_POST})
+    first = rows[0][0]
+    return {"county": first.county, "last_month": first.last_month, "count": len(rows),
+            "counts": {decision: len(listed) for decision, listed in by_decision.items()}, "rows": by_decision}
+
+
+def _state(entry: EliminationEntry) -> dict:
+    dispatch = entry.dispatch
+    post = Post.objects.filter(pk=dispatch.post_id).first()
+    return {"decision": entry.decision, "decided_on": entry.decided_on and entry.decided_on.isoformat(),
+            "decided_by": entry.decided_by_id, "decision_note": entry.decision_note,
+            "dispatch": {"id": dispatch.pk, "status": dispatch.status,
+                         "left_on": dispatch.left_on and dispatch.left_on.isoformat(),
+                         "recall_reason": dispatch.recall_reason},
+            "post": post and {"id": post.pk, "ended_on": post.ended_on and post.ended_on.isoformat()},
+            "person_org": dispatch.person.organization_id}
+
+
+@transaction.atomic
+def elimination_decide(*, user, decisions, county: Organization | None = None, on: datetime.date | None = None,
+                       confirm: bool = False) -> EliminationDecision:
+    """The county keeps, warns or recalls secretaries of one month's list (``decisions``: [{"entry", "decision",
+    "note"}], of ``county``'s list when given) once confirmed after its preview (elimination_decision_preview; without ``confirm``,
+    NeedsConfirmation carries it). A recall ends the dispatch and its post. Recorded as one act
+    (EliminationDecision) that elimination_decision_withdraw undoes."""
+    rows = _decided_entries(user, decisions, county)
+    county = rows[0][0].county
+    if not confirm:
+        raise NeedsConfirmation(_("Read the preview of the decision and confirm it."),
+                                elimination_decision_preview(rows))
+    entries = {entry.pk: entry for entry in EliminationEntry.objects.select_for_update(of=("self",)).filter(
+        pk__in=[entry.pk for entry, _d, _n in rows]).select_related("dispatch__person")}
+    if any(entry.decision for entry in entries.values()):
         refuse(_("This entry has been decided."))
     on = on or clock.today()
-    before = snapshot(entry)
-    entry.decision, entry.decided_on, entry.decided_by = decision, on, _user_or_none(user)
-    entry.decision_note = note.strip()[:300]
-    entry.save()
-    record_change(entry, ChangeRecord.Action.UPDATE, before=before)
-    if decision == EliminationEntry.Decision.RECALL and entry.dispatch.status == Dispatch.Status.IN_POST:
-        dispatch_recall(user=user, dispatch=entry.dispatch, on=on,
-                        reason=note.strip() or _("末位淘汰 (last in class %(months)s)") % {
-                            "months": ", ".join(entry.months)})
-    return entry
+    act = EliminationDecision.objects.create(
+        county=county, owner_path=county.path, last_month=rows[0][0].last_month, decided_on=on,
+        decided_user=_user_or_none(user), previous={str(pk): _state(entry) for pk, entry in entries.items()})
+    act.entries.set(entries.values())
+    for pk, decision, note in ((entry.pk, decision, note) for entry, decision, note in rows):
+        entry = entries[pk]
+        before = snapshot(entry)
+        entry.decision, entry.decided_on, entry.decided_by = decision, on, _user_or_none(user)
+        entry.decision_note = note
+        entry.save()
+        record_change(entry, ChangeRecord.Action.UPDATE, before=before)
+        if decision == EliminationEntry.Decision.RECALL and entry.dispatch.status == Dispatch.Status.IN_POST:
+            dispatch_recall(user=user, dispatch=entry.dispatch, on=on,
+                            reason=note or _("末位淘汰 (last in class %(months)s)") % {
+                                "months": ", ".join(entry.months)})
+    counts = elimination_decision_preview(rows)["counts"]
+    record_change(act, ChangeRecord.Action.CREATE,
+                  message=_("Elimination decision: %(keep)s kept, %(warn)s warned, %(recall)s recalled.") % counts)
+    return act
+
+
+def _date_or_none(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _restore_dispatch(*, user, act: EliminationDecision, state: dict) -> None:
+    """Puts a dispatch the act recalled back in post, its post's end and the person's organization as they were."""
+    dispatch = Dispatch.objects.select_for_update().select_related("person", "village").get(pk=state["dispatch"]["id"])
+    before = snapshot(dispatch)
+    dispatch.status = state["dispatch"]["status"]
+    dispatch.left_on = _date_or_none(state["dispatch"]["left_on"])
+    dispatch.recall_reason = state["dispatch"]["recall_reason"]
+    dispatch.save()
+    record_change(dispatch, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Back in post: the elimination decision of %(date)s was withdrawn.")
+                  % {"date": act.decided_on})
+    if state["post"]:
+        post = Post.objects.select_for_update().get(pk=state["post"]["id"])
+        ended_on = _date_or_none(state["post"]["ended_on"])
+        if post.ended_on != ended_on:
+            before = snapshot(post)
+            post.ended_on = ended_on
+            post.save(update_fields=["ended_on", "updated_at"])
+            refresh_holds_post([post.person_id])
+            record_change(post, ChangeRecord.Action.UPDATE, before=before,
+                          message=_("The post continues: the elimination decision of %(date)s was withdrawn.")
+                          % {"date": act.decided_on})
+    if dispatch.person.organization_id != state["person_org"]:
+        person_transfer(user=user, person=dispatch.person,
+                        organization=Organization.objects.get(pk=state["person_org"]))
+
+
+def _withdraw_refusals(act: EliminationDecision, entries) -> list[str]:
+    problems = []
+    for entry in entries:
+        if (entry.decided_on, entry.decided_by_id) != (act.decided_on, act.decided_user_id) or not entry.decision:
+            problems.append(_("the decision on %(name)s has been changed since") % {"name": entry.person.name})
+        state = act.previous[str(entry.pk)]
+        dispatch = entry.dispatch
+        if dispatch.status == state["dispatch"]["status"]:
+            continue
+        if dispatch.status != Dispatch.Status.RECALLED or dispatch.left_on != act.decided_on:
+            problems.append(_("the dispatch of %(name)s has been changed since") % {"name": entry.person.name})
+            continue
+        newer = (Dispatch.objects.filter(village_id=dispatch.village_id, created_at__gte=act.created_at)
+                 .exclude(pk=dispatch.pk).select_related("person").first())
+        if newer is not None:
+            problems.append(_("%(village)s has a new first secretary since (%(name)s, from %(date)s): %(old)s "
+                              "cannot be put back in post")
+                            % {"village": dispatch.village.name, "name": newer.person.name,
+                               "date": newer.started_on, "old": entry.person.name})
+        elif _in_post_elsewhere(entry.person, exclude=dispatch):
+            problems.append(_("%(name)s has been sent elsewhere since") % {"name": entry.person.name})
+    return problems
+
+
+@transaction.atomic
+def elimination_decision_withdraw(*, user, decision: EliminationDecision, reason: str) -> EliminationDecision:
+    """Withdraws an elimination decision as a whole (撤销): every entry awaits a decision again, and each secretary
+    it recalled is back in post with the post's end as before. Refused if withdrawn already, if an entry or a
+    dispatch has been changed since, or if a recalled secretary's village has a new dispatch since."""
+    act = EliminationDecision.objects.select_for_update().get(pk=decision.pk)
+    require_in_scope(user, act.owner_path, realm="org")
+    if act.status != EliminationDecision.Status.ACTIVE:
+        refuse(_("This decision has already been withdrawn."), code="withdrawn")
+    reason = (reason or "").strip()
+    if not reason:
+        refuse(_("Give the reason for withdrawing the decision."), field="reason")
+    entries = list(act.entries.select_for_update(of=("self",)).select_related("person", "dispatch__village")
+                   .order_by("org_path", "pk"))
+    problems = _withdraw_refusals(act, entries)
+    if problems:
+        refuse(_("The decision cannot be withdrawn: %(problems)s.") % {"problems": "; ".join(problems)},
+               code="out_of_order")
+    for entry in entries:
+        state = act.previous[str(entry.pk)]
+        if entry.dispatch.status != state["dispatch"]["status"]:
+            _restore_dispatch(user=user, act=act, state=state)
+        before = snapshot(entry)
+        entry.decision, entry.decision_note = state["decision"], state["decision_note"]
+        entry.decided_on, entry.decided_by_id = _date_or_none(state["decided_on"]), state["decided_by"]
+        entry.save()
+        record_change(entry, ChangeRecord.Action.UPDATE, before=before,
+                      message=_("Awaiting a decision again: the elimination decision of %(date)s was withdrawn.")
+                      % {"date": act.decided_on})
+    before = snapshot(act)
+    act.status = EliminationDecision.Status.WITHDRAWN
+    act.withdraw_reason = reason
+    act.withdrawn_user = _user_or_none(user)
+    act.withdrawn_at = timezone.now()
+    act.save()
+    record_change(act, ChangeRecord.Action.UPDATE, before=before,
+                  message=_("Elimination decision withdrawn: %(reason)s") % {"reason": reason[:400]})
+    return act
 
 
 # Outcomes ----------------------------------------------------------------------------------------------------

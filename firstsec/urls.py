@@ -24,6 +24,10 @@ urlpatterns = [
     path("elimination/", views.EliminationView.as_view(), name="elimination"),
     path("elimination/evaluate/", views.EliminationEvaluateView.as_view(), name="elimination_evaluate"),
     path("elimination/<int:pk>/decide/", views.EliminationDecideView.as_view(), name="elimination_decide"),
+    path("elimination/decide/", views.EliminationDecideListView.as_view(), name="elimination_decide_list"),
+    path("elimination/decisions/<int:pk>/", views.EliminationDecisionView.as_view(), name="elimination_decision"),
+    path("elimination/decisions/<int:pk>/withdraw/", views.EliminationDecisionWithdrawView.as_view(),
+         name="elimination_decision_withdraw"),
     path("outcomes/", views.OutcomesView.as_view(), name="outcomes"),
     path("rules/", views.RulesView.as_view(), name="rules"),
 ]

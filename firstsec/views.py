@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from standards.models import Assessment
 from . import selectors, services
 from .attendance import month_minimums
 from .library import MONTHLY_STANDARD, RATER
-from .models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, VillageClass
+from .models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, FirstsecRule, VillageClass
 from .periods import month_bounds, month_label, parse_month, week_start
 
 WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"), gettext_lazy("Fri"),
@@ -375,7 +376,8 @@ class EliminationView(ScopedMixin, View):
     def get(self, request):
         return render(request, "firstsec/elimination.html", {
             "entries": selectors.elimination_list(request.user)[:300], "counties": _counties(request.user),
-            "decisions": [c for c in EliminationEntry.Decision.choices if c[0]], "today": clock.today()})
+            "decisions": [c for c in EliminationEntry.Decision.choices if c[0]], "today": clock.today(),
+            "acts": EliminationDecision.objects.restrict(request.user).select_related("county")[:20]})
 
 
 class EliminationEvaluateView(ScopedMixin, View):
@@ -394,15 +396,76 @@ class EliminationEvaluateView(ScopedMixin, View):
         return redirect("firstsec:elimination")
 
 
+def _decide(request, decisions):
+    """Previews a decision on the list, or records it once its preview was confirmed."""
+    try:
+        act = services.elimination_decide(user=request.user, decisions=decisions,
+                                          confirm=bool(request.POST.get("confirm")))
+    except services.NeedsConfirmation as needed:
+        return render(request, "firstsec/elimination_preview.html", {
+            "preview": needed.details, "decisions": decisions,
+            "groups": [(value, label, needed.details["rows"][value])
+                       for value, label in EliminationEntry.Decision.choices if value]})
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+        return redirect("firstsec:elimination")
+    messages.success(request, _("Decision saved."))
+    return redirect("firstsec:elimination_decision", act.pk)
+
+
 class EliminationDecideView(ScopedMixin, View):
+    """One entry's decision (its buttons on the list), through the same preview."""
+
     queryset = EliminationEntry.objects.all()
 
     def post(self, request, pk):
         entry = self.scoped_object(EliminationEntry.objects.all(), pk=pk)
-        if _run(request, services.elimination_decide, entry=entry, decision=request.POST.get("decision", ""),
-                note=request.POST.get("note", "")):
-            messages.success(request, _("Decision saved."))
-        return redirect("firstsec:elimination")
+        return _decide(request, [{"entry": entry.pk, "decision": request.POST.get("decision", ""),
+                                  "note": request.POST.get("note", "")}])
+
+
+class EliminationDecideListView(ScopedMixin, View):
+    """The decision on several entries of a month's list (``decision_<entry id>``, ``note_<entry id>``)."""
+
+    queryset = EliminationEntry.objects.all()
+
+    def post(self, request):
+        chosen = {_int(name.removeprefix("decision_")): value for name, value in request.POST.items()
+                  if name.startswith("decision_") and value}
+        visible = set(EliminationEntry.objects.restrict(request.user).filter(pk__in=chosen)
+                      .values_list("pk", flat=True))
+        if set(chosen) - visible:
+            raise Http404
+        return _decide(request, [{"entry": pk, "decision": value, "note": request.POST.get(f"note_{pk}", "")}
+                                 for pk, value in sorted(chosen.items())])
+
+
+class EliminationDecisionView(ScopedMixin, View):
+    """One elimination decision: whom it kept, warned and recalled, and its withdrawal (撤销) with a reason."""
+
+    queryset = EliminationDecision.objects.all()
+
+    def get_decision(self, pk) -> EliminationDecision:
+        return self.scoped_object(EliminationDecision.objects.select_related("county", "decided_user",
+                                                                             "withdrawn_user"), pk=pk)
+
+    def get(self, request, pk):
+        act = self.get_decision(pk)
+        entries = act.entries.restrict(request.user).select_related("person", "dispatch__village").order_by(
+            "org_path", "pk")
+        return render(request, "firstsec/elimination_decision.html", {
+            "decision": act, "entries": [(entry, act.previous.get(str(entry.pk), {})) for entry in entries],
+            "can_run": can_change(request.user, act)})
+
+
+class EliminationDecisionWithdrawView(EliminationDecisionView):
+    scope_action = "change"
+
+    def post(self, request, pk):
+        act = self.get_decision(pk)
+        if _run(request, services.elimination_decision_withdraw, decision=act, reason=request.POST.get("reason", "")):
+            messages.success(request, _("The decision was withdrawn: its entries await a decision again."))
+        return redirect("firstsec:elimination_decision", act.pk)
 
 
 class OutcomesView(ScopedMixin, View):

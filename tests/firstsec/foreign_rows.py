@@ -2,7 +2,7 @@
 import datetime
 from decimal import Decimal
 
-from firstsec.models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, OutcomeLog
+from firstsec.models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, FirstsecRule, OutcomeLog
 
 
 def foreign_rows(pk, foreign, org_fields) -> dict:
@@ -28,9 +28,14 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
                        last_month="2024-03", months=["2024-01", "2024-02", "2024-03"], average_total=Decimal("50"),
                        average_satisfaction=Decimal("4"), reason="王家新村末位")
 
+    def decision(county):
+        return foreign(EliminationDecision, county=county.township_b, owner_path=county.township_b.path,
+                       last_month="2024-03", decided_on=datetime.date(2024, 4, 1),
+                       previous={str(pk): {"decision": "", "dispatch": {"id": pk, "status": "in_post"}}})
+
     def outcome(county):
         return foreign(OutcomeLog, **person_fields(), dispatch_id=pk, day=datetime.date(2024, 3, 1), visits=5,
                        note="王家新村走访")
 
     return {FirstsecRule: rule, Dispatch: dispatch, CheckIn: checkin, EliminationEntry: elimination,
-            OutcomeLog: outcome}
+            EliminationDecision: decision, OutcomeLog: outcome}

@@ -77,8 +77,11 @@ def test_monthly_ranking_and_elimination_list(client, users, county, sent):
     assert client.get("/api/firstsec/elimination").json()["count"] == 0
     client.force_login(users["county"])
     with clock.today_is(datetime.date(2025, 7, 3)):
-        decided = post(client, f"/api/firstsec/elimination/{entry.pk}/decide", {"decision": "recall", "note": "末位淘汰"})
-    assert decided.json()["decision"] == "recall"
+        asked = post(client, f"/api/firstsec/elimination/{entry.pk}/decide", {"decision": "recall", "note": "末位淘汰"})
+        assert asked.status_code == 409 and asked.json()["counts"]["recall"] == 1
+        decided = post(client, f"/api/firstsec/elimination/{entry.pk}/decide",
+                       {"decision": "recall", "note": "末位淘汰", "confirm": True})
+    assert decided.json()["decision"] == "recall" and decided.json()["decided_in"]
     assert client.get(f"/api/firstsec/dispatches/{sent.pk}").json()["status"] == "recalled"
 
 

@@ -122,7 +122,11 @@ def test_elimination_page_decides(client, users, dispatch):
     client.post(reverse("firstsec:elimination_decide", args=[entry.pk]), {"decision": "warn"})
     assert EliminationEntry.objects.get(pk=entry.pk).decision == ""  # a township cannot decide for the county
     client.force_login(users["county"])
-    client.post(reverse("firstsec:elimination_decide", args=[entry.pk]), {"decision": "warn", "note": "约谈"})
+    page = client.post(reverse("firstsec:elimination_decide", args=[entry.pk]), {"decision": "warn", "note": "约谈"})
+    assert 'id="elimination-confirm"' in page.content.decode()  # the preview first, nothing decided
+    assert EliminationEntry.objects.get(pk=entry.pk).decision == ""
+    client.post(reverse("firstsec:elimination_decide_list"), {f"decision_{entry.pk}": "warn",
+                                                               f"note_{entry.pk}": "约谈", "confirm": "1"})
     assert EliminationEntry.objects.get(pk=entry.pk).decision == "warn"
 
 

@@ -163,7 +163,8 @@ def test_the_county_decides_and_a_recall_ends_the_dispatch(county, users, scenar
         _assess(county, users, scenario, month)
     entry = services.elimination_evaluate(user=users["county"], county=county.county, year=2025, month=5)[0]
     with clock.today_is(datetime.date(2025, 6, 10)):
-        services.elimination_decide(user=users["county"], entry=entry, decision="recall", note="末位淘汰")
+        services.elimination_decide(user=users["county"], decisions=[
+            {"entry": entry, "decision": "recall", "note": "末位淘汰"}], confirm=True)
     dispatch = Dispatch.objects.get(pk=entry.dispatch_id)
     assert (dispatch.status, dispatch.left_on, dispatch.recall_reason) == ("recalled", datetime.date(2025, 6, 10),
                                                                           "末位淘汰")

@@ -5,14 +5,13 @@ results and titles are the engine's (standards.services); a stage only opens, lo
 """
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
-from core.services import refuse, require_in_scope
+from core.services import NeedsConfirmation, refuse, require_in_scope
 from core.services import user_or_none as _user_or_none
 from core.tree import SEGMENT_WIDTH, subtree_q
 from orgs.models import Organization, OrgStatus, OrgType
@@ -33,14 +32,6 @@ TEAM_SIZE = 3
 
 
 GAP_LIST_LIMIT = 200  # sheets listed by name when a stage closes with gaps; the counts are always whole
-
-
-class NeedsConfirmation(ValidationError):
-    """A consequential act the caller must confirm after seeing what it does (``details``: counts and lists)."""
-
-    def __init__(self, message: str, details: dict):
-        super().__init__(message, code="confirm")
-        self.details = details
 
 
 def _require_owner(user, campaign: Campaign) -> Campaign:

@@ -1,20 +1,4 @@
-"""The printed 党员参会考勤登记册, rendered by WeasyPrint with a CJK font."""
-from urllib.parse import quote
+"""PDFs of this app's pages: the project's one PDF renderer (core/pdf.py), named here for the app's views."""
+from core.pdf import PDF_FONT, pdf_response, render_pdf
 
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-
-PDF_FONT = "Noto Sans CJK SC"
-
-
-def render_pdf(template: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML  # slow to import: only when a PDF is asked for
-
-    html = render_to_string(template, {**context, "pdf_font": PDF_FONT}, request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf()
-
-
-def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-    return response
+__all__ = ["PDF_FONT", "pdf_response", "render_pdf"]

@@ -6,10 +6,10 @@ always say the same thing.
 import io
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from core import rates
+from core.pdf import render_pdf  # noqa: F401  the project's one PDF renderer, served as exports.render_pdf
 from core.xlsx_stream import iter_xlsx, safe_cell
 
 from . import selectors
@@ -166,11 +166,3 @@ def results_xlsx_stream(assessment, sheets):
     return iter_xlsx(results_header(), results_rows(sheets, tier_names(assessment.version)),
                      title=assessment.period_label or "results")
 
-
-# --- PDF -----------------------------------------------------------------------------------------------------------
-
-def render_pdf(template: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML
-
-    # The templates are self-contained (inline styles, no images): nothing to fetch.
-    return HTML(string=render_to_string(template, context, request=request)).write_pdf()

@@ -70,6 +70,11 @@ class DeliberationAdvanceIn(In):
     comment: str = ""
 
 
+class DeliberationReturnIn(In):
+    to_stage: str = Field(max_length=50)
+    comment: str = Field(max_length=2000)
+
+
 class DeliberationObjectionIn(In):
     text: str = Field(max_length=500)
     on: datetime.date | None = None
@@ -157,6 +162,16 @@ def matter_record(request, case_id: int, payload: DeliberationRecordIn):
 def matter_advance(request, case_id: int, payload: DeliberationAdvanceIn):
     case = _matter(request, case_id, CHANGE)
     run_service(request, services.matter_advance, case=case, comment=payload.comment)
+    return detail_data(_matter(request, case_id))
+
+
+@router.post("/matters/{int:case_id}/return", response=DeliberationMatterDetailOut)
+@scoped(Case)
+def matter_return(request, case_id: int, payload: DeliberationReturnIn):
+    """Sends the matter back to a stage its present stage names (the branch's proposal), with a reason; what
+    the later stages recorded is voided (the meetings are held again). 422 naming the allowed stages."""
+    case = _matter(request, case_id, CHANGE)
+    run_service(request, services.matter_return, case=case, to_stage=payload.to_stage, comment=payload.comment)
     return detail_data(_matter(request, case_id))
 
 

@@ -20,3 +20,4 @@ class DeliberationConfig(AppConfig):
         from .services import check_data
 
         register_data_check(WORKFLOW_CODE, check_data)
+        from . import handlers  # noqa: F401  (connects to workflows.signals.case_moved)

@@ -14,7 +14,19 @@ from core.tree import ancestor_paths
 from orgs.models import Organization
 from workflows import services as engine
 
-from .definition import DATE_FIELDS, LABELS, NUMBER_FIELDS, STAGE_FIELDS, VILLAGERS_KINDS, ensure, workflow
+from .definition import (
+    DATE_FIELDS,
+    LABELS,
+    NUMBER_FIELDS,
+    PROPOSAL,
+    RESULT_PUBLIC,
+    STAGE_FIELDS,
+    STAGES,
+    VILLAGERS_KINDS,
+    WORKFLOW_CODE,
+    ensure,
+    workflow,
+)
 
 
 def clean(data: dict) -> dict:
@@ -72,8 +84,14 @@ def matter_open(*, user, organization: Organization, title: str, matter: str = "
 def check_data(case, data: dict) -> dict:
     """What a matter may record, whoever writes it (registered with the workflow engine, so that the generic
     case page and API refuse what this app refuses): its fields, cleaned, with no more votes in favour than
-    people present, counting what the case already holds."""
+    people present, counting what the case already holds. What a stage the matter has left recorded (a
+    meeting's date and votes, the day the resolution was made public) is frozen."""
     cleaned = clean(data)
+    passed = STAGES[:STAGES.index(case.stage)] if case.stage in STAGES else ()
+    frozen = sorted(name for name in cleaned if any(name in STAGE_FIELDS.get(code, ()) for code in passed))
+    if frozen:
+        raise ValidationError({name: [_("Recorded in a stage the matter has left: it cannot be changed.")]
+                               for name in frozen})
     merged = {**case.data, **cleaned}
     for present, votes in (("members_present", "members_for"), ("villagers_present", "villagers_for")):
         if (votes in cleaned or present in cleaned) and isinstance(merged.get(present), int) \
@@ -92,8 +110,42 @@ def matter_record(*, user, case, data: dict):
     return engine.case_update(user=user, case=case, data=data)
 
 
+def matter_return(*, user, case, to_stage: str, comment: str, today: datetime.date | None = None):
+    """Sends the matter back (to the branch's proposal) with a reason; ``guard_move`` voids the later records."""
+    return engine.case_return(user=user, case=case, to_stage=to_stage, comment=comment, today=today)
+
+
+def guard_move(case, transition) -> None:
+    """The rules every move of a matter keeps, whichever page or API moves it (the generic workflow pages and
+    API included): run inside the engine's transaction (workflows.signals.case_moved), a refusal undoes the move.
+
+    * opening: the case records only the proposal's fields, cleaned as ``matter_open`` cleans them;
+    * a return voids what the stages after the one returned to recorded: the meetings are held and the
+      resolution made public again (the earlier record stays in the transitions);
+    * cancelling: not once the resolution is public and the matter is implemented (实施结果公开): its result
+      must be made public."""
+    if transition.action == "open":
+        stray = sorted(set(case.data) - set(STAGE_FIELDS[PROPOSAL]))
+        if stray:
+            raise ValidationError({key: [_("Not a field of the present stage.")] for key in stray})
+        clean(case.data)
+    elif transition.action == "cancel" and case.stage == RESULT_PUBLIC:
+        raise ValidationError(_("The resolution has been made public: the matter cannot be cancelled, its result "
+                                "must be made public."))
+    elif transition.action == "return":
+        later = {name for code in STAGES[STAGES.index(transition.to_stage) + 1:]
+                 for name in STAGE_FIELDS.get(code, ())}
+        if later & set(case.data):
+            case.data = {key: value for key, value in case.data.items() if key not in later}
+            type(case).objects.filter(pk=case.pk).update(data=case.data)
+
+
+def is_matter(case) -> bool:
+    return case.workflow.code == WORKFLOW_CODE
+
+
 def matter_advance(*, user, case, comment: str = "", today: datetime.date | None = None):
     return engine.case_advance(user=user, case=case, comment=comment, today=today)
 
 
-__all__ = ["ensure", "matter_advance", "matter_open", "matter_record"]
+__all__ = ["ensure", "matter_advance", "matter_open", "matter_record", "matter_return"]

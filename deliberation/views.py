@@ -168,8 +168,8 @@ class CaseView(ScopedMixin, View):
                 else:
                     messages.success(request, _("Saved."))
             elif action == "return":
-                engine.case_return(user=request.user, case=case, to_stage=request.POST.get("to_stage", ""),
-                                   comment=request.POST.get("comment", ""))
+                services.matter_return(user=request.user, case=case, to_stage=request.POST.get("to_stage", ""),
+                                       comment=request.POST.get("comment", ""))
             elif not objection_action(user=request.user, case=case, action=action, data=request.POST):
                 raise Http404
         except ValidationError as error:

@@ -82,8 +82,14 @@ def _clean(data: dict) -> dict:
 def check_data(case, data: dict) -> dict:
     """What a development case may record, whoever writes it: registered with the workflow engine
     (``workflows.services.register_data_check``), so that the generic case page and API refuse what
-    ``candidate_record`` refuses."""
+    ``candidate_record`` refuses. Once the candidate is admitted (probationary), the record of the admission
+    (the application, the notice, the vote) is frozen: only the probation's own fields may be written."""
     cleaned = _clean(data)
+    if case.stage == PROBATIONARY:
+        frozen = sorted(set(cleaned) - set(STAGE_FIELDS[PROBATIONARY]))
+        if frozen:
+            raise ValidationError({name: [_("The candidate is admitted as a probationary member: the record of "
+                                            "the admission cannot be changed.")] for name in frozen})
     check({**case.data, **cleaned}, birth_date=case.person.birth_date if case.person_id else None,
           days=notice_days(case))
     return cleaned
@@ -132,12 +138,48 @@ def candidate_advance(*, user, case, comment: str = "", today: datetime.date | N
     return _engine().case_advance(user=user, case=case, comment=comment, today=today)
 
 
+def guard_move(case, transition) -> None:
+    """The rules every move of a development case keeps, whichever page or API moves it (the generic workflow
+    pages and API included): run inside the engine's transaction, a refusal undoes the move whole.
+
+    * opening: the person is not a party member and has no other open development case, and what the case
+      records is development's own fields, in order (as ``candidate_open`` requires);
+    * cancelling: not once the candidate is a probationary member (the admission stands; the case ends only
+      by conversion to full membership);
+    * a return voids what the stages after the one returned to recorded (a new notice, a new vote)."""
+    if transition.action == "open":
+        if Member.objects.filter(person_id=case.person_id).exists():
+            refuse(_("This person is already a party member."))
+        if type(case).objects.filter(workflow_id=case.workflow_id, person_id=case.person_id,
+                                     status="open").exclude(pk=case.pk).exists():
+            refuse(_("This person already has an open development case."))
+        _clean(case.data)
+    elif transition.action == "cancel" and case.stage == PROBATIONARY:
+        refuse(_("A probationary member's case cannot be cancelled: the admission by the branch vote stands "
+                 "until the conversion to full membership."))
+    elif transition.action == "return":
+        _void_after(case, transition.to_stage)
+
+
+def _void_after(case, stage: str) -> None:
+    from .definition import STAGES
+
+    later = {name for code in STAGES[STAGES.index(stage) + 1:] for name in STAGE_FIELDS.get(code, ())}
+    if later & set(case.data):
+        case.data = {key: value for key, value in case.data.items() if key not in later}
+        type(case).objects.filter(pk=case.pk).update(data=case.data)
+
+
 def sync_registry(case, transition) -> None:
     """Keeps the person and membership in step with the case (called inside the engine's transaction)."""
+    guard_move(case, transition)
     person = Person.objects.get(pk=case.person_id)
     check(case.data, birth_date=person.birth_date, days=notice_days(case))
     member = Member.objects.filter(person=person).first()
     stage = transition.to_stage
+    if stage == PROBATIONARY and transition.action == "advance" and member is not None:
+        refuse(_("%(name)s is already in the registry as a party member: the vote cannot admit them again.")
+               % {"name": person.name})
     if stage in PERSON_STAGE and member is None and person.stage != PERSON_STAGE[stage]:
         person_update(user=None, person=person, stage=PERSON_STAGE[stage])
     elif stage == PROBATIONARY and member is None:

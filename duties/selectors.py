@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Count, Q
 
+from core import rates
 from core.scope import CHANGE, VIEW, scope_for
 from core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds, subtree_q
 from orgs.models import Organization
@@ -136,6 +137,7 @@ def _finish(row: dict) -> dict:
     due = sum(row[state] for state in DUE_STATES)
     row["due"] = due
     row["on_time_rate"] = _share(row[ObligationState.DONE], due)
+    row["on_time_percent"] = rates.rate(row[ObligationState.DONE], due)  # from the counts, rounded once
     row["colour"] = colour(row)
     return row
 

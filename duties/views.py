@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
-from core import rates
 from core import todo as todo_sources
 from core.scope import CHANGE, VIEW, scope_for
 from core.views import ScopedMixin, can_change
@@ -242,14 +241,14 @@ class BoardMixin(ScopedMixin):
 
 def board_row(row: dict) -> dict:
     """A rollup row as the board shows it: the counts in STATE_ORDER, the on-time rate as a percentage."""
-    rate = row.get("on_time_rate")
+    rate = row.get("on_time_percent")
     return {
         "org": row["org"],
         "counts": {state.value: row.get(state.value, 0) for state in STATE_ORDER},
         "cells": [(state.value, row.get(state.value, 0)) for state in STATE_ORDER],
         "total": row.get("total", 0),
         "due": row.get("due", 0),
-        "rate": None if rate is None or not row.get("due") else float(rates.share_rate(rate)),
+        "rate": None if rate is None or not row.get("due") else rate,
         "colour": row["colour"],
         "colour_label": RAG_LABELS.get(row["colour"], row["colour"]),
     }
@@ -291,7 +290,7 @@ class BoardXlsxView(BoardMixin, View):
         header = [_("Organization"), *[str(state.label) for state in STATE_ORDER], _("All obligations"),
                   _("On-time rate (%)"), _("Colour")]
         rows = [[row["org"].name, *[row["counts"][state.value] for state in STATE_ORDER], row["total"],
-                 row["rate"], str(row["colour_label"])]
+                 None if row["rate"] is None else float(row["rate"]), str(row["colour_label"])]
                 for row in [*figures["children"], *([figures["total"]] if figures["total"] else [])]]
         title = f"{figures['year']}"
         response = StreamingHttpResponse(iter_xlsx(header, rows, title=title), content_type=XLSX_CONTENT_TYPE)

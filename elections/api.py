@@ -1,8 +1,10 @@
 """Village elections in the REST API, scoped: outside the caller's subtree, 404 as for a missing row."""
 import datetime
+from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from core import rates
 from core.api import In, PageParams, Ref, Year, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
@@ -49,7 +51,10 @@ class ElectionsProgressOut(Schema):
     deadline: datetime.date
     done: int
     total: int
-    percent: int
+    percent: int = Field(..., description="Villages done, in whole percent (kept for old clients; "
+                                          "done_percent is the figure the pages show).")
+    done_percent: Decimal | None = Field(None, description="Villages done, percent with one decimal, rounded once "
+                                                          "from the counts (core.rates); null with no villages.")
     overdue: bool
 
 
@@ -201,7 +206,10 @@ def deadline_set(request, term_id: int, payload: ElectionsDeadlineIn):
 @scoped(TownshipDeadline)
 def term_progress(request, term_id: int):
     rows = selectors.progress(request.auth, _term(request, term_id))
-    return [{**row, "township": ref(row["township"])} for row in rows]
+    return [{**row, "township": ref(row["township"]), "done_percent": rates.rate(row["done"], row["total"]),
+             # whole percent, half up from the exact quotient (not from the rounded figure)
+             "percent": (200 * row["done"] + row["total"]) // (2 * row["total"]) if row["total"] else 0}
+            for row in rows]
 
 
 @router.get("/terms/{int:term_id}/figures", response=ElectionsFiguresOut)

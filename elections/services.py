@@ -15,8 +15,9 @@ from accounts.scope import roles_covering
 from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import require_in_scope, user_or_none
-from orgs.models import Organization
+from orgs.models import Domain, Organization, OrgStatus, OrgType
 from people.choices import PostTitle
+from people.choices import Stage as PersonStage
 from people.models import Person, Post
 from people.services import post_create, post_end
 
@@ -76,12 +77,42 @@ def election_open(*, user, term_change: TermChange, organization: Organization,
     require_in_scope(user, organization.path, realm="org")
     if not organization.path.startswith(term_change.owner_path):
         refuse(_("The village lies outside the term change's organization."), field="organization")
+    organization = Organization.objects.get(pk=organization.pk)
+    if not is_village(organization):
+        refuse(_("%(name)s is not a village (an active rural branch): a term change holds its elections in "
+                 "villages only.") % {"name": organization.name}, field="organization")
     if Election.objects.filter(term_change=term_change, organization=organization).exists():
         refuse(_("This village already has its election in this term change."), field="organization")
     election = Election.objects.create(term_change=term_change, organization=organization,
                                        org_path=organization.path, opened_on=_today(today))
     record_change(election, ChangeRecord.Action.CREATE)
     return election
+
+
+def is_village(organization: Organization) -> bool:
+    """What elections.selectors.villages lists: an active rural branch."""
+    return (organization.org_type == OrgType.BRANCH and organization.domain == Domain.RURAL
+            and organization.status == OrgStatus.ACTIVE)
+
+
+def candidate_pool_root(election: Election) -> Organization:
+    """Where an election's candidates come from: the village's township (the village itself without one)."""
+    return election.organization.parent or election.organization
+
+
+def _check_held_on(election: Election, held_on) -> None:
+    """The assembly's day: not before the term change started, not in the future (the posts it writes start on
+    it)."""
+    if held_on is None:
+        refuse(_("Enter the day the assembly was held."), field="held_on")
+    term = election.term_change
+    earliest = term.started_on
+    if earliest is not None and held_on < earliest:
+        refuse(_("The assembly cannot have been held on %(day)s, before %(earliest)s.")
+               % {"day": held_on, "earliest": earliest}, field="held_on")
+    if held_on > datetime.date.today():
+        refuse(_("The assembly's day %(day)s is in the future: record the votes once it is held.")
+               % {"day": held_on}, field="held_on")
 
 
 def _locked(election: Election) -> Election:
@@ -103,6 +134,11 @@ def candidate_add(*, user, election: Election, person: Person, title: str, masse
     _require(user, election, Stage.RECOMMEND)
     if user is not None and not Person.objects.restrict(user).filter(pk=person.pk).exists():
         raise PermissionDenied(_("This person lies outside your scope."))
+    root = candidate_pool_root(election)
+    person = Person.objects.get(pk=person.pk)
+    if not person.org_path.startswith(root.path) or person.stage != PersonStage.MEMBER:
+        refuse(_("%(name)s cannot stand: a candidate is a party member under %(township)s.")
+               % {"name": person.name, "township": root.name}, field="person")
     if title not in {choice for choice, _label in Candidate._meta.get_field("title").choices}:
         refuse(_("Choose a post."), field="title")
     counts = (masses_count, members_count, organization_count)
@@ -173,6 +209,7 @@ def votes_record(*, user, election: Election, held_on: datetime.date, eligible_v
     """
     election = _locked(election)
     _require(user, election, Stage.ELECT)
+    _check_held_on(election, held_on)
     if eligible_voters <= 0:
         refuse(_("The branch has no eligible voters."), field="eligible_voters")
     if votes_cast < 0 or votes_cast > eligible_voters:
@@ -239,6 +276,7 @@ def election_finish(*, user, election: Election) -> Election:
     """
     election = _locked(election)
     _require(user, election, Stage.ELECT)
+    _check_held_on(election, election.held_on)
     result = outcome(election)
     if result["problems"]:
         raise ValidationError(result["problems"])

@@ -7,8 +7,10 @@ Outside the scope: 404.
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from core import rates
 from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE
 from orgs.models import Organization
@@ -18,6 +20,7 @@ from . import selectors, services
 from .models import (
     Candidate,
     Channel,
+    Decision,
     Method,
     Nomination,
     Nominee,
@@ -48,6 +51,8 @@ class SelectionRoundOut(Schema):
     passed: int
     eliminated: int
     elimination_rate: float | None
+    elimination_percent: Decimal | None = Field(None, description="Percent eliminated, one decimal, rounded once "
+                                                                  "from the counts (core.rates).")
 
 
 class SelectionOut(Schema):
@@ -59,6 +64,8 @@ class SelectionOut(Schema):
     nominated: int
     selected: int | None
     elimination_rate: float | None
+    elimination_percent: Decimal | None = Field(None, description="Percent of the nominees eliminated overall, "
+                                                                  "one decimal, rounded once (core.rates).")
     rounds: list[SelectionRoundOut]
 
 
@@ -221,14 +228,15 @@ def round_data(round_: Round) -> dict:
             "objection_days": round_.objection_days, "status": round_.status, "opened_on": round_.opened_on,
             "closed_on": round_.closed_on, "objection_window_ends": services.window_end(round_),
             "entered": round_.entered, "passed": round_.passed, "eliminated": round_.eliminated,
-            "elimination_rate": round_.elimination_rate}
+            "elimination_rate": round_.elimination_rate,
+            "elimination_percent": rates.rate(round_.eliminated, round_.entered)}
 
 
 def selection_data(selection: Selection) -> dict:
     funnel = selectors.funnel(selection)
     return {"id": selection.pk, "name": selection.name, "year": selection.year, "owner": ref(selection.owner),
             "status": selection.status, "nominated": funnel["nominated"], "selected": funnel["selected"],
-            "elimination_rate": funnel["overall_rate"], "rounds": [round_data(s["round"]) for s in funnel["steps"]]}
+            "elimination_rate": funnel["overall_rate"], "elimination_percent": funnel["overall_percent"], "rounds": [round_data(s["round"]) for s in funnel["steps"]]}
 
 
 def _person_refs(person: Person) -> dict:
@@ -523,3 +531,63 @@ def pool_list(request, page: Query[PageParams], year: Year | None = None, person
     return paginate(rows, page, lambda items: [
         {"id": e.pk, **_person_refs(e.person), "year": e.year, "selection_id": e.selection_id,
          "priority_promotion": e.priority_promotion, "priority_training": e.priority_training} for e in items])
+
+
+class SelectionMarkOut(Schema):
+    """A good-cadre mark, as the person's page shows it (core.marks): the year selected and the priorities."""
+
+    label: str
+    year: int
+    selection: Ref
+    priority_promotion: bool
+    priority_training: bool
+
+
+class SelectionCandidacyOut(Schema):
+    id: int
+    selection: Ref
+    year: int
+    round: Ref
+    outcome: str
+    reason: str
+    score: Decimal | None
+
+
+class SelectionDecisionOut(Schema):
+    candidate_id: int
+    round: Ref
+    outcome: str
+    reason: str
+    decided_on: datetime.date
+    decided_by: str
+
+
+class SelectionPersonOut(Schema):
+    person: Ref
+    organization: Ref
+    marks: list[SelectionMarkOut]
+    candidacies: list[SelectionCandidacyOut]
+    decisions: list[SelectionDecisionOut]
+
+
+@router.get("/people/{int:person_id}", response=SelectionPersonOut)
+@scoped(PoolEntry)
+def person_record(request, person_id: int):
+    """A person's good-cadre record, as /selection/people/<id>/ shows it: the good-cadre marks (the years selected,
+    with the priorities), every round taken part in, and the decisions."""
+    person = get_scoped(Person.objects.select_related("organization"), request.auth, pk=person_id)
+    marks = [{"label": _("Good cadre %(year)s") % {"year": entry.year}, "year": entry.year,
+              "selection": ref(entry.selection), "priority_promotion": entry.priority_promotion,
+              "priority_training": entry.priority_training}
+             for entry in selectors.pool(request.auth, person=person)[:200]]
+    candidacies = [{"id": c.pk, "selection": ref(c.round.selection), "year": c.round.selection.year,
+                    "round": {"id": c.round_id, "name": c.round.name}, "outcome": c.outcome, "reason": c.reason,
+                    "score": c.score}
+                   for c in Candidate.objects.restrict(request.auth).filter(nominee__person=person)
+                   .select_related("round__selection").order_by("-round__selection__year", "round__number")[:200]]
+    decisions = [{"candidate_id": d.candidate_id, "round": {"id": d.candidate.round_id, "name": d.candidate.round.name},
+                  "outcome": d.outcome, "reason": d.reason, "decided_on": d.decided_on,
+                  "decided_by": d.decided_by.get_username() if d.decided_by else ""}
+                 for d in Decision.objects.restrict(request.auth).filter(candidate__nominee__person=person)
+                 .select_related("candidate__round", "decided_by").order_by("-decided_at", "-id")[:200]]
+    return {**_person_refs(person), "marks": marks, "candidacies": candidacies, "decisions": decisions}

@@ -1,6 +1,8 @@
 """Reads of the good-cadre selection; everything that names a person goes through ``restrict``."""
 from django.db.models import Count, Q
 
+from core import rates
+
 from .models import Candidate, Decision, Nomination, Nominee, Objection, PoolEntry, Round, Selection
 
 
@@ -19,11 +21,15 @@ def funnel(selection: Selection) -> dict:
     steps = []
     for round_ in rounds(selection):
         steps.append({"round": round_, "entered": round_.entered, "passed": round_.passed,
-                      "eliminated": round_.eliminated, "rate": round_.elimination_rate})
+                      "eliminated": round_.eliminated, "rate": round_.elimination_rate,
+                      "percent": rates.rate(round_.eliminated, round_.entered)})
     closed = [step for step in steps if step["round"].status == "closed"]
     selected = closed[-1]["passed"] if closed and len(closed) == len(steps) else None
     overall = None if selected is None or not nominated else (nominated - selected) / nominated
-    return {"nominated": nominated, "steps": steps, "selected": selected, "overall_rate": overall}
+    # the percent shown: from the counts, rounded once (core.rates), never from the float share
+    overall_percent = None if selected is None else rates.rate(nominated - selected, nominated)
+    return {"nominated": nominated, "steps": steps, "selected": selected, "overall_rate": overall,
+            "overall_percent": overall_percent}
 
 
 def nominees(user, selection: Selection, *, channel: str = "", search: str = ""):

@@ -218,6 +218,14 @@ def _open_round(user, round_: Round) -> Round:
     return round_
 
 
+def _require_undecided(candidate: Candidate) -> None:
+    """A candidate eliminated in the round (an upheld objection) keeps the figures it was decided on."""
+    if candidate.outcome == Outcome.ELIMINATED:
+        refuse(_("%(name)s has been eliminated in this round (%(reason)s): the scores and votes stay as "
+                 "decided.") % {"name": candidate.nominee.person.name, "reason": candidate.reason},
+               code="decided")
+
+
 @transaction.atomic
 def scores_set(*, user, round_: Round, scores: dict) -> int:
     """Enters the criteria scores of a scored round: {candidate id: {item code: points}}; the totals follow."""
@@ -226,11 +234,14 @@ def scores_set(*, user, round_: Round, scores: dict) -> int:
         refuse(_("This round is not decided by score."))
     items = dict(Item.objects.filter(version_id=round_.assessment.version_id).values_list("code", "pk"))
     rater = RaterGroup.objects.filter(version_id=round_.assessment.version_id).order_by("-weight", "id").first()
-    sheets = dict(Candidate.objects.filter(round=round_, pk__in=list(scores)).values_list("pk", "sheet_id"))
+    in_round = {c.pk: c for c in Candidate.objects.filter(round=round_, pk__in=[int(k) for k in scores])
+                .select_related("nominee__person")}
+    sheets = {pk: c.sheet_id for pk, c in in_round.items()}
     rows = []
     for candidate_id, by_item in scores.items():
         if int(candidate_id) not in sheets:
             refuse(_("Candidate %(id)s is not in this round.") % {"id": candidate_id})
+        _require_undecided(in_round[int(candidate_id)])
         for code, points in by_item.items():
             if points in (None, ""):
                 continue
@@ -257,11 +268,13 @@ def votes_set(*, user, round_: Round, votes: dict) -> int:
     round_ = _open_round(user, round_)
     if round_.method != Method.VOTE:
         refuse(_("This round is not decided by vote."))
-    candidates = {c.pk: c for c in Candidate.objects.filter(round=round_, pk__in=[int(k) for k in votes])}
+    candidates = {c.pk: c for c in Candidate.objects.filter(round=round_, pk__in=[int(k) for k in votes])
+                  .select_related("nominee__person")}
     for candidate_id, (votes_for, votes_cast) in votes.items():
         candidate = candidates.get(int(candidate_id))
         if candidate is None:
             refuse(_("Candidate %(id)s is not in this round.") % {"id": candidate_id})
+        _require_undecided(candidate)
         votes_for, votes_cast = int(votes_for), int(votes_cast)
         if votes_for < 0 or votes_cast < 0 or votes_for > votes_cast:
             refuse(_("Votes for must lie between 0 and the votes cast (%(name)s).") % {"name": candidate.nominee},

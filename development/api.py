@@ -129,6 +129,15 @@ def case_advance(request, case_id: int, payload: DevelopmentCommentIn):
     return case_data(_case(request, case_id))
 
 
+@router.post("/cases/{int:case_id}/approve", response=DevelopmentCaseOut)
+@scoped(Case)
+def case_approve(request, case_id: int, payload: DevelopmentCommentIn):
+    """The township's approval (审批) of the branch vote or of the conversion to full membership: 403 without a
+    township or county administrator's role over the branch, 422 with what the stage's record still lacks."""
+    _act(request, services.candidate_approve, case=_case(request, case_id), comment=payload.comment)
+    return case_data(_case(request, case_id))
+
+
 @router.post("/cases/{int:case_id}/objections", response=DevelopmentCaseOut)
 @scoped(Case)
 def case_objection(request, case_id: int, payload: DevelopmentObjectionIn):

@@ -25,7 +25,7 @@ from workflows.reminders import send_notices
 
 from . import services
 from .dates import add_years
-from .definition import install
+from .definition import PROBATIONARY, VOTE, install
 
 DAY = datetime.timedelta(days=1)
 EARLIEST_JOIN = datetime.date(2024, 7, 1)  # full members who joined since are entered with their whole case
@@ -84,6 +84,8 @@ class Year:
 
     def step(self, case, data: dict, on: datetime.date):
         services.candidate_record(user=None, case=case, data=data)
+        if case.stage in (VOTE, PROBATIONARY):  # the township's approval (审批) of the vote, of the conversion
+            services.candidate_approve(user=None, case=case, today=on)
         return services.candidate_advance(user=None, case=case, today=on)
 
     def open(self, person, applied: datetime.date):

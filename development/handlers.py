@@ -1,8 +1,12 @@
 from django.dispatch import receiver
 
+from workflows.services import register_approval_check
 from workflows.signals import case_moved
 
-from .services import is_development_case, sync_registry
+from .definition import WORKFLOW_CODE
+from .services import approval_check, is_development_case, sync_registry
+
+register_approval_check(WORKFLOW_CODE, approval_check)
 
 
 @receiver(case_moved)

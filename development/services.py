@@ -26,6 +26,7 @@ from .definition import (
     PERSON_STAGE,
     PROBATIONARY,
     STAGE_FIELDS,
+    VOTE,
     WORKFLOW_CODE,
     workflow,
 )
@@ -85,6 +86,9 @@ def check_data(case, data: dict) -> dict:
     ``candidate_record`` refuses. Once the candidate is admitted (probationary), the record of the admission
     (the application, the notice, the vote) is frozen: only the probation's own fields may be written."""
     cleaned = _clean(data)
+    if cleaned and case.pk and _approved(case):
+        raise ValidationError({name: [_("The township has approved this stage as recorded: its record cannot be "
+                                        "changed.")] for name in sorted(cleaned)})
     if case.stage == PROBATIONARY:
         frozen = sorted(set(cleaned) - set(STAGE_FIELDS[PROBATIONARY]))
         if frozen:
@@ -93,6 +97,13 @@ def check_data(case, data: dict) -> dict:
     check({**case.data, **cleaned}, birth_date=case.person.birth_date if case.person_id else None,
           days=notice_days(case))
     return cleaned
+
+
+def _approved(case) -> bool:
+    """Whether the case's present stay in its stage is signed off (the township's approval of the vote, of the
+    conversion)."""
+    entry = case.transitions.order_by("-id").first()
+    return case.approvals.filter(stage=case.stage, entry=entry).exists()
 
 
 def check(case_or_data, *, birth_date, days=dates.NOTICE_DAYS_DEFAULT, today=None) -> None:
@@ -168,6 +179,27 @@ def _void_after(case, stage: str) -> None:
     if later & set(case.data):
         case.data = {key: value for key, value in case.data.items() if key not in later}
         type(case).objects.filter(pk=case.pk).update(data=case.data)
+
+
+@transaction.atomic
+def candidate_approve(*, user, case, comment: str = "", today: datetime.date | None = None):
+    """The township's approval (审批) of the branch's vote admitting the candidate, or of the conversion to full
+    membership; only a township or county administrator over the branch may give it, once the stage's record
+    is complete (``approval_check``), and the case moves on only with it. The record approved is frozen for the
+    stay."""
+    return _engine().case_approve(user=user, case=case, comment=comment, today=today)
+
+
+def approval_check(case) -> None:
+    """Run by the engine before any sign-off of a development case (registered with
+    ``workflows.services.register_approval_check``): the township approves a complete record only — the vote
+    with its majority, the conversion with its date — that agrees with the rest of the case."""
+    if case.stage not in (VOTE, PROBATIONARY):
+        refuse(_("Only the branch vote and the conversion to full membership are approved by the township."))
+    check(case.data, birth_date=case.person.birth_date if case.person_id else None, days=notice_days(case))
+    missing = _engine().gate(case, approval=False)
+    if missing:
+        raise ValidationError(missing, code="gate")
 
 
 def sync_registry(case, transition) -> None:

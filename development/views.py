@@ -126,6 +126,9 @@ class CaseView(ScopedMixin, View):
             "case": case, "stages": stages, "current": current, "form": form,
             "missing": engine.gate(case) if case.status == "open" else [],
             "may_act": case.status == "open" and engine.may_act(request.user, case),
+            "may_approve": case.status == "open" and engine.may_approve(request.user, case),
+            "approvals": list(case.approvals.filter(stage=case.stage, entry=engine.current_entry(case))
+                              .select_related("user")) if case.status == "open" else [],
             "objections": objections,
             "transitions": transitions,
             "member": Member.objects.filter(person_id=case.person_id).first(),
@@ -147,8 +150,11 @@ class CaseView(ScopedMixin, View):
                     messages.success(request, _("The case moved on."))
                 else:
                     messages.success(request, _("Saved."))
-            else:
-                objection_action(user=request.user, case=case, action=action, data=request.POST)
+            elif action == "approve":
+                services.candidate_approve(user=request.user, case=case, comment=request.POST.get("comment", ""))
+                messages.success(request, _("Approved."))
+            elif not objection_action(user=request.user, case=case, action=action, data=request.POST):
+                raise Http404
         except ValidationError as error:
             _errors(request, error)
             if action in ("save", "advance"):

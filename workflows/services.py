@@ -38,6 +38,16 @@ def register_data_check(workflow_code: str, check) -> None:
     _data_checks[workflow_code] = check
 
 
+# A mechanism's check before a stage is signed off, by workflow code: ``check(case)`` raises ValidationError.
+_approval_checks = {}
+
+
+def register_approval_check(workflow_code: str, check) -> None:
+    """Has ``case_approve`` run ``check`` on the case (locked, in its present stage) before any sign-off of a
+    case of ``workflow_code``, whoever signs (the mechanism's pages and API, the generic case page and API)."""
+    _approval_checks[workflow_code] = check
+
+
 def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
     error = ValidationError(message, code=code)
     raise ValidationError({field: [error]}) if field else error
@@ -199,8 +209,9 @@ def label(case: Case, key: str) -> str:
     return field_label(case.version.document, key)
 
 
-def gate(case: Case, today: datetime.date | None = None) -> list[str]:
-    """What is still missing before the case may leave its stage forwards; empty means it may."""
+def gate(case: Case, today: datetime.date | None = None, *, approval: bool = True) -> list[str]:
+    """What is still missing before the case may leave its stage forwards; empty means it may. With
+    ``approval=False``, all but the stage's sign-off (what must be on record before it is signed off)."""
     today = today or clock.today()
     if case.status != Case.Status.OPEN:
         return [_("The case is no longer open.")]
@@ -216,7 +227,7 @@ def gate(case: Case, today: datetime.date | None = None) -> list[str]:
         if attached < stage.attachments:
             missing.append(_("%(needed)d attachment(s) needed in this stage, %(have)d attached.")
                            % {"needed": stage.attachments, "have": attached})
-    if stage.approval_roles:
+    if stage.approval_roles and approval:
         entry = current_entry(case)
         if not case.approvals.filter(stage=stage.code, entry=entry, role__in=stage.approval_roles).exists():
             missing.append(_("An approval by one of: %(roles)s.") % {"roles": ", ".join(_role_names(stage.approval_roles))})
@@ -419,6 +430,9 @@ def case_approve(*, user, case: Case, comment: str = "", today: datetime.date | 
     if not roles:
         raise PermissionDenied(_("Only %(roles)s may approve this stage.")
                                % {"roles": ", ".join(_role_names(stage.approval_roles))})
+    check = _approval_checks.get(locked.workflow.code)
+    if check is not None:
+        check(locked)
     entry = current_entry(locked)
     existing = locked.approvals.filter(stage=stage.code, entry=entry, user=_user_or_none(user)).first()
     if existing is not None and _user_or_none(user) is not None:

@@ -11,8 +11,17 @@ from .conftest import open_candidate
 D = datetime.date
 
 
+def township_approves(case, today):
+    """The township's approval (审批) the vote and the conversion need (township_a: the users fixture's)."""
+    from django.contrib.auth import get_user_model
+
+    services.candidate_approve(user=get_user_model().objects.get(username="township_a"), case=case, today=today)
+
+
 def run(user, case, data, today):
     services.candidate_record(user=user, case=case, data=data)
+    if case.stage in ("vote", "probationary"):
+        township_approves(case, today)
     return services.candidate_advance(user=user, case=case, today=today)
 
 
@@ -22,9 +31,8 @@ def through_vote(user, case, votes_for=5, eligible=8):
     run(user, case, {"recommended_on": D(2020, 7, 1), "target_on": D(2020, 7, 2), "reviewed_on": D(2020, 7, 20)},
         D(2020, 7, 25))
     run(user, case, {"notice_from": D(2020, 7, 25)}, D(2020, 7, 31))
-    services.candidate_record(user=user, case=case, data={"vote_on": D(2020, 8, 5), "votes_for": votes_for,
-                                                          "eligible_voters": eligible})
-    return services.candidate_advance(user=user, case=case, today=D(2020, 8, 5))
+    return run(user, case, {"vote_on": D(2020, 8, 5), "votes_for": votes_for, "eligible_voters": eligible},
+               D(2020, 8, 5))
 
 
 @pytest.mark.django_db

@@ -1,16 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav, Ship
 
-class CampaignsConfig(AppConfig):
+
+class CampaignsConfig(JicengApp):
     name = "campaigns"
     verbose_name = _("Campaigns")
-
-    def ready(self):
-        from core.shipped import shipped
-
-        from .library import install_standards
-
-        shipped("campaigns", "五个好, 六个好, 标准化, 示范化, 十有六册 and the other campaign standards", order=10)(
-            install_standards)
-        from . import rights, sources  # noqa: F401  cross-inspection's scoring right; the registers (十有六册)
+    url_prefix = "campaigns/"
+    api = [("/campaigns", "campaigns.api.router")]
+    nav = [Nav("standards", _("Campaigns"), "campaigns:list", "bi-flag", order=20)]
+    demo, demo_order = "campaigns.demo.generate_campaigns", 10
+    shipped = [Ship("campaigns", "五个好, 六个好, 标准化, 示范化, 十有六册 and the other campaign standards",
+                    "campaigns.library.install_standards", order=10)]
+    hooks = ["campaigns.rights", "campaigns.sources"]  # cross-inspection's scoring right; the registers (十有六册)

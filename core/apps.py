@@ -1,7 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(JicengApp):
     name = "core"
     verbose_name = _("Core")
+    url_prefix = ""
+    nav = [Nav("top", _("Home"), "core:home", "bi-house", order=10)]

@@ -1,10 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class DataioConfig(AppConfig):
+
+class DataioConfig(JicengApp):
     name = "dataio"
     verbose_name = _("Import")
-
-    def ready(self):
-        from . import jobs  # noqa: F401  registers the import job kinds when the jobs app is installed
+    url_prefix = "imports/"
+    api = [("/imports", "dataio.api.router")]
+    nav = [Nav("end", _("Import"), "dataio:home", "bi-file-earmark-arrow-up", order=10)]
+    hooks = ["dataio.jobs"]  # the import job kinds

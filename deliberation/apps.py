@@ -1,23 +1,30 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav, Ship
 
-class DeliberationConfig(AppConfig):
+
+class DeliberationConfig(JicengApp):
     default_auto_field = "django.db.models.BigAutoField"
     name = "deliberation"
     verbose_name = _("Four deliberations and two disclosures")
+    url_prefix = "deliberation/"
+    api = [("/deliberation", "deliberation.api.router")]
+    nav = [Nav("cadres", _("Four deliberations and two disclosures"), "deliberation:index", "bi-chat-square-text",
+               order=70, group=2)]
+    demo, demo_order = "deliberation.demo.generate_deliberation", 100
+    shipped = [Ship("deliberation", "the 四议两公开 workflow", "deliberation.apps.install_shipped", order=30)]
+    hooks = ["deliberation.handlers"]  # connects to workflows.signals.case_moved (the gates on every path)
 
-    def ready(self):
-        from core.shipped import shipped
-
-        from . import definition
-
-        shipped("deliberation", "the 四议两公开 workflow", order=30)(
-            lambda *, user, owner: {definition.WORKFLOW_CODE: definition.install(user=user, owner=owner)})
+    def connect(self):
         from workflows.services import register_data_check
 
         from .definition import WORKFLOW_CODE
         from .services import check_data
 
         register_data_check(WORKFLOW_CODE, check_data)
-        from . import handlers  # noqa: F401  (connects to workflows.signals.case_moved)
+
+
+def install_shipped(*, user, owner):
+    from . import definition
+
+    return {definition.WORKFLOW_CODE: definition.install(user=user, owner=owner)}

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp
 
-class DemoConfig(AppConfig):
+
+class DemoConfig(JicengApp):
     name = "demo"
     verbose_name = _("Demo")

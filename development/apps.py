@@ -1,22 +1,32 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav, Ship
 
-class DevelopmentConfig(AppConfig):
+
+class DevelopmentConfig(JicengApp):
     name = "development"
     verbose_name = _("Member development")
+    url_prefix = "development/"
+    api = [("/development", "development.api.router")]
+    nav = [
+        Nav("workflows", _("Member development"), "development:register", "bi-person-plus", order=20, group=1),
+        Nav("workflows", _("Development warnings"), "development:warnings", "bi-exclamation-diamond", order=30,
+            group=1),
+    ]
+    demo, demo_order = "development.demo.generate_development", 60
+    shipped = [Ship("development", "the member-development workflow", "development.apps.install_shipped", order=30)]
+    hooks = ["development.handlers"]  # connects to workflows.signals.case_moved
 
-    def ready(self):
-        from core.shipped import shipped
-
-        from . import definition
-
-        shipped("development", "the member-development workflow", order=30)(
-            lambda *, user, owner: {definition.WORKFLOW_CODE: definition.install(user=user, owner=owner)})
+    def connect(self):
         from workflows.services import register_data_check
 
-        from . import handlers  # noqa: F401  (connects to workflows.signals.case_moved)
         from .definition import WORKFLOW_CODE
         from .services import check_data
 
         register_data_check(WORKFLOW_CODE, check_data)
+
+
+def install_shipped(*, user, owner):
+    from . import definition
+
+    return {definition.WORKFLOW_CODE: definition.install(user=user, owner=owner)}

@@ -1,16 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import Daily, JicengApp, Nav
 
-class DutiesConfig(AppConfig):
+
+class DutiesConfig(JicengApp):
     name = "duties"
     verbose_name = _("Duties and deadlines")
-
-    def ready(self):
-        from core.daily import daily_job
-
-        from . import services
-
-        daily_job("duties", _("obligations of new subjects and periods generated, those of subjects that left "
-                              "removed; overdue and missed, reminders, escalations, e-mail"))(
-            lambda today: services.daily(today=today))
+    url_prefix = "duties/"
+    api = [("/duties", "duties.api.router")]
+    nav = [
+        Nav("duties", _("My to-do list"), "duties:todo", "bi-list-check", order=10),
+        Nav("duties", _("Duty calendar"), "duties:calendar", "bi-calendar3", order=20),
+        Nav("duties", _("Overdue board"), "duties:board", "bi-stoplights", order=30),
+        Nav("duties", _("Duty rules"), "duties:rules", "bi-journal-text", order=110, group=3),
+    ]
+    daily = [Daily("duties", _("obligations of new subjects and periods generated, those of subjects that left "
+                               "removed; overdue and missed, reminders, escalations, e-mail"), "duties.services.daily")]

@@ -1,8 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class ElectionsConfig(AppConfig):
+
+class ElectionsConfig(JicengApp):
     default_auto_field = "django.db.models.BigAutoField"
     name = "elections"
     verbose_name = _("Village elections")
+    url_prefix = "elections/"
+    api = [("/elections", "elections.api.router")]
+    nav = [Nav("cadres", _("Village elections"), "elections:index", "bi-box2-heart", order=60, group=2)]
+    demo, demo_order = "elections.demo.generate_elections", 90

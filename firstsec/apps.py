@@ -1,22 +1,28 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import Daily, JicengApp, Nav, Ship
 
-class FirstsecConfig(AppConfig):
+
+class FirstsecConfig(JicengApp):
     default_auto_field = "django.db.models.BigAutoField"
     name = "firstsec"
     verbose_name = _("First secretaries")
+    url_prefix = "firstsec/"
+    api = [("/firstsec", "firstsec.api.router")]
+    nav = [
+        Nav("cadres", _("First secretaries"), "firstsec:index", "bi-person-workspace", order=10),
+        Nav("cadres", _("Daily check-in"), "firstsec:checkin_own", "bi-geo-alt", order=20),
+        Nav("cadres", _("Monthly ranking"), "firstsec:rankings", "bi-trophy", order=30),
+        Nav("cadres", _("Elimination list"), "firstsec:elimination", "bi-person-x", order=40),
+    ]
+    demo, demo_order = "firstsec.demo.generate_firstsec", 70
+    daily = [Daily("firstsec", _("dispatches whose term is over marked as ended"), "firstsec.apps.daily")]
+    shipped = [Ship("firstsec", "first secretaries' duty rules and monthly standard",
+                    "firstsec.library.install_firstsec", order=20)]
+    hooks = ["firstsec.marks", "firstsec.sources"]  # the attendance data source, the village-class classifier, the mark
 
-    def ready(self):
-        from core.shipped import shipped
 
-        from .library import install_firstsec
+def daily(*, today=None):
+    from .services import dispatches_close_ended
 
-        shipped("firstsec", "first secretaries' duty rules and monthly standard", order=20)(install_firstsec)
-        from core.daily import daily_job
-
-        from . import marks, sources  # noqa: F401  the attendance data source, the village-class classifier, the mark
-        from .services import dispatches_close_ended
-
-        daily_job("firstsec", _("dispatches whose term is over marked as ended"))(
-            lambda today: {"ended": dispatches_close_ended(user=None, today=today)})
+    return {"ended": dispatches_close_ended(user=None, today=today)}

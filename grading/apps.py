@@ -1,23 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import Daily, JicengApp, Nav, Ship
 
-class GradingConfig(AppConfig):
+
+class GradingConfig(JicengApp):
     default_auto_field = "django.db.models.BigAutoField"
     name = "grading"
     verbose_name = _("Grading and upgrading")
-
-    def ready(self):
-        from core.shipped import shipped
-
-        from .library import install_grading
-
-        shipped("grading", "the rectification workflow of lagging organizations", order=30)(install_grading)
-
-        from core.daily import daily_job
-
-        from . import handlers  # noqa: F401  (a plan's acceptance writes its organization's re-grade)
-        from .reminders import tick
-
-        daily_job("grading", _("rectification measures: reminders and overdue notices"))(
-            lambda today: tick(today=today))
+    url_prefix = "grading/"
+    api = [("/grading", "grading.api.router")]
+    nav = [Nav("workflows", _("Grading and 3+1 support"), "grading:list", "bi-bar-chart-steps", order=10)]
+    demo, demo_order = "grading.demo.generate_grading", 50
+    daily = [Daily("grading", _("rectification measures: reminders and overdue notices"), "grading.reminders.tick")]
+    shipped = [Ship("grading", "the rectification workflow of lagging organizations",
+                    "grading.library.install_grading", order=30)]
+    hooks = ["grading.handlers"]  # a plan's acceptance writes its organization's re-grade

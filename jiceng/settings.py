@@ -224,3 +224,5 @@ LOGGING = {
 # Members listed per page.
 PAGE_SIZE = 50
 SCOPE_RESOLVER = "accounts.scope.scope_for"
+# (role code, organization path) of each grant a user holds: the navigation's entries for some roles only.
+ROLE_GRANTS_RESOLVER = "accounts.scope.role_grants"

@@ -1,12 +1,17 @@
-from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class JobsConfig(AppConfig):
+
+class JobsConfig(JicengApp):
     name = "jobs"
     verbose_name = _("Background jobs")
+    url_prefix = "jobs/"
+    api = [("/jobs", "jobs.api.router")]
+    nav = [Nav("end", _("Jobs"), "jobs:list", "bi-hourglass-split", order=30)]
 
-    def ready(self):
+    def connect(self):
+        from django.utils.module_loading import autodiscover_modules
+
         # Job kinds live in each app's jobs module; a worker process must know them all.
         autodiscover_modules("jobs")

@@ -1,7 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class LiaisonConfig(AppConfig):
+
+class LiaisonConfig(JicengApp):
     name = "liaison"
     verbose_name = _("Liaison points and service days")
+    url_prefix = "liaison/"
+    api = [("/liaison", "liaison.api.router")]
+    nav = [
+        Nav("duties", _("Liaison points"), "liaison:points", "bi-pin-map", order=90, group=2),
+        Nav("duties", _("Service day"), "liaison:requests", "bi-headset", order=100, group=2),
+    ]
+    demo, demo_order = "liaison.demo.generate_liaison", 40

@@ -1,16 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav, Ship
 
-class OrglifeConfig(AppConfig):
+
+class OrglifeConfig(JicengApp):
     name = "orglife"
     verbose_name = _("Organization life and training")
-
-    def ready(self):
-        from core.shipped import shipped
-
-        from . import sources  # noqa: F401  meetings and training as data sources of the standards engine
-        from .library import install_rules
-
-        shipped("orglife", "三会一课, 主题党日, 组织生活会 and training rules", order=20)(
-            lambda *, user, owner: install_rules(user=user, owner=owner))
+    url_prefix = "orglife/"
+    api = [("/orglife", "orglife.api.router")]
+    nav = [Nav("duties", _("Meetings and training"), "orglife:index", "bi-people", order=80, group=2)]
+    demo, demo_order = "orglife.demo.generate_orglife", 20
+    shipped = [Ship("orglife", "三会一课, 主题党日, 组织生活会 and training rules", "orglife.library.install_rules",
+                    order=20)]
+    hooks = ["orglife.sources"]  # meetings and training as data sources of the standards engine

@@ -1,7 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class PeopleConfig(AppConfig):
+
+class PeopleConfig(JicengApp):
     name = "people"
     verbose_name = _("People")
+    url_prefix = "people/"
+    api = [("", "people.api.router")]
+    nav = [Nav("top", _("Members"), "people:member_list", "bi-people", order=30)]

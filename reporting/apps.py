@@ -1,16 +1,20 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav, Ship
 
-class ReportingConfig(AppConfig):
+
+class ReportingConfig(JicengApp):
     name = "reporting"
     verbose_name = _("Reporting and supervision")
-
-    def ready(self):
-        from core.shipped import shipped
-
-        from . import sources  # noqa: F401  duties done on time as data sources of the standards engine
-        from .library import install_reporting_rules
-
-        shipped("reporting", "reports, 双向述职 and supervision rules and the 双向述职 standard", order=20)(
-            install_reporting_rules)
+    url_prefix = "reporting/"
+    api = [("/reporting", "reporting.api.router")]
+    nav = [
+        Nav("duties", _("Reports"), "reporting:reports", "bi-file-earmark-text", order=40, group=1),
+        Nav("duties", _("Inspections"), "reporting:inspections", "bi-search", order=50, group=1),
+        Nav("duties", _("Supervision notices"), "reporting:notices", "bi-exclamation-triangle", order=60, group=1),
+        Nav("duties", _("Two-way reports"), "reporting:two_way", "bi-arrow-left-right", order=70, group=1),
+    ]
+    demo, demo_order = "reporting.demo.generate_reporting", 30
+    shipped = [Ship("reporting", "reports, 双向述职 and supervision rules and the 双向述职 standard",
+                    "reporting.library.install_reporting_rules", order=20)]
+    hooks = ["reporting.sources"]  # duties done on time as data sources of the standards engine

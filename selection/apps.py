@@ -1,17 +1,22 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav, Ship
 
-class SelectionConfig(AppConfig):
+
+class SelectionConfig(JicengApp):
     default_auto_field = "django.db.models.BigAutoField"
     name = "selection"
     verbose_name = _("Good-cadre selection")
+    url_prefix = "selection/"
+    api = [("/selection", "selection.api.router")]
+    nav = [Nav("cadres", _("Good-cadre selection"), "selection:index", "bi-star", order=50, group=1)]
+    demo, demo_order = "selection.demo.generate_selection", 80
+    shipped = [Ship("selection", "the 五讲五好 criteria of good-cadre selection", "selection.apps.install_shipped",
+                    order=10)]
+    hooks = ["selection.marks"]  # the good-cadre mark on a person's page
 
-    def ready(self):
-        from core.shipped import shipped
 
-        from .library import CRITERIA, ensure_criteria
+def install_shipped(*, user, owner):
+    from .library import CRITERIA, ensure_criteria
 
-        shipped("selection", "the 五讲五好 criteria of good-cadre selection", order=10)(
-            lambda *, user, owner: {CRITERIA: ensure_criteria(user=user, owner=owner)})
-        from . import marks  # noqa: F401  the good-cadre mark on a person's page
+    return {CRITERIA: ensure_criteria(user=user, owner=owner)}

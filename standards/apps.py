@@ -1,7 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import JicengApp, Nav
 
-class StandardsConfig(AppConfig):
+
+class StandardsConfig(JicengApp):
     name = "standards"
     verbose_name = _("Standards and assessments")
+    url_prefix = "standards/"
+    api = [("/standards", "standards.api.router"), ("/standards/assessments", "standards.api_workbooks.router")]
+    nav = [
+        Nav("standards", _("Cockpit"), "standards:cockpit", "bi-speedometer2", order=10),
+        Nav("standards", _("Assessments"), "standards:assessment_list", "bi-clipboard-check", order=30),
+        Nav("standards", _("Titles"), "standards:title_list", "bi-patch-check", order=40),
+        Nav("standards", _("Standards library"), "standards:library", "bi-journal-text", order=90, group=1),
+    ]

@@ -1,21 +1,23 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import Daily, JicengApp, Nav
 
-class WorkflowsConfig(AppConfig):
+
+class WorkflowsConfig(JicengApp):
     name = "workflows"
     verbose_name = _("Workflows")
+    url_prefix = "workflows/"
+    api = [("/workflows", "workflows.api.router")]
+    nav = [
+        Nav("workflows", _("All cases"), "workflows:cases", "bi-folder2-open", order=40, group=2),
+        Nav("workflows", _("Workflow definitions"), "workflows:list", "bi-journal-text", order=50, group=2),
+    ]
+    daily = [Daily("workflows", _("stage deadlines: reminders, overdue notices, escalations"),
+                   "workflows.reminders.tick")]
 
-    def ready(self):
+    def connect(self):
         from core.todo import todo_source
 
         from .reminders import todo_items
 
         todo_source(todo_items)
-
-        from core.daily import daily_job
-
-        from .reminders import tick
-
-        daily_job("workflows", _("stage deadlines: reminders, overdue notices, escalations"))(
-            lambda today: tick(today=today))

@@ -25,3 +25,18 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else ""
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context):
+    """The navigation bar the apps declare (core/registry.py), for the request's user, once per request."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"top": [], "menus": [], "end": []}
+    cached = getattr(request, "_jiceng_navigation", None)
+    if cached is None:
+        from core.registry import navigation
+
+        cached = request._jiceng_navigation = navigation(user)
+    return cached

@@ -4,15 +4,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from campaigns.demo import generate_campaigns
 from core.actor import acting_as
+from core.registry import demo_generators
 from demo.generator import generate
 from demo.users import DEFAULT_PASSWORD, ensure_demo_users, existing_logins
-from development.demo import generate_development
-from liaison.demo import generate_liaison
-from orglife.demo import generate_orglife
 from orgs.models import Organization
-from reporting.demo import generate_reporting
 
 
 class Command(BaseCommand):
@@ -61,21 +57,9 @@ class Command(BaseCommand):
         with acting_as(None, source="command:demo_data"):
             result = generate(scale, seed, progress=progress)
             if scale != "province" and not registries_only:
-                generate_campaigns(result.roots[0], seed, progress=progress)
-                generate_orglife(result.roots[0], seed, progress=progress)
-                generate_reporting(result.roots[0], seed, progress=progress)
-                generate_liaison(result.roots[0], seed, progress=progress)
-                from grading.demo import generate_grading
-                generate_grading(result.roots[0], seed, progress=progress)
-                generate_development(result.roots[0], seed, progress=progress)
-                from deliberation.demo import generate_deliberation
-                from elections.demo import generate_elections
-                from firstsec.demo import generate_firstsec
-                from selection.demo import generate_selection
-                generate_firstsec(result.roots[0], seed, progress=progress)
-                generate_selection(result.roots[0], seed, progress=progress)
-                generate_elections(result.roots[0], seed, progress=progress)
-                generate_deliberation(result.roots[0], seed, progress=progress)
+                # each app's year of work, in the order the apps declare (core/registry.py)
+                for _app, generate_app in demo_generators():
+                    generate_app(result.roots[0], seed, progress=progress)
             logins = ensure_demo_users(result.roots[0], password)
         for root in result.roots:
             self.stdout.write(self.style.SUCCESS(

@@ -10,6 +10,7 @@ from core.api import In, PageParams, Ref, Year, get_scoped, paginate, ref, run_s
 from core.scope import CHANGE
 from orgs.models import Organization
 from workflows import services as engine
+from workflows.api import refusals
 from workflows.models import Case
 
 from . import selectors, services
@@ -134,6 +135,7 @@ def matter_list(request, page: Query[PageParams], under: int | None = None, stag
 
 @router.post("/matters", response=DeliberationMatterDetailOut)
 @scoped(Case)
+@refusals
 def matter_open(request, payload: DeliberationOpenIn):
     village = get_scoped(Organization.objects.all(), request.auth, CHANGE, pk=payload.organization)
     case = run_service(request, services.matter_open, organization=village, title=payload.title,
@@ -151,6 +153,7 @@ def matter_detail(request, case_id: int):
 
 @router.post("/matters/{int:case_id}/record", response=DeliberationMatterDetailOut)
 @scoped(Case)
+@refusals
 def matter_record(request, case_id: int, payload: DeliberationRecordIn):
     case = _matter(request, case_id, CHANGE)
     run_service(request, services.matter_record, case=case, data=payload.data)
@@ -159,6 +162,7 @@ def matter_record(request, case_id: int, payload: DeliberationRecordIn):
 
 @router.post("/matters/{int:case_id}/advance", response=DeliberationMatterDetailOut)
 @scoped(Case)
+@refusals
 def matter_advance(request, case_id: int, payload: DeliberationAdvanceIn):
     case = _matter(request, case_id, CHANGE)
     run_service(request, services.matter_advance, case=case, comment=payload.comment)
@@ -167,6 +171,7 @@ def matter_advance(request, case_id: int, payload: DeliberationAdvanceIn):
 
 @router.post("/matters/{int:case_id}/return", response=DeliberationMatterDetailOut)
 @scoped(Case)
+@refusals
 def matter_return(request, case_id: int, payload: DeliberationReturnIn):
     """Sends the matter back to a stage its present stage names (the branch's proposal), with a reason; what
     the later stages recorded is voided (the meetings are held again). 422 naming the allowed stages."""
@@ -177,6 +182,7 @@ def matter_return(request, case_id: int, payload: DeliberationReturnIn):
 
 @router.post("/matters/{int:case_id}/objections", response=DeliberationMatterDetailOut)
 @scoped(Case)
+@refusals
 def matter_objection(request, case_id: int, payload: DeliberationObjectionIn):
     """Records an objection received while the resolution is public; the matter cannot leave the public
     notice until every objection is resolved."""
@@ -187,6 +193,7 @@ def matter_objection(request, case_id: int, payload: DeliberationObjectionIn):
 
 @router.post("/matters/{int:case_id}/objections/{int:index}/resolve", response=DeliberationMatterDetailOut)
 @scoped(Case)
+@refusals
 def matter_objection_resolve(request, case_id: int, index: int, payload: DeliberationResolveIn):
     """Marks objection ``index`` (its place in ``data.objections``) resolved, saying how."""
     case = _matter(request, case_id, CHANGE)

@@ -11,6 +11,7 @@ from core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, re
 from core.scope import CHANGE
 from orgs.models import Organization
 from people.choices import Education, Gender
+from workflows.api import refusals
 from workflows.models import Case
 
 from . import selectors, services
@@ -99,6 +100,7 @@ def _case(request, case_id: int):
 
 @router.post("/cases", response={201: DevelopmentCaseOut})
 @scoped(Case)
+@refusals
 def case_open(request, payload: DevelopmentCandidateIn):
     """Registers the applicant in the branch and opens the case at the application stage."""
     organization = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.organization)
@@ -111,6 +113,7 @@ def case_open(request, payload: DevelopmentCandidateIn):
 
 @router.post("/cases/{int:case_id}/record", response=DevelopmentCaseOut)
 @scoped(Case)
+@refusals
 def case_record(request, case_id: int, payload: DevelopmentRecordIn):
     """Records the stage's dates (YYYY-MM-DD), contacts and vote counts; 422 for any that contradict the others."""
     case = _case(request, case_id)
@@ -123,6 +126,7 @@ def case_record(request, case_id: int, payload: DevelopmentRecordIn):
 
 @router.post("/cases/{int:case_id}/advance", response=DevelopmentCaseOut)
 @scoped(Case)
+@refusals
 def case_advance(request, case_id: int, payload: DevelopmentCommentIn):
     """Moves the candidate to the next stage; 422 listing what is missing, 403 without the stage's role."""
     _act(request, services.candidate_advance, case=_case(request, case_id), comment=payload.comment)
@@ -131,6 +135,7 @@ def case_advance(request, case_id: int, payload: DevelopmentCommentIn):
 
 @router.post("/cases/{int:case_id}/approve", response=DevelopmentCaseOut)
 @scoped(Case)
+@refusals
 def case_approve(request, case_id: int, payload: DevelopmentCommentIn):
     """The township's approval (审批) of the branch vote or of the conversion to full membership: 403 without a
     township or county administrator's role over the branch, 422 with what the stage's record still lacks."""
@@ -140,6 +145,7 @@ def case_approve(request, case_id: int, payload: DevelopmentCommentIn):
 
 @router.post("/cases/{int:case_id}/objections", response=DevelopmentCaseOut)
 @scoped(Case)
+@refusals
 def case_objection(request, case_id: int, payload: DevelopmentObjectionIn):
     """Records an objection raised during the public notice; it holds the case until resolved."""
     _act(request, services.objection_add, case=_case(request, case_id), text=payload.text, on=payload.on)
@@ -148,6 +154,7 @@ def case_objection(request, case_id: int, payload: DevelopmentObjectionIn):
 
 @router.post("/cases/{int:case_id}/objections/{int:index}/resolve", response=DevelopmentCaseOut)
 @scoped(Case)
+@refusals
 def case_objection_resolve(request, case_id: int, index: int, payload: DevelopmentResolveIn):
     """Marks objection ``index`` (its place in ``data.objections``) resolved, saying how."""
     _act(request, services.objection_resolve, case=_case(request, case_id), index=index,

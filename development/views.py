@@ -160,8 +160,10 @@ class CaseView(ScopedMixin, View):
             if action in ("save", "advance"):
                 case = self.get_case(pk)
                 return self.render(request, case, StageForm(request.POST, stage=case.stage), status=400)
-        except PermissionDenied:
-            raise Http404 from None
+        except PermissionDenied as error:
+            if action != "approve":
+                raise Http404 from None
+            messages.error(request, str(error))  # a branch secretary may see the case, not approve it
         return redirect("development:case", case.pk)
 
 

@@ -5,15 +5,16 @@ Reads go through ``restrict`` (directly or through workflows.selectors); writes 
 workflows.services, which check the caller's scope and role again. Outside the scope: 404.
 """
 import datetime
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from core.api import In, PageParams, Ref, choice, get_scoped, paginate, ref, run_service, scoped
+from core.api import In, PageParams, Ref, choice, error_body, get_scoped, paginate, ref, run_service, scoped
 from core.scope import CHANGE, VIEW
 from orgs.models import Organization
 from people.models import Person
@@ -267,6 +268,23 @@ def act(request, service, **kwargs):
         raise HttpError(403, str(exc)) from None
 
 
+def refusals(view):
+    """An operation on a case the caller can see that is refused for the caller's role answers 403 with the
+    reason (who may act in the stage) in ``message``, as a refused rule answers 422 with its reason; used by
+    the generic case moves and by the mechanisms' own (development, deliberation)."""
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (PermissionDenied, HttpError) as exc:
+            if isinstance(exc, HttpError) and exc.status_code != 403:
+                raise
+            body = error_body(403)
+            return JsonResponse({**body, "message": str(exc) or body["message"]}, status=403,
+                                json_dumps_params={"ensure_ascii": False})
+    return answer
+
+
 def _format_refused(exc: FormatError) -> ValidationError:
     return ValidationError({"text": [ValidationError(_("line %(line)d: %(reason)s") % {"line": line, "reason": reason},
                                                      code="format") for line, reason in exc.errors]})
@@ -403,6 +421,7 @@ def case_create(request, payload: CaseIn):
 
 @router.post("/cases/{int:case_id}/data", response=CaseDetailOut)
 @scoped(Case)
+@refusals
 def case_update(request, case_id: int, payload: DataIn):
     """Merges ``data`` into the case's data (an actor of the current stage only)."""
     case = get_case(request, case_id)
@@ -412,6 +431,7 @@ def case_update(request, case_id: int, payload: DataIn):
 
 @router.post("/cases/{int:case_id}/advance", response=CaseDetailOut)
 @scoped(Case)
+@refusals
 def case_advance(request, case_id: int, payload: CommentIn):
     """Moves the case to its next stage; 422 listing what the gate still lacks, 403 for a non-actor."""
     case = get_case(request, case_id)
@@ -421,6 +441,7 @@ def case_advance(request, case_id: int, payload: CommentIn):
 
 @router.post("/cases/{int:case_id}/return", response=CaseDetailOut)
 @scoped(Case)
+@refusals
 def case_return(request, case_id: int, payload: ReturnIn):
     case = get_case(request, case_id)
     act(request, services.case_return, case=case, to_stage=payload.to_stage, comment=payload.comment)
@@ -429,6 +450,7 @@ def case_return(request, case_id: int, payload: ReturnIn):
 
 @router.post("/cases/{int:case_id}/cancel", response=CaseDetailOut)
 @scoped(Case)
+@refusals
 def case_cancel(request, case_id: int, payload: CommentIn):
     case = get_case(request, case_id)
     act(request, services.case_cancel, case=case, comment=payload.comment)
@@ -437,6 +459,7 @@ def case_cancel(request, case_id: int, payload: CommentIn):
 
 @router.post("/cases/{int:case_id}/approve", response=ApprovalOut)
 @scoped(Case)
+@refusals
 def case_approve(request, case_id: int, payload: CommentIn):
     case = get_case(request, case_id)
     return act(request, services.case_approve, case=case, comment=payload.comment)
@@ -444,6 +467,7 @@ def case_approve(request, case_id: int, payload: CommentIn):
 
 @router.post("/cases/{int:case_id}/attachments", response={201: dict})
 @scoped(Case)
+@refusals
 def case_attach(request, case_id: int, file: File[UploadedFile], name: Form[str] = ""):
     case = get_case(request, case_id)
     attachment = act(request, services.case_attach, case=case, uploaded_file=file, name=name)

@@ -1,6 +1,7 @@
 """One rounding of rates everywhere (core/rates.py): 148 of 171 villages is 86.5% on the campaign page, the
 per-township page, the cockpit, the bulletin (page, workbook, PDF) and the API — never 86.6% (0.8655 → 86.6,
 rounded twice)."""
+import datetime
 import io
 from decimal import Decimal
 from inspect import signature
@@ -98,3 +99,64 @@ def test_148_of_171_reads_86_5_percent_everywhere(county_2002, client):
     qualified = next(row for row in progress if row["tier"] == "qualified")
     assert (qualified["reached"], qualified["subjects"], qualified["percent"]) == (148, 171, 86.5)
     assert f"{Decimal(str(qualified['rate'])) * 100:.1f}" == "86.5"
+
+
+# --- the duties board, selection's funnel, the elections' progress: from the counts, rounded once -----------------
+
+def test_the_duties_board_reads_the_rate_of_its_counts():
+    """148 done of 171 due is 86.5% on the board (and its workbook), not 86.6% from the stored share 0.8655."""
+    from duties import selectors as duty_selectors
+    from duties.views import board_row
+
+    counts = dict.fromkeys(duty_selectors.STATES, 0) | {"done": 148, "late": 23}
+    row = duty_selectors.with_rates({**counts, "total": 171})
+    assert row["on_time_percent"] == rates.rate(148, 171) == Decimal("86.5")
+    assert board_row({**row, "org": None})["rate"] == rates.rate(148, 171)
+    assert str(board_row({**row, "org": None})["rate"]) == "86.5"
+
+
+@pytest.mark.django_db
+def test_selections_funnel_reads_the_rate_of_its_counts(client, county, users):
+    from people.services import person_create
+    from selection import services as selection_services
+    from selection.models import Nominee, Round
+    from selection.testing import CHANNELS, cadre_name
+
+    selection = selection_services.selection_create(user=users["county"], owner=county.county, name="好干部评选",
+                                                    year=2025, rounds=[{"code": "vote", "name": "民主推荐",
+                                                                        "method": "vote"}])
+    for i in range(7):
+        person = person_create(user=None, organization=county.village_a1, name=cadre_name(i), gender="male")
+        selection_services.nomination_add(user=users["county"], selection=selection, person=person,
+                                          channel=CHANNELS[i % 4], nominator="县直单位")
+    selection_services.rounds_start(user=users["county"], selection=selection)
+    Round.objects.filter(selection=selection).update(status="closed", entered=7, passed=1, eliminated=6)
+    assert Nominee.objects.filter(selection=selection).count() == 7
+    expected = rates.rate(6, 7)  # 85.7
+    client.force_login(users["county"])
+    page = client.get(reverse("selection:detail", args=[selection.pk])).content.decode()
+    assert f'<div class="fs-3" id="overall-rate">{expected}%</div>' in page
+    body = client.get(f"/api/selection/selections/{selection.pk}").json()
+    assert Decimal(body["elimination_percent"]) == expected
+    assert Decimal(body["rounds"][0]["elimination_percent"]) == expected
+    assert body["elimination_rate"] == pytest.approx(6 / 7)  # the share is kept for old clients
+
+
+@pytest.mark.django_db
+def test_the_elections_progress_bar_reads_the_rate_of_its_counts(client, county, users):
+    """1 village of 3 done is 33.3% on the bar and in the API, not a whole 33% rounded on its own."""
+    from elections.models import Election, Stage
+    from orgs.services import org_create
+    from tests.elections.helpers import term
+
+    org_create(user=None, parent=county.township_a, code="A3", name="张家村党支部", org_type="branch", domain="rural")
+    tc = term(county)
+    Election.objects.create(term_change=tc, organization=county.village_a1, org_path=county.village_a1.path,
+                            opened_on=datetime.date(2026, 8, 10), stage=Stage.DONE)
+    expected = rates.rate(1, 3)
+    client.force_login(users["county"])
+    page = client.get(reverse("elections:index")).content.decode()
+    assert f'style="width: {expected}%">{expected}%</div>' in page
+    row = next(r for r in client.get(f"/api/elections/terms/{tc.pk}/progress").json()
+               if r["township"]["id"] == county.township_a.pk)
+    assert (row["done"], row["total"], Decimal(row["done_percent"]), row["percent"]) == (1, 3, expected, 33)

@@ -101,3 +101,44 @@ def test_the_monthly_ranking_page(page, county, agency):
     assert [poor.nth(n).get_attribute("data-rank") for n in range(3)] == ["1", "2", "3"]
     assert "table-danger" in (weak.nth(2).get_attribute("class") or "")
     screenshot(page, "firstsec-ranking")
+
+
+def test_the_countys_elimination_decision_previewed_confirmed_and_recorded(page, county, agency):
+    """The list's choices (selects outside the form, joined to it by the form= attribute) go to a preview with the
+    counts; confirming needs the box ticked (nothing is decided until then); the decision is recorded."""
+    from duties import clock
+    from firstsec.models import EliminationDecision, EliminationEntry
+
+    install_firstsec(user=None, owner=county.county)
+    entries = {}
+    for village, name in ((county.village_a1, "赵第一"), (county.village_a2, "钱第二"), (county.village_b1, "孙第三")):
+        dispatch = _send(county, make_member(agency, name), village, "weak_lax", datetime.date(2025, 6, 2))
+        entries[name] = EliminationEntry.objects.create(
+            dispatch=dispatch, person_id=dispatch.person_id, org_path=dispatch.org_path, county=county.county,
+            last_month="2025-06", months=["2025-04", "2025-05", "2025-06"], reason="末位")
+    make_user("county", "county_admin", county.county)
+    with clock.today_is(datetime.date(2025, 7, 3)):
+        login(page, "county")
+        page.goto(page.base_url + "/firstsec/elimination/")
+        page.select_option(f'select[name="decision_{entries["赵第一"].pk}"]', "recall")
+        page.fill(f'input[name="note_{entries["赵第一"].pk}"]', "末位淘汰")
+        page.select_option(f'select[name="decision_{entries["钱第二"].pk}"]', "warn")
+        page.select_option(f'select[name="decision_{entries["孙第三"].pk}"]', "keep")
+        page.locator("#decide-list button").click()
+        page.wait_for_selector("#elimination-confirm")
+        counts = page.locator("#decision-counts")
+        assert [counts.locator(f'[data-count="{key}"]').inner_text() for key in ("count", "keep", "warn", "recall")] \
+            == ["3", "1", "1", "1"]
+        assert "赵第一" in page.locator('ul[data-decision="recall"]').inner_text()
+        screenshot(page, "firstsec-elimination-preview")
+        page.locator("#elimination-confirm button[type=submit]").click()  # the box not ticked: the browser stops
+        assert page.locator("#confirm").evaluate("box => box.validity.valueMissing")
+        assert page.locator("#elimination-confirm").is_visible() and not EliminationDecision.objects.exists()
+        page.locator("#confirm").check()
+        page.locator("#elimination-confirm button[type=submit]").click()
+        page.wait_for_url("**/firstsec/elimination/decisions/*/")
+        screenshot(page, "firstsec-elimination-decided")
+    act = EliminationDecision.objects.get()
+    assert page.url.endswith(f"/firstsec/elimination/decisions/{act.pk}/")
+    decided = dict(EliminationEntry.objects.values_list("person__name", "decision"))
+    assert decided == {"赵第一": "recall", "钱第二": "warn", "孙第三": "keep"}

@@ -142,7 +142,7 @@ class CaseView(ScopedMixin, View):
                 form = StageForm(request.POST, stage=case.stage)
                 if not form.is_valid():
                     return self.render(request, case, form, status=400)
-                values = {k: v for k, v in form.cleaned_data.items()}
+                values = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
                 if values:
                     services.candidate_record(user=request.user, case=case, data=values)
                 if action == "advance":

@@ -24,9 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import workbook_upload
 from core.excel import UnreadableFile, clean_text, read_table
+from core.sheets import CHOICE, Column, Plan, RowError, Sheet
 from core.tree import in_subtree
-from dataio.columns import CHOICE, Column
-from dataio.common import Plan, RowError, Sheet
 from orgs.models import Organization, OrgStatus
 
 from . import services

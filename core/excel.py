@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
+from .xlsx_read import EXCEL_EPOCH, Workbook, XlsxError
+
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]+")
 _DATE_PATTERNS = [
     re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})"),
@@ -116,7 +116,6 @@ def _filled(rows) -> Iterator[tuple[int, list]]:
 
 def _xlsx_rows(file) -> tuple[Iterator[tuple[int, list]], int]:
     """The first sheet's rows as (row number, values), read by core.xlsx_read (values as openpyxl gives them)."""
-    from .xlsx_read import Workbook, XlsxError
 
     try:
         workbook = Workbook(file)

@@ -92,6 +92,7 @@ class JicengApp(AppConfig):
     nav: list[Nav] = []
     demo: str | None = None
     demo_order: int = 100
+    demo_accounts: str | None = None  # fn(*, root, township) -> [(username, role, organization, person id)]
     daily: list[Daily] = []
     shipped: list[Ship] = []
     hooks: list[str] = []
@@ -159,6 +160,10 @@ def demo_generators() -> list[tuple[str, Callable]]:
     """``(app label, generate(root, seed, progress))`` in the order they run."""
     found = [(config.demo_order, config.label, config.demo) for config in declared() if config.demo]
     return [(label, import_string(dotted)) for _order, label, dotted in sorted(found)]
+
+
+def demo_account_sources() -> list[tuple[str, Callable]]:
+    return [(config.label, import_string(config.demo_accounts)) for config in declared() if config.demo_accounts]
 
 
 def scope_row_modules() -> Iterator[tuple[str, str]]:

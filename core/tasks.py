@@ -1,11 +1,12 @@
 """The Celery task of the daily run (scheduled by CELERY_BEAT_SCHEDULE in the settings)."""
+from celery import shared_task
+
 from core.actor import acting_as
-from jiceng.celery import app
 
 from .daily import run_all
 
 
-@app.task(name="core.daily")
+@shared_task(name="core.daily")
 def daily() -> dict:
     with acting_as(None, source="task:daily"):
         return run_all()

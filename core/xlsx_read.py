@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html import unescape
 from xml.parsers import expat
 
-from .excel import EXCEL_EPOCH
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system, after its leap-year bug)
 
 EPOCH = datetime.datetime.combine(EXCEL_EPOCH, datetime.time())
 EPOCH_1904 = datetime.datetime(1904, 1, 1)

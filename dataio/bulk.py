@@ -281,7 +281,7 @@ class BulkImport:
                 WHERE p.id_number = t.id_number OFFSET 0) x""")
         self.execute("CREATE TEMP TABLE import_name (name text PRIMARY KEY, search text, initials text) ON COMMIT DROP")
         self.execute("SELECT name FROM import_typed UNION SELECT name FROM import_old")
-        from .members import search_keys
+        from .common import search_keys
         names = [row[0] for row in self.cursor.fetchall()]
         with self.cursor.cursor.copy("COPY import_name FROM STDIN") as copy:
             for name in names:
@@ -374,7 +374,7 @@ class BulkImport:
     # --- apply ----------------------------------------------------------------------------------------------------
 
     def apply(self, progress=no_progress, row_count: int = 0) -> None:
-        from .members import move_counters
+        from orgs.counters import move_member_counts as move_counters
 
         now = timezone.now()
         person, member = _table(Person), _table(Member)

@@ -5,13 +5,11 @@ already use, so they stay Chinese in every interface language. Common variants a
 English field names are accepted too; enumerations take the Chinese label, the English
 label or the stable code.
 """
-from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.excel import normalize_header
+from core.sheets import CHOICE, DATE, POSTS, TEXT, Column, header_map  # noqa: F401  (named here too)
 from orgs.models import Domain, OrgType
 from people.choices import (
     ETHNICITIES,
@@ -23,54 +21,6 @@ from people.choices import (
     Occupation,
     PostTitle,
 )
-
-TEXT, DATE, CHOICE, POSTS = "text", "date", "choice", "posts"
-
-
-def _plain(value) -> str:
-    return normalize_header(value).replace("(", "").replace(")", "")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    help: str
-    kind: str = TEXT
-    required: bool = False
-    choices: tuple = ()  # (code, label) pairs
-    aliases: tuple = ()  # other headers meaning the same
-    value_aliases: dict = field(default_factory=dict)  # other spellings of values -> code
-    max_length: int = 0
-
-    @cached_property
-    def lookup(self) -> dict:
-        """Every accepted spelling of every value, reduced by ``_plain``, to its code."""
-        table = {}
-        for code, label in self.choices:
-            for language in ("en", "zh-hans"):
-                with translation.override(language):
-                    text = str(label)
-                table[_plain(text)] = code
-                base = text.split("（")[0].split("(")[0]
-                table[_plain(base)] = code
-            table[_plain(code)] = code
-            table[code] = code
-            with translation.override("zh-hans"):
-                table[str(label)] = code
-        for alias, code in self.value_aliases.items():
-            table[_plain(alias)] = code
-        return table
-
-    def to_code(self, text: str) -> str | None:
-        code = self.lookup.get(text)  # the common case: a label exactly as offered
-        return code if code is not None else self.lookup.get(_plain(text))
-
-    def labels(self) -> list[str]:
-        """The Chinese labels offered in the template's dropdowns and instructions."""
-        with translation.override("zh-hans"):
-            return [str(label) for _code, label in self.choices]
-
 
 _ETHNICITY_ALIASES = {}
 with translation.override("zh-hans"):
@@ -145,19 +95,3 @@ ORG_COLUMNS = (
     Column("founded_on", "成立日期", _("Founding date."), DATE, aliases=("成立时间", "founded_on")),
     Column("place", "地点", _("Where it is."), max_length=200, aliases=("所在地", "地址", "place")),
 )
-
-
-def header_map(columns, header_cells) -> tuple[dict, list]:
-    """{column key: cell index} for the headers recognised, and the headers not recognised."""
-    names = {}
-    for column in columns:
-        for name in (column.header, *column.aliases):
-            names[normalize_header(name)] = column.key
-    found, unknown = {}, []
-    for index, cell in enumerate(header_cells):
-        key = names.get(normalize_header(cell))
-        if key and key not in found:
-            found[key] = index
-        elif str(cell or "").strip():
-            unknown.append(str(cell))
-    return found, unknown

@@ -5,18 +5,16 @@ set-based (dataio.store) with change records shaped like the services' ones.
 """
 import datetime
 import re
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core import idcard
 from core.excel import parse_date
 from core.scope import CHANGE, scope_for
-from core.text import pinyin_initials, simplified
-from core.tree import SEGMENT_WIDTH, ancestor_paths
+from core.tree import SEGMENT_WIDTH
+from orgs.counters import move_member_counts
 from orgs.models import Organization, OrgStatus
 from people.choices import MemberStatus, PostTitle, Stage
 from people.models import Member, Person, Post
@@ -24,7 +22,7 @@ from people.services import validate_member_dates, validate_person_fields
 
 from . import bulk, store
 from .columns import MEMBER_COLUMNS
-from .common import PROGRESS_EVERY, ChangeLog, Plan, RowError, Sheet, no_progress
+from .common import PROGRESS_EVERY, ChangeLog, Plan, RowError, Sheet, no_progress, search_keys
 
 PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "phone")
 MEMBER_FIELDS = ("category", "applied_on", "joined_on", "full_on", "status", "no_post_class")
@@ -32,11 +30,6 @@ PERSON_DEFAULTS = {"ethnicity": "01", "education": "", "occupation": "", "phone"
 MEMBER_DEFAULTS = {"status": MemberStatus.ACTIVE, "no_post_class": "", "applied_on": None, "full_on": None}
 _SEPARATORS = re.compile(r"[;；,，、/\n]+")
 _POSTS_COLUMN = next(c for c in MEMBER_COLUMNS if c.key == "posts")
-
-
-@lru_cache(maxsize=200_000)
-def search_keys(name: str) -> tuple[str, str]:
-    return simplified(name)[:50], pinyin_initials(name)[:30]
 
 
 def _chunks(items, size):
@@ -333,7 +326,7 @@ class Writes:
         progress(row_count, row_count, _("Writing memberships and posts"))
         store.write(Member, self.member_new, self.member_changed)
         store.write(Post, self.post_new, self.post_changed)
-        move_counters(self.deltas)
+        move_member_counts(self.deltas)
         refresh_stats(self.touched)
         progress(row_count, row_count, _("Writing the change log"))
         log = ChangeLog()
@@ -357,26 +350,6 @@ def refresh_stats(touched) -> None:
         roots[top] = common
     for path in roots.values():
         stats.refresh(Organization.objects.get(path=path))
-
-
-def move_counters(deltas: dict) -> None:
-    """Moves the member counters by the change of active members per organization id, set-based."""
-    deltas = {org: delta for org, delta in deltas.items() if delta}
-    if not deltas:
-        return
-    paths = dict(Organization.objects.filter(pk__in=list(deltas)).values_list("id", "path"))
-    subtree: dict[str, int] = {}
-    for org_id, delta in deltas.items():
-        for path in ancestor_paths(paths[org_id]):
-            subtree[path] = subtree.get(path, 0) + delta
-    for field, keys, lookup in (("member_count", deltas, "pk__in"), ("subtree_member_count", subtree, "path__in")):
-        by_step: dict[int, list] = {}
-        for key, delta in keys.items():
-            if delta:
-                by_step.setdefault(delta, []).append(key)
-        for delta, group in by_step.items():
-            for chunk in _chunks(group, _chunk_size()):
-                Organization.objects.filter(**{lookup: chunk}).update(**{field: F(field) + delta})
 
 
 def import_members(file, name: str = "", *, user, dry_run: bool = False, progress=no_progress) -> Plan:

@@ -6,17 +6,17 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from core.bulkwrite import first_free_id, make_writer
 from core.changelog import record_change
 from core.models import ChangeRecord
 from orgs.models import Organization
-from orgs.services import recount
+from people.counters import recount
 from people.models import Member, Person, Post
 
 from .names import SearchKeys
 from .people import MEMBER_COLUMNS, PERSON_COLUMNS, POST_COLUMNS, PeopleFactory
 from .plan import Tree, compute_counters
 from .scales import SCALES
-from .writers import first_free_id, make_writer
 
 ORG_COLUMNS = ("id", "code", "name", "short_name", "org_type", "domain", "parent_id", "path", "depth", "place",
                "founded_on", "status", "ended_on", "merged_into_id", "name_search", "name_initials",

@@ -433,7 +433,7 @@ def _chinese_number(n: int) -> str:
 
 
 def compute_counters(tree: Tree) -> dict[int, tuple[int, int, int, int]]:
-    """(member_count, subtree_member_count, subtree_org_count, child_count) per node, as orgs.services.recount has them."""
+    """(member_count, subtree_member_count, subtree_org_count, child_count) per node, as people.counters.recount has them."""
     counters = {}
     subtree_members = {n.id: n.members for n in tree.nodes}
     subtree_orgs = {n.id: 1 if n.is_active else 0 for n in tree.nodes}

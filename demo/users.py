@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from accounts.models import Grant, Profile
+from core.registry import demo_account_sources
 from orgs.models import Organization
 from people.models import Member, Post
 
@@ -31,13 +32,6 @@ def _places(root: Organization):
     return township, other, branch
 
 
-def _first_secretary(township: Organization):
-    from firstsec.models import Dispatch
-
-    dispatches = Dispatch.objects.filter(status=Dispatch.Status.IN_POST).select_related("village").order_by("id")
-    return dispatches.filter(org_path__startswith=township.path).first() or dispatches.first()
-
-
 def ensure_demo_users(root: Organization, password: str = DEFAULT_PASSWORD) -> list[Login]:
     township, other_township, branch = _places(root)
     secretary_id = (Post.objects.filter(organization=branch, title="secretary", ended_on__isnull=True)
@@ -53,9 +47,8 @@ def ensure_demo_users(root: Organization, password: str = DEFAULT_PASSWORD) -> l
         ("leader", "leader", root, None),
         ("member", "member", branch, member.person_id if member else None),
     ]
-    dispatch = _first_secretary(township)
-    if dispatch is not None:  # a first secretary in post, to check in from a phone
-        plan.append(("firstsec", "member", dispatch.village, dispatch.person_id))
+    for _app, accounts in demo_account_sources():  # the apps' own (a first secretary checking in from a phone)
+        plan.extend(accounts(root=root, township=township))
     User = get_user_model()
     logins = []
     for username, role, org, person_id in plan:

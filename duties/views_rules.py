@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.forms import DEFINITION_OWNER_TYPES, DefinitionImportForm, definition_text_field
 from core.scope import CHANGE
 from core.views import ScopedMixin, can_change
+from orgs.definitions import DEFINITION_OWNER_TYPES, DefinitionImportForm, definition_text_field
 from orgs.models import Organization, OrgType
 
 from . import services

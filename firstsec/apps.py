@@ -16,6 +16,7 @@ class FirstsecConfig(JicengApp):
         Nav("cadres", _("Elimination list"), "firstsec:elimination", "bi-person-x", order=40),
     ]
     demo, demo_order = "firstsec.demo.generate_firstsec", 70
+    demo_accounts = "firstsec.demo.demo_accounts"
     daily = [Daily("firstsec", _("dispatches whose term is over marked as ended"), "firstsec.apps.daily")]
     shipped = [Ship("firstsec", "first secretaries' duty rules and monthly standard",
                     "firstsec.library.install_firstsec", order=20)]

@@ -25,7 +25,7 @@ from standards.services import scores_bulk_set
 
 from . import services
 from .library import RATER, WEEKLY_RULE, install_firstsec
-from .models import CheckIn, EliminationEntry, OutcomeLog, VillageClass
+from .models import CheckIn, Dispatch, EliminationEntry, OutcomeLog, VillageClass
 from .periods import month_bounds
 
 CLASSES = [VillageClass.WEAK_LAX, VillageClass.NO_COLLECTIVE_INCOME, VillageClass.POOR]
@@ -269,3 +269,10 @@ def _outcomes(dispatches, rng, today) -> None:
             year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     OutcomeLog.objects.bulk_create(rows, batch_size=2000)
 
+
+def demo_accounts(*, root, township) -> list[tuple]:
+    """The demo's first secretary: a member account of one in post (in ``township`` if it has one), who checks
+    in from a phone. ``(username, role, organization, person id)`` as demo_data's accounts are."""
+    dispatches = Dispatch.objects.filter(status=Dispatch.Status.IN_POST).select_related("village").order_by("id")
+    dispatch = dispatches.filter(org_path__startswith=township.path).first() or dispatches.first()
+    return [("firstsec", "member", dispatch.village, dispatch.person_id)] if dispatch is not None else []

@@ -6,16 +6,30 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from core.tree import ancestor_paths
 from duties import clock
 from duties.models import Submission
+from orgs.models import Organization
 from standards.models import Assessment, ItemScore, Sheet
 
 from .attendance import month_minimums
 from .library import HALF_YEAR_RULE, MONTHLY_STANDARD, WEEKLY_RULE
-from .models import CheckIn, Dispatch, EliminationEntry, OutcomeLog
+from .models import CheckIn, Dispatch, EliminationEntry, FirstsecRule, OutcomeLog
 from .periods import month_bounds, month_label, months_back, week_start, weeks_between
 
 COUNTING = Q(late=False) | Q(approval=CheckIn.Approval.APPROVED)
+
+
+def rule_for(organization: Organization) -> FirstsecRule:
+    """The settings of the nearest organization at or above ``organization`` that has them, else the defaults."""
+    rules = FirstsecRule.objects.filter(org_path__in=ancestor_paths(organization.path))
+    found = max(rules, key=lambda rule: len(rule.org_path), default=None)
+    return found or FirstsecRule(organization=organization, org_path=organization.path)
+
+
+def serving_on(dispatch: Dispatch, day: datetime.date) -> bool:
+    left = dispatch.left_on if dispatch.status != Dispatch.Status.IN_POST else None
+    return dispatch.started_on <= day <= dispatch.ends_on and (left is None or day < left)
 
 
 # Attendance --------------------------------------------------------------------------------------------------
@@ -58,7 +72,6 @@ def serving_in(dispatches, start: datetime.date, end: datetime.date):
 
 def month_attendance(user, *, year: int, month: int, under=None, rule=None) -> list[dict]:
     """One row per dispatch in the user's scope serving in the month: its totals against the rule."""
-    from .services import rule_for
 
     start, end = month_bounds(year, month)
     dispatches = serving_in(dispatches_for(user, under=under), start, end).select_related(
@@ -77,7 +90,6 @@ def month_attendance(user, *, year: int, month: int, under=None, rule=None) -> l
 
 def month_calendar(dispatch: Dispatch, year: int, month: int) -> list[list[dict | None]]:
     """The month as weeks (Monday first) of days: {"day", "checkin", "serving"}; None outside the month."""
-    from .services import serving_on
 
     start, end = month_bounds(year, month)
     checkins = {c.day: c for c in CheckIn.objects.filter(dispatch=dispatch, day__gte=start, day__lte=end)}

@@ -18,7 +18,6 @@ from core.models import ChangeRecord
 from core.scope import CHANGE, scope_for
 from core.services import NeedsConfirmation, refuse, require_in_scope
 from core.services import user_or_none as _user_or_none
-from core.tree import ancestor_paths
 from duties import clock
 from duties import services as duties
 from duties.models import DutyRule, Submission
@@ -31,6 +30,7 @@ from standards.models import Assessment, Standard
 from .library import CLASSIFIER, HALF_YEAR_RULE, MONTHLY_STANDARD, RATER, WEEKLY_RULE
 from .models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, FirstsecRule, OutcomeLog, VillageClass
 from .periods import month_bounds, month_label
+from .selectors import elimination_candidates, rule_for, serving_on
 
 RULE_FIELDS = ("min_days", "min_nights", "prorate", "backfill_days", "elimination_months", "elimination_total_below",
                "elimination_satisfaction_below", "satisfaction_item")
@@ -38,13 +38,6 @@ RULE_FIELDS = ("min_days", "min_nights", "prorate", "backfill_days", "eliminatio
 
 
 # Rules -------------------------------------------------------------------------------------------------------
-
-
-def rule_for(organization: Organization) -> FirstsecRule:
-    """The settings of the nearest organization at or above ``organization`` that has them, else the defaults."""
-    rules = FirstsecRule.objects.filter(org_path__in=ancestor_paths(organization.path))
-    found = max(rules, key=lambda rule: len(rule.org_path), default=None)
-    return found or FirstsecRule(organization=organization, org_path=organization.path)
 
 
 @transaction.atomic
@@ -199,11 +192,6 @@ def require_secretary_or_change(user, dispatch: Dispatch) -> None:
     require_in_scope(user, dispatch.org_path, realm="people")
 
 
-def serving_on(dispatch: Dispatch, day: datetime.date) -> bool:
-    left = dispatch.left_on if dispatch.status != Dispatch.Status.IN_POST else None
-    return dispatch.started_on <= day <= dispatch.ends_on and (left is None or day < left)
-
-
 # Check-ins ---------------------------------------------------------------------------------------------------
 
 
@@ -356,7 +344,6 @@ def elimination_evaluate(*, user, county: Organization, year: int, month: int) -
     """Puts on the county's list each secretary in post who was last in their village class in each of the rule's
     months up to (year, month), whose average total or average satisfaction was below the rule's thresholds.
     Returns the entries of this evaluation (existing ones are kept as they are)."""
-    from .selectors import elimination_candidates
 
     require_in_scope(user, county.path, realm="org")
     rule = rule_for(county)

@@ -13,7 +13,7 @@ from .selectors import attendance_points, attendance_totals, serving_in
 
 @data_source(ATTENDANCE_SOURCE)
 def attendance(sheets, assessment) -> dict:
-    from .services import rule_for
+    from .selectors import rule_for
 
     item = Item.objects.filter(version_id=assessment.version_id, source=ATTENDANCE_SOURCE).first()
     rule = rule_for(assessment.owner)

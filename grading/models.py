@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import OwnedQuerySet
+from core.scope import OwnedQuerySet
 from core.models import BaseModel
 from core.scope import ScopedQuerySet
 

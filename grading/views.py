@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from campaigns.pdf import pdf_response, render_pdf
+from core.pdf import pdf_response, render_pdf
 from core import workbook_upload
 from core.views import ScopedMixin, can_change
 from orgs.models import Organization

@@ -1,9 +1,9 @@
 """The Celery task that runs a job in a worker (JOBS_MODE "celery")."""
-from jiceng.celery import app
+from celery import shared_task
 
 from . import runner
 
 
-@app.task(name="jobs.run_job", acks_late=True)
+@shared_task(name="jobs.run_job", acks_late=True)
 def run_job(job_id: int) -> None:
     runner.run(job_id)

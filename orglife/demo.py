@@ -17,8 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from core.actor import acting_as
+from core.bulkwrite import first_free_id, make_writer
 from core.tree import subtree_q
-from demo.writers import first_free_id, make_writer
 from duties import services as duties
 from duties.models import Obligation, Submission
 from orgs.models import Organization, OrgStatus, OrgType

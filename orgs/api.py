@@ -9,6 +9,7 @@ from core.api import In, PageParams, Ref, choice, get_scoped, paginate, patch_ch
 from core.scope import CHANGE, VIEW, scope_for
 from core.text import is_latin_query, simplified
 from core.tree import subtree_bounds
+from people import restructure
 from people.models import Post
 
 from . import selectors, services
@@ -195,7 +196,7 @@ def org_move(request, org_id: int, payload: MoveIn):
 def org_merge(request, org_id: int, payload: MergeIn):
     source = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
     target = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.target)
-    source = run_service(request, services.org_merge, source=source, target=target, on=payload.on)
+    source = run_service(request, restructure.org_merge, source=source, target=target, on=payload.on)
     return org_detail_data(request, source)
 
 
@@ -203,7 +204,7 @@ def org_merge(request, org_id: int, payload: MergeIn):
 @scoped(Organization)
 def org_dissolve(request, org_id: int, payload: DissolveIn):
     org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
-    org = run_service(request, services.org_dissolve, org=org, on=payload.on, reason=payload.reason)
+    org = run_service(request, restructure.org_dissolve, org=org, on=payload.on, reason=payload.reason)
     return org_detail_data(request, org)
 
 

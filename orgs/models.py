@@ -53,7 +53,7 @@ class Organization(BaseModel):
     name_initials = models.CharField(max_length=60, db_index=True, editable=False)
     # Highest path segment handed to a child so far; a new child takes the next one.
     last_child_segment = models.PositiveIntegerField(default=0, editable=False)
-    # Counters kept by the services (and rebuilt set-based by orgs.services.recount).
+    # Counters kept by the services (and rebuilt set-based by people.counters.recount).
     child_count = models.PositiveIntegerField(_("sub-organizations"), default=0, editable=False)
     member_count = models.PositiveIntegerField(_("members (direct)"), default=0, editable=False)
     subtree_member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)

@@ -11,9 +11,9 @@ from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
 from core.text import pinyin_initials, simplified
-from core.tree import SEGMENT_WIDTH, ancestor_paths, depth_of, segment, subtree_bounds
+from core.tree import SEGMENT_WIDTH, depth_of, segment, subtree_bounds
 
-from . import stats
+from .counters import adjust_ancestors
 from .models import Domain, Organization, OrgStatus, OrgType
 
 # Which types may sit under which: the county committee at the top, groups at the bottom.
@@ -68,14 +68,6 @@ def _check_code(code: str, exclude_pk=None) -> None:
         refuse(_("Another organization already has the code %(code)s.") % {"code": code}, field="code")
 
 
-def _adjust_ancestors(path: str, *, members: int = 0, orgs: int = 0) -> None:
-    if members or orgs:
-        Organization.objects.filter(path__in=ancestor_paths(path)).update(
-            subtree_member_count=F("subtree_member_count") + members,
-            subtree_org_count=F("subtree_org_count") + orgs,
-        )
-
-
 @transaction.atomic
 def org_create(*, user, parent: Organization | None, code: str, name: str, org_type: str,
                domain: str = "", short_name: str = "", place: str = "",
@@ -99,7 +91,7 @@ def org_create(*, user, parent: Organization | None, code: str, name: str, org_t
     org.save()
     if parent is not None:
         Organization.objects.filter(pk=parent.pk).update(child_count=F("child_count") + 1)
-        _adjust_ancestors(parent.path, orgs=1)
+        adjust_ancestors(parent.path, orgs=1)
     record_change(org, ChangeRecord.Action.CREATE)
     return org
 
@@ -164,132 +156,16 @@ def org_move(*, user, org: Organization, new_parent: Organization) -> Organizati
     _check_placement(org.org_type, new_parent)
     before = snapshot(org)
     old_parent_id, old_path = org.parent_id, org.path
-    _adjust_ancestors(old_path[:-SEGMENT_WIDTH], members=-org.subtree_member_count, orgs=-org.subtree_org_count)
+    adjust_ancestors(old_path[:-SEGMENT_WIDTH], members=-org.subtree_member_count, orgs=-org.subtree_org_count)
     Organization.objects.filter(pk=old_parent_id).update(child_count=F("child_count") - 1)
     new_path = _next_path(new_parent)
     _rewrite_paths(old_path, new_path)
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     Organization.objects.filter(pk=new_parent.pk).update(child_count=F("child_count") + 1)
-    _adjust_ancestors(new_parent.path, members=org.subtree_member_count, orgs=org.subtree_org_count)
+    adjust_ancestors(new_parent.path, members=org.subtree_member_count, orgs=org.subtree_org_count)
     org.refresh_from_db()
     require_in_scope(user, org.path, realm="org")
     record_change(org, ChangeRecord.Action.MOVE, before=before,
                   message=_("Moved from %(old)s to %(new)s") % {
                       "old": Organization.objects.get(pk=old_parent_id).name, "new": new_parent.name})
     return org
-
-
-def _end_posts(org: Organization, on: datetime.date) -> None:
-    """Ends the organization's current posts on ``on``; their holders' 任职 follows."""
-    from people.models import Post
-    from people.services import refresh_holds_post
-
-    posts = Post.objects.filter(organization=org).current(on)
-    holders = list(posts.values_list("person_id", flat=True).distinct())
-    posts.update(ended_on=on)
-    refresh_holds_post(holders)
-
-
-@transaction.atomic
-def org_merge(*, user, source: Organization, target: Organization, on: datetime.date | None = None) -> Organization:
-    """Merges ``source`` into ``target``: its members, people, posts' holders and sub-organizations move over.
-
-    The source stays in the tree, marked merged, with its history and a link to the target.
-    """
-    from people.models import Member, Person
-
-    on = on or datetime.date.today()
-    source = Organization.objects.select_for_update().get(pk=source.pk)
-    target = Organization.objects.select_for_update().get(pk=target.pk)
-    require_in_scope(user, source.path, realm="org")
-    require_in_scope(user, target.path, realm="org")
-    if source.pk == target.pk:
-        refuse(_("An organization cannot be merged into itself."), field="target")
-    if not source.is_active or not target.is_active:
-        refuse(_("Only active organizations can be merged."), field="target")
-    if target.path.startswith(source.path):
-        refuse(_("An organization cannot be merged into one of its own sub-organizations."), field="target")
-    before = snapshot(source)
-    for child in Organization.objects.filter(parent=source, status=OrgStatus.ACTIVE).order_by("path"):
-        org_move(user=user, org=child, new_parent=target)
-    source.refresh_from_db()
-    moved = source.member_count
-    people = Person.objects.filter(organization=source)
-    people.update(organization=target, org_path=target.path)
-    Member.objects.filter(person__organization=target, org_path=source.path).update(org_path=target.path)
-    _end_posts(source, on)
-    _adjust_ancestors(source.path, members=-moved, orgs=-1)
-    _adjust_ancestors(target.path, members=moved)
-    Organization.objects.filter(pk=target.pk).update(member_count=F("member_count") + moved)
-    Organization.objects.filter(pk=source.parent_id).update(child_count=F("child_count") - 1)
-    Organization.objects.filter(pk=source.pk).update(
-        status=OrgStatus.MERGED, ended_on=on, merged_into=target, member_count=0, subtree_member_count=0,
-        subtree_org_count=0, child_count=0,
-    )
-    source.refresh_from_db()
-    record_change(source, ChangeRecord.Action.MERGE, before=before,
-                  message=_("Merged into %(target)s") % {"target": target.name})
-    return source
-
-
-@transaction.atomic
-def org_dissolve(*, user, org: Organization, on: datetime.date | None = None, reason: str = "") -> Organization:
-    from people.models import Person
-
-    on = on or datetime.date.today()
-    org = Organization.objects.select_for_update().get(pk=org.pk)
-    require_in_scope(user, org.path, realm="org")
-    if not org.is_active:
-        refuse(_("The organization is not active."))
-    if Organization.objects.filter(parent=org, status=OrgStatus.ACTIVE).exists():
-        refuse(_("Move, merge or dissolve its sub-organizations first."))
-    if Person.objects.filter(organization=org, membership__status="active").exists():
-        refuse(_("Transfer its members to another organization first."))
-    before = snapshot(org)
-    _end_posts(org, on)
-    _adjust_ancestors(org.path[:-SEGMENT_WIDTH], orgs=-1)
-    Organization.objects.filter(pk=org.parent_id).update(child_count=F("child_count") - 1)
-    Organization.objects.filter(pk=org.pk).update(status=OrgStatus.DISSOLVED, ended_on=on, subtree_org_count=0)
-    org.refresh_from_db()
-    record_change(org, ChangeRecord.Action.DISSOLVE, before=before, message=reason)
-    return org
-
-
-def recount(root: Organization | None = None) -> int:
-    """Rebuilds every counter of the subtree from the registries, set-based; returns organizations updated."""
-    from people.models import Member
-
-    orgs = Organization.objects.all()
-    members = Member.objects.filter(status="active")
-    if root is not None:
-        lo, hi = subtree_bounds(root.path)
-        orgs = orgs.filter(path__gte=lo, path__lt=hi)
-        members = members.filter(org_path__gte=lo, org_path__lt=hi)
-    from django.db.models import Count
-
-    direct = dict(members.values_list("person__organization_id").annotate(n=Count("id")).values_list("person__organization_id", "n"))
-    rows = list(orgs.values_list("id", "path", "status", "parent_id"))
-    by_path = {}
-    for pk, path, status, _parent in rows:
-        by_path[path] = [pk, status, direct.get(pk, 0), 0, 0, 0]  # id, status, direct, subtree members, subtree orgs, children
-    id_to_path = {pk: path for pk, path, _s, _p in rows}
-    for pk, path, status, parent_id in rows:
-        active = status == OrgStatus.ACTIVE
-        count = direct.get(pk, 0)
-        for ancestor in ancestor_paths(path):
-            entry = by_path.get(ancestor)
-            if entry is not None:
-                entry[3] += count
-                entry[4] += 1 if active else 0
-        if active and parent_id in id_to_path and id_to_path[parent_id] in by_path:
-            by_path[id_to_path[parent_id]][5] += 1
-    updates = [
-        Organization(pk=pk, member_count=d, subtree_member_count=m, subtree_org_count=o, child_count=c)
-        for pk, _status, d, m, o, c in by_path.values()
-    ]
-    with transaction.atomic():
-        Organization.objects.bulk_update(
-            updates, ["member_count", "subtree_member_count", "subtree_org_count", "child_count"], batch_size=2000
-        )
-        stats.refresh(root)
-    return len(updates)

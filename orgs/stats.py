@@ -8,7 +8,7 @@ one indexed read of the root's rows (about 150), whatever the size of the subtre
 The rows are kept three ways:
 - ``refresh(root)`` rebuilds a subtree set-based: one INSERT … SELECT … GROUP BY per dimension for the
   direct counts, then one upsert per tree level, deepest first, adding each level's subtree counts into
-  its parents; the root's ancestors get the difference. orgs.services.recount calls it; so must any
+  its parents; the root's ancestors get the difference. people.counters.recount calls it; so must any
   bulk loader that writes around the services.
 - every service write (core.changelog's ``change_recorded``) re-counts the direct rows of the
   organizations it touched and adds the difference to them and their ancestors: a few small queries.

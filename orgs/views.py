@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from core.scope import CHANGE, VIEW, scope_for
 from core.tree import ancestor_paths
 from core.views import ScopedDetailView, ScopedMixin, can_change, history_rows
+from people import restructure
 from people.choices import PostTitle
 from people.models import Post
 from people.selectors import member_list
@@ -315,7 +316,7 @@ class MergeView(PickerMixin, OrgFormView):
     submit_label = property(lambda self: _("Merge"))
 
     def perform(self, form):
-        return services.org_merge(user=self.request.user, source=self.org, target=form.cleaned_data["target"],
+        return restructure.org_merge(user=self.request.user, source=self.org, target=form.cleaned_data["target"],
                                   on=form.cleaned_data["on"])
 
     def success_message(self, org):
@@ -329,7 +330,7 @@ class DissolveView(OrgFormView):
     submit_label = property(lambda self: _("Dissolve"))
 
     def perform(self, form):
-        return services.org_dissolve(user=self.request.user, org=self.org, on=form.cleaned_data["on"],
+        return restructure.org_dissolve(user=self.request.user, org=self.org, on=form.cleaned_data["on"],
                                      reason=form.cleaned_data["reason"])
 
     def success_message(self, org):

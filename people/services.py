@@ -11,8 +11,8 @@ from core.changelog import record_change, snapshot
 from core.models import ChangeRecord
 from core.services import refuse, require_in_scope
 from core.text import pinyin_initials, simplified
+from orgs.counters import adjust_ancestors
 from orgs.models import Organization
-from orgs.services import _adjust_ancestors
 
 from .choices import MemberCategory, MemberStatus, Stage
 from .models import Member, Person, Post
@@ -143,7 +143,7 @@ def member_create(*, user, person: Person, category: str, joined_on: datetime.da
 
 def _count_member(org: Organization, delta: int) -> None:
     Organization.objects.filter(pk=org.pk).update(member_count=F("member_count") + delta)
-    _adjust_ancestors(org.path, members=delta)
+    adjust_ancestors(org.path, members=delta)
 
 
 @transaction.atomic

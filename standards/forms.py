@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DefinitionImportForm, definition_text_field
+from orgs.definitions import DefinitionImportForm, definition_text_field
 
 
 class StandardTextForm(forms.Form):

@@ -14,8 +14,9 @@ from core.changelog import history_for
 from core.middleware import RequestContextMiddleware
 from core.models import ChangeRecord
 from orgs.models import Organization
-from orgs.services import org_create, org_dissolve, org_merge, org_move, org_update
+from orgs.services import org_create, org_move, org_update
 from people.models import Member, Post
+from people.restructure import org_dissolve, org_merge
 from people.services import (
     member_create,
     member_update,

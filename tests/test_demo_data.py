@@ -16,7 +16,7 @@ from core.models import ChangeRecord
 from core.text import pinyin_initials, simplified
 from firstsec.models import Dispatch
 from orgs.models import Organization
-from orgs.services import recount
+from people.counters import recount
 from people.models import Member, Person, Post
 from people.selectors import name_filter
 

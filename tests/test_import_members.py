@@ -8,7 +8,7 @@ from core.models import ChangeRecord
 from dataio.members import import_members
 from dataio.services import errors_file
 from orgs.models import Organization
-from orgs.services import recount
+from people.counters import recount
 from people.models import Member, Person, Post
 from tests.import_files import csv_file, filled_template, id_number, member_row, read_back, xlsx
 

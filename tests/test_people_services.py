@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core import idcard
 from core.models import ChangeRecord
 from orgs.models import Organization
-from orgs.services import org_create, org_dissolve, org_merge
+from orgs.services import org_create
 from people.models import Member, Person, Post
+from people.restructure import org_dissolve, org_merge
 from people.selectors import member_list, person_search
 from people.services import (
     member_create,

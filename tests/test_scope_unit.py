@@ -11,8 +11,9 @@ from core.models import ChangeRecord
 from core.scope import CHANGE, SENSITIVE, VIEW, scope_for
 from core.testing import make_user
 from orgs.models import Organization
-from orgs.services import org_create, org_dissolve, org_merge
+from orgs.services import org_create
 from people.models import Member, Person
+from people.restructure import org_dissolve, org_merge
 
 ALL_ORGS = {"C", "TA", "TB", "A1", "A2", "B1"}
 TOWNSHIP_A = {"TA", "A1", "A2"}

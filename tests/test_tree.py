@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from core.models import ChangeRecord
 from core.tree import subtree_bounds
 from orgs.models import Organization
-from orgs.services import org_create, org_dissolve, org_merge, org_move, org_update, recount
+from orgs.services import org_create, org_move, org_update
+from people.counters import recount
 from people.models import Member, Person
+from people.restructure import org_dissolve, org_merge
 
 
 def counters(org):

@@ -18,9 +18,11 @@ from accounts.roles import Role
 from core import idcard
 from core.tree import SEGMENT_WIDTH, in_subtree, minimal_roots, subtree_bounds, subtree_q
 from orgs.models import Organization, OrgStatus, OrgType
-from orgs.services import ALLOWED_PARENTS, org_create, org_dissolve, org_merge, org_move, org_update, recount
+from orgs.services import ALLOWED_PARENTS, org_create, org_move, org_update
 from people.choices import MemberStatus
+from people.counters import recount
 from people.models import Member, Person, Post
+from people.restructure import org_dissolve, org_merge
 from people.services import member_create, member_update, person_create, person_transfer, post_create
 
 COUNTERS = ("member_count", "subtree_member_count", "subtree_org_count", "child_count")

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.forms import DefinitionImportForm, definition_text_field
 from core.scope import CHANGE
 from core.views import ScopedMixin
+from orgs.definitions import DefinitionImportForm, definition_text_field
 from orgs.models import Organization
 
 from . import clock, selectors, services

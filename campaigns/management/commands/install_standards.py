@@ -1,5 +1,5 @@
 from campaigns.library import SHIPPED, install_standards
-from core.management.definitions import InstallShippedCommand
+from orgs.management.definitions import InstallShippedCommand
 
 
 class Command(InstallShippedCommand):

@@ -1,7 +1,7 @@
 """Writes a duty rule's version as a rule file (YAML)."""
-from core.management.definitions import ExportDefinitionCommand
 from duties.models import DutyRule, RuleVersion
 from duties.services import rule_export
+from orgs.management.definitions import ExportDefinitionCommand
 
 
 class Command(ExportDefinitionCommand):

@@ -1,8 +1,8 @@
 """Imports a duty rule file (YAML): a malformed file is refused with each problem's line, and nothing is written."""
-from core.management.definitions import ImportDefinitionCommand
 from duties.format import FormatError
 from duties.models import DutyRule
 from duties.services import rule_import
+from orgs.management.definitions import ImportDefinitionCommand
 
 
 class Command(ImportDefinitionCommand):

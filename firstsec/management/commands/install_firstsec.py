@@ -1,5 +1,5 @@
-from core.management.definitions import InstallShippedCommand
 from firstsec.library import install_firstsec
+from orgs.management.definitions import InstallShippedCommand
 
 
 class Command(InstallShippedCommand):

@@ -1,4 +1,4 @@
-from core.management.definitions import InstallShippedCommand
+from orgs.management.definitions import InstallShippedCommand
 
 from ...library import install_grading
 

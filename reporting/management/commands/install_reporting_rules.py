@@ -1,4 +1,4 @@
-from core.management.definitions import InstallShippedCommand
+from orgs.management.definitions import InstallShippedCommand
 from reporting.library import RULES, SECRETARY_STANDARD, install_reporting_rules
 
 

@@ -1,5 +1,5 @@
 """Writes a standard's version as a standard file (YAML)."""
-from core.management.definitions import ExportDefinitionCommand
+from orgs.management.definitions import ExportDefinitionCommand
 from standards.library import standard_export
 from standards.models import Standard, StandardVersion
 

@@ -1,5 +1,5 @@
 """Imports a standard file (YAML): a malformed file is refused with each problem's line, and nothing is written."""
-from core.management.definitions import ImportDefinitionCommand
+from orgs.management.definitions import ImportDefinitionCommand
 from standards.format import FormatError
 from standards.library import standard_import
 from standards.models import Standard

@@ -1,5 +1,5 @@
 """Writes a workflow's version as a workflow file (YAML)."""
-from core.management.definitions import ExportDefinitionCommand
+from orgs.management.definitions import ExportDefinitionCommand
 from workflows.models import Workflow, WorkflowVersion
 from workflows.services import workflow_export
 

@@ -1,5 +1,5 @@
 """Imports a workflow file (YAML): a malformed file is refused with each problem's line, and nothing is written."""
-from core.management.definitions import ImportDefinitionCommand
+from orgs.management.definitions import ImportDefinitionCommand
 from workflows.format import FormatError
 from workflows.models import Workflow
 from workflows.services import workflow_import

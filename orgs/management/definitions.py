@@ -10,9 +10,8 @@ import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
+from core.management.base import LoggedCommand
 from orgs.models import Organization
-
-from .base import LoggedCommand
 
 
 class ImportDefinitionCommand(LoggedCommand):

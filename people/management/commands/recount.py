@@ -1,6 +1,6 @@
 from core.management.base import LoggedCommand
 from orgs.models import Organization
-from orgs.services import recount
+from people.counters import recount
 
 
 class Command(LoggedCommand):

@@ -4,9 +4,9 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from orgs.models import Organization, OrgType
+from core.scope import CHANGE
 
-from .scope import CHANGE
+from .models import Organization, OrgType
 
 # The organizations that set standards and rules: committees that have branches under them.
 DEFINITION_OWNER_TYPES = (OrgType.COMMITTEE, OrgType.PARTY_COMMITTEE, OrgType.GENERAL_BRANCH)

@@ -19,7 +19,7 @@ from core.scope import CHANGE, VIEW
 from orgs.models import Organization
 from people.models import Person
 
-from . import services
+from . import naming, services
 from .format import FormatError
 from .library import export_filename, standard_import, version_of
 from .models import (
@@ -722,7 +722,7 @@ def assessment_titles(request, assessment_id: int, payload: TitlesFromResultsIn)
 
         return Status(409, {"code": "confirmation_required", "counts": plan_counts([naming_plan(assessment)]),
                             "message": _("Naming would do what the counts say; send it again with confirm: true.")})
-    return run_service(request, services.titles_from_results, assessment=assessment, granted_on=payload.granted_on,
+    return run_service(request, naming.titles_from_results, assessment=assessment, granted_on=payload.granted_on,
                        granted_by=payload.granted_by, decision_no=payload.decision_no)
 
 

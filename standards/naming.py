@@ -189,3 +189,16 @@ def title_decision_withdraw(*, user, decision: TitleDecision, reason: str) -> Ti
     record_change(decision, ChangeRecord.Action.UPDATE, before=before,
                   message=_("Decision withdrawn: %(reason)s") % {"reason": reason[:400]})
     return decision
+
+
+@transaction.atomic
+def titles_from_results(*, user, assessment: Assessment, granted_on: datetime.date, granted_by: str,
+                        decision_no: str = "") -> dict:
+    """Names from the results as one recorded decision : each sheet gets the title its tier
+    confers unless it holds the same or better; a title is removed only from a subject assessed in the period
+    that fell short of it, never from one without a result. Returns the counts."""
+    decision = title_decision_make(user=user, assessments=[assessment], decided_on=granted_on, issuer=granted_by,
+                                   decision_no=decision_no)
+    counts = {"granted": decision.granted.count(), "revoked": decision.revoked.count(),
+              "kept": decision.kept_subjects}
+    return counts

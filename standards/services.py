@@ -675,21 +675,6 @@ def title_revoke(*, user, award: TitleAward, revoked_on: datetime.date, reason: 
 
 
 @transaction.atomic
-def titles_from_results(*, user, assessment: Assessment, granted_on: datetime.date, granted_by: str,
-                        decision_no: str = "") -> dict:
-    """Names from the results as one recorded decision (standards.naming): each sheet gets the title its tier
-    confers unless it holds the same or better; a title is removed only from a subject assessed in the period
-    that fell short of it, never from one without a result. Returns the counts."""
-    from .naming import title_decision_make  # naming builds on this module's grant and revoke
-
-    decision = title_decision_make(user=user, assessments=[assessment], decided_on=granted_on, issuer=granted_by,
-                                   decision_no=decision_no)
-    counts = {"granted": decision.granted.count(), "revoked": decision.revoked.count(),
-              "kept": decision.kept_subjects}
-    return counts
-
-
-@transaction.atomic
 def target_set(*, user, standard: Standard, organization: Organization, tier_code: str, year: int,
                share) -> Target:
     """Plans the share of subjects under ``organization`` reaching ``tier_code`` (or better) by ``year``."""

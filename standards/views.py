@@ -27,7 +27,7 @@ from core.views import ScopedMixin, can_change, history_rows
 from orgs.models import Organization
 from people.models import Person
 
-from . import counting, exports, selectors, services
+from . import counting, exports, naming, selectors, services
 from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
 
 PAGE_SIZE = 50
@@ -220,7 +220,7 @@ class GrantFromResultsView(AssessmentActionView):
             raise ValidationError(_("Give the date and the deciding body of the decision."))
         if not request.POST.get("confirm"):
             raise ValidationError(_("Read what naming will do and tick the box to confirm it."))
-        outcome = services.titles_from_results(
+        outcome = naming.titles_from_results(
             user=request.user, assessment=assessment, granted_on=granted_on, granted_by=granted_by,
             decision_no=request.POST.get("decision_no", "").strip())
         return _("Titles granted: %(granted)s, removed: %(revoked)s, kept: %(kept)s.") % outcome

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgs.services import org_create
-from standards import services
+from standards import naming, services
 from standards.compute import label_end
 from standards.models import Item, RaterGroup, Sheet, TitleAward
 from standards.testing import standard_document
@@ -161,7 +161,7 @@ def test_a_title_named_after_the_year_ends_counts_for_the_next_year(county):
     for org in (county.village_a1, county.village_a2, county.village_b1):
         enter(version, previous, org, A1=40, A2=3, B1=True, V1=True)
     results(previous)
-    counts = services.titles_from_results(user=None, assessment=previous, granted_on=datetime.date(2026, 1, 15),
+    counts = naming.titles_from_results(user=None, assessment=previous, granted_on=datetime.date(2026, 1, 15),
                                           granted_by="县委")
     assert counts["granted"] == 3
     services.title_revoke(user=None, award=TitleAward.objects.get(organization=county.village_a2),
@@ -173,7 +173,7 @@ def test_a_title_named_after_the_year_ends_counts_for_the_next_year(county):
     got = results(current)
     assert (got["A1"].tier, got["A2"].tier, got["B1"].tier) == ("advanced", "qualified", "advanced")
     # a title granted from the 2026 results themselves does not lift them: recomputing changes nothing
-    services.titles_from_results(user=None, assessment=current, granted_on=datetime.date(2027, 1, 10),
+    naming.titles_from_results(user=None, assessment=current, granted_on=datetime.date(2027, 1, 10),
                                  granted_by="县委")
     assert results(current)["A2"].tier == "qualified"
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import ChangeRecord
-from standards import services
+from standards import naming, services
 from standards.models import Assessment, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
 from standards.testing import make_standard, standard_document
 
@@ -340,7 +340,7 @@ def test_titles_from_results_grant_keep_and_remove(county):
         services.score_set(user=None, sheet=s, item=item(version, "B1"), rater=inspectors, passed=True)
         services.score_set(user=None, sheet=s, item=item(version, "V1"), rater=inspectors, passed=True)
     services.compute_results(user=None, assessment=first)
-    counts = services.titles_from_results(user=None, assessment=first, granted_on=datetime.date(2003, 1, 20),
+    counts = naming.titles_from_results(user=None, assessment=first, granted_on=datetime.date(2003, 1, 20),
                                           granted_by="县委", decision_no="县发〔2003〕1号")
     assert counts == {"granted": 1, "revoked": 0, "kept": 0}
     award = TitleAward.objects.get()
@@ -353,7 +353,7 @@ def test_titles_from_results_grant_keep_and_remove(county):
     services.score_set(user=None, sheet=s, item=item(version, "B1"), rater=inspectors, passed=True)
     services.score_set(user=None, sheet=s, item=item(version, "V1"), rater=inspectors, passed=False)
     services.compute_results(user=None, assessment=second)
-    counts = services.titles_from_results(user=None, assessment=second, granted_on=datetime.date(2004, 1, 20),
+    counts = naming.titles_from_results(user=None, assessment=second, granted_on=datetime.date(2004, 1, 20),
                                           granted_by="县委")
     assert counts == {"granted": 0, "revoked": 1, "kept": 0}
     award.refresh_from_db()

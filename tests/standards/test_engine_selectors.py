@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from standards import selectors, services
+from standards import naming, selectors, services
 from standards.models import Item, RaterGroup, Sheet
 from standards.testing import make_standard
 
@@ -102,7 +102,7 @@ def test_target_progress(county, users, scored):
 
 def test_subject_history_and_latest_assessment(county, users, scored):
     version, first = scored
-    services.titles_from_results(user=None, assessment=first, granted_on=datetime.date(2003, 1, 10), granted_by="县委")
+    naming.titles_from_results(user=None, assessment=first, granted_on=datetime.date(2003, 1, 10), granted_by="县委")
     second = scored_assessment(county, version, 2003)
     history = selectors.subject_history(users["township_a"], version.standard, county.village_a1)
     assert [s.assessment for s in history] == [first, second]

@@ -95,11 +95,6 @@ def is_village(organization: Organization) -> bool:
             and organization.status == OrgStatus.ACTIVE)
 
 
-def candidate_pool_root(election: Election) -> Organization:
-    """Where an election's candidates come from: the village's township (the village itself without one)."""
-    return election.organization.parent or election.organization
-
-
 def _check_held_on(election: Election, held_on) -> None:
     """The assembly's day: not before the term change started, not in the future (the posts it writes start on
     it)."""
@@ -134,11 +129,12 @@ def candidate_add(*, user, election: Election, person: Person, title: str, masse
     _require(user, election, Stage.RECOMMEND)
     if user is not None and not Person.objects.restrict(user).filter(pk=person.pk).exists():
         raise PermissionDenied(_("This person lies outside your scope."))
-    root = candidate_pool_root(election)
     person = Person.objects.get(pk=person.pk)
-    if not person.org_path.startswith(root.path) or person.stage != PersonStage.MEMBER:
-        refuse(_("%(name)s cannot stand: a candidate is a party member under %(township)s.")
-               % {"name": person.name, "township": root.name}, field="person")
+    owner = election.term_change.owner
+    if not person.org_path.startswith(election.term_change.owner_path) or person.stage != PersonStage.MEMBER:
+        # a secretary may come from another village (跨村任职), never from outside the term change or the party
+        refuse(_("%(name)s cannot stand: a candidate is a party member under %(owner)s.")
+               % {"name": person.name, "owner": owner.name}, field="person")
     if title not in {choice for choice, _label in Candidate._meta.get_field("title").choices}:
         refuse(_("Choose a post."), field="title")
     counts = (masses_count, members_count, organization_count)

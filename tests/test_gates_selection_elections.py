@@ -11,9 +11,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from core.models import ChangeRecord
+from core.testing import make_member
 from elections.models import Candidate as ElectionCandidate
 from elections.models import Election, Stage
 from liaison.services import point_assign
+from orgs.services import org_create
 from people.services import person_create
 from selection import services as selection_services
 from selection.models import Candidate, Outcome, PoolEntry, Round, RoundClosure
@@ -163,27 +165,33 @@ def test_an_election_is_opened_only_in_a_village_on_page_and_api(client, users, 
     assert Election.objects.filter(term_change=tc).count() == 2
 
 
-def test_a_candidate_is_a_party_member_under_the_township_on_page_and_api(client, users, county):
+def test_a_candidate_is_a_party_member_under_the_term_changes_organization_on_page_and_api(client, users, county):
     tc = term(county)
     election = Election.objects.create(term_change=tc, organization=county.village_a1,
                                        org_path=county.village_a1.path, opened_on=D(2026, 8, 10))
-    outsider = county.people["wangwu"]  # a member, but of 乙镇
+    elsewhere = org_create(user=None, parent=None, code="C2", name="邻县县委", org_type="committee")
+    outsider = make_member(org_create(user=None, parent=elsewhere, code="X1", name="邻村党支部", org_type="branch",
+                                      domain="rural"), "外县人")
     not_member = person_create(user=None, organization=county.village_a1, name="赵群众", gender="male")
-    client.force_login(users["county"])
-    for person in (outsider, not_member):
+    for user, person in ((users["admin"], outsider), (users["county"], not_member)):
+        client.force_login(user)
         api = post(client, f"/api/elections/elections/{election.pk}/candidates",
                    {"person": person.pk, "title": "secretary", "masses_count": 10})
         assert api.status_code == 422 and person.name in api.json()["message"], api.content
-        assert county.township_a.name in api.json()["message"]
+        assert county.county.name in api.json()["message"] and "party member" in api.json()["message"]
     page = client.post(reverse("elections:election", args=[election.pk]),
-                       {"action": "candidate", "person": outsider.pk, "title": "secretary", "masses_count": "10",
+                       {"action": "candidate", "person": not_member.pk, "title": "secretary", "masses_count": "10",
                         "members_count": "0", "organization_count": "0"}, **EN)
-    assert page.status_code == 400  # not among the page's choices
+    assert page.status_code == 400  # not among the page's choices (the township's party members)
     assert not ElectionCandidate.objects.exists()
     ok = post(client, f"/api/elections/elections/{election.pk}/candidates",
               {"person": county.people["chen"].pk, "title": "secretary", "masses_count": 10})
     assert ok.status_code == 200, ok.content
-    assert ElectionCandidate.objects.filter(election=election).count() == 1
+    # a secretary from another village of the county (跨村任职) may stand
+    cross = post(client, f"/api/elections/elections/{election.pk}/candidates",
+                 {"person": county.people["wangwu"].pk, "title": "secretary", "masses_count": 10})
+    assert cross.status_code == 200, cross.content
+    assert ElectionCandidate.objects.filter(election=election).count() == 2
 
 
 @pytest.mark.parametrize("held_on", [D(2026, 7, 31), datetime.date.today() + datetime.timedelta(days=1)])

@@ -256,7 +256,10 @@ def scores_set(*, user, round_: Round, scores: dict) -> int:
 def _refresh_scores(user, round_: Round) -> None:
     compute_results(user=user, assessment=round_.assessment)
     totals = dict(Sheet.objects.filter(assessment=round_.assessment).values_list("pk", "total"))
-    candidates = list(Candidate.objects.filter(round=round_, sheet__isnull=False))
+    # an eliminated candidate keeps the score it was decided on, whatever its sheet received since (the sheet is
+    # also open to the standards' own score paths while the round runs)
+    candidates = list(Candidate.objects.filter(round=round_, sheet__isnull=False).exclude(
+        outcome=Outcome.ELIMINATED))
     for candidate in candidates:
         candidate.score = totals.get(candidate.sheet_id)
     Candidate.objects.bulk_update(candidates, ["score"])

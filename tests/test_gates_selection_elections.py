@@ -251,3 +251,29 @@ def test_the_titled_share_is_the_same_on_page_and_api(client, users, county):
     assert '<div class="fs-4" id="titled-share">33.3%</div>' in page.content.decode()
     body = client.get("/api/liaison/titled-share", {"year": 2025, "under": county.county.pk}).json()
     assert (body["titled"], body["liaison"], body["share"]) == (3, 1, "33.3")
+
+
+def test_a_score_written_on_the_generic_standards_path_does_not_change_an_eliminated_candidate(
+        client, users, county):
+    """The round's sheets are also open to the standards' own score API while the round runs: what arrives there
+    for an eliminated candidate is not read back into the candidate, neither by the next scores nor by the close."""
+    from standards.models import Item, RaterGroup
+
+    _selection, round_ = selection_with(users, county, [{"code": "initial", "name": "初评", "method": "top", "keep": 1}])
+    eliminated, first, second = Candidate.objects.filter(round=round_).order_by("id")
+    eliminate(eliminated)
+    client.force_login(users["county"])
+    version_id = round_.assessment.version_id
+    rater = RaterGroup.objects.filter(version_id=version_id).order_by("-weight", "id").first()
+    item = Item.objects.get(version_id=version_id, code="J1")
+    generic = client.put(f"/api/standards/sheets/{eliminated.sheet_id}/scores",
+                         json.dumps({"item": item.pk, "rater": rater.code, "points": 5}),
+                         content_type="application/json", **EN)
+    assert generic.status_code == 200, generic.content
+    post(client, f"/api/selection/rounds/{round_.pk}/scores",
+         {"scores": [{"candidate": first.pk, "items": {"J1": 5}}, {"candidate": second.pk, "items": {"J1": 3}}]})
+    assert post(client, f"/api/selection/rounds/{round_.pk}/close", {"confirm": True}).status_code == 200
+    eliminated.refresh_from_db()
+    first.refresh_from_db()
+    assert (eliminated.outcome, eliminated.score) == (Outcome.ELIMINATED, None)
+    assert (first.outcome, first.score) == (Outcome.PASSED, 5)

@@ -222,7 +222,12 @@ def install_error_handlers(api) -> None:
         return answer(request, 422, [_plain_error(error) for error in exc.errors])
 
     def http_error(request, exc: HttpError):
-        return answer(request, exc.status_code)
+        # A refusal raised with its reason says it in ``message``; a 404 stays exactly like a missing object.
+        reason = str(getattr(exc, "message", "") or "")
+        if exc.status_code == 404 or not reason:
+            return answer(request, exc.status_code)
+        return api.create_response(request, {**error_body(exc.status_code), "message": reason},
+                                   status=exc.status_code)
 
     def out_of_range(request, exc):
         # A query value the database cannot hold (an id beyond 64 bits, a date before year 1): the request's fault.

@@ -21,6 +21,7 @@ from core.models import ChangeRecord
 from orgs import stats
 from orgs.models import Organization, OrgStatus
 from people.models import Member, Person, Post
+from people.services import MEMBERSHIP_FIELDS, membership_refusals
 
 from .columns import CHOICE, MEMBER_COLUMNS
 from .common import PROGRESS_EVERY, Plan, Sheet, no_progress
@@ -289,6 +290,9 @@ class BulkImport:
         self.execute("SELECT DISTINCT org_path FROM import_old")
         if not all(self.importer.may_change(path) for (path,) in self.cursor.fetchall()):
             raise Unsuitable
+        self.execute("SELECT id FROM import_old")
+        if membership_refusals([pk for (pk,) in self.cursor.fetchall()], MEMBERSHIP_FIELDS):
+            raise Unsuitable  # someone whose standing another rule keeps: the row importer says which row and why
         self.analyze("import_typed, import_org, import_name, import_old")
         posts_cleared = "posts" in self.present
         if posts_cleared and self.one(

@@ -18,7 +18,12 @@ from orgs.counters import move_member_counts
 from orgs.models import Organization, OrgStatus
 from people.choices import MemberStatus, PostTitle, Stage
 from people.models import Member, Person, Post
-from people.services import validate_member_dates, validate_person_fields
+from people.services import (
+    MEMBERSHIP_FIELDS,
+    membership_refusals,
+    validate_member_dates,
+    validate_person_fields,
+)
 
 from . import bulk, store
 from .columns import MEMBER_COLUMNS
@@ -80,6 +85,7 @@ class MemberImport:
         existing = self.existing_people([r["id_number"] for r in records])
         posts = self.existing_posts([e["id"] for e in existing.values()]) if sheet.has("posts") else {}
         writes = Writes()
+        self.refusals = membership_refusals([e["id"] for e in existing.values()], MEMBERSHIP_FIELDS)
         for record in records:
             self.plan_row(plan, writes, record, existing.get(record["id_number"]), posts)
         if plan.errors:
@@ -193,6 +199,12 @@ class MemberImport:
                                   joined_on=member["joined_on"], full_on=member["full_on"], category=member["category"])
         except ValidationError as exc:
             sheet.service_errors(row, exc, "joined_on")
+            return
+        reason = self.refusals.get(old["id"]) if old is not None else None
+        if reason and (not has_member or old["stage"] != Stage.MEMBER
+                       or any(member[k] != old[f"membership__{k}"] for k in ("category", "joined_on", "applied_on",
+                                                                             "full_on"))):
+            sheet.error(row, "joined_on", "standing", reason)
             return
         if sheet.plan.errors:
             return  # once a row is wrong nothing will be written: only keep checking

@@ -25,6 +25,12 @@ class DevelopmentConfig(JicengApp):
 
         register_data_check(WORKFLOW_CODE, check_data)
 
+        from people.services import register_membership_check
+
+        from .services import membership_check
+
+        register_membership_check(membership_check)
+
 
 def install_shipped(*, user, owner):
     from . import definition

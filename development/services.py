@@ -5,6 +5,7 @@ against each other before the engine is asked, and ``sync_registry`` (run on wor
 keeps the registry in step: the person's political status, then the Member row — created on reaching
 probation, made full on reaching full membership — through people.services.
 """
+import contextvars
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -202,8 +203,36 @@ def approval_check(case) -> None:
         raise ValidationError(missing, code="gate")
 
 
+# The person's standing is written by the case's own moves (sync_registry) and by nothing else while it is open.
+_case_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("development_case_writing", default=False)
+KEPT_BY_CASE = frozenset({"membership", "category", "joined_on", "applied_on", "full_on", "stage"})
+
+
+def membership_check(person_ids, fields) -> dict[int, str]:
+    """The people registry's rule (``people.services.register_membership_check``): while a person's 发展党员 case
+    is open, admission (a new membership), conversion (category, the dates) and the development stage are
+    written by the case alone, on every path — the people pages and API, the member import."""
+    if _case_writing.get() or not set(fields) & KEPT_BY_CASE:
+        return {}
+    from workflows.models import Case
+
+    open_cases = (Case.objects.filter(workflow__code=WORKFLOW_CODE, person_id__in=list(person_ids),
+                                      status=Case.Status.OPEN)
+                  .select_related("person"))
+    return {case.person_id: _("%(name)s has an open member-development case (发展党员): admission and conversion "
+                              "are recorded through it.") % {"name": case.person.name} for case in open_cases}
+
+
 def sync_registry(case, transition) -> None:
     """Keeps the person and membership in step with the case (called inside the engine's transaction)."""
+    token = _case_writing.set(True)
+    try:
+        _sync_registry(case, transition)
+    finally:
+        _case_writing.reset(token)
+
+
+def _sync_registry(case, transition) -> None:
     guard_move(case, transition)
     person = Person.objects.get(pk=case.person_id)
     check(case.data, birth_date=person.birth_date, days=notice_days(case))

@@ -96,6 +96,38 @@ def person_create(*, user, organization: Organization, **fields) -> Person:
     return person
 
 
+# Rules other apps keep about how a person's standing changes (development: admission and conversion only
+# through the person's open 发展党员 case). ``check(person_ids, fields) -> {person id: reason}`` names the people
+# among ``person_ids`` whose ``fields`` ("membership" for a new one, "category", "joined_on", "applied_on",
+# "full_on", "status", "stage") may not be written here; every service below and the member import ask.
+MEMBERSHIP_FIELDS = frozenset({"membership", "category", "joined_on", "applied_on", "full_on", "status", "stage"})
+_MEMBERSHIP_CHECKS: list = []
+
+
+def register_membership_check(check) -> None:
+    if check not in _MEMBERSHIP_CHECKS:
+        _MEMBERSHIP_CHECKS.append(check)
+
+
+def membership_refusals(person_ids, fields) -> dict[int, str]:
+    """{person id: reason} for the people whose ``fields`` another app's rule keeps from being written."""
+    fields = set(fields) & MEMBERSHIP_FIELDS
+    refusals: dict[int, str] = {}
+    ids = [pk for pk in person_ids if pk is not None]
+    if not fields or not ids:
+        return refusals
+    for check in _MEMBERSHIP_CHECKS:
+        for pk, reason in check(ids, fields).items():
+            refusals.setdefault(pk, reason)
+    return refusals
+
+
+def _check_membership(person, fields) -> None:
+    reason = membership_refusals([person.pk], fields).get(person.pk)
+    if reason:
+        refuse(reason)
+
+
 @transaction.atomic
 def person_update(*, user, person: Person, **fields) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -107,6 +139,8 @@ def person_update(*, user, person: Person, **fields) -> Person:
     _check_id_unique(data.get("id_number"), exclude_pk=person.pk)
     for k, v in data.items():
         setattr(person, k, "" if v is None and k not in ("id_number", "birth_date") else v)
+    if person.stage != before.get("stage"):
+        _check_membership(person, {"stage"})
     if hasattr(person, "membership"):
         m = person.membership
         if m.status == MemberStatus.ACTIVE and person.stage != Stage.MEMBER:
@@ -127,6 +161,7 @@ def member_create(*, user, person: Person, category: str, joined_on: datetime.da
     require_in_scope(user, person.org_path, realm="people")
     if Member.objects.filter(person=person).exists():
         refuse(_("This person is already registered as a party member."))
+    _check_membership(person, {"membership"})
     validate_member_dates(birth_date=person.birth_date, applied_on=applied_on, joined_on=joined_on,
                           full_on=full_on, category=category)
     member = Member.objects.create(
@@ -155,6 +190,7 @@ def member_update(*, user, member: Member, **fields) -> Member:
         if k not in (*MEMBER_FIELDS, "status", "status_changed_on"):
             raise TypeError(f"not editable: {k}")
         setattr(member, k, v)
+    _check_membership(member.person, {k for k in fields if getattr(member, k) != before.get(k)})
     validate_member_dates(birth_date=member.person.birth_date, applied_on=member.applied_on,
                           joined_on=member.joined_on, full_on=member.full_on, category=member.category)
     if member.status != before["status"] and "status_changed_on" not in fields:

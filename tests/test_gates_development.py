@@ -13,6 +13,7 @@ from django.contrib.messages import get_messages
 from development import services
 from development.definition import install
 from people.models import Member
+from tests.import_files import id_number, member_row, xlsx
 from workflows.models import Approval, Case
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +31,12 @@ def page_post(client, url, data):
     return response, [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def at_vote(county, users, *, name="赵明", votes=VOTE):
+def at_vote(county, users, *, name="赵明", votes=VOTE, **person):
     """A candidate's case at the branch vote (支部大会票决), the vote recorded; built with the services."""
     install(owner=county.county)
     user = users["branch_a1"]
     case = services.candidate_open(user=user, organization=county.village_a1, applied_on=D(2019, 3, 1), name=name,
-                                   gender="male", birth_date=D(1995, 5, 5), today=D(2019, 3, 1))
+                                   gender="male", birth_date=D(1995, 5, 5), today=D(2019, 3, 1), **person)
     for data, on in (({}, D(2019, 3, 1)),
                      ({"activist_on": D(2019, 6, 1), "contact_1": "张三", "contact_2": "李四"}, D(2020, 7, 1)),
                      ({"recommended_on": D(2020, 7, 1), "target_on": D(2020, 7, 2), "reviewed_on": D(2020, 7, 20)},
@@ -150,18 +151,28 @@ def test_a_probationary_members_case_is_not_cancelled_on_any_path(client, county
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
 
 
-def test_a_member_entered_meanwhile_is_not_admitted_twice(client, county, users):
-    case = at_vote(county, users)
+def test_the_people_registry_and_the_import_leave_an_open_cases_standing_to_it(client, county, users):
+    """While the case is open, admission, conversion and the development stage are the case's alone: the people
+    API and the member import refuse to write them, with the reason, and write nothing."""
+    case = at_vote(county, users, id_number=id_number(7, birth=D(1995, 5, 5)))
     services.candidate_approve(user=users["township_a"], case=case, today=D(2020, 8, 6))
     client.force_login(users["county"])
     entered = post(client, f"/api/people/{case.person_id}/membership",
                    {"category": "probationary", "joined_on": "2020-08-01", "applied_on": "2019-03-01"})
-    assert entered.status_code == 201, entered.content  # the people API's own path (README: what it lacks)
-    for url in (f"/api/development/cases/{case.pk}/advance", f"/api/workflows/cases/{case.pk}/advance"):
-        refused = post(client, url, {})
-        assert refused.status_code == 422 and "already in the registry" in refused.json()["message"], url
-    assert unchanged(case, "vote", 1)
-    assert Member.objects.get(person_id=case.person_id).joined_on == D(2020, 8, 1)
+    assert entered.status_code == 422 and "open member-development case" in entered.json()["message"], entered.content
+    staged = client.patch(f"/api/people/{case.person_id}", json.dumps({"stage": "member"}),
+                          content_type="application/json", **EN)
+    assert staged.status_code == 422 and "open member-development case" in staged.json()["message"], staged.content
+    row = member_row(7, org="A1", 姓名="赵明", 出生日期="1995-05-05", 公民身份号码=id_number(7, birth=D(1995, 5, 5)))
+    job = client.post("/api/imports/members", {"file": xlsx([row])}, **EN).json()
+    assert job["state"] == "failed", job
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(2, "入党日期")], job["errors"]
+    assert "open member-development case" in job["errors"][0]["message"]
+    assert not Member.objects.filter(person_id=case.person_id).exists()
+    for url in (f"/api/development/cases/{case.pk}/advance",):  # the case's own path admits
+        assert post(client, url, {}).status_code == 200, url
+    member = Member.objects.get(person_id=case.person_id)
+    assert (member.category, member.joined_on) == ("probationary", D(2020, 8, 5))
 
 
 def test_the_generic_api_opens_a_development_case_as_the_development_api_does(client, county, users):

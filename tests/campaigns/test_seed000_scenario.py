@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from campaigns.library import install_standards
 from campaigns.models import StageKind
@@ -92,11 +92,8 @@ def test_seed_000_county_2002(seed_county, client):
                 decided_by="中共*县委", decision_no="*发〔2002〕40号", confirm=True)
 
     client.force_login(user)
-    try:
-        bulletins = [reverse("standards:bulletin", args=[a.pk]) for a in (township_assessment, village_assessment)]
-        cockpit = reverse("standards:cockpit")
-    except NoReverseMatch:
-        pytest.skip("the assessment pages are not mounted: only the selectors' figures were checked")
+    bulletins = [reverse("standards:bulletin", args=[a.pk]) for a in (township_assessment, village_assessment)]
+    cockpit = reverse("standards:cockpit")
     for url, figures in ((bulletins[0], ("14", "93.3%")), (bulletins[1], ("148", "86.5%")),
                          (cockpit, ("14", "93.3%", "148", "86.5%"))):
         page = client.get(url).content.decode()

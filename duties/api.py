@@ -5,6 +5,7 @@ Reads go through ``restrict`` (directly or through duties.selectors); writes thr
 which check the caller's scope again. Outside the scope: 404.
 """
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -225,6 +226,8 @@ class RollupOut(Schema):
     waived: int
     due: int
     on_time_rate: float
+    on_time_percent: Decimal | None = Field(None, description="done of due in percent, one decimal, rounded once "
+                                                              "from the counts (core.rates)")
     colour: str
 
 
@@ -410,7 +413,8 @@ def rollup(request, root: int, year: Year | None = None, rule: int | None = None
     rows = selectors.rollup(request.auth, organization, year=year, rule=get_rule(request, rule) if rule else None)
     return [{**{key: row[key] for key in ("total", "open", "done", "late", "overdue", "missed", "waived", "due",
                                           "colour")},
-             "on_time_rate": float(row["on_time_rate"]), "organization": ref(row["org"])} for row in rows]
+             "on_time_rate": float(row["on_time_rate"]), "on_time_percent": row["on_time_percent"],
+             "organization": ref(row["org"])} for row in rows]
 
 
 # --- submissions ------------------------------------------------------------------------------------------------

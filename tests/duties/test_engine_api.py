@@ -2,10 +2,12 @@
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from core import rates
 from duties import clock, services
 from duties.models import DutyRule, Notice, Obligation, RuleVersion, Submission
 from duties.testing import make_rule
@@ -84,6 +86,9 @@ def test_submit_review_and_the_rollup(client, users, county, reviewed):
     assert [row["organization"]["id"] for row in rollup] == [county.township_a.pk, county.village_a1.pk,
                                                              county.village_a2.pk]
     assert rollup[0]["done"] == 1 and rollup[0]["total"] == 8
+    for row in rollup:  # the percent is the counts' rate, rounded once (core.rates), beside the share
+        expected = rates.rate(row["done"], row["due"])
+        assert (Decimal(row["on_time_percent"]) if row["on_time_percent"] is not None else None) == expected
     assert client.get("/api/duties/rollup", {"root": county.township_b.pk}).status_code == 404
     assert client.get("/api/duties/submissions", {"review": "accepted"}).json()["count"] == 1
 

@@ -36,6 +36,7 @@ demo: setup
 test: system-packages setup
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -52,6 +53,7 @@ bench: setup
 
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,6 +1,6 @@
 import pytest
 
-from core.testing import make_small_county, make_user
+from tests.kit import make_small_county, make_user
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ Builds a county of 400 townships and --orgs branches set-based (INSERT ... SELEC
 rules (branches: quarterly and half-yearly reports; everyone: a yearly report), then times, each --runs times
 with medians:
 
-- ``duties.services.generate`` of the year 2025 for every rule (obligations emptied before each run), against
+- ``engines.duties.services.generate`` of the year 2025 for every rule (obligations emptied before each run), against
   a baseline: one plain INSERT ... SELECT of the same rows (subjects × periods, no NOT EXISTS, no states);
-- ``duties.selectors.rollup_paths``: counts by state for every node of the tree (read from the tally,
+- ``engines.duties.selectors.rollup_paths``: counts by state for every node of the tree (read from the tally,
   duties/tally.py), against a baseline: a plain GROUP BY org_path, state (one level only), and against the
   same roll-up counted from the obligations (the query before the tally; the results must be equal);
-- ``duties.clock.refresh_states`` on the day the states are read.
+- ``engines.duties.clock.refresh_states`` on the day the states are read.
 
 With --write the section "Duties engine" of bench/RESULTS.md is replaced (or added). With --keep the county and
 obligations a previous run left in the database are reused and generation is not timed again (against a server
@@ -39,14 +39,14 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds  # noqa: E402
-from duties import clock, selectors, services, tally  # noqa: E402
-from duties.generate import versions_in_force  # noqa: E402
-from duties.models import DutyRule, Obligation  # noqa: E402
-from duties.periods import deadline, periods_of_year  # noqa: E402
-from duties.testing import rule_document  # noqa: E402
-from orgs.models import Organization  # noqa: E402
-from orgs.services import org_create  # noqa: E402
+from engines.duties import clock, selectors, services, tally  # noqa: E402
+from engines.duties.generate import versions_in_force  # noqa: E402
+from engines.duties.models import DutyRule, Obligation  # noqa: E402
+from engines.duties.periods import deadline, periods_of_year  # noqa: E402
+from engines.duties.testing import rule_document  # noqa: E402
+from kernel.core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds  # noqa: E402
+from kernel.orgs.models import Organization  # noqa: E402
+from kernel.orgs.services import org_create  # noqa: E402
 
 VILLAGES_PER_TOWNSHIP = 500
 YEAR = 2025

@@ -77,7 +77,7 @@ def peak_rss_mb() -> float:
 
 
 def write_stream(path: Path, rows) -> None:
-    from core.xlsx_stream import XlsxWriter
+    from kernel.core.xlsx_stream import XlsxWriter
 
     with path.open("wb") as handle, XlsxWriter(handle, HEADER, title="党员") as writer:
         writer.write_rows(rows)

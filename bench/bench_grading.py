@@ -5,7 +5,7 @@
 Builds the county of bench/bench_duties.py (400 townships, --orgs branches) set-based, then the data the rules
 read: a 五个好 assessment of the year with a sheet per branch (1 in 20 lagging, 1 in 5 先进, the rest 达标),
 a branch general meeting rule with two missed quarters for 1 in 25 branches, and a secretary post for every
-branch but 1 in 50. Times ``grading.proposals.propose`` (every graded organization, grades emptied before each
+branch but 1 in 50. Times ``mechanisms.grading.proposals.propose`` (every graded organization, grades emptied before each
 run) and a second run over the same grades (all rewritten in place), each --runs times with medians.
 
 Same-run baselines, timed in every run beside the proposal: the floor of its write, one plain INSERT ... SELECT
@@ -39,14 +39,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from core.tree import subtree_bounds  # noqa: E402
-from duties import services as duties  # noqa: E402
-from duties.testing import rule_document  # noqa: E402
-from grading import proposals  # noqa: E402
-from grading.models import Grade  # noqa: E402
-from grading.services import scheme_create, upgrading_create  # noqa: E402
-from standards.models import Assessment  # noqa: E402
-from standards.testing import make_standard  # noqa: E402
+from engines.duties import services as duties  # noqa: E402
+from engines.duties.testing import rule_document  # noqa: E402
+from engines.standards.models import Assessment  # noqa: E402
+from engines.standards.testing import make_standard  # noqa: E402
+from kernel.core.tree import subtree_bounds  # noqa: E402
+from mechanisms.grading import proposals  # noqa: E402
+from mechanisms.grading.models import Grade  # noqa: E402
+from mechanisms.grading.services import scheme_create, upgrading_create  # noqa: E402
 
 YEAR = 2025
 ON = datetime.date(2025, 7, 15)
@@ -106,8 +106,8 @@ def bare_reads(upgrading, on) -> int:
     """The reads' floor: what the rules query, fetched and not used."""
     from django.db.models import Q
 
-    from orgs.models import Organization
-    from standards.models import Sheet
+    from engines.standards.models import Sheet
+    from kernel.orgs.models import Organization
 
     rules = proposals.rules_of(upgrading.scheme)
     under = upgrading.owner_path

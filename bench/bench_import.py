@@ -36,12 +36,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from core import idcard  # noqa: E402
-from core.actor import acting_as  # noqa: E402
-from dataio.members import import_members  # noqa: E402
-from orgs.models import Organization  # noqa: E402
-from orgs.services import org_create  # noqa: E402
-from people.models import Member  # noqa: E402
+from kernel.core import idcard  # noqa: E402
+from kernel.core.actor import acting_as  # noqa: E402
+from kernel.orgs.models import Organization  # noqa: E402
+from kernel.orgs.services import org_create  # noqa: E402
+from kernel.people.models import Member  # noqa: E402
+from tools.dataio.members import import_members  # noqa: E402
 
 HEADER = ["姓名", "性别", "出生日期", "公民身份号码", "学历", "职业", "联系电话", "所在党组织代码", "党员类别",
           "申请入党日期", "入党日期", "转正日期", "无职党员类别"]
@@ -131,8 +131,8 @@ def write_floor(rows: int) -> float:
     rolled back afterwards. The floor under the import's writing, on this machine and this registry."""
     from django.db import transaction
 
-    from core.models import ChangeRecord
-    from people.models import Person
+    from kernel.core.models import ChangeRecord
+    from kernel.people.models import Person
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE floor_person ON COMMIT DROP AS SELECT * FROM people_person "

@@ -61,12 +61,12 @@ def main():
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from core.testing import make_member, make_user
-    from duties import services as duties
-    from orglife.library import install_rules
-    from orglife.models import Attendance, Meeting
-    from orglife.services import meeting_save
-    from orgs.services import org_create
+    from engines.duties import services as duties
+    from kernel.orgs.services import org_create
+    from mechanisms.orglife.library import install_rules
+    from mechanisms.orglife.models import Attendance, Meeting
+    from mechanisms.orglife.services import meeting_save
+    from tests.kit import make_member, make_user
 
     setup_test_environment()
     county = org_create(user=None, parent=None, code="BC", name="基准县委", org_type="committee")

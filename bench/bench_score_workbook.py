@@ -5,7 +5,7 @@ scores) and a big one (20,000 × 50 = 1,000,000), each read back from the xlsx a
 
 For each size: branches and their sheets are generated set-based, scores are entered (untimed) so that the
 downloaded workbook carries a value in every cell, then removed again. Each run (--runs, alternately):
-``standards.workbooks.workbook_apply`` on that workbook — reading every cell, checking it with the engine's
+``engines.standards.workbooks.workbook_apply`` on that workbook — reading every cell, checking it with the engine's
 ``score_value``, the scope, the header and the meta sheet, and writing every score through
 ``services.scores_bulk_set`` — against a plain bulk insert of the same scores in the same run (COPY of the
 already-checked rows into the score table, nothing read, nothing checked) and Django's bulk_create of them. The scores are removed before each
@@ -32,9 +32,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from orgs.services import org_create  # noqa: E402
-from standards import services, workbooks  # noqa: E402
-from standards.models import Assessment, ItemScore, RaterGroup, StandardVersion  # noqa: E402
+from engines.standards import services, workbooks  # noqa: E402
+from engines.standards.models import Assessment, ItemScore, RaterGroup, StandardVersion  # noqa: E402
+from kernel.orgs.services import org_create  # noqa: E402
 
 VILLAGES_PER_TOWNSHIP = 500
 TARGETS = {171: 5.0, 20_000: 60.0}

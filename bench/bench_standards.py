@@ -3,7 +3,7 @@
     PGPORT_THROWAWAY=55486 bash scripts/with-postgres.sh .venv/bin/python bench/bench_standards.py [--orgs N] [--write]
 
 Generates the organizations, sheets and item scores set-based (INSERT ... SELECT generate_series), then
-times ``standards.services.compute_results`` (totals, vetoes, tiers, three ranks, consequences) against a
+times ``engines.standards.services.compute_results`` (totals, vetoes, tiers, three ranks, consequences) against a
 baseline: one hand-written statement computing and storing the same totals and ranks (within the parent
 and overall). Each is run --runs times, alternately, the engine from emptied results so that it writes every
 row; a recomputation with nothing changed is timed too; medians are reported. The results of the two are
@@ -30,10 +30,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from orgs.services import org_create  # noqa: E402
-from standards import services  # noqa: E402
-from standards.compute import session_settings  # noqa: E402
-from standards.models import Assessment, Item, RaterGroup, StandardVersion  # noqa: E402
+from engines.standards import services  # noqa: E402
+from engines.standards.compute import session_settings  # noqa: E402
+from engines.standards.models import Assessment, Item, RaterGroup, StandardVersion  # noqa: E402
+from kernel.orgs.services import org_create  # noqa: E402
 
 VILLAGES_PER_TOWNSHIP = 500
 POINT_ITEMS, VETO_ITEMS, CHECK_ITEMS = 45, 3, 2

@@ -16,10 +16,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from run import ROOT, Bench, _ok, generate, machine  # bench/run.py: django is set up on import
 
-from accounts.models import Grant  # noqa: E402
-from orgs import stats  # noqa: E402
-from orgs.models import Organization, OrgStat  # noqa: E402
-from people.models import Member  # noqa: E402
+from kernel.accounts.models import Grant  # noqa: E402
+from kernel.orgs import stats  # noqa: E402
+from kernel.orgs.models import Organization, OrgStat  # noqa: E402
+from kernel.people.models import Member  # noqa: E402
 
 TARGET_P95_MS = 100.0
 
@@ -93,7 +93,7 @@ def append_results(args, root, summary, rows, generation, refresh_seconds, verdi
     if generation is not None:
         lines.append(f"Generation: {generation / 60:.1f} minutes.")
     if refresh_seconds is not None:
-        lines.append(f"Set-based rebuild of every statistics row (`orgs.stats.refresh()`): {refresh_seconds:.1f} s.")
+        lines.append(f"Set-based rebuild of every statistics row (`kernel.orgs.stats.refresh()`): {refresh_seconds:.1f} s.")
     lines += ["", "| group | measurement | median ms | p95 ms | queries |", "| --- | --- | ---: | ---: | ---: |"]
     lines += [f"| {r['group']} | {r['label']} | {r['median']:.2f} | {r['p95']:.2f} | {r['queries']} |" for r in rows]
     lines += ["", f"Target: summary p95 < {TARGET_P95_MS:.0f} ms: **{verdict}**.", ""]

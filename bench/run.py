@@ -26,11 +26,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from accounts.models import Grant  # noqa: E402
-from core.tree import subtree_bounds  # noqa: E402
-from orgs.models import Organization  # noqa: E402
-from people import selectors  # noqa: E402
-from people.models import Member  # noqa: E402
+from kernel.accounts.models import Grant  # noqa: E402
+from kernel.core.tree import subtree_bounds  # noqa: E402
+from kernel.orgs.models import Organization  # noqa: E402
+from kernel.people import selectors  # noqa: E402
+from kernel.people.models import Member  # noqa: E402
 
 ANALYSIS_MARKER = "<!-- analysis: kept when bench/run.py rewrites the table above -->"
 TARGETS = {"member list": 150.0, "tree level": 50.0}

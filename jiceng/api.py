@@ -1,13 +1,13 @@
 """The REST API: one NinjaAPI, the routers each app declares in its AppConfig (core/registry.py), token or
 session authentication.
 
-Every operation is marked scoped or exempt (core.api); see tests/test_scope_walk.py.
+Every operation is marked scoped or exempt (kernel.core.api); see tests/test_scope_walk.py.
 """
 from ninja.security import SessionAuth
 
-from accounts.api import PasswordChangeRequired, TokenAuth, password_change_required
-from core.api import JicengAPI, install_error_handlers
-from core.registry import add_routers
+from kernel.accounts.api import PasswordChangeRequired, TokenAuth, password_change_required
+from kernel.core.api import JicengAPI, install_error_handlers
+from kernel.core.registry import add_routers
 
 # The bearer token comes first: a script sending one needs no session and no CSRF token;
 # a browser session must send the CSRF token with every unsafe method.

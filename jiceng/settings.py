@@ -42,27 +42,27 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs' scripts locally instead of from a CDN
-    "core",
-    "orgs",
-    "people",
-    "accounts",
-    "demo",
-    "dataio",
-    "jobs",
-    "exports",
-    "standards",
-    "campaigns",
-    "duties",
-    "orglife",
-    "reporting",
-    "liaison",
-    "workflows",
-    "development",
-    "grading",
-    "firstsec",
-    "selection",
-    "elections",
-    "deliberation",
+    "kernel.core",
+    "kernel.orgs",
+    "kernel.people",
+    "kernel.accounts",
+    "tools.demo",
+    "tools.dataio",
+    "kernel.jobs",
+    "tools.exports",
+    "engines.standards",
+    "mechanisms.campaigns",
+    "engines.duties",
+    "mechanisms.orglife",
+    "mechanisms.reporting",
+    "mechanisms.liaison",
+    "engines.workflows",
+    "mechanisms.development",
+    "mechanisms.grading",
+    "mechanisms.firstsec",
+    "mechanisms.selection",
+    "mechanisms.elections",
+    "mechanisms.deliberation",
 ]
 
 MIDDLEWARE = [
@@ -73,10 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "kernel.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.RequestContextMiddleware",
+    "kernel.core.middleware.RequestContextMiddleware",
 ]
 
 ROOT_URLCONF = "jiceng.urls"
@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "kernel.core.context_processors.navigation",
             ],
         },
     },
@@ -127,7 +127,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
-    "accounts.hashers.OneTimePasswordHasher",
+    "kernel.accounts.hashers.OneTimePasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -185,11 +185,11 @@ MEDIA_URL = "media/"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL" not in os.environ)
 CELERY_TASK_EAGER_PROPAGATES = True
-# The daily run (core.daily: obligations' states and reminders, workflow deadlines, ended terms) where a worker
+# The daily run (kernel.core.daily: obligations' states and reminders, workflow deadlines, ended terms) where a worker
 # and `celery beat` run; without them, cron runs `manage.py daily` once a day.
 CORE_DAILY_AT = os.environ.get("JICENG_DAILY_AT", "01:30")
 CELERY_BEAT_SCHEDULE = {
-    "daily": {"task": "core.daily", "schedule": crontab(hour=int(CORE_DAILY_AT.split(":")[0]),
+    "daily": {"task": "kernel.core.daily", "schedule": crontab(hour=int(CORE_DAILY_AT.split(":")[0]),
                                                        minute=int(CORE_DAILY_AT.split(":")[1]))},
 }
 # How jobs run: "celery" (a worker, when a broker is configured), "thread" (in the web process), "inline" (tests).
@@ -223,6 +223,6 @@ LOGGING = {
 
 # Members listed per page.
 PAGE_SIZE = 50
-SCOPE_RESOLVER = "accounts.scope.scope_for"
+SCOPE_RESOLVER = "kernel.accounts.scope.scope_for"
 # (role code, organization path) of each grant a user holds: the navigation's entries for some roles only.
-ROLE_GRANTS_RESOLVER = "accounts.scope.role_grants"
+ROLE_GRANTS_RESOLVER = "kernel.accounts.scope.role_grants"

@@ -1,7 +1,7 @@
 """The site's pages: each app's, under the prefix its AppConfig declares (core/registry.py), and the API."""
 from django.urls import include, path
 
-from core.registry import url_patterns
+from kernel.core.registry import url_patterns
 
 from .api import api
 

@@ -5,8 +5,8 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from core import idcard
-from dataio.workbooks import template
+from kernel.core import idcard
+from tools.dataio.workbooks import template
 
 MEMBER_HEADER = ["姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "职业", "联系电话", "所在党组织代码",
                  "党员类别", "申请入党日期", "入党日期", "转正日期", "党员状态", "无职党员类别", "职务", "任职日期"]

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import Workbook
 
-from core.testing import make_id_number
+from tests.kit import make_id_number
 
 ADMIN_PASSWORD = "Zuzhibu-2027-strong"
 

@@ -8,8 +8,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LoginFailure
-from core.testing import make_user
+from kernel.accounts.models import LoginFailure
+from tests.kit import make_user
 
 PASSWORD = "pass-Word-123"
 LOGIN = "/accounts/login/"

@@ -10,13 +10,13 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.models import ApiToken
-from core import idcard
-from core.models import ChangeRecord, SensitiveAccess
-from core.testing import make_id_number, make_member
-from orgs.models import Organization
-from people.models import Member, Person, Post
-from people.services import post_create
+from kernel.accounts.models import ApiToken
+from kernel.core import idcard
+from kernel.core.models import ChangeRecord, SensitiveAccess
+from kernel.orgs.models import Organization
+from kernel.people.models import Member, Person, Post
+from kernel.people.services import post_create
+from tests.kit import make_id_number, make_member
 
 
 def call(client, method, path, body=None, **headers):
@@ -464,12 +464,12 @@ def test_posts_create_list_and_end(as_user, county):
 
 
 def test_list_counts_stop_at_the_cap(as_user, county, monkeypatch):
-    import core.api
+    import kernel.core.api
 
     client = as_user("county")
     exact = client.get("/api/members").json()
     assert (exact["count"], exact["count_exact"]) == (4, True)
-    monkeypatch.setattr(core.api, "COUNT_CAP", 2)
+    monkeypatch.setattr(kernel.core.api, "COUNT_CAP", 2)
     capped = client.get("/api/members?limit=1").json()
     assert (capped["count"], capped["count_exact"]) == (2, False)
     assert len(capped["items"]) == 1

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from accounts.models import ApiToken
+from kernel.accounts.models import ApiToken
 
 app = get_wsgi_application()
 

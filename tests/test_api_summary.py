@@ -7,11 +7,11 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.models import ApiToken
-from orgs import selectors
-from orgs.models import OrgStat
-from people.models import Member
-from people.services import member_update, post_create
+from kernel.accounts.models import ApiToken
+from kernel.orgs import selectors
+from kernel.orgs.models import OrgStat
+from kernel.people.models import Member
+from kernel.people.services import member_update, post_create
 from tests.test_api import call, check_response
 
 

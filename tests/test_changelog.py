@@ -8,16 +8,16 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from core import idcard
-from core.actor import acting_as
-from core.changelog import history_for
-from core.middleware import RequestContextMiddleware
-from core.models import ChangeRecord
-from orgs.models import Organization
-from orgs.services import org_create, org_move, org_update
-from people.models import Member, Post
-from people.restructure import org_dissolve, org_merge
-from people.services import (
+from kernel.core import idcard
+from kernel.core.actor import acting_as
+from kernel.core.changelog import history_for
+from kernel.core.middleware import RequestContextMiddleware
+from kernel.core.models import ChangeRecord
+from kernel.orgs.models import Organization
+from kernel.orgs.services import org_create, org_move, org_update
+from kernel.people.models import Member, Post
+from kernel.people.restructure import org_dissolve, org_merge
+from kernel.people.services import (
     member_create,
     member_update,
     person_create,

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from orgs.models import Organization
+from kernel.orgs.models import Organization
 
 
 def test_recount_repairs_counters(county):

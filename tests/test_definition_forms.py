@@ -2,9 +2,9 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from duties.views_rules import RuleImportForm
-from standards.forms import StandardImportForm
-from workflows.views import ImportForm as WorkflowImportForm
+from engines.duties.views_rules import RuleImportForm
+from engines.standards.forms import StandardImportForm
+from engines.workflows.views import ImportForm as WorkflowImportForm
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(county, users):

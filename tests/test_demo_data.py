@@ -10,15 +10,15 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.test import override_settings
 
-from accounts.models import Grant, Profile
-from core import idcard
-from core.models import ChangeRecord
-from core.text import pinyin_initials, simplified
-from firstsec.models import Dispatch
-from orgs.models import Organization
-from people.counters import recount
-from people.models import Member, Person, Post
-from people.selectors import name_filter
+from kernel.accounts.models import Grant, Profile
+from kernel.core import idcard
+from kernel.core.models import ChangeRecord
+from kernel.core.text import pinyin_initials, simplified
+from kernel.orgs.models import Organization
+from kernel.people.counters import recount
+from kernel.people.models import Member, Person, Post
+from kernel.people.selectors import name_filter
+from mechanisms.firstsec.models import Dispatch
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REFERENCE_DATE = datetime.date(2026, 6, 30)
@@ -221,12 +221,12 @@ def test_city_reproduces_wugang(county_output, db):
 
 def test_county_demo_fills_every_mechanism(county_output, db):
     """A newcomer sees each capability working: campaigns named, meetings held, duties owed and discharged."""
-    from campaigns.models import Campaign
-    from duties.models import Obligation
-    from liaison.models import LiaisonPoint
-    from orglife.models import Meeting
-    from reporting.models import SupervisionNotice
-    from standards.models import Sheet, TitleAward
+    from engines.duties.models import Obligation
+    from engines.standards.models import Sheet, TitleAward
+    from mechanisms.campaigns.models import Campaign
+    from mechanisms.liaison.models import LiaisonPoint
+    from mechanisms.orglife.models import Meeting
+    from mechanisms.reporting.models import SupervisionNotice
 
     assert Campaign.objects.count() >= 2
     assert Sheet.objects.exclude(tier="").exists()

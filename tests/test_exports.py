@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from core import xlsx_stream
-from core.models import SensitiveAccess
-from core.testing import make_member
-from jobs.models import Job, JobState
-from people.models import Person
-from people.services import post_create
+from kernel.core import xlsx_stream
+from kernel.core.models import SensitiveAccess
+from kernel.jobs.models import Job, JobState
+from kernel.people.models import Person
+from kernel.people.services import post_create
+from tests.kit import make_member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -268,7 +268,7 @@ def test_current_posts_are_exported_as_the_import_writes_them(client, users, cou
 
 
 def test_export_imports_back_unchanged(client, users, county):
-    from dataio.services import run_import
+    from tools.dataio.services import run_import
 
     post_create(user=None, person=county.people["lisi"], organization=county.village_a2, title="secretary",
                 started_on=datetime.date(2019, 5, 1))
@@ -352,7 +352,7 @@ def test_a_big_export_asks_then_runs_as_a_job_whose_file_only_its_owner_gets(cli
 
 
 def test_an_export_job_whose_organization_left_the_scope_fails(users, county):
-    from jobs.services import job_submit
+    from kernel.jobs.services import job_submit
 
     job = job_submit(user=users["township_a"], kind="export_orgs", params={"query": {"org": [str(county.township_b.pk)]}})
     assert job.state == JobState.FAILED

@@ -10,10 +10,10 @@ import json
 import pytest
 from django.contrib.messages import get_messages
 
-from deliberation import services
-from deliberation.definition import ensure
-from workflows import clock
-from workflows.models import Case
+from engines.workflows import clock
+from engines.workflows.models import Case
+from mechanisms.deliberation import services
+from mechanisms.deliberation.definition import ensure
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -170,7 +170,7 @@ def test_the_generic_api_opens_a_matter_with_the_proposals_fields_only(client, c
 
 def test_a_refused_role_answers_its_reason(client, county, users):
     """A user who sees the matter but may not act on it: 403 saying why, not a generic refusal."""
-    from core.testing import make_user
+    from tests.kit import make_user
 
     case = matter(county, users, "committees")
     client.force_login(make_user("inspector_gates", "inspector", county.township_a))

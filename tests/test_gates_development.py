@@ -10,11 +10,11 @@ import json
 import pytest
 from django.contrib.messages import get_messages
 
-from development import services
-from development.definition import install
-from people.models import Member
+from engines.workflows.models import Approval, Case
+from kernel.people.models import Member
+from mechanisms.development import services
+from mechanisms.development.definition import install
 from tests.import_files import id_number, member_row, xlsx
-from workflows.models import Approval, Case
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -10,18 +10,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from core.models import ChangeRecord
-from core.testing import make_member
-from elections.models import Candidate as ElectionCandidate
-from elections.models import Election, Stage
-from liaison.services import point_assign
-from orgs.services import org_create
-from people.services import person_create
-from selection import services as selection_services
-from selection.models import Candidate, Outcome, PoolEntry, Round, RoundClosure
-from selection.testing import CHANNELS, cadre_name
-from standards.models import ItemScore
-from tests.elections.helpers import run_election, term
+from engines.standards.models import ItemScore
+from kernel.core.models import ChangeRecord
+from kernel.orgs.services import org_create
+from kernel.people.services import person_create
+from mechanisms.elections.models import Candidate as ElectionCandidate
+from mechanisms.elections.models import Election, Stage
+from mechanisms.elections.tests.helpers import run_election, term
+from mechanisms.liaison.services import point_assign
+from mechanisms.selection import services as selection_services
+from mechanisms.selection.models import Candidate, Outcome, PoolEntry, Round, RoundClosure
+from mechanisms.selection.testing import CHANNELS, cadre_name
+from tests.kit import make_member
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -235,8 +235,8 @@ def test_a_finished_election_is_not_run_again(client, users, county):
 # --- liaison: parity ------------------------------------------------------------------------------------------------
 
 def test_the_titled_share_is_the_same_on_page_and_api(client, users, county):
-    from campaigns.library import install_standards
-    from standards.services import title_grant
+    from engines.standards.services import title_grant
+    from mechanisms.campaigns.library import install_standards
 
     shipped = install_standards(user=None, owner=county.county, codes=["five-good-village"])
     standard = shipped["five-good-village"].standard
@@ -257,7 +257,7 @@ def test_a_score_written_on_the_generic_standards_path_does_not_change_an_elimin
         client, users, county):
     """The round's sheets are also open to the standards' own score API while the round runs: what arrives there
     for an eliminated candidate is not read back into the candidate, neither by the next scores nor by the close."""
-    from standards.models import Item, RaterGroup
+    from engines.standards.models import Item, RaterGroup
 
     _selection, round_ = selection_with(users, county, [{"code": "initial", "name": "初评", "method": "top", "keep": 1}])
     eliminated, first, second = Candidate.objects.filter(round=round_).order_by("id")

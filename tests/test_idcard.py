@@ -7,7 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import idcard
+from kernel.core import idcard
 
 TODAY = datetime.date.today()
 

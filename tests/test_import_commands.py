@@ -2,8 +2,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.models import ChangeRecord
-from people.models import Person
+from kernel.core.models import ChangeRecord
+from kernel.people.models import Person
 from tests.import_files import member_row, xlsx
 
 pytestmark = pytest.mark.django_db

@@ -4,13 +4,13 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from core.models import ChangeRecord
-from dataio.members import import_members
-from dataio.services import errors_file
-from orgs.models import Organization
-from people.counters import recount
-from people.models import Member, Person, Post
+from kernel.core.models import ChangeRecord
+from kernel.orgs.models import Organization
+from kernel.people.counters import recount
+from kernel.people.models import Member, Person, Post
 from tests.import_files import csv_file, filled_template, id_number, member_row, read_back, xlsx
+from tools.dataio.members import import_members
+from tools.dataio.services import errors_file
 
 pytestmark = pytest.mark.django_db
 

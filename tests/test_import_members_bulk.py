@@ -7,14 +7,14 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import idcard
-from core.models import ChangeRecord
-from dataio import bulk
-from dataio.members import MemberImport, import_members
-from orgs.models import Organization, OrgStat
-from people.models import Member, Person, Post
-from people.services import person_create
+from kernel.core import idcard
+from kernel.core.models import ChangeRecord
+from kernel.orgs.models import Organization, OrgStat
+from kernel.people.models import Member, Person, Post
+from kernel.people.services import person_create
 from tests.import_files import csv_file, member_row, xlsx
+from tools.dataio import bulk
+from tools.dataio.members import MemberImport, import_members
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def id_numbers():
 @given(numbers=st.lists(id_numbers(), min_size=1, max_size=40))
 def test_the_databases_id_checks_agree_with_the_registrys(postgresql, numbers):
     """The set-based import checks ID numbers in SQL (format, check character, birth date, gender) the way
-    core.idcard checks them one by one."""
+    kernel.core.idcard checks them one by one."""
     importer = bulk.BulkImport(MemberImport(user=None))
     importer.present = ["id_number"]
     with transaction.atomic(), connection.cursor() as cursor:

@@ -3,10 +3,10 @@ import datetime
 
 import pytest
 
-from core.models import ChangeRecord
-from dataio.orgs import import_orgs
-from orgs.models import Organization
+from kernel.core.models import ChangeRecord
+from kernel.orgs.models import Organization
 from tests.import_files import filled_template, xlsx
+from tools.dataio.orgs import import_orgs
 
 pytestmark = pytest.mark.django_db
 

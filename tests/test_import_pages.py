@@ -2,9 +2,9 @@
 import pytest
 from django.urls import reverse
 
-from dataio.models import Upload
-from people.models import Person
+from kernel.people.models import Person
 from tests.import_files import csv_file, member_row, read_back, xlsx
+from tools.dataio.models import Upload
 
 pytestmark = pytest.mark.django_db
 

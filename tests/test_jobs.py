@@ -7,12 +7,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from jobs import runner
-from jobs.models import Job, JobState
-from jobs.registry import JobFailed, job_kind
-from jobs.services import job_submit
-from orgs.models import Organization
-from orgs.services import org_create
+from kernel.jobs import runner
+from kernel.jobs.models import Job, JobState
+from kernel.jobs.registry import JobFailed, job_kind
+from kernel.jobs.services import job_submit
+from kernel.orgs.models import Organization
+from kernel.orgs.services import org_create
 
 ORG_NAME = "作业测试党支部"
 
@@ -144,7 +144,7 @@ def test_the_thread_runner_shows_progress_while_the_job_runs(client, settings):
     The test reads the database only while the job thread is not writing (SQLite's in-memory test
     database locks whole tables between connections).
     """
-    from core.testing import make_user
+    from tests.kit import make_user
 
     settings.JOBS_MODE = "thread"
     settings.JOBS_PROGRESS_SECONDS = 3600  # no heartbeat writes during the test; the page reads memory
@@ -269,7 +269,7 @@ def test_the_api_reports_state_counts_errors_progress_and_the_result(client, use
 
 
 def test_the_api_answers_a_bearer_token(client, users, finished_job):
-    from accounts.models import ApiToken
+    from kernel.accounts.models import ApiToken
 
     _token, secret = ApiToken.issue(users["township_a"])
     response = client.get(f"/api/jobs/{finished_job.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}")

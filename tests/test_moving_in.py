@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from core.testing import make_id_number
+from tests.kit import make_id_number
 
 from .scenario import ADMIN_PASSWORD as NEW_PASSWORD
 from .scenario import api, change_password, job_succeeded, log_in, upload, xlsx

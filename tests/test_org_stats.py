@@ -4,14 +4,14 @@ from collections import Counter
 
 import pytest
 
-from core.testing import make_member
-from orgs import services as org_services
-from orgs import stats
-from orgs.models import Organization, OrgStat
-from people import services as people_services
-from people.counters import recount
-from people.models import Member
-from people.restructure import org_dissolve, org_merge
+from kernel.orgs import services as org_services
+from kernel.orgs import stats
+from kernel.orgs.models import Organization, OrgStat
+from kernel.people import services as people_services
+from kernel.people.counters import recount
+from kernel.people.models import Member
+from kernel.people.restructure import org_dissolve, org_merge
+from tests.kit import make_member
 
 
 def assert_in_step():
@@ -78,7 +78,7 @@ def test_every_kind_of_write_keeps_the_counts_in_step(county):
 
 @pytest.mark.parametrize("born, band", [(1991, "35-"), (1990, "36-45"), (1955, "71+"), (1966, "56-60"), (1965, "61-70")])
 def test_age_bands_count_the_age_reached_this_year(born, band):
-    from people.selectors import AGE_BANDS
+    from kernel.people.selectors import AGE_BANDS
 
     bands = stats.age_band_counts(Counter({str(born): 2}), datetime.date(2026, 3, 1), AGE_BANDS)
     assert bands[band] == 2 and sum(bands.values()) == 2

@@ -5,11 +5,11 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.models import ChangeRecord, SensitiveAccess
-from core.views import history_rows
-from orgs.models import Organization
-from orgs.services import org_create
-from people.services import person_update, post_create
+from kernel.core.models import ChangeRecord, SensitiveAccess
+from kernel.core.views import history_rows
+from kernel.orgs.models import Organization
+from kernel.orgs.services import org_create
+from kernel.people.services import person_update, post_create
 
 
 def get(client, user, url_name, *args, **query):
@@ -101,7 +101,7 @@ def test_a_tree_level_takes_a_fixed_number_of_queries(client, county, users, dja
 
 
 def test_a_long_level_comes_in_pages(client, county, users, monkeypatch):
-    monkeypatch.setattr("orgs.views.CHILDREN_PAGE", 2)
+    monkeypatch.setattr("kernel.orgs.views.CHILDREN_PAGE", 2)
     for n in range(3):
         org_create(user=None, parent=county.township_a, code=f"AX{n}", name=f"新村{n}党支部", org_type="branch")
     first = get(client, users["township_a"], "orgs:children", county.township_a.pk)

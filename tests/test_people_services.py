@@ -4,14 +4,14 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core import idcard
-from core.models import ChangeRecord
-from orgs.models import Organization
-from orgs.services import org_create
-from people.models import Member, Person, Post
-from people.restructure import org_dissolve, org_merge
-from people.selectors import member_list, person_search
-from people.services import (
+from kernel.core import idcard
+from kernel.core.models import ChangeRecord
+from kernel.orgs.models import Organization
+from kernel.orgs.services import org_create
+from kernel.people.models import Member, Person, Post
+from kernel.people.restructure import org_dissolve, org_merge
+from kernel.people.selectors import member_list, person_search
+from kernel.people.services import (
     member_create,
     member_update,
     person_create,

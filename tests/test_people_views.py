@@ -5,11 +5,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from core.idcard import mask_id
-from core.models import SensitiveAccess
-from core.testing import make_id_number, make_member
-from people.models import Member, Person, Post
-from people.services import member_create, member_update, person_create, post_create
+from kernel.core.idcard import mask_id
+from kernel.core.models import SensitiveAccess
+from kernel.people.models import Member, Person, Post
+from kernel.people.services import member_create, member_update, person_create, post_create
+from tests.kit import make_id_number, make_member
 
 
 @pytest.fixture
@@ -110,14 +110,14 @@ def test_member_list_pages_by_fifty_with_a_capped_count(county, users, client_fo
     filtered = member_list(client, org=county.village_b1.pk, gender="male")
     assert filtered.context["total"] is None and 'id="deferred-count"' in filtered.content.decode()
     assert member_list(client, org=county.village_b1.pk, gender="male", count=1).context["total"] == 56
-    monkeypatch.setattr("people.views.COUNT_CAP", 20)
+    monkeypatch.setattr("kernel.people.views.COUNT_CAP", 20)
     capped = member_list(client, org=county.village_b1.pk, gender="male", count=1)
     assert capped.context["total_capped"] and capped.context["total"] == 20
     assert "20" in capped.content.decode()
 
 
 def test_unfiltered_totals_come_from_the_counters(county, users, client_for):
-    from orgs.models import Organization
+    from kernel.orgs.models import Organization
 
     for i in range(55):
         make_member(county.village_a2, f"孙{i:02d}")
@@ -389,7 +389,7 @@ def test_posts_add_end_and_several_at_once(county, users, client_for):
 
 
 def test_member_list_of_an_organization_stays_within_scope(county, users):
-    from people.selectors import member_list as select_members
+    from kernel.people.selectors import member_list as select_members
 
     inside = {m.person.name for m in select_members(user=users["township_a"], organization=county.village_a1)}
     assert inside == {"张三", "陳小紅"}

@@ -11,14 +11,14 @@ from django.template import Context, Template
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns.library import install_standards
-from campaigns.models import StageKind
-from campaigns.services import campaign_create, stage_close, stage_open
-from core import rates
-from core.testing import make_user
-from standards import services as engine
-from tests.campaigns.test_seed000_scenario import VILLAGES_BELOW, VILLAGES_VETOED, inspect, seed_county  # noqa: F401
-from tests.standards.test_pages import pdf_text
+from engines.standards import services as engine
+from engines.standards.tests.test_pages import pdf_text
+from kernel.core import rates
+from mechanisms.campaigns.library import install_standards
+from mechanisms.campaigns.models import StageKind
+from mechanisms.campaigns.services import campaign_create, stage_close, stage_open
+from mechanisms.campaigns.tests.test_seed000_scenario import VILLAGES_BELOW, VILLAGES_VETOED, inspect, seed_county  # noqa: F401
+from tests.kit import make_user
 
 
 @pytest.mark.parametrize(("part", "whole", "expected"), [
@@ -105,8 +105,8 @@ def test_148_of_171_reads_86_5_percent_everywhere(county_2002, client):
 
 def test_the_duties_board_reads_the_rate_of_its_counts():
     """148 done of 171 due is 86.5% on the board (and its workbook), not 86.6% from the stored share 0.8655."""
-    from duties import selectors as duty_selectors
-    from duties.views import board_row
+    from engines.duties import selectors as duty_selectors
+    from engines.duties.views import board_row
 
     counts = dict.fromkeys(duty_selectors.STATES, 0) | {"done": 148, "late": 23}
     row = duty_selectors.with_rates({**counts, "total": 171})
@@ -117,10 +117,10 @@ def test_the_duties_board_reads_the_rate_of_its_counts():
 
 @pytest.mark.django_db
 def test_selections_funnel_reads_the_rate_of_its_counts(client, county, users):
-    from people.services import person_create
-    from selection import services as selection_services
-    from selection.models import Nominee, Round
-    from selection.testing import CHANNELS, cadre_name
+    from kernel.people.services import person_create
+    from mechanisms.selection import services as selection_services
+    from mechanisms.selection.models import Nominee, Round
+    from mechanisms.selection.testing import CHANNELS, cadre_name
 
     selection = selection_services.selection_create(user=users["county"], owner=county.county, name="好干部评选",
                                                     year=2025, rounds=[{"code": "vote", "name": "民主推荐",
@@ -145,9 +145,9 @@ def test_selections_funnel_reads_the_rate_of_its_counts(client, county, users):
 @pytest.mark.django_db
 def test_the_elections_progress_bar_reads_the_rate_of_its_counts(client, county, users):
     """1 village of 3 done is 33.3% on the bar and in the API, not a whole 33% rounded on its own."""
-    from elections.models import Election, Stage
-    from orgs.services import org_create
-    from tests.elections.helpers import term
+    from kernel.orgs.services import org_create
+    from mechanisms.elections.models import Election, Stage
+    from mechanisms.elections.tests.helpers import term
 
     org_create(user=None, parent=county.township_a, code="A3", name="张家村党支部", org_type="branch", domain="rural")
     tc = term(county)

@@ -5,15 +5,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Grant
-from accounts.roles import CAPABILITIES, Role
-from core.models import ChangeRecord
-from core.scope import CHANGE, SENSITIVE, VIEW, scope_for
-from core.testing import make_user
-from orgs.models import Organization
-from orgs.services import org_create
-from people.models import Member, Person
-from people.restructure import org_dissolve, org_merge
+from kernel.accounts.models import Grant
+from kernel.accounts.roles import CAPABILITIES, Role
+from kernel.core.models import ChangeRecord
+from kernel.core.scope import CHANGE, SENSITIVE, VIEW, scope_for
+from kernel.orgs.models import Organization
+from kernel.orgs.services import org_create
+from kernel.people.models import Member, Person
+from kernel.people.restructure import org_dissolve, org_merge
+from tests.kit import make_user
 
 ALL_ORGS = {"C", "TA", "TB", "A1", "A2", "B1"}
 TOWNSHIP_A = {"TA", "A1", "A2"}

@@ -7,7 +7,6 @@ suggests. So for one chosen id, ``FOREIGN_PK``, every scoped model gets a row in
 takes that id to mean, the row exists and lies outside township A, so anything but 404 is a leak.
 """
 import datetime
-import importlib
 import inspect
 import io
 import json
@@ -23,24 +22,25 @@ from django.views.i18n import set_language
 from ninja.openapi.views import default_home, openapi_json, openapi_view
 from ninja.operation import PathView
 
-from accounts.models import Profile
-from campaigns.models import Assignment, Campaign, InspectionTeam
-from core.models import ChangeRecord, SensitiveAccess
-from core.testing import make_id_number
-from core.views import ScopedMixin
-from duties.models import DutyRule, Obligation, RuleVersion, Submission
-from grading.models import Grade, GradeLevel, GradeScheme, Plan, PoolMember, SupportTeam, Upgrading
-from liaison.models import LiaisonPoint, LiaisonVisit, ServiceRequest
-from orglife.models import Attendance, Meeting, Participant, TrainingClass, TrainingPlan
-from orgs.models import Organization, OrgStat
-from orgs.services import org_create
-from people.models import Member, Person, Post
-from people.services import member_create, person_create, post_create
-from reporting.models import Finding, Inspection, Rectification, SupervisionNotice, TwoWayEvaluation
-from standards.definition import build_rows, canonical, version_fields
-from standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward, TitleDecision
-from standards.testing import standard_document
-from workflows.models import Case, StageDef, Transition, Workflow, WorkflowVersion
+from engines.duties.models import DutyRule, Obligation, RuleVersion, Submission
+from engines.standards.definition import build_rows, canonical, version_fields
+from engines.standards.models import Assessment, Sheet, Standard, StandardVersion, Target, TitleAward, TitleDecision
+from engines.standards.testing import standard_document
+from engines.workflows.models import Case, StageDef, Transition, Workflow, WorkflowVersion
+from kernel.accounts.models import Profile
+from kernel.core.models import ChangeRecord, SensitiveAccess
+from kernel.core.registry import scope_row_modules
+from kernel.core.views import ScopedMixin
+from kernel.orgs.models import Organization, OrgStat
+from kernel.orgs.services import org_create
+from kernel.people.models import Member, Person, Post
+from kernel.people.services import member_create, person_create, post_create
+from mechanisms.campaigns.models import Assignment, Campaign, InspectionTeam
+from mechanisms.grading.models import Grade, GradeLevel, GradeScheme, Plan, PoolMember, SupportTeam, Upgrading
+from mechanisms.liaison.models import LiaisonPoint, LiaisonVisit, ServiceRequest
+from mechanisms.orglife.models import Attendance, Meeting, Participant, TrainingClass, TrainingPlan
+from mechanisms.reporting.models import Finding, Inspection, Rectification, SupervisionNotice, TwoWayEvaluation
+from tests.kit import make_id_number
 
 FOREIGN_PK = 987_654
 TOWNSHIP_B_NAMES = ["王家村党支部", "王五", "乙镇党委", "王家新村党支部", "王小六"]
@@ -264,7 +264,7 @@ def _foreign_profile(county):
     """An account placed and granted in township B; the account and its grant are at FOREIGN_PK too."""
     from django.contrib.auth import get_user_model
 
-    from accounts.models import Grant
+    from kernel.accounts.models import Grant
 
     org = Organization.objects.get(pk=FOREIGN_PK)
     user = get_user_model().objects.create_user("walker_b", pk=FOREIGN_PK, first_name="王小六")
@@ -449,16 +449,13 @@ FOREIGN_ROWS = {
     Plan: _foreign_plan,
 }
 
-# Apps that keep their township-B rows beside their own tests: tests/<app>/foreign_rows.py defines
-# ``foreign_rows(pk, foreign, org_fields) -> {Model: make(county)}`` (added after the rows above, in order), and
-# may name in ``ONE_WORKFLOW_READS`` the API reads that serve only their own workflow's cases: the walk's case is
-# a member-development one, so those answer 404 even to the county (their own tests show them in scope and out).
+# Each app keeps the township-B rows of its own models beside its tests, found through the registry
+# (core/registry.py: ``scope_rows``, by default ``<app>/tests/foreign_rows.py``): it defines
+# ``foreign_rows(pk, foreign, org_fields) -> {Model: make(county)}`` (added after the rows above, in the apps'
+# order), and may name in ``ONE_WORKFLOW_READS`` the API reads that serve only their own workflow's cases: the
+# walk's case is a member-development one, so those answer 404 even to the county (their own tests show them).
 ONE_WORKFLOW_READS: set[str] = set()
-for _app in ("grading", "firstsec", "selection", "elections", "deliberation"):
-    try:
-        _module = importlib.import_module(f"tests.{_app}.foreign_rows")
-    except ModuleNotFoundError:
-        continue
+for _app, _module in scope_row_modules():
     FOREIGN_ROWS.update(_module.foreign_rows(FOREIGN_PK, _foreign, _org_fields))
     ONE_WORKFLOW_READS |= set(getattr(_module, "ONE_WORKFLOW_READS", ()))
 

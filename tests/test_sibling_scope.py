@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from accounts.models import ApiToken
-from core import idcard
-from core.models import ChangeRecord, SensitiveAccess
-from core.testing import make_id_number
-from orgs.models import Organization
-from people.models import Member, Person, Post
-from people.services import post_create
+from kernel.accounts.models import ApiToken
+from kernel.core import idcard
+from kernel.core.models import ChangeRecord, SensitiveAccess
+from kernel.orgs.models import Organization
+from kernel.people.models import Member, Person, Post
+from kernel.people.services import post_create
+from tests.kit import make_id_number
 
 MISSING = "/api/orgs/999999"
 
@@ -213,7 +213,7 @@ def test_the_leader_sees_both_townships_masked(client, county, users):
 
 def test_masking_is_decided_row_by_row(client, county, users):
     """A user with sensitive rights on one branch and read rights on the township sees the two differently."""
-    from accounts.models import Grant
+    from kernel.accounts.models import Grant
 
     user = users["branch_a1"]
     Grant.objects.create(user=user, role="inspector", organization=county.township_a)

@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.models import ChangeRecord
-from core.tree import subtree_bounds
-from orgs.models import Organization
-from orgs.services import org_create, org_move, org_update
-from people.counters import recount
-from people.models import Member, Person
-from people.restructure import org_dissolve, org_merge
+from kernel.core.models import ChangeRecord
+from kernel.core.tree import subtree_bounds
+from kernel.orgs.models import Organization
+from kernel.orgs.services import org_create, org_move, org_update
+from kernel.people.counters import recount
+from kernel.people.models import Member, Person
+from kernel.people.restructure import org_dissolve, org_merge
 
 
 def counters(org):
@@ -116,7 +116,7 @@ def test_a_type_change_must_fit_the_parent(county, users):
 def test_every_copy_of_a_path_follows_a_move(county, users):
     from django.contrib.contenttypes.models import ContentType
 
-    from core.models import SensitiveAccess
+    from kernel.core.models import SensitiveAccess
 
     zhangsan = county.people["zhangsan"]
     SensitiveAccess.objects.create(user=users["county"], request_id="r", object_id=zhangsan.pk, fields="id_number",

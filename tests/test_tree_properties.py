@@ -13,17 +13,17 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from accounts.models import Grant
-from accounts.roles import Role
-from core import idcard
-from core.tree import SEGMENT_WIDTH, in_subtree, minimal_roots, subtree_bounds, subtree_q
-from orgs.models import Organization, OrgStatus, OrgType
-from orgs.services import ALLOWED_PARENTS, org_create, org_move, org_update
-from people.choices import MemberStatus
-from people.counters import recount
-from people.models import Member, Person, Post
-from people.restructure import org_dissolve, org_merge
-from people.services import member_create, member_update, person_create, person_transfer, post_create
+from kernel.accounts.models import Grant
+from kernel.accounts.roles import Role
+from kernel.core import idcard
+from kernel.core.tree import SEGMENT_WIDTH, in_subtree, minimal_roots, subtree_bounds, subtree_q
+from kernel.orgs.models import Organization, OrgStatus, OrgType
+from kernel.orgs.services import ALLOWED_PARENTS, org_create, org_move, org_update
+from kernel.people.choices import MemberStatus
+from kernel.people.counters import recount
+from kernel.people.models import Member, Person, Post
+from kernel.people.restructure import org_dissolve, org_merge
+from kernel.people.services import member_create, member_update, person_create, person_transfer, post_create
 
 COUNTERS = ("member_count", "subtree_member_count", "subtree_org_count", "child_count")
 OPERATIONS = ["create_org", "create_org", "member", "member", "move", "merge", "merge", "dissolve", "status",

@@ -13,7 +13,7 @@ import datetime
 
 import pytest
 
-from core.testing import make_id_number
+from tests.kit import make_id_number
 
 from .scenario import api, change_password, daily, log_in, new_county
 from .scenario_once import built_once

@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.testing import make_id_number
+from tests.kit import make_id_number
 
 from .scenario import api, daily, new_county, upload
 

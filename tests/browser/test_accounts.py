@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from accounts import services
+from kernel.accounts import services
 
 from .conftest import login, screenshot
 

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from campaigns.library import install_standards
-from campaigns.services import campaign_create
-from core.testing import make_user
-from standards import services as engine
-from standards.models import Item, RaterGroup, TitleAward
+from engines.standards import services as engine
+from engines.standards.models import Item, RaterGroup, TitleAward
+from mechanisms.campaigns.library import install_standards
+from mechanisms.campaigns.services import campaign_create
+from tests.kit import make_user
 
 from .conftest import login, screenshot
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from core.testing import make_user
-from development.definition import install
-from people.models import Person
-from people.services import member_create, person_create
+from kernel.people.models import Person
+from kernel.people.services import member_create, person_create
+from mechanisms.development.definition import install
+from tests.kit import make_user
 
 from .conftest import login, screenshot
 

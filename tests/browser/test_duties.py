@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from core.testing import make_user
-from duties import clock, services
-from duties.models import Obligation
-from duties.testing import make_rule
+from engines.duties import clock, services
+from engines.duties.models import Obligation
+from engines.duties.testing import make_rule
+from tests.kit import make_user
 
 from .conftest import login, screenshot
 

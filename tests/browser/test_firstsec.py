@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from core.testing import make_member, make_user
-from firstsec import services
-from firstsec.library import RATER, install_firstsec
-from firstsec.models import CheckIn
-from orgs.services import org_create
-from standards.models import Item, RaterGroup
-from standards.services import scores_bulk_set
+from engines.standards.models import Item, RaterGroup
+from engines.standards.services import scores_bulk_set
+from kernel.orgs.services import org_create
+from mechanisms.firstsec import services
+from mechanisms.firstsec.library import RATER, install_firstsec
+from mechanisms.firstsec.models import CheckIn
+from tests.kit import make_member, make_user
 
 from .conftest import login, screenshot
 
@@ -106,8 +106,8 @@ def test_the_monthly_ranking_page(page, county, agency):
 def test_the_countys_elimination_decision_previewed_confirmed_and_recorded(page, county, agency):
     """The list's choices (selects outside the form, joined to it by the form= attribute) go to a preview with the
     counts; confirming needs the box ticked (nothing is decided until then); the decision is recorded."""
-    from duties import clock
-    from firstsec.models import EliminationDecision, EliminationEntry
+    from engines.duties import clock
+    from mechanisms.firstsec.models import EliminationDecision, EliminationEntry
 
     install_firstsec(user=None, owner=county.county)
     entries = {}

@@ -5,10 +5,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core.testing import make_user
-from grading import services
-from grading.models import Grade
-from grading.testing import GRADED_ON, make_jinta
+from mechanisms.grading import services
+from mechanisms.grading.models import Grade
+from mechanisms.grading.testing import GRADED_ON, make_jinta
+from tests.kit import make_user
 
 from .conftest import login, screenshot
 

@@ -1,7 +1,7 @@
 """A township administrator uploads a ledger, checks the preview, confirms, and sees the job finish."""
 import pytest
 
-from people.models import Person
+from kernel.people.models import Person
 from tests.import_files import member_row, xlsx
 
 from .conftest import login, screenshot

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from django.db import connections
 
-from jobs import runner
+from kernel.jobs import runner
 
 from .conftest import login, screenshot
 
@@ -20,7 +20,7 @@ def jobs_in_threads(settings, monkeypatch):
     settings.JOBS_MODE = "thread"
     settings.EXPORT_DIRECT_MAX_ROWS = 2
     settings.JOBS_PROGRESS_SECONDS = 3600
-    monkeypatch.setattr("exports.services.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("tools.exports.services.PROGRESS_EVERY", 1)
     shared = connections["default"]
     in_memory = shared.vendor == "sqlite" and shared.is_in_memory_db()
     run_in_thread = runner.run_in_thread

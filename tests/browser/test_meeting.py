@@ -3,8 +3,8 @@ import datetime
 
 import pytest
 
-from core.testing import make_member, make_user
-from orglife.models import Attendance, Meeting
+from mechanisms.orglife.models import Attendance, Meeting
+from tests.kit import make_member, make_user
 
 from .conftest import login, screenshot
 

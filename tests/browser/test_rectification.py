@@ -2,10 +2,10 @@
 the problems and measures, has it approved, runs the measures to 100%, accepts it and closes it (销号)."""
 import pytest
 
-from core.testing import make_user
-from grading import services
-from grading.models import Plan
-from grading.testing import GRADED_ON, make_jinta
+from mechanisms.grading import services
+from mechanisms.grading.models import Plan
+from mechanisms.grading.testing import GRADED_ON, make_jinta
+from tests.kit import make_user
 
 from .conftest import login, screenshot
 

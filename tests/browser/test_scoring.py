@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from standards import services
-from standards.models import Item, ItemScore, Sheet
-from standards.testing import make_standard
+from engines.standards import services
+from engines.standards.models import Item, ItemScore, Sheet
+from engines.standards.testing import make_standard
 
 from .conftest import login, screenshot
 

@@ -2,11 +2,11 @@
 the funnel drawn; in the public notice an open objection keeps the close button disabled."""
 import pytest
 
-from core.testing import make_small_county, make_user
-from people.services import person_create
-from selection import services
-from selection.models import Candidate, Round
-from selection.testing import CHANNELS, cadre_name
+from kernel.people.services import person_create
+from mechanisms.selection import services
+from mechanisms.selection.models import Candidate, Round
+from mechanisms.selection.testing import CHANNELS, cadre_name
+from tests.kit import make_small_county, make_user
 
 from .conftest import login, screenshot
 

@@ -1,5 +1,5 @@
 """The organization tree in a real browser: lazy loading through HTMX, on a desktop and on a phone."""
-from orgs.services import org_create
+from kernel.orgs.services import org_create
 
 from .conftest import login, screenshot
 
@@ -28,7 +28,7 @@ def test_the_tree_expands_a_node_through_htmx(page, county, users):
 
 def test_dissolved_organizations_hide_until_asked(page, county, users):
     empty = org_create(user=None, parent=county.township_a, code="A9", name="旧村党支部", org_type="branch")
-    from people.restructure import org_dissolve
+    from kernel.people.restructure import org_dissolve
 
     org_dissolve(user=None, org=empty, reason="撤并")
     login(page, "township_a")

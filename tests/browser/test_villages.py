@@ -2,11 +2,11 @@
 secretary takes a 四议两公开 matter through the member assembly, a vote without majority holding it back."""
 import datetime
 
-from core.testing import make_user
-from deliberation import services as deliberation
-from deliberation.definition import ensure
-from people.models import Post
-from tests.elections.helpers import run_election, term
+from kernel.people.models import Post
+from mechanisms.deliberation import services as deliberation
+from mechanisms.deliberation.definition import ensure
+from mechanisms.elections.tests.helpers import run_election, term
+from tests.kit import make_user
 
 from .conftest import login, screenshot
 

@@ -1,6 +1,0 @@
-from dataio.management.importing import ImportCommand
-
-
-class Command(ImportCommand):
-    help = "Imports organizations from an xlsx or CSV file: every row is checked first; one bad row and nothing is written."
-    kind = "orgs"

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from kernel.core.registry import Daily, JicengApp, Nav
+
+
+class DutiesConfig(JicengApp):
+    name = "engines.duties"
+    label = "duties"
+    verbose_name = _("Duties and deadlines")
+    url_prefix = "duties/"
+    api = [("/duties", "engines.duties.api.router")]
+    nav = [
+        Nav("duties", _("My to-do list"), "duties:todo", "bi-list-check", order=10),
+        Nav("duties", _("Duty calendar"), "duties:calendar", "bi-calendar3", order=20),
+        Nav("duties", _("Overdue board"), "duties:board", "bi-stoplights", order=30),
+        Nav("duties", _("Duty rules"), "duties:rules", "bi-journal-text", order=110, group=3),
+    ]
+    daily = [Daily("duties", _("obligations of new subjects and periods generated, those of subjects that left "
+                               "removed; overdue and missed, reminders, escalations, e-mail"), "engines.duties.services.daily")]

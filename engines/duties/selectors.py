@@ -1,0 +1,228 @@
+"""Reads of obligations, submissions, notices and their roll-up. Each takes the user and answers only
+inside the user's scope (obligations and submissions are scoped by their subject's path)."""
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from kernel.core import rates
+from kernel.core.scope import CHANGE, VIEW, scope_for
+from kernel.core.tree import SEGMENT_WIDTH, depth_of, subtree_bounds, subtree_q
+from kernel.orgs.models import Organization
+
+from . import clock, tally
+from .models import DutyRule, Notice, Obligation, ObligationState, Submission
+
+STATES = [state.value for state in ObligationState]
+# What has come due: done, late, overdue or missed (open ones are not due yet; waived ones are not owed).
+DUE_STATES = (ObligationState.DONE, ObligationState.LATE, ObligationState.OVERDUE, ObligationState.MISSED)
+SHARE = Decimal("0.0001")
+RED_OVERDUE_SHARE = Decimal("0.2")
+SOON_DAYS = 30
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+
+
+def obligations(user, *, under=None, rule=None, state=None, period=None, due_from=None, due_to=None,
+                subject=None, year=None):
+    """The obligations in the user's scope, filtered; ``period`` is a label (2025-Q3) or a day in it."""
+    rows = Obligation.objects.restrict(user, VIEW)
+    if under is not None:
+        rows = rows.filter(subtree_q("org_path", [under.path]))
+    if rule is not None:
+        rows = rows.filter(rule=rule)
+    if state:
+        rows = rows.filter(state__in=[state] if isinstance(state, str) else list(state))
+    if isinstance(period, datetime.date):
+        rows = rows.filter(period_start__lte=period, period_end__gte=period)
+    elif period:
+        rows = rows.filter(period_label=period)
+    if due_from is not None:
+        rows = rows.filter(due_on__gte=due_from)
+    if due_to is not None:
+        rows = rows.filter(due_on__lte=due_to)
+    if year is not None:
+        lo, hi = _year_bounds(year)
+        rows = rows.filter(period_start__gte=lo, period_start__lt=hi)
+    if subject is not None:
+        rows = rows.filter(**{"person" if subject._meta.model_name == "person" else "organization": subject})
+    return rows.select_related("rule", "organization", "person", "owed_to").order_by("due_on", "org_path", "pk")
+
+
+def submissions(user, *, obligation=None, under=None, rule=None, review=None, approval=None):
+    rows = Submission.objects.restrict(user, VIEW)
+    if obligation is not None:
+        rows = rows.filter(obligation=obligation)
+    if under is not None:
+        rows = rows.filter(subtree_q("org_path", [under.path]))
+    if rule is not None:
+        rows = rows.filter(rule=rule)
+    if review is not None:
+        rows = rows.filter(review=review)
+    if approval is not None:
+        rows = rows.filter(approval=approval)
+    return rows.select_related("rule", "organization", "person", "obligation", "submitted_by").order_by(
+        "-submitted_on", "-pk")
+
+
+def _granted_org_ids(user) -> list[int]:
+    """The organizations the user holds a change grant on (their own organizations, not the subtree)."""
+    if not getattr(user, "pk", None):
+        return []
+    from kernel.accounts.models import Grant
+
+    return list(Grant.objects.filter(user=user, role__in=clock.CHANGE_ROLES).values_list("organization_id", flat=True))
+
+
+def todo(user, today: datetime.date | None = None) -> dict:
+    """What the user's organizations owe soon or overdue, what awaits their review or approval, unread notices."""
+    day = today or clock.today()
+    own = _granted_org_ids(user)
+    person_id = scope_for(user).self_person_id
+    owed = Obligation.objects.restrict(user, VIEW).filter(
+        Q(organization_id__in=own) | Q(person_id=person_id) if person_id else Q(organization_id__in=own),
+        state__in=(ObligationState.OPEN, ObligationState.OVERDUE),
+        due_on__lte=day + datetime.timedelta(days=SOON_DAYS),
+    ).select_related("rule", "organization", "person").order_by("due_on", "org_path", "pk")
+    awaiting = Submission.objects.filter(obligation__owed_to_id__in=own).select_related(
+        "rule", "organization", "person", "obligation")
+    return {
+        "today": day,
+        "owed": list(owed[:200]),
+        "to_review": list(awaiting.filter(review=Submission.Review.PENDING).order_by("submitted_on", "pk")[:200]),
+        "to_approve": list(awaiting.filter(approval=Submission.Approval.PENDING).order_by("submitted_on", "pk")[:200]),
+        "notices": list(notices(user, unread=True)[:200]),
+    }
+
+
+def notices(user, *, unread: bool = False):
+    rows = Notice.objects.filter(user_id=getattr(user, "pk", None)).select_related("obligation__rule", "submission")
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.order_by("-created_at", "-pk")
+
+
+def calendar(user, year: int, month: int, *, under=None) -> dict:
+    """Obligations due per day of the month in the user's scope: {day: {"total", state: n, ...}}."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    rows = obligations(user, under=under, due_from=first, due_to=last).order_by()
+    days: dict = {}
+    for row in rows.values("due_on", "state").annotate(n=Count("pk")):
+        entry = days.setdefault(row["due_on"], {"total": 0})
+        entry[row["state"]] = row["n"]
+        entry["total"] += row["n"]
+    return dict(sorted(days.items()))
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE, ROUND_HALF_UP) if whole else Decimal("0")
+
+
+def colour(row: dict) -> str:
+    """Red: anything missed, or more than 20% of what came due is overdue; amber: anything overdue."""
+    due = sum(row.get(state, 0) for state in DUE_STATES)
+    if row.get(ObligationState.MISSED, 0) or (due and Decimal(row.get(ObligationState.OVERDUE, 0)) / due
+                                               > RED_OVERDUE_SHARE):
+        return "red"
+    if row.get(ObligationState.OVERDUE, 0):
+        return "amber"
+    return "green"
+
+
+def _finish(row: dict) -> dict:
+    due = sum(row[state] for state in DUE_STATES)
+    row["due"] = due
+    row["on_time_rate"] = _share(row[ObligationState.DONE], due)
+    row["on_time_percent"] = rates.rate(row[ObligationState.DONE], due)  # from the counts, rounded once
+    row["colour"] = colour(row)
+    return row
+
+
+def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int | None = None) -> dict[str, tuple]:
+    """Counts by state for every node of ``root``'s subtree, down to ``depth`` levels below it (None: all), at
+    once: {path: counts in STATES order} (``as_counts`` names them). Only obligations in the user's scope count.
+
+    It reads the tally (duties/tally.py: counts per organization subtree, rule and year, kept by the database),
+    one row per node as it stands. Tuples, not dicts: for 200,000 nodes building the dicts would cost more than
+    the query."""
+    scope = scope_for(user)
+    if not scope.everything and not scope.covers(root.path):
+        return {}
+    lo, hi = subtree_bounds(root.path)
+    where, params = ["t.rule_id = %s", "t.org_path >= %s", "t.org_path < %s"], [
+        rule.pk if rule is not None else tally.EVERY_RULE, lo, hi]
+    if not scope.everything:
+        ranges = []
+        for path in scope.roots("org", VIEW):
+            ranges.append("(t.org_path >= %s AND t.org_path < %s)")
+            params += list(subtree_bounds(path))
+        where.append("(" + " OR ".join(ranges) + ")")
+    if year is not None:
+        where.append("t.year = %s")
+        params.append(year)
+    if depth is not None:
+        where.append(f"length(t.org_path) <= {(depth_of(root.path) + depth) * SEGMENT_WIDTH}")
+    counts = ", ".join(f"t.{state}" for state in STATES)
+    if year is None:  # a row per year: summed
+        counts = ", ".join(f"SUM(t.{state})" for state in STATES)
+        sql = (f"SELECT t.org_path, {counts} FROM {tally.TABLE} t WHERE {' AND '.join(where)} GROUP BY t.org_path "
+               f"HAVING SUM({' + '.join(f't.{state}' for state in STATES)}) <> 0")
+    else:
+        sql = (f"SELECT t.org_path, {counts} FROM {tally.TABLE} t WHERE {' AND '.join(where)} "
+               f"AND {' + '.join(f't.{state}' for state in STATES)} <> 0")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def as_counts(numbers) -> dict:
+    """A roll-up node's counts (a tuple in STATES order, as rollup_paths gives them) by state, with "total"."""
+    counts = dict(zip(STATES, map(int, numbers)))
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def with_rates(row: dict) -> dict:
+    """A roll-up row with what came due, the on-time rate and the RAG colour."""
+    return _finish(dict(row))
+
+
+def rollup(user, root: Organization, *, year=None, rule=None) -> list[dict]:
+    """The root and each child of it in the user's scope: counts by state, what came due, the on-time
+    rate and the RAG colour. The root comes first."""
+    if not scope_for(user).covers(root.path):
+        return []
+    counts = rollup_paths(user, root, year=year, rule=rule, depth=1)
+    empty = (0,) * len(STATES)
+    children = Organization.objects.restrict(user, VIEW).filter(parent=root).order_by("path")
+    return [{"org": org, **with_rates(as_counts(counts.get(org.path, empty)))} for org in [root, *children]]
+
+
+def history(user, subject, rule=None):
+    """The subject's obligations, oldest first, with their submissions."""
+    rows = obligations(user, rule=rule, subject=subject).order_by("period_start", "rule__code", "pk")
+    return list(rows.prefetch_related("submissions"))
+
+
+def rules(user, *, q: str = "", active: bool | None = None):
+    rows = DutyRule.objects.restrict(user, VIEW).select_related("owner", "current_version")
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if active is not None:
+        rows = rows.filter(active=active)
+    return rows.order_by("code")
+
+
+def can_decide(user, submission: Submission) -> bool:
+    """Whether the user reviews and approves this submission (change scope on its recipient)."""
+    obligation = submission.obligation
+    if obligation is not None and obligation.owed_to_id:
+        path = obligation.owed_to.path
+    else:
+        path = submission.org_path[:-SEGMENT_WIDTH] or submission.org_path
+    return scope_for(user).covers(path, action=CHANGE)

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kernel.orgs.models import Organization
+
+from .definition import DATE_FIELDS, LABELS, NUMBER_FIELDS, STAGE_FIELDS, VILLAGERS_KINDS
+
+
+def _styled(form):
+    for field in form.fields.values():
+        css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+
+
+class MatterForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Village"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    matter = forms.CharField(label=LABELS["matter"], widget=forms.Textarea(attrs={"rows": 2}))
+    proposal = forms.CharField(label=LABELS["proposal"], widget=forms.Textarea(attrs={"rows": 3}))
+    proposed_on = forms.DateField(label=LABELS["proposed_on"], widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = villages
+        _styled(self)
+
+
+def stage_field(name):
+    label = LABELS[name]
+    if name in DATE_FIELDS:
+        return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    if name in NUMBER_FIELDS:
+        return forms.IntegerField(label=label, required=False, min_value=0)
+    if name == "villagers_kind":
+        return forms.ChoiceField(label=label, required=False, choices=[("", "—"), *VILLAGERS_KINDS])
+    if name in ("proposal", "committees_opinion", "result", "matter"):
+        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    return forms.CharField(label=label, required=False)
+
+
+class StageForm(forms.Form):
+    """The fields the case's present stage records."""
+
+    def __init__(self, *args, stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in STAGE_FIELDS.get(stage, ()):
+            self.fields[name] = stage_field(name)
+        _styled(self)

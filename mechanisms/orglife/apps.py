@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from kernel.core.registry import JicengApp, Nav, Ship
+
+
+class OrglifeConfig(JicengApp):
+    name = "mechanisms.orglife"
+    label = "orglife"
+    verbose_name = _("Organization life and training")
+    url_prefix = "orglife/"
+    api = [("/orglife", "mechanisms.orglife.api.router")]
+    nav = [Nav("duties", _("Meetings and training"), "orglife:index", "bi-people", order=80, group=2)]
+    demo, demo_order = "mechanisms.orglife.demo.generate_orglife", 20
+    shipped = [Ship("orglife", "三会一课, 主题党日, 组织生活会 and training rules", "mechanisms.orglife.library.install_rules",
+                    order=20)]
+    hooks = ["mechanisms.orglife.sources"]  # meetings and training as data sources of the standards engine

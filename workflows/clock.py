@@ -1,5 +1,0 @@
-"""The workflows' today: the local date unless a test (or a replay) set another (core.clock)."""
-from core.clock import Today
-
-_clock = Today()
-today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is

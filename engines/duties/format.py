@@ -9,6 +9,7 @@ import datetime
 import yaml
 from django.utils.translation import gettext as _
 
+from kernel.core import yamldoc
 from kernel.core.yamldoc import BAD, CODE, Checker, read
 from kernel.core.yamldoc import FormatError as FormatError  # the format's error, as callers name it
 
@@ -138,18 +139,6 @@ def normalized(document: dict) -> dict:
     return out
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _text(dumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
 def dump(version) -> str:
     """A version (or a document) as a rule file that ``parse`` reads back to the same document."""
     document = normalized(getattr(version, "document", version))
@@ -158,4 +147,4 @@ def dump(version) -> str:
         value = document[key]
         if key in REQUIRED or key in ("due_days", "grace_days", "min_count") or value != DEFAULTS.get(key):
             out[key] = datetime.date.fromisoformat(value) if key in ("effective_from", "due_on") and value else value
-    return yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120)
+    return yamldoc.dump(out)

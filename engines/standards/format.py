@@ -10,6 +10,7 @@ from decimal import Decimal
 import yaml
 from django.utils.translation import gettext as _
 
+from kernel.core import yamldoc
 from kernel.core.yamldoc import BAD, CODE, Checker, read
 from kernel.core.yamldoc import FormatError as FormatError  # the format's error, as callers name it
 
@@ -325,18 +326,6 @@ def _without_defaults(entry: dict, defaults: dict) -> dict:
     return {key: value for key, value in entry.items() if key not in defaults or defaults[key] != value}
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _text(dumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
 def dump(version) -> str:
     """A version (or a document) as a readable standard file that ``parse`` reads back to the same document."""
     document = normalized(getattr(version, "document", version))
@@ -356,7 +345,7 @@ def dump(version) -> str:
     out["tiers"] = [_without_defaults(tier, TIER_DEFAULTS) for tier in document["tiers"]]
     if document["consequences"]:
         out["consequences"] = document["consequences"]
-    return yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120)
+    return yamldoc.dump(out)
 
 
 def _item_out(item: dict) -> dict:

@@ -10,6 +10,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from kernel.accounts.roles import Role
+from kernel.core import yamldoc
 from kernel.core.yamldoc import BAD, Checker, read
 from kernel.core.yamldoc import FormatError as FormatError  # the format's error, as callers name it
 
@@ -223,18 +224,6 @@ def field_type(document: dict, key: str) -> str:
     return field.get("type") or "text"
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _text(dumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
 def _ordered_vote(vote: dict) -> dict:
     order = ("for", "eligible", "rule")
     return {**{key: vote[key] for key in order if key in vote}, **{k: v for k, v in vote.items() if k not in order}}
@@ -257,4 +246,4 @@ def dump(version) -> str:
          if key in stage and (key in ("code", "name") or stage[key] != STAGE_DEFAULTS[key])}
         for stage in document["stages"]
     ]
-    return yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120)
+    return yamldoc.dump(out)

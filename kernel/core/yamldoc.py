@@ -218,3 +218,29 @@ def read(text, checker: Checker) -> dict:
     if checker.errors:
         raise FormatError(checker.errors)
     return document
+
+
+class Dumper(yaml.SafeDumper):
+    """Writes definition files: text with line breaks as a literal block (``|``), text with a NEL, LS or PS
+    double-quoted (escaped), the rest as PyYAML would."""
+
+
+# Line breaks YAML 1.1 reads in plain and block text besides "\n" (NEL, LS, PS): only double quotes keep them.
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _text(dumper, value: str):
+    if any(mark in value for mark in _OTHER_BREAKS):
+        style = '"'
+    else:
+        style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(str, _text)
+
+
+def dump(document) -> str:
+    """``document`` as a readable definition file: keys in the document's order, Chinese as written, no flow style."""
+    return yaml.dump(document, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                     width=120)

@@ -37,6 +37,15 @@ def _jobs_inline(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _clock_back():
+    """Each test ends with the system's clock on the calendar again, whatever day the test set."""
+    yield
+    from kernel.core import clock
+
+    clock.set_today(None)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language, whatever an earlier test in the same worker activated."""
     from django.conf import settings

@@ -16,17 +16,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.core.clock import Today
+from kernel.core import clock as _system
 from kernel.core.tree import subtree_bounds
 
 from .models import Notice, ObligationState
 
 CHANGE_ROLES = ("county_admin", "township_admin", "branch_secretary")
 
-# The duties' today: the local date, unless a test (or a replay) set another with ``set_today``.
-_clock = Today()
-today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is
-
+# The duties' today is the system's one clock (kernel.core.clock), under the names the duties' callers use.
+today, set_today, today_is = _system.today, _system.set_today, _system.today_is
 
 def state_sql(today_param: str = "%s") -> str:
     """The state of an unfinished obligation on the day bound to ``today_param`` (twice)."""
@@ -56,7 +54,7 @@ def _root_condition(root, column: str = "org_path") -> tuple[str, list]:
 
 def refresh_states(*, today: datetime.date | None = None, root=None) -> dict:
     """Sets the state of every unfinished obligation (under ``root``) from its dates; {"changed": n}."""
-    day = today or globals()["today"]()
+    day = today or _system.today()
     where, params = _root_condition(root)
     sql = (f"UPDATE duties_obligation SET state = {state_sql()} "
            f"WHERE completed_on IS NULL AND state <> '{ObligationState.WAIVED}' "
@@ -143,7 +141,7 @@ def send_emails() -> int:
 
 def tick(*, today: datetime.date | None = None) -> dict:
     """The daily run: states, reminders, overdue notices, escalations, e-mail."""
-    day = today or globals()["today"]()
+    day = today or _system.today()
     now = timezone.now()
     with transaction.atomic():
         result = refresh_states(today=day)

@@ -1,5 +1,2 @@
-"""The workflows' today: the local date unless a test (or a replay) set another (kernel.core.clock)."""
-from kernel.core.clock import Today
-
-_clock = Today()
-today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is
+"""The workflows' today: the system's one clock (kernel.core.clock), under the name the workflows' callers use."""
+from kernel.core.clock import set_today, today, today_is  # noqa: F401

@@ -1,10 +1,16 @@
-"""A mechanism's today: the local date, unless a test (or a replay of past days) sets another.
+"""The one today of the whole system: the local date, unless a test (or a replay of past days) sets another.
 
-Each engine keeps its own (``engines.duties.clock``, ``engines.workflows.clock``), so that a test can move one engine's
-calendar without moving the other's:
+Every service, selector, model and demo asks ``clock.today()`` rather than the calendar, so that moving the clock
+moves them all:
 
-    _clock = Today()
-    today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is
+    from kernel.core import clock
+
+    with clock.today_is(datetime.date(2025, 4, 1)):
+        ...                        # every "today" is 1 April 2025
+    clock.set_today(day)           # until clock.set_today(None)
+
+``engines.duties.clock``, ``engines.workflows.clock`` and ``mechanisms.selection.clock`` name the same functions, for
+their callers. The test suite puts the clock back after each test (conftest.py).
 """
 import contextlib
 import datetime
@@ -13,6 +19,8 @@ from django.utils import timezone
 
 
 class Today:
+    """A today that can be set; the module's functions are those of one instance."""
+
     def __init__(self):
         self.day: datetime.date | None = None
 
@@ -30,3 +38,7 @@ class Today:
             yield day
         finally:
             self.day = previous
+
+
+_clock = Today()
+today, set_today, today_is = _clock.today, _clock.set_today, _clock.today_is

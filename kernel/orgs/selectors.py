@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.db.models import Q
 
+from kernel.core import clock
 from kernel.core.text import is_latin_query, simplified
 from kernel.people.choices import Classification, Education, Gender, MemberStatus, Occupation
 from kernel.people.selectors import AGE_BANDS
@@ -43,7 +44,7 @@ def org_summary(org: Organization, today: datetime.date | None = None) -> dict:
             "by_classification": _by(counts, "classification", Classification.values),
             "by_occupation": _by(counts, "occupation", Occupation.values),
             "by_gender": _by(counts, "gender", Gender.values),
-            "by_age_band": stats.age_band_counts(years, today or datetime.date.today(), AGE_BANDS),
+            "by_age_band": stats.age_band_counts(years, today or clock.today(), AGE_BANDS),
             "by_education": _by(counts, "education", Education.values),
         },
     }

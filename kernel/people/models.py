@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.core import clock
 from kernel.core.models import BaseModel
 from kernel.core.scope import ScopedQuerySet
 from kernel.orgs.models import Organization
@@ -75,7 +76,7 @@ class Person(BaseModel):
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = datetime.date.today()
+        today = clock.today()
         return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
 
 
@@ -128,7 +129,7 @@ class Member(BaseModel):
 
 class PostQuerySet(ScopedQuerySet):
     def current(self, on: datetime.date | None = None):
-        on = on or datetime.date.today()
+        on = on or clock.today()
         return self.filter(Q(started_on__isnull=True) | Q(started_on__lte=on)).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=on)
         )
@@ -164,5 +165,5 @@ class Post(BaseModel):
 
     @property
     def is_current(self) -> bool:
-        today = datetime.date.today()
+        today = clock.today()
         return (self.started_on is None or self.started_on <= today) and (self.ended_on is None or self.ended_on > today)

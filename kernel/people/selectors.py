@@ -3,6 +3,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
+from kernel.core import clock
 from kernel.core.changelog import history_for
 from kernel.core.scope import VIEW, scope_for
 from kernel.core.text import is_latin_query, simplified
@@ -78,7 +79,7 @@ def member_list(*, user, organization: Organization | None = None, status: str =
     elif classification:
         members = members.filter(holds_post=False, no_post_class=classification)
     if age_band:
-        members = members.filter(age_band_filter(age_band, today or datetime.date.today(), prefix="person__"))
+        members = members.filter(age_band_filter(age_band, today or clock.today(), prefix="person__"))
     person_filters = {}
     if education:
         person_filters["person__education"] = education

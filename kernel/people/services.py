@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
-from kernel.core import idcard
+from kernel.core import clock, idcard
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import refuse, require_in_scope
@@ -57,7 +57,7 @@ def validate_member_dates(*, birth_date, applied_on, joined_on, full_on, categor
     for (_k1, v1), (k2, v2) in zip(present, present[1:]):
         if not v1 < v2:
             errors.setdefault(k2, []).append(_("Dates must follow in order: born, applied, joined, full member."))
-    if joined_on and joined_on > datetime.date.today():
+    if joined_on and joined_on > clock.today():
         errors.setdefault("joined_on", []).append(_("The joining date lies in the future."))
     if category == MemberCategory.FULL and not full_on:
         errors.setdefault("full_on", []).append(_("A full member needs the date of full membership."))
@@ -194,7 +194,7 @@ def member_update(*, user, member: Member, **fields) -> Member:
     validate_member_dates(birth_date=member.person.birth_date, applied_on=member.applied_on,
                           joined_on=member.joined_on, full_on=member.full_on, category=member.category)
     if member.status != before["status"] and "status_changed_on" not in fields:
-        member.status_changed_on = datetime.date.today()
+        member.status_changed_on = clock.today()
     was_active = before["status"] == MemberStatus.ACTIVE
     now_active = member.status == MemberStatus.ACTIVE
     if was_active != now_active:
@@ -257,7 +257,7 @@ def post_end(*, user, post: Post, ended_on: datetime.date | None = None) -> Post
     post = Post.objects.select_for_update().get(pk=post.pk)
     require_in_scope(user, post.org_path, realm="people")
     before = snapshot(post)
-    ended_on = ended_on or datetime.date.today()
+    ended_on = ended_on or clock.today()
     if post.started_on and ended_on <= post.started_on:
         refuse(_("A post ends after it starts."), field="ended_on")
     post.ended_on = ended_on

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from engines.standards import services as engine
 from engines.standards.models import Item, RaterGroup
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.orgs.models import Organization
 
@@ -105,7 +106,7 @@ def generate_campaigns(root: Organization, seed: int, today: datetime.date | Non
     """Writes through the services, so every stage, score batch and title has its change record, under a
     source of its own (the registry's demo data keeps one summary record per root)."""
     with acting_as(None, source="command:demo_data:campaigns"):
-        return _generate(root, seed, today or datetime.date.today(), progress)
+        return _generate(root, seed, today or clock.today(), progress)
 
 
 def _generate(root: Organization, seed: int, today: datetime.date, progress) -> dict:

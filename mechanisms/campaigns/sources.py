@@ -3,9 +3,9 @@
 A register passes when the branch has something on record: members, activists, village cadres (current
 posts). Meeting attendance and dues are not kept here yet, so those items are scored by hand.
 """
-import datetime
 
 from engines.standards.sources import data_source
+from kernel.core import clock
 from kernel.people.choices import PostTitle, Stage
 from kernel.people.models import Member, Person, Post
 
@@ -50,6 +50,6 @@ def activists_on_record(sheets, assessment):
 
 @data_source("registers.village_cadres")
 def village_cadres_on_record(sheets, assessment):
-    on = min(assessment.period_end, datetime.date.today())
+    on = min(assessment.period_end, clock.today())
     posts = cadres_register(_orgs(sheets), on)
     return _passed_where(sheets, posts.values_list("organization_id", flat=True))

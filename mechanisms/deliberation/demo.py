@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from engines.workflows import services as engine
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
@@ -37,7 +38,7 @@ MATTERS = (
 
 def generate_deliberation(root, seed, progress=print, today: datetime.date | None = None) -> dict:
     with acting_as(None, source="command:demo_data:deliberation"), transaction.atomic():
-        return DeliberationYear(root, seed, today or datetime.date.today()).run(progress)
+        return DeliberationYear(root, seed, today or clock.today()).run(progress)
 
 
 class DeliberationYear:

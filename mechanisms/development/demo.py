@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from engines.workflows.reminders import send_notices
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Organization
@@ -39,7 +40,7 @@ OBJECTIONS = ("群众反映该同志在土地流转中有不实表态，请核�
 
 def generate_development(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
     with acting_as(None, source="command:demo_data:development"), transaction.atomic():
-        return Year(root, seed, today or datetime.date.today()).run(progress)
+        return Year(root, seed, today or clock.today()).run(progress)
 
 
 class Year:

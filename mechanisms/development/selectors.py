@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kernel.core import rates
+from kernel.core import clock, rates
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
 from kernel.people.choices import Education, Gender, MemberCategory, MemberStatus, PostTitle, Stage
@@ -203,7 +203,7 @@ WARNING_KINDS = (blank_villages, overdue_probation, family_concentration, target
 
 
 def warnings(user, root: Organization, today: datetime.date | None = None) -> list[dict]:
-    today = today or datetime.date.today()
+    today = today or clock.today()
     return [w for kind in WARNING_KINDS for w in kind(user, root, today)]
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
@@ -28,7 +29,7 @@ FAIL_REASONS = ("受过党内警告处分未满期", "近三年有违反计划�
 
 def generate_elections(root, seed, progress=print, today: datetime.date | None = None) -> dict:
     with acting_as(None, source="command:demo_data:elections"), transaction.atomic():
-        return TermChangeYear(root, seed, today or datetime.date.today()).run(progress)
+        return TermChangeYear(root, seed, today or clock.today()).run(progress)
 
 
 class TermChangeYear:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F
 
-from kernel.core import rates
+from kernel.core import clock, rates
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
 from kernel.people.choices import PostTitle
@@ -35,7 +35,7 @@ def elections(user, term_change: TermChange, under: Organization | None = None, 
 
 def progress(user, term_change: TermChange, today: datetime.date | None = None) -> list[dict]:
     """Per township with a deadline: villages done / total, and whether it is overdue (deadline passed, not all done)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     rows = []
     done_paths = list(Election.objects.restrict(user).filter(term_change=term_change, stage=Stage.DONE)
                       .values_list("org_path", flat=True))
@@ -83,7 +83,7 @@ def figures(user, term_change: TermChange, root: Organization, on: datetime.date
 
     The base of both shares is every village (active rural branch) in the subtree.
     """
-    on = on or datetime.date.today()
+    on = on or clock.today()
     township_rows = []
     all_ids: list[int] = []
     townships = (Organization.objects.restrict(user).filter(subtree_q("path", [root.path]), depth=root.depth + 1)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kernel.accounts.roles import Role
 from kernel.accounts.scope import roles_covering
+from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import require_in_scope, user_or_none
@@ -32,7 +33,7 @@ def refuse(message, *, field=None):
 
 
 def _today(today):
-    return today or datetime.date.today()
+    return today or clock.today()
 
 
 @transaction.atomic
@@ -105,7 +106,7 @@ def _check_held_on(election: Election, held_on) -> None:
     if earliest is not None and held_on < earliest:
         refuse(_("The assembly cannot have been held on %(day)s, before %(earliest)s.")
                % {"day": held_on, "earliest": earliest}, field="held_on")
-    if held_on > datetime.date.today():
+    if held_on > clock.today():
         refuse(_("The assembly's day %(day)s is in the future: record the votes once it is held.")
                % {"day": held_on}, field="held_on")
 

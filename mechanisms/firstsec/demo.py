@@ -39,7 +39,7 @@ OUTCOME_NOTES = ["入户走访，收集群众意见", "协调解决饮水难问�
 def generate_firstsec(root, seed, progress=print, today: datetime.date | None = None) -> dict:
     """Fills this app's part of the demo county (or city) under ``root``."""
     with acting_as(None, source="command:demo_data:firstsec"), transaction.atomic():
-        today = today or datetime.date.today()
+        today = today or clock.today()
         with clock.today_is(today):
             return _generate(root, random.Random(f"firstsec-{seed}"), today, progress)
 

@@ -6,6 +6,7 @@ import datetime
 import math
 import random
 
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -46,7 +47,7 @@ VISITORS = "包挂县级领导、镇党委书记、组工干部"
 
 def generate_grading(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
     with acting_as(None, source="command:demo_data:grading"):
-        return _generate(root, seed, today or datetime.date.today(), progress)
+        return _generate(root, seed, today or clock.today(), progress)
 
 
 def _trim_to_share(upgrading, rng) -> None:

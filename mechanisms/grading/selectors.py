@@ -5,8 +5,9 @@ Every query goes through ``restrict(user, …)``.
 import datetime
 
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 from django.utils.translation import gettext
+
+from kernel.core import clock
 
 from .models import Grade, GradeLevel, Measure, Plan, Round, SupportTeam, Upgrading, Visit
 
@@ -60,7 +61,7 @@ def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
     """The timetable: per lagging organization its plan's stage, measures done / overdue, team visits and its
     re-grade; in total how many were lifted (its plan accepted and a confirmed re-grade above the lagging grade
     it had)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     initial = {grade.organization_id: grade for grade in _lagging_grades(user, upgrading).select_related(
         "organization", "level")}
     regrades = {grade.organization_id: grade for grade in Grade.objects.restrict(user).filter(
@@ -118,7 +119,7 @@ def board_chart(board_data: dict) -> dict:
 
 
 def plan_measures(plan, today=None):
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rows = list(Measure.objects.filter(plan=plan))
     for measure in rows:
         measure.overdue = measure.done_on is None and measure.deadline < today

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.core import clock
 from kernel.core.actor import current_actor
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
@@ -199,7 +200,7 @@ def grade_set(*, user, upgrading: Upgrading, organization: Organization, level: 
         upgrading=upgrading, organization=organization, round=round,
         defaults={"org_path": organization.path, "year": upgrading.year, "level": grade_level, "weak_lax": weak_lax,
                   "source": Grade.Source.HAND, "reasons": [{"code": "hand", "text": reason.strip()}],
-                  "confirmed_by": _user_or_none(user), "confirmed_on": timezone.localdate()})
+                  "confirmed_by": _user_or_none(user), "confirmed_on": clock.today()})
     record_change(grade, ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE)
     return grade
 
@@ -273,7 +274,7 @@ def grades_confirm(*, user, upgrading: Upgrading, grades=None, round: str = Roun
     confirmed = list(rows.select_for_update().order_by("pk"))
     if not confirmed:
         return None
-    on = on or timezone.localdate()
+    on = on or clock.today()
     confirmation = GradeConfirmation.objects.create(
         upgrading=upgrading, owner_path=upgrading.owner_path, round=round, confirmed_on=on,
         confirmed_user=_user_or_none(user),
@@ -460,7 +461,7 @@ def grades_set_bulk(*, user, upgrading: Upgrading, round: str, rows, dry_run: bo
     plan = _bulk_plan(user, upgrading, round, rows, lock=not dry_run)
     if dry_run or not plan.ok:
         return plan
-    author, today, now = _user_or_none(user), on or timezone.localdate(), timezone.now()
+    author, today, now = _user_or_none(user), on or clock.today(), timezone.now()
     written, befores = [], {}
     for change in plan.changes:
         if change.kind not in ("changed", "confirmed"):
@@ -676,7 +677,7 @@ def measure_progress(*, user, measure: Measure, progress: int, on=None) -> Measu
     if not 0 <= progress <= 100:
         refuse(_("Progress is a percentage from 0 to 100."), field="progress")
     measure.progress = progress
-    measure.done_on = (measure.done_on or on or timezone.localdate()) if progress == 100 else None
+    measure.done_on = (measure.done_on or on or clock.today()) if progress == 100 else None
     measure.save(update_fields=["progress", "done_on"])
     if measure.done_on is not None and measure.plan.case_id is not None:
         from engines.workflows.reminders import item_resolve

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from engines.standards.models import TitleAward
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Organization
@@ -28,7 +29,7 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 def generate_liaison(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
     with acting_as(None, source="command:demo_data:liaison"), transaction.atomic():
-        return _generate(root, seed, today or datetime.date.today(), progress)
+        return _generate(root, seed, today or clock.today(), progress)
 
 
 def _leaders(root: Organization, limit: int) -> list[Person]:

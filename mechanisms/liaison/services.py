@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import refuse, require_in_scope
@@ -146,7 +147,7 @@ def request_advance(*, user, service_request: ServiceRequest, status: str, on: d
     before = snapshot(request)
     request.status = status
     if status == RequestStatus.DONE:
-        request.done_on = on or datetime.date.today()
+        request.done_on = on or clock.today()
         if request.done_on < request.service_date:
             refuse(_("A request cannot be done before it was received."), field="done_on")
     else:

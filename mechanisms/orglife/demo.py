@@ -18,6 +18,7 @@ from django.db import transaction
 
 from engines.duties import services as duties
 from engines.duties.models import Obligation, Submission
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.core.bulkwrite import first_free_id, make_writer
 from kernel.core.tree import subtree_q
@@ -55,7 +56,7 @@ CADRE_POSTS = ("organization_member", "propaganda_member", "discipline_member")
 
 def generate_orglife(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
     with acting_as(None, source="command:demo_data:orglife"), transaction.atomic():
-        return _generate(root, seed, today or datetime.date.today(), progress)
+        return _generate(root, seed, today or clock.today(), progress)
 
 
 def _generate(root, seed, today, progress) -> dict:

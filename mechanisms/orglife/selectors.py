@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Max, Q, Sum
 
+from kernel.core import clock
 from kernel.core.tree import SEGMENT_WIDTH, subtree_q
 from kernel.orgs.models import Organization
 from kernel.people.choices import MemberStatus
@@ -133,7 +134,7 @@ def absentees(user, root: Organization, *, today: datetime.date | None = None, m
     """Members absent from organization life for ``months``: expected at its meetings in the window (which began
     after they joined), absent without leave at least once and present at none. Each row: person, branch,
     township, absences, excused, last time present (ever)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     since = months_before(today, months)
     window = Attendance.objects.restrict(user).filter(subtree_q("org_path", [root.path]), kind__in=ORGANIZATION_LIFE,
                                                      date__gt=since, date__lte=today)

@@ -32,7 +32,7 @@ FINDINGS = [
 
 def generate_reporting(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
     with acting_as(None, source="command:demo_data:reporting"), transaction.atomic():
-        return _generate(root, seed, today or datetime.date.today(), progress)
+        return _generate(root, seed, today or clock.today(), progress)
 
 
 def _day(rng, start: datetime.date, end: datetime.date) -> datetime.date:

@@ -1,8 +1,3 @@
-"""Today's date for the selection's deadlines (a test or the demo may pass its own ``today`` instead)."""
-import datetime
-
-from django.utils import timezone
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
+"""Today's date for the selection's deadlines: the system's one clock (kernel.core.clock); a test or the demo may
+also pass its own ``today``."""
+from kernel.core.clock import set_today, today, today_is  # noqa: F401

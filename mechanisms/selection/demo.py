@@ -4,6 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from kernel.core import clock
 from kernel.core.actor import acting_as
 from kernel.orgs.models import Organization
 from kernel.people.models import Person, Post
@@ -22,7 +23,7 @@ OBJECTIONS = (("匿名来信", "反映其操办酒席", "经核查属实，违�
 
 def generate_selection(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
     with acting_as(None, source="command:demo_data:selection"):
-        return _generate(root, seed, today or datetime.date.today(), progress)
+        return _generate(root, seed, today or clock.today(), progress)
 
 
 def _cadres(root: Organization, rng: random.Random) -> list[Person]:

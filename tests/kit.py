@@ -73,3 +73,86 @@ def make_user(username: str, role: str | None = None, organization: Organization
     if person is not None:
         Profile.objects.create(user=user, person=person)
     return user
+
+
+# --- the five scope cases of a view or endpoint -----------------------------------------------------------------
+
+SCOPE_CASES = ("anonymous", "no grants", "own subtree", "sibling subtree", "read-only role writing")
+
+
+def _sibling_of(org: Organization) -> Organization:
+    sibling = Organization.objects.filter(parent_id=org.parent_id).exclude(pk=org.pk).order_by("path").first()
+    assert sibling is not None, f"{org} has no sibling to test against"
+    return sibling
+
+
+def _send(client, method: str, url: str, data):
+    import json
+
+    if method == "get":
+        return client.get(url, data or {})
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, json.dumps(data or {}), content_type="application/json")
+    return getattr(client, method)(url, data or {})
+
+
+def scoped_view_tests(*, url, organization, method: str = "get", data=None, write=None, role: str = "township_admin",
+                      read_only_role: str = "inspector", ok=(200,), hidden=None):
+    """The five scope cases of one view or endpoint as a parametrized pytest test; assign it to a ``test_`` name:
+
+        test_person_page = scoped_view_tests(
+            url=lambda county: f"/people/{county.people['zhangsan'].pk}/",      # a string, or county → string
+            organization=lambda county: county.township_a,                       # whose subtree holds the object
+            write={"method": "post", "url": lambda county: ..., "data": {...}})   # what a read-only role tries
+
+    - anonymous: a page redirects to the login, an endpoint (/api/…) answers 401;
+    - no grants: 404 or 403 (or, for a list, 200 without ``hidden(county)`` in it);
+    - own subtree: ``role`` granted on ``organization`` gets ``ok`` (200);
+    - sibling subtree: ``role`` granted on the organization's sibling gets 404 (a list: 200 without ``hidden``);
+    - read-only role writing: ``read_only_role`` on ``organization`` sending ``write`` (or the request itself when
+      ``method`` writes) gets 403 or 404.
+    """
+    import pytest
+
+    def resolve(value, county):
+        return value(county) if callable(value) else value
+
+    def refused_or_hidden(response, county, label):
+        if response.status_code == 200 and hidden is not None:
+            text = response.content.decode()
+            assert resolve(hidden, county) not in text, f"{label}: the object shows"
+        else:
+            assert response.status_code in (403, 404), f"{label}: {response.status_code}"
+
+    @pytest.mark.parametrize("case", SCOPE_CASES)
+    def test_scope(case, county, client):
+        org = resolve(organization, county)
+        request = (method, resolve(url, county), resolve(data, county))
+        if case == "anonymous":
+            response = _send(client, *request)
+            if request[1].startswith("/api/"):
+                assert response.status_code == 401, response.status_code
+            else:
+                assert response.status_code == 302 and "login" in response["Location"], response.status_code
+        elif case == "no grants":
+            client.force_login(make_user("scope-nobody"))
+            refused_or_hidden(_send(client, *request), county, case)
+        elif case == "own subtree":
+            client.force_login(make_user("scope-own", role, org))
+            response = _send(client, *request)
+            assert response.status_code in ok, response.status_code
+            if hidden is not None and response.status_code == 200:
+                assert resolve(hidden, county) in response.content.decode(), "the own object does not show"
+        elif case == "sibling subtree":
+            client.force_login(make_user("scope-sibling", role, _sibling_of(org)))
+            refused_or_hidden(_send(client, *request), county, case)
+        else:
+            if write is None and method == "get":
+                pytest.skip("no write declared for this read-only view")
+            attempt = request if write is None else (write.get("method", "post"), resolve(write["url"], county),
+                                                     resolve(write.get("data"), county))
+            client.force_login(make_user("scope-reader", read_only_role, org))
+            response = _send(client, *attempt)
+            assert response.status_code in (403, 404), response.status_code
+
+    return test_scope

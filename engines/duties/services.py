@@ -12,7 +12,6 @@ state it leaves its obligation in follow the semantics in duties/clock.py and du
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.scope import CHANGE, scope_for
-from kernel.core.services import require_in_scope
+from kernel.core.services import refuse, require_in_scope
 from kernel.core.services import user_or_none as _user_or_none
 from kernel.core.tree import SEGMENT_WIDTH, subtree_q
 from kernel.core.versioning import VersionedLibrary
@@ -46,12 +45,6 @@ from .models import (
     Submission,
 )
 from .periods import deadline, once_period, period_of
-
-
-def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
-    error = ValidationError(message, code=code)
-    raise ValidationError({field: [error]}) if field else error
-
 
 # --- rules ------------------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from kernel.accounts.scope import role_grants, roles_covering
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.scope import CHANGE, scope_for
-from kernel.core.services import require_in_scope
+from kernel.core.services import refuse, require_in_scope
 from kernel.core.services import user_or_none as _user_or_none
 from kernel.core.tree import in_subtree, subtree_q
 from kernel.core.versioning import VersionedLibrary
@@ -54,12 +54,6 @@ class Conflict(ValidationError):
     def __init__(self, message=None):
         super().__init__(message or _("Someone else changed this score in the meantime. Reload it and try again."),
                          code="conflict")
-
-
-def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
-    """A refusal whose code survives under its field (callers tell "conflict" from "locked" by it)."""
-    error = ValidationError(message, code=code)
-    raise ValidationError({field: [error]}) if field else error
 
 
 def _record(obj, action, path: str, *, before=None, message: str = ""):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kernel.accounts.scope import roles_covering
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
-from kernel.core.services import require_in_scope
+from kernel.core.services import refuse, require_in_scope
 from kernel.core.services import user_or_none as _user_or_none
 from kernel.core.versioning import VersionedLibrary
 from kernel.orgs.models import Organization
@@ -46,11 +46,6 @@ def register_approval_check(workflow_code: str, check) -> None:
     """Has ``case_approve`` run ``check`` on the case (locked, in its present stage) before any sign-off of a
     case of ``workflow_code``, whoever signs (the mechanism's pages and API, the generic case page and API)."""
     _approval_checks[workflow_code] = check
-
-
-def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
-    error = ValidationError(message, code=code)
-    raise ValidationError({field: [error]}) if field else error
 
 
 # --- definitions ------------------------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ def require_in_scope(user, path: str, *, realm: str, action: str = CHANGE) -> No
 
 
 def refuse(message: str, *, field: str | None = None, code: str = "invalid"):
-    raise ValidationError({field: [message]} if field else message, code=code)
+    """Refuses with a reason, under ``field`` if given; the code survives under the field as well (callers and
+    the API's field errors tell "conflict" from "locked" by it)."""
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]}) if field else error
 
 
 def user_or_none(user):

@@ -15,7 +15,7 @@ from kernel.accounts.scope import roles_covering
 from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
-from kernel.core.services import require_in_scope, user_or_none
+from kernel.core.services import refuse, require_in_scope, user_or_none
 from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
 from kernel.people.choices import PostTitle
 from kernel.people.choices import Stage as PersonStage
@@ -26,10 +26,6 @@ from . import rules
 from .models import REPLACED_TITLES, Candidate, Election, Review, Stage, TermChange, TownshipDeadline
 
 REVIEWER_ROLES = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN}
-
-
-def refuse(message, *, field=None):
-    raise ValidationError({field: [message]} if field else message)
 
 
 def _today(today):

@@ -1,7 +1,8 @@
 """The REST API: one NinjaAPI, the routers each app declares in its AppConfig (core/registry.py), token or
 session authentication.
 
-Every operation is marked scoped or exempt (kernel.core.api); see tests/test_scope_walk.py.
+Every operation is marked scoped or exempt (kernel.core.api): JicengAPI refuses to build its URLs or schema
+while one is neither; tests/test_scope_walk.py walks them all.
 """
 from ninja.security import SessionAuth
 

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from kernel.core import todo as todo_sources
 from kernel.core.api import (
     In,
+    Page,
     PageParams,
     Ref,
     Year,
@@ -86,14 +87,6 @@ class RuleDetailOut(RuleOut):
     versions: list[RuleVersionOut]
 
 
-class RulePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[RuleOut]
-
-
 class RuleImportIn(In):
     owner: int = Field(..., description="The owning organization's id (for an existing rule: its owner).")
     text: str = Field(..., description="The rule file (YAML).")
@@ -128,14 +121,6 @@ class ObligationOut(Schema):
     completed_on: datetime.date | None
 
 
-class ObligationPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[ObligationOut]
-
-
 class ObligationFilters(Schema):
     rule: int | None = Field(None, description="A rule's id.")
     under: int | None = Field(None, description="An organization's id: obligations of its subtree.")
@@ -166,14 +151,6 @@ class DutySubmissionOut(Schema):
     approval: choice(Submission.Approval)
     approval_note: str
     counts: bool = Field(..., description="Whether it counts towards its obligation now.")
-
-
-class SubmissionPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[DutySubmissionOut]
 
 
 class SubmissionFilters(Schema):
@@ -217,14 +194,6 @@ class DutyNoticeOut(Schema):
     submission: int | None
     created_at: datetime.datetime
     read_at: datetime.datetime | None
-
-
-class DutyNoticePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[DutyNoticeOut]
 
 
 class RollupOut(Schema):
@@ -328,7 +297,7 @@ def _format_refused(exc: FormatError) -> ValidationError:
 
 # --- rules ------------------------------------------------------------------------------------------------------
 
-@router.get("/rules", response=RulePage)
+@router.get("/rules", response=Page[RuleOut])
 @scoped(DutyRule)
 def rule_list(request, page: Query[PageParams], q: str = ""):
     return paginate(selectors.rules(request.auth, q=q), page, lambda rows: [rule_data(rule) for rule in rows])
@@ -386,7 +355,7 @@ def rule_export(request, rule_id: int, version: int | None = None):
 
 # --- obligations ------------------------------------------------------------------------------------------------
 
-@router.get("/obligations", response=ObligationPage)
+@router.get("/obligations", response=Page[ObligationOut])
 @scoped(Obligation)
 def obligation_list(request, filters: Query[ObligationFilters], page: Query[PageParams]):
     """Obligations with their state, filtered by rule, subtree, subject, state, period or deadline."""
@@ -431,7 +400,7 @@ def rollup(request, root: int, year: Year | None = None, rule: int | None = None
 
 # --- submissions ------------------------------------------------------------------------------------------------
 
-@router.get("/submissions", response=SubmissionPage)
+@router.get("/submissions", response=Page[DutySubmissionOut])
 @scoped(Submission)
 def submission_list(request, filters: Query[SubmissionFilters], page: Query[PageParams]):
     rows = selectors.submissions(
@@ -490,7 +459,7 @@ def submission_approve(request, submission_id: int, payload: ApprovalIn):
 
 # --- notices ----------------------------------------------------------------------------------------------------
 
-@router.get("/notices", response=DutyNoticePage)
+@router.get("/notices", response=Page[DutyNoticeOut])
 @scope_exempt("the caller's own notices only")
 def notice_list(request, page: Query[PageParams], unread: bool = False):
     return paginate(selectors.notices(request.auth, unread=unread), page,

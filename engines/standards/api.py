@@ -14,7 +14,20 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kernel.core import rates
-from kernel.core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import (
+    In,
+    NeedsConfirmationOut,
+    Page,
+    PageParams,
+    Ref,
+    Year,
+    choice,
+    get_scoped,
+    paginate,
+    ref,
+    run_service,
+    scoped,
+)
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -49,14 +62,6 @@ class StandardOut(Schema):
     subject: choice(SubjectKind)
     period: choice(PeriodKind)
     current_version: int | None = Field(..., description="The current version's number.")
-
-
-class StandardPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[StandardOut]
 
 
 class VersionOut(Schema):
@@ -147,14 +152,6 @@ class AssessmentOut(Schema):
     computed_at: datetime.datetime | None
 
 
-class AssessmentPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[AssessmentOut]
-
-
 class TierCountsOut(Schema):
     subjects: int
     by_tier: dict[str, int] = Field(..., description="Subjects reaching each tier or a better one.")
@@ -207,14 +204,6 @@ class ResultOut(Schema):
     rank_all: int | None
     lagging: bool
     consequence: choice(Sheet.Consequence)
-
-
-class ResultPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[ResultOut]
 
 
 class ResultFilters(Schema):
@@ -280,14 +269,6 @@ class TitleOut(Schema):
     sheet: int | None
 
 
-class TitlePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[TitleOut]
-
-
 class TitleFilters(Schema):
     standard: int | None = None
     status: choice(TitleAward.Status) | None = None
@@ -326,11 +307,9 @@ class TitlesFromResultsOut(Schema):
     kept: int
 
 
-class NamingPreviewCountsOut(Schema):
+class NamingPreviewCountsOut(NeedsConfirmationOut):
     """What naming from the results would do; send the request again with ``confirm: true`` to do it."""
 
-    code: str = "confirmation_required"
-    message: str
     counts: dict[str, int] = Field(..., description="granted, kept, not_assessed (titles kept by holders with no "
                                                      "result), revoked, unassessed_sheets")
 
@@ -515,10 +494,10 @@ def _conflict_or_invalid(call):
 
 # --- standards --------------------------------------------------------------------------------------------------
 
-@router.get("", response=StandardPage)
+@router.get("", response=Page[StandardOut])
 @scoped(Standard)
 def standard_list(request, page: Query[PageParams], q: str = "", subject: choice(SubjectKind) | None = None):
-    standards = Standard.objects.restrict(request.auth, VIEW).select_related("owner", "current_version")
+    standards = request.scoped().select_related("owner", "current_version")
     if q:
         standards = standards.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if subject:
@@ -576,7 +555,7 @@ def standard_import_file(request, owner: Form[int], file: File[UploadedFile]):
 @scoped(Standard)
 def standard_export_view(request, standard_id: int, version: int | None = None):
     """The standard file (YAML) of the current version, or of ``version`` (its number)."""
-    standard = get_scoped(Standard.objects, request.auth, pk=standard_id)
+    standard = request.scoped.get(pk=standard_id)
     try:
         chosen = version_of(standard, version)
     except StandardVersion.DoesNotExist:
@@ -594,7 +573,7 @@ def standard_export_view(request, standard_id: int, version: int | None = None):
 @scoped(Target)
 def target_list(request, standard_id: int, year: Year | None = None):
     standard = get_scoped(Standard.objects, request.auth, pk=standard_id)
-    targets = (Target.objects.restrict(request.auth, VIEW).filter(standard=standard).select_related("organization")
+    targets = (request.scoped().filter(standard=standard).select_related("organization")
                .order_by("year", "org_path", "tier_code"))
     if year:
         targets = targets.filter(year=year)
@@ -639,7 +618,7 @@ def _top_in_scope(request, standard: Standard) -> Organization:
 assessments = Router(tags=["assessments"])
 
 
-@assessments.get("", response=AssessmentPage)
+@assessments.get("", response=Page[AssessmentOut])
 @scoped(Assessment)
 def assessment_list(request, filters: Query[AssessmentFilters], page: Query[PageParams]):
     rows = visible_assessments(request.auth).select_related("version__standard", "owner")
@@ -691,12 +670,12 @@ def assessment_detail(request, assessment_id: int):
 @scoped(Assessment)
 def assessment_compute(request, assessment_id: int):
     """Computes every sheet's total, veto, tier, ranks and consequence."""
-    assessment = get_scoped(Assessment.objects, request.auth, CHANGE, pk=assessment_id)
+    assessment = request.scoped.get(CHANGE, pk=assessment_id)
     run_service(request, services.compute_results, assessment=assessment)
     return assessment_detail_data(request, get_assessment(request, assessment_id))
 
 
-@assessments.get("/{int:assessment_id}/results", response=ResultPage)
+@assessments.get("/{int:assessment_id}/results", response=Page[ResultOut])
 @scoped(Sheet)
 def assessment_results(request, assessment_id: int, filters: Query[ResultFilters], page: Query[PageParams]):
     """Every subject's result in rank order: total, veto, tier, rank within parent, class and overall."""
@@ -783,10 +762,10 @@ def score_put(request, sheet_id: int, payload: ScoreIn):
 titles = Router(tags=["titles"])
 
 
-@titles.get("", response=TitlePage)
+@titles.get("", response=Page[TitleOut])
 @scoped(TitleAward)
 def title_list(request, filters: Query[TitleFilters], page: Query[PageParams]):
-    awards = TitleAward.objects.restrict(request.auth, VIEW).select_related("standard", "organization", "person")
+    awards = request.scoped().select_related("standard", "organization", "person")
     if filters.standard:
         awards = awards.filter(standard_id=filters.standard)
     if filters.status:

@@ -14,7 +14,19 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from kernel.core.api import In, PageParams, Ref, choice, error_body, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import (
+    In,
+    Page,
+    PageParams,
+    Ref,
+    choice,
+    error_body,
+    get_scoped,
+    paginate,
+    ref,
+    run_service,
+    scoped,
+)
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -65,14 +77,6 @@ class WorkflowDetailOut(WorkflowOut):
     versions: list[WorkflowVersionOut]
 
 
-class WorkflowPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[WorkflowOut]
-
-
 class WorkflowImportIn(In):
     owner: int = Field(..., description="The owning organization's id (for an existing workflow: its owner).")
     text: str = Field(..., description="The workflow file (YAML).")
@@ -108,14 +112,6 @@ class CaseDetailOut(CaseOut):
     fields: dict = Field(..., description="How the workflow names the data fields: {key: {label, type}}.")
 
 
-class CasePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[CaseOut]
-
-
 class CaseNoticeOut(Schema):
     id: int
     case: Ref = Field(..., description="The case (its title as name).")
@@ -127,14 +123,6 @@ class CaseNoticeOut(Schema):
     due_on: datetime.date
     created_on: datetime.date
     resolved_on: datetime.date | None
-
-
-class CaseNoticePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[CaseNoticeOut]
 
 
 class CaseNoticeFilters(Schema):
@@ -292,7 +280,7 @@ def _format_refused(exc: FormatError) -> ValidationError:
 
 # --- definitions ------------------------------------------------------------------------------------------------
 
-@router.get("/definitions", response=WorkflowPage)
+@router.get("/definitions", response=Page[WorkflowOut])
 @scoped(Workflow)
 def workflow_list(request, page: Query[PageParams], q: str = ""):
     return paginate(selectors.workflows(request.auth, q=q), page, lambda rows: [workflow_data(w) for w in rows])
@@ -361,7 +349,7 @@ def workflow_stage_counts(request, workflow_id: int, under: int | None = None):
 
 # --- cases ------------------------------------------------------------------------------------------------------
 
-@router.get("/cases", response=CasePage)
+@router.get("/cases", response=Page[CaseOut])
 @scoped(Case)
 def case_list(request, filters: Query[CaseFilters], page: Query[PageParams]):
     workflow = get_workflow(request, filters.workflow) if filters.workflow is not None else None
@@ -377,7 +365,7 @@ def notice_data(notice: CaseNotice) -> dict:
             "created_on": notice.created_on, "resolved_on": notice.resolved_on}
 
 
-@router.get("/notices", response=CaseNoticePage)
+@router.get("/notices", response=Page[CaseNoticeOut])
 @scoped(Case)
 def notice_list(request, filters: Query[CaseNoticeFilters], page: Query[PageParams]):
     """The caller's deadline notices (reminders, overdue notices, escalations) of the cases in their scope, the

@@ -9,7 +9,18 @@ from django.http import Http404, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from kernel.core.api import In, PageParams, Ref, choice, paginate, patch_changes, run_service, scope_exempt, scoped
+from kernel.core.api import (
+    In,
+    Page,
+    PageParams,
+    Ref,
+    choice,
+    paginate,
+    patch_changes,
+    run_service,
+    scope_exempt,
+    scoped,
+)
 from kernel.core.scope import CHANGE, VIEW
 from kernel.core.tree import in_subtree, subtree_q
 from kernel.orgs.models import Organization
@@ -129,14 +140,6 @@ class UserOut(Schema):
     date_joined: datetime.datetime
 
 
-class UserPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[UserOut]
-
-
 class UserFilters(Schema):
     q: str = Field("", description="Part of the user name or name, or the start of the phone number.")
     organization: int | None = Field(None, description="An organization's id: accounts granted or placed in its "
@@ -234,8 +237,8 @@ def _person(request, person_id: int) -> Person:
     return person
 
 
-@router.get("/users/", response=UserPage)
-@router.get("/users", response=UserPage, include_in_schema=False)
+@router.get("/users/", response=Page[UserOut])
+@router.get("/users", response=Page[UserOut], include_in_schema=False)
 @scoped(Profile)
 def user_list(request, filters: Query[UserFilters], page: Query[PageParams]):
     """The accounts the caller sees as an administrator (none for other roles), by user name."""
@@ -315,14 +318,6 @@ def password_reset(request, user_id: int):
 
 # --- grants -----------------------------------------------------------------------------------------------------
 
-class GrantPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[AccountGrantOut]
-
-
 class GrantFilters(Schema):
     user: int | None = Field(None, description="An account's id.")
     organization: int | None = Field(None, description="An organization's id: grants in its subtree.")
@@ -335,8 +330,8 @@ class GrantCreateIn(In):
     organization: int
 
 
-@router.get("/grants/", response=GrantPage)
-@router.get("/grants", response=GrantPage, include_in_schema=False)
+@router.get("/grants/", response=Page[AccountGrantOut])
+@router.get("/grants", response=Page[AccountGrantOut], include_in_schema=False)
 @scoped(Profile)
 def grant_list(request, filters: Query[GrantFilters], page: Query[PageParams]):
     """Grants on the organizations the caller manages, by organization."""

@@ -1,15 +1,18 @@
 """What every API router shares: scope marks, scoped lookups, pagination, masking and error answers.
 
 Every operation is marked ``@scoped(Model)`` (it reads through ``restrict``) or
-``@scope_exempt("reason")``; tests/test_scope_walk.py fails on one that is neither.
-The mark goes below the route decorator so that it lands on the function the route keeps.
+``@scope_exempt("reason")``; ``JicengAPI`` refuses to build its URLs or schema while one is neither, and
+tests/test_scope_walk.py walks them all. The mark goes below the route decorator so that it lands on the
+function the route keeps. A scoped operation finds its model's rows, restricted to the caller, in
+``request.scoped``.
 """
+import functools
 import logging
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import Model, QuerySet
@@ -36,12 +39,42 @@ MAX_OFFSET = 1_000_000_000  # beyond any registry; SQLite reads a larger literal
 COUNT_CAP = 10_000
 
 
-def scoped(model: type[Model]):
-    """Marks an operation whose answers come from ``model.objects.restrict(user, …)``."""
+class ScopedRows:
+    """The marked model's rows within the caller's scope, handed to a scoped operation as ``request.scoped``.
+
+    ``request.scoped()`` is ``Model.objects.restrict(request.auth, action)``, ``request.scoped(CHANGE)`` the same
+    for another action, and ``request.scoped.get(pk=…)`` one row of them or 404 exactly as for a missing one.
+    """
+
+    def __init__(self, user, model: type[Model], action: str):
+        self.user, self.model, self.action = user, model, action
+
+    def __call__(self, action: str | None = None) -> QuerySet:
+        return self.model.objects.restrict(self.user, action or self.action)
+
+    def get(self, action: str | None = None, **lookup):
+        return get_scoped(self.model.objects, self.user, action or self.action, **lookup)
+
+
+def scoped(model: type[Model], action: str = VIEW):
+    """Marks an operation whose answers come from ``model.objects.restrict(user, action)``.
+
+    The operation runs with ``request.scoped`` (``ScopedRows``): those rows, restricted to the caller.
+    """
 
     def mark(view_func):
-        view_func.scope_model = model
-        return view_func
+        @functools.wraps(view_func)
+        def operation(request, *args, **kwargs):
+            outer = getattr(request, "scoped", None)  # an operation that calls another gets its own back
+            request.scoped = ScopedRows(request.auth, model, action)
+            try:
+                return view_func(request, *args, **kwargs)
+            finally:
+                request.scoped = outer
+
+        operation.scope_model = model
+        operation.scope_action = action
+        return operation
 
     return mark
 
@@ -71,6 +104,44 @@ class In(Schema):
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+Item = TypeVar("Item")
+_pages: dict = {}
+
+
+class Page(Schema, Generic[Item]):
+    """One page of a list, as ``paginate`` answers it.
+
+    ``Page[MemberOut]`` is a class of its own named ``MemberPage`` (the item's name without ``Out``), so the
+    OpenAPI schema keys it by that name rather than by ``Page_MemberOut_``.
+    """
+
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int
+    items: list[Item]
+
+    def __class_getitem__(cls, item):
+        parametrized = super().__class_getitem__(item)
+        if cls is not Page or not isinstance(item, type):
+            return parametrized
+        if item not in _pages:
+            name = item.__name__.removesuffix("Out") + "Page"
+            _pages[item] = type(parametrized)(name, (parametrized,), {
+                "__module__": item.__module__, "__qualname__": name,
+                "__doc__": f"One page of a list: at most ``limit`` items from ``offset``; ``count`` counts the "
+                           f"whole list up to {COUNT_CAP} (``count_exact`` says whether it stopped there)."})
+        return _pages[item]
+
+
+class NeedsConfirmationOut(Schema):
+    """The 409 answer to an act that needs confirming (``services.NeedsConfirmation``): what it would do; send it
+    again with ``confirm: true``. Each act's preview adds its own fields."""
+
+    code: str = "confirmation_required"
+    message: str = ""
 
 
 class Ref(Schema):
@@ -279,10 +350,40 @@ def _plain_error(error: dict) -> dict:
             "message": message}
 
 
+def unmarked_operations(api: NinjaAPI) -> list[str]:
+    """``METHOD /path (module.function)`` of every operation marked neither ``scoped`` nor ``scope_exempt``."""
+    api._get_bound_routers()  # lists nested routers in ``_routers`` too
+    found = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                view_func = operation.view_func
+                if getattr(view_func, "scope_model", None) or getattr(view_func, "scope_exempt", ""):
+                    continue
+                route = "/".join(part.strip("/") for part in (prefix, path) if part.strip("/"))
+                found.append(f"{','.join(sorted(operation.methods))} /{route} "
+                             f"({view_func.__module__}.{view_func.__qualname__})")
+    return found
+
+
 class JicengAPI(NinjaAPI):
-    """Documents the error answers (``ErrorOut``) of every operation in the OpenAPI schema."""
+    """Serves only operations marked scoped or exempt, and documents every operation's error answers
+    (``ErrorOut``) in the OpenAPI schema."""
+
+    def check_scope_marks(self) -> None:
+        unmarked = unmarked_operations(self)
+        if unmarked:
+            raise ImproperlyConfigured(
+                "API operations marked neither @scoped(Model) nor @scope_exempt(reason) (kernel.core.api): "
+                + "; ".join(unmarked))
+
+    @property
+    def urls(self):
+        self.check_scope_marks()
+        return super().urls
 
     def get_openapi_schema(self, *args, **kwargs):
+        self.check_scope_marks()
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (ErrorOut, FieldError):

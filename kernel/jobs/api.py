@@ -4,7 +4,7 @@ import datetime
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from kernel.core.api import PageParams, choice, paginate, scope_exempt
+from kernel.core.api import Page, PageParams, choice, paginate, scope_exempt
 
 from .models import JobState
 from .registry import kind_label
@@ -44,14 +44,6 @@ class JobOut(Schema):
     finished_at: datetime.datetime | None
 
 
-class JobPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[JobOut]
-
-
 def job_out(request, job) -> dict:
     result_url = None
     if job.result_file and job.is_finished:
@@ -74,7 +66,7 @@ def _row_error(error: dict) -> dict:
             "code": str(error.get("code", "")), "message": str(error.get("message", ""))}
 
 
-@router.get("", response=JobPage)
+@router.get("", response=Page[JobOut])
 @scope_exempt(OWNER_ONLY)
 def list_jobs(request, page: Query[PageParams]):
     return paginate(jobs_for(request.auth), page, lambda jobs: [job_out(request, job) for job in jobs])

@@ -5,7 +5,18 @@ from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from kernel.core.api import In, PageParams, Ref, choice, get_scoped, paginate, patch_changes, ref, run_service, scoped
+from kernel.core.api import (
+    In,
+    Page,
+    PageParams,
+    Ref,
+    choice,
+    paginate,
+    patch_changes,
+    ref,
+    run_service,
+    scoped,
+)
 from kernel.core.scope import CHANGE, VIEW, scope_for
 from kernel.core.text import is_latin_query, simplified
 from kernel.core.tree import subtree_bounds
@@ -40,14 +51,6 @@ class OrgOut(Schema):
 
 class OrgDetailOut(OrgOut):
     secretary: Ref | None
-
-
-class OrgPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[OrgOut]
 
 
 class OrgFilters(Schema):
@@ -128,11 +131,11 @@ def org_by_code_or_id(request, value: str, action: str = VIEW) -> Organization:
     return org
 
 
-@router.get("/orgs", response=OrgPage)
-@router.get("/orgs/", response=OrgPage, include_in_schema=False)
+@router.get("/orgs", response=Page[OrgOut])
+@router.get("/orgs/", response=Page[OrgOut], include_in_schema=False)
 @scoped(Organization)
 def org_list(request, filters: Query[OrgFilters], page: Query[PageParams]):
-    orgs = Organization.objects.restrict(request.auth, VIEW)
+    orgs = request.scoped()
     if filters.under:
         lo, hi = subtree_bounds(org_by_code_or_id(request, filters.under).path)
         orgs = orgs.filter(path__gte=lo, path__lt=hi)
@@ -150,14 +153,14 @@ def org_list(request, filters: Query[OrgFilters], page: Query[PageParams]):
 @router.get("/orgs/{org_id}", response=OrgDetailOut)
 @scoped(Organization)
 def org_detail(request, org_id: int):
-    return org_detail_data(request, get_scoped(Organization.objects, request.auth, pk=org_id))
+    return org_detail_data(request, request.scoped.get(pk=org_id))
 
 
-@router.get("/orgs/{org_id}/children", response=OrgPage)
+@router.get("/orgs/{org_id}/children", response=Page[OrgOut])
 @scoped(Organization)
 def org_children(request, org_id: int, page: Query[PageParams], status: choice(OrgStatus) | None = None):
-    org = get_scoped(Organization.objects, request.auth, pk=org_id)
-    children = Organization.objects.restrict(request.auth, VIEW).filter(parent=org).order_by("path")
+    org = request.scoped.get(pk=org_id)
+    children = request.scoped().filter(parent=org).order_by("path")
     if status:
         children = children.filter(status=status)
     return paginate(children, page, org_page_items)
@@ -168,7 +171,7 @@ def org_children(request, org_id: int, page: Query[PageParams], status: choice(O
 def org_create(request, payload: OrgCreateIn):
     data = payload.model_dump()
     parent_id = data.pop("parent")
-    parent = None if parent_id is None else get_scoped(Organization.objects, request.auth, CHANGE, pk=parent_id)
+    parent = None if parent_id is None else request.scoped.get(CHANGE, pk=parent_id)
     org = run_service(request, services.org_create, parent=parent, **data)
     return Status(201, org_detail_data(request, org))
 
@@ -176,7 +179,7 @@ def org_create(request, payload: OrgCreateIn):
 @router.patch("/orgs/{org_id}", response=OrgDetailOut)
 @scoped(Organization)
 def org_update(request, org_id: int, payload: OrgPatchIn):
-    org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
+    org = request.scoped.get(CHANGE, pk=org_id)
     changes = patch_changes(payload, nullable=("founded_on",))
     org = run_service(request, services.org_update, org=org, **changes)
     return org_detail_data(request, org)
@@ -185,8 +188,8 @@ def org_update(request, org_id: int, payload: OrgPatchIn):
 @router.post("/orgs/{org_id}/move", response=OrgDetailOut)
 @scoped(Organization)
 def org_move(request, org_id: int, payload: MoveIn):
-    org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
-    new_parent = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.parent)
+    org = request.scoped.get(CHANGE, pk=org_id)
+    new_parent = request.scoped.get(CHANGE, pk=payload.parent)
     org = run_service(request, services.org_move, org=org, new_parent=new_parent)
     return org_detail_data(request, org)
 
@@ -194,8 +197,8 @@ def org_move(request, org_id: int, payload: MoveIn):
 @router.post("/orgs/{org_id}/merge", response=OrgDetailOut)
 @scoped(Organization)
 def org_merge(request, org_id: int, payload: MergeIn):
-    source = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
-    target = get_scoped(Organization.objects, request.auth, CHANGE, pk=payload.target)
+    source = request.scoped.get(CHANGE, pk=org_id)
+    target = request.scoped.get(CHANGE, pk=payload.target)
     source = run_service(request, restructure.org_merge, source=source, target=target, on=payload.on)
     return org_detail_data(request, source)
 
@@ -203,7 +206,7 @@ def org_merge(request, org_id: int, payload: MergeIn):
 @router.post("/orgs/{org_id}/dissolve", response=OrgDetailOut)
 @scoped(Organization)
 def org_dissolve(request, org_id: int, payload: DissolveIn):
-    org = get_scoped(Organization.objects, request.auth, CHANGE, pk=org_id)
+    org = request.scoped.get(CHANGE, pk=org_id)
     org = run_service(request, restructure.org_dissolve, org=org, on=payload.on, reason=payload.reason)
     return org_detail_data(request, org)
 
@@ -211,7 +214,7 @@ def org_dissolve(request, org_id: int, payload: DissolveIn):
 @router.get("/orgs/by-code/{code}", response=OrgDetailOut)
 @scoped(Organization)
 def org_by_code(request, code: str):
-    return org_detail_data(request, get_scoped(Organization.objects, request.auth, code=code))
+    return org_detail_data(request, request.scoped.get(code=code))
 
 
 class OrgCounts(Schema):
@@ -246,7 +249,7 @@ def org_summary(request, code: str):
     Read from the stored statistics (orgs/stats.py): one indexed read whatever the subtree's size. The
     member counts are personal data in aggregate, so the caller's scope must cover the subtree's people.
     """
-    org = get_scoped(Organization.objects, request.auth, code=code)
+    org = request.scoped.get(code=code)
     if not scope_for(request.auth).covers(org.path, realm="people"):
         raise Http404
     return selectors.org_summary(org)

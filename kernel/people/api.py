@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from kernel.core.api import (
     In,
+    Page,
     PageParams,
     Ref,
     Unmasking,
@@ -91,30 +92,6 @@ class PostOut(Schema):
 class PersonDetailOut(PersonOut):
     membership: MembershipOut | None
     posts: list[PostOut]
-
-
-class PersonPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[PersonOut]
-
-
-class MemberPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[MemberOut]
-
-
-class PostPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[PostOut]
 
 
 class PersonFilters(Schema):
@@ -248,10 +225,10 @@ def scoped_person(request, person_id: int, action: str = VIEW) -> Person:
     return get_scoped(Person.objects.select_related("organization"), request.auth, action, pk=person_id)
 
 
-@router.get("/people", response=PersonPage)
+@router.get("/people", response=Page[PersonOut])
 @scoped(Person)
 def person_list(request, filters: Query[PersonFilters], page: Query[PageParams]):
-    people = Person.objects.restrict(request.auth, VIEW).select_related("organization")
+    people = request.scoped().select_related("organization")
     if filters.organization is not None:
         lo, hi = subtree_bounds(scoped_org(request, filters.organization).path)
         people = people.filter(org_path__gte=lo, org_path__lt=hi)
@@ -303,7 +280,7 @@ def membership_create(request, person_id: int, payload: MembershipIn):
     return Status(201, data)
 
 
-@router.get("/members", response=MemberPage)
+@router.get("/members", response=Page[MemberOut])
 @scoped(Member)
 def member_list(request, filters: Query[MemberFilters], page: Query[PageParams]):
     options = filters.model_dump()
@@ -320,7 +297,7 @@ def member_list(request, filters: Query[MemberFilters], page: Query[PageParams])
 @router.patch("/members/{member_id}", response=MemberOut)
 @scoped(Member)
 def member_update(request, member_id: int, payload: MemberPatchIn):
-    member = get_scoped(Member.objects, request.auth, CHANGE, pk=member_id)
+    member = request.scoped.get(CHANGE, pk=member_id)
     changes = patch_changes(payload, nullable=("applied_on", "full_on", "status_changed_on"))
     run_service(request, services.member_update, member=member, **changes)
     member = Member.objects.select_related("person__organization").get(pk=member.pk)
@@ -330,10 +307,10 @@ def member_update(request, member_id: int, payload: MemberPatchIn):
     return data
 
 
-@router.get("/posts", response=PostPage)
+@router.get("/posts", response=Page[PostOut])
 @scoped(Post)
 def post_list(request, filters: Query[PostFilters], page: Query[PageParams]):
-    posts = Post.objects.restrict(request.auth, VIEW).select_related("person", "organization")
+    posts = request.scoped().select_related("person", "organization")
     if filters.under is not None:
         lo, hi = subtree_bounds(scoped_org(request, filters.under).path)
         posts = posts.filter(org_path__gte=lo, org_path__lt=hi)
@@ -363,6 +340,6 @@ def post_create(request, payload: PostCreateIn):
 @router.post("/posts/{post_id}/end", response=PostOut)
 @scoped(Post)
 def post_end(request, post_id: int, payload: PostEndIn):
-    post = get_scoped(Post.objects, request.auth, CHANGE, pk=post_id)
+    post = request.scoped.get(CHANGE, pk=post_id)
     post = run_service(request, services.post_end, post=post, ended_on=payload.ended_on)
     return post_data(Post.objects.select_related("person", "organization").get(pk=post.pk))

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from engines.standards.api import StandardRef as StandardRefOut
 from engines.standards.api import SubjectOut, standard_ref, subject_data
 from engines.standards.models import Assessment, Sheet, Standard, TitleAward, TitleDecision
-from kernel.core.api import In, Ref, Year, choice, get_scoped, ref, run_service, scoped
+from kernel.core.api import In, NeedsConfirmationOut, Ref, Year, choice, get_scoped, ref, run_service, scoped
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
 
@@ -80,11 +80,9 @@ class StageGapOut(Schema):
     unscored: bool
 
 
-class ConfirmationNeededOut(Schema):
+class ConfirmationNeededOut(NeedsConfirmationOut):
     """The answer to an act that needs confirming: what it would do; send it again with ``confirm: true``."""
 
-    code: str = "confirmation_required"
-    message: str
     counts: dict[str, int]
     sheets: list[StageGapOut] = []
 
@@ -365,7 +363,7 @@ def rater_lock(request, campaign_id: int, assessment_id: int, code: str, action:
 @scoped(InspectionTeam)
 def team_list(request, campaign_id: int):
     campaign = get_campaign(request, campaign_id)
-    teams = InspectionTeam.objects.restrict(request.auth, VIEW).filter(campaign=campaign).select_related("township")
+    teams = request.scoped().filter(campaign=campaign).select_related("township")
     return [{"id": t.pk, "number": t.number, "township": ref(t.township), "villages": t.assignments.count()}
             for t in teams]
 

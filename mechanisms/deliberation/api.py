@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from engines.workflows import services as engine
 from engines.workflows.api import refusals
 from engines.workflows.models import Case
-from kernel.core.api import In, PageParams, Ref, Year, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import In, Page, PageParams, Ref, Year, get_scoped, paginate, ref, run_service, scoped
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 
@@ -45,14 +45,6 @@ class DeliberationMatterOut(Schema):
 class DeliberationMatterDetailOut(DeliberationMatterOut):
     missing: list[str]
     steps: list[DeliberationStepOut]
-
-
-class DeliberationMatterPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[DeliberationMatterOut]
 
 
 class DeliberationOpenIn(In):
@@ -123,7 +115,7 @@ def _matter(request, case_id, action="view"):
                       request.auth, action, pk=case_id)
 
 
-@router.get("/matters", response=DeliberationMatterPage)
+@router.get("/matters", response=Page[DeliberationMatterOut])
 @scoped(Case)
 def matter_list(request, page: Query[PageParams], under: int | None = None, stage: str = "", status: str = "",
                 overdue: bool | None = None):

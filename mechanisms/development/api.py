@@ -9,7 +9,7 @@ from pydantic import Field
 
 from engines.workflows.api import refusals
 from engines.workflows.models import Case
-from kernel.core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import In, Page, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.choices import Education, Gender
@@ -27,14 +27,6 @@ class DevelopmentCaseOut(Schema):
     status: str
     stage_entered_on: datetime.date
     data: dict
-
-
-class DevelopmentCasePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[DevelopmentCaseOut]
 
 
 class DevelopmentCandidateIn(In):
@@ -78,7 +70,7 @@ def case_data(case) -> dict:
             "status": case.status, "stage_entered_on": case.stage_entered_on, "data": case.data}
 
 
-@router.get("/cases", response=DevelopmentCasePage)
+@router.get("/cases", response=Page[DevelopmentCaseOut])
 @scoped(Case)
 def case_list(request, page: Query[PageParams], under: int | None = None, stage: str | None = None,
               status: str | None = "open"):
@@ -171,7 +163,7 @@ def case_detail(request, case_id: int):
 @router.get("/warnings", response=list[WarningOut])
 @scoped(Organization)
 def warning_list(request, under: int):
-    root = get_scoped(Organization.objects, request.auth, pk=under)
+    root = request.scoped.get(pk=under)
     return [{**w, "label": str(w["label"]), "detail": str(w["detail"]), "organization": ref(w["organization"]),
              "evidence": [url for _text, url in w["evidence"] if url]} for w in selectors.warnings(request.auth, root)]
 
@@ -208,7 +200,7 @@ def _structure_figures(figures: dict) -> dict:
 def structure(request, under: int, year: Year | None = None):
     """New members of ``year`` (default: this year) under an organization against the existing ones, as on the
     structure page."""
-    root = get_scoped(Organization.objects, request.auth, pk=under)
+    root = request.scoped.get(pk=under)
     figures = selectors.structure(request.auth, root, year or datetime.date.today().year)
     return {"organization": ref(root), "year": figures["year"], "change": figures["change"],
             **{key: _structure_figures(figures[key]) for key in ("new", "previous", "existing")}}

@@ -5,7 +5,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 
 from kernel.core import rates
-from kernel.core.api import In, PageParams, Ref, Year, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import In, Page, PageParams, Ref, Year, get_scoped, paginate, ref, run_service, scoped
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -98,14 +98,6 @@ class ElectionsElectionOut(Schema):
     eligible_voters: int | None
     votes_cast: int | None
     candidates: list[ElectionsCandidateOut]
-
-
-class ElectionsElectionPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[ElectionsElectionOut]
 
 
 class ElectionsOpenIn(In):
@@ -227,7 +219,7 @@ def term_figures(request, term_id: int, under: int | None = None):
     return {"townships": [share_data(r) for r in figures["townships"]], "total": share_data(figures["total"])}
 
 
-@router.get("/terms/{int:term_id}/elections", response=ElectionsElectionPage)
+@router.get("/terms/{int:term_id}/elections", response=Page[ElectionsElectionOut])
 @scoped(Election)
 def election_list(request, term_id: int, page: Query[PageParams], under: int | None = None, stage: str = ""):
     term = _term(request, term_id)

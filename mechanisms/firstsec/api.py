@@ -10,7 +10,20 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from engines.standards.models import Sheet
-from kernel.core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import (
+    In,
+    NeedsConfirmationOut,
+    Page,
+    PageParams,
+    Ref,
+    Year,
+    choice,
+    get_scoped,
+    paginate,
+    ref,
+    run_service,
+    scoped,
+)
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -38,14 +51,6 @@ class FirstsecDispatchOut(Schema):
     left_on: datetime.date | None
     recall_reason: str
     replaces: int | None
-
-
-class FirstsecDispatchPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[FirstsecDispatchOut]
 
 
 class FirstsecDispatchFilter(Schema):
@@ -106,14 +111,6 @@ class FirstsecCheckInOut(Schema):
     late: bool
     approval: choice(CheckIn.Approval)
     counts: bool
-
-
-class FirstsecCheckInPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[FirstsecCheckInOut]
 
 
 class FirstsecCheckInFilter(Schema):
@@ -190,14 +187,6 @@ class FirstsecEliminationOut(Schema):
     decision_note: str
 
 
-class FirstsecEliminationPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[FirstsecEliminationOut]
-
-
 class FirstsecDecideIn(In):
     decision: choice([(c, c) for c in ("keep", "warn", "recall")])
     note: str = ""
@@ -229,11 +218,9 @@ class FirstsecDecisionRow(Schema):
     in_post: bool
 
 
-class FirstsecDecisionPreviewOut(Schema):
+class FirstsecDecisionPreviewOut(NeedsConfirmationOut):
     """What deciding would do: how many are kept, warned and recalled, and who."""
 
-    code: str = "confirmation_required"
-    message: str = ""
     county: Ref
     last_month: str
     count: int
@@ -266,14 +253,6 @@ class FirstsecWithdrawIn(In):
     reason: str
 
 
-class FirstsecDecisionPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[FirstsecDecisionOut]
-
-
 class FirstsecOutcomeIn(In):
     day: datetime.date
     visits: int = Field(0, ge=0, le=1_000_000)
@@ -295,14 +274,6 @@ class FirstsecOutcomeOut(Schema):
     funds: float
     projects: int
     note: str
-
-
-class FirstsecOutcomePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[FirstsecOutcomeOut]
 
 
 class FirstsecOutcomeSums(Schema):
@@ -403,7 +374,7 @@ def _org(request, pk, action="view") -> Organization | None:
 # --- dispatches ---------------------------------------------------------------------------------------------
 
 
-@router.get("/dispatches", response=FirstsecDispatchPage)
+@router.get("/dispatches", response=Page[FirstsecDispatchOut])
 @scoped(Dispatch)
 def dispatch_list(request, filters: Query[FirstsecDispatchFilter], page: Query[PageParams]):
     township = _org(request, filters.township) if filters.township else None
@@ -455,7 +426,7 @@ def dispatch_replace(request, dispatch_id: int, payload: FirstsecReplaceIn):
 # --- check-ins ----------------------------------------------------------------------------------------------
 
 
-@router.get("/checkins", response=FirstsecCheckInPage)
+@router.get("/checkins", response=Page[FirstsecCheckInOut])
 @scoped(CheckIn)
 def checkin_list(request, filters: Query[FirstsecCheckInFilter], page: Query[PageParams]):
     checkins = CheckIn.objects.restrict(request.auth).select_related("person")
@@ -487,7 +458,7 @@ def checkin_create(request, dispatch_id: int, payload: FirstsecCheckInIn):
 @router.post("/checkins/{checkin_id}/approve", response=FirstsecCheckInOut)
 @scoped(CheckIn)
 def checkin_approve(request, checkin_id: int, payload: FirstsecApproveIn):
-    checkin = get_scoped(CheckIn.objects, request.auth, pk=checkin_id)
+    checkin = request.scoped.get(pk=checkin_id)
     checkin = run_service(request, services.checkin_approve, checkin=checkin, approve=payload.approve,
                           note=payload.note)
     return checkin_data(checkin)
@@ -556,7 +527,7 @@ def ranking_run(request, payload: FirstsecMonthIn):
 # --- elimination --------------------------------------------------------------------------------------------
 
 
-@router.get("/elimination", response=FirstsecEliminationPage)
+@router.get("/elimination", response=Page[FirstsecEliminationOut])
 @scoped(EliminationEntry)
 def elimination_list(request, page: Query[PageParams], pending: bool = False):
     entries = selectors.elimination_list(request.auth, pending_only=pending).order_by("-last_month", "pk")
@@ -599,7 +570,7 @@ def elimination_decision_create(request, payload: FirstsecDecisionIn):
 @scoped(EliminationEntry)
 def elimination_decide(request, entry_id: int, payload: FirstsecDecideIn):
     """One entry's decision, as an act of its own (see ``POST /elimination/decide``)."""
-    entry = get_scoped(EliminationEntry.objects, request.auth, pk=entry_id)
+    entry = request.scoped.get(pk=entry_id)
     act = _decide(request, [{"entry": entry.pk, "decision": payload.decision, "note": payload.note}], payload.on,
                   payload.confirm)
     if isinstance(act, Status):
@@ -611,7 +582,7 @@ def _decision(request, pk, action="view") -> EliminationDecision:
     return get_scoped(EliminationDecision.objects.select_related("county"), request.auth, action, pk=pk)
 
 
-@router.get("/elimination/decisions", response=FirstsecDecisionPage)
+@router.get("/elimination/decisions", response=Page[FirstsecDecisionOut])
 @scoped(EliminationDecision)
 def elimination_decision_list(request, page: Query[PageParams]):
     acts = EliminationDecision.objects.restrict(request.auth).select_related("county").order_by("-created_at", "-pk")
@@ -638,7 +609,7 @@ def elimination_decision_withdraw(request, decision_id: int, payload: FirstsecWi
 # --- outcomes -----------------------------------------------------------------------------------------------
 
 
-@router.get("/outcomes", response=FirstsecOutcomePage)
+@router.get("/outcomes", response=Page[FirstsecOutcomeOut])
 @scoped(OutcomeLog)
 def outcome_list(request, page: Query[PageParams], dispatch: int | None = None, year: Year | None = None):
     logs = OutcomeLog.objects.restrict(request.auth).select_related("person")

@@ -16,6 +16,8 @@ from pydantic import Field
 from kernel.core.api import (
     ErrorOut,
     In,
+    NeedsConfirmationOut,
+    Page,
     PageParams,
     Ref,
     choice,
@@ -73,14 +75,6 @@ class GradeOut(Schema):
     confirmed_on: datetime.date | None
 
 
-class GradePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[GradeOut]
-
-
 class TeamOut(Schema):
     id: int
     organization: Ref
@@ -107,22 +101,6 @@ class PlanOut(Schema):
     problems: list[dict]
     measures: list[MeasureOut]
     visits: int
-
-
-class GradingTeamPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[TeamOut]
-
-
-class GradingPlanPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[PlanOut]
 
 
 class BoardOut(Schema):
@@ -156,12 +134,10 @@ class GradeChangeOut(Schema):
     previous_weak_lax: bool | None
 
 
-class ConfirmPreviewOut(Schema):
+class ConfirmPreviewOut(NeedsConfirmationOut):
     """What confirming would do: the proposals it confirms, by grade, and those that differ from the organization's
     previous confirmed grade (the first 200 listed)."""
 
-    code: str = "confirmation_required"
-    message: str = ""
     count: int
     changed: int
     first: int = Field(..., description="Proposals of organizations without a previous confirmed grade.")
@@ -275,7 +251,7 @@ def upgrading_list(request):
     return [upgrading_data(u) for u in selectors.upgradings(request.auth)]
 
 
-@router.get("/{int:upgrading_id}/grades", response=GradePage)
+@router.get("/{int:upgrading_id}/grades", response=Page[GradeOut])
 @scoped(Grade)
 def grade_list(request, upgrading_id: int, page: Query[PageParams], round: str = Round.INITIAL, level: str = "",
                proposed: bool | None = None):
@@ -415,7 +391,7 @@ def grade_workbook(request, upgrading_id: int, file: File[UploadedFile], round: 
     return {"dry_run": dry_run, "applied": result.plan.applied, "counts": result.plan.counts, "changed": changes}
 
 
-@router.get("/{int:upgrading_id}/teams", response=GradingTeamPage)
+@router.get("/{int:upgrading_id}/teams", response=Page[TeamOut])
 @scoped(SupportTeam)
 def team_list(request, upgrading_id: int, page: Query[PageParams]):
     rows = selectors.teams(request.auth, _upgrading(request, upgrading_id))
@@ -430,7 +406,7 @@ def team_propose(request, upgrading_id: int):
     return [team_data(team) for team in selectors.teams(request.auth, upgrading)]
 
 
-@router.get("/{int:upgrading_id}/plans", response=GradingPlanPage)
+@router.get("/{int:upgrading_id}/plans", response=Page[PlanOut])
 @scoped(Plan)
 def plan_list(request, upgrading_id: int, page: Query[PageParams]):
     upgrading = _upgrading(request, upgrading_id)

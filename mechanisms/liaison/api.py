@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kernel.core.api import (
     In,
+    Page,
     PageParams,
     Ref,
     Year,
@@ -44,14 +45,6 @@ class PointOut(Schema):
     replaced_by: int | None
 
 
-class PointPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[PointOut]
-
-
 class PointIn(In):
     leader: int
     organization: int
@@ -77,14 +70,6 @@ class VisitOut(Schema):
     amount: Decimal
 
 
-class LiaisonVisitPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[VisitOut]
-
-
 class VisitIn(In):
     visited_on: datetime.date
     content: str
@@ -98,14 +83,6 @@ class LiaisonSummaryOut(Schema):
     visits: int
     amount: Decimal
     last_visit: datetime.date | None
-
-
-class LiaisonSummaryPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[LiaisonSummaryOut]
 
 
 class ShareOut(Schema):
@@ -125,14 +102,6 @@ class RequestOut(Schema):
     status: choice(RequestStatus)
     done_on: datetime.date | None
     note: str
-
-
-class RequestPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[RequestOut]
 
 
 class RequestIn(In):
@@ -156,14 +125,6 @@ class CountRow(Schema):
     in_progress: int
     done: int
     total: int
-
-
-class RequestCountPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[CountRow]
 
 
 def point_data(point: LiaisonPoint) -> dict:
@@ -193,7 +154,7 @@ def _person(request, pk) -> Person:
 
 # --- points -----------------------------------------------------------------------------------------------------
 
-@router.get("/points", response=PointPage)
+@router.get("/points", response=Page[PointOut])
 @scoped(LiaisonPoint)
 def point_list(request, page: Query[PageParams], year: Year | None = None, level: choice(Level) | None = None,
                under: int | None = None, current: bool | None = None):
@@ -231,7 +192,7 @@ def point_reassign(request, point_id: int, payload: ReassignIn):
     return Status(201, point_data(successor))
 
 
-@router.get("/points/{int:point_id}/visits", response=LiaisonVisitPage)
+@router.get("/points/{int:point_id}/visits", response=Page[VisitOut])
 @scoped(LiaisonVisit)
 def visit_list(request, point_id: int, page: Query[PageParams]):
     point = _point(request, point_id)
@@ -253,7 +214,7 @@ def summary_data(row: dict) -> dict:
             "visits": row["visits"], "amount": row["amount"], "last_visit": row["last_visit"]}
 
 
-@router.get("/summary", response=LiaisonSummaryPage)
+@router.get("/summary", response=Page[LiaisonSummaryOut])
 @scoped(LiaisonPoint)
 def summary(request, year: Year, page: Query[PageParams], under: int | None = None):
     """The year-end summary: one row per leader, most visits first."""
@@ -271,7 +232,7 @@ def titled_share(request, year: Year, under: int, standard: str = selectors.FIVE
 
 # --- service day ------------------------------------------------------------------------------------------------
 
-@router.get("/requests", response=RequestPage)
+@router.get("/requests", response=Page[RequestOut])
 @scoped(ServiceRequest)
 def request_list(request, page: Query[PageParams], under: int | None = None,
                  status: choice(RequestStatus) | None = None, date_from: datetime.date | None = None,
@@ -285,7 +246,7 @@ def count_data(row: dict) -> dict:
     return {"organization": ref(row["org"]), **{k: row[k] for k in ("received", "in_progress", "done", "total")}}
 
 
-@router.get("/requests/counts", response=RequestCountPage)
+@router.get("/requests/counts", response=Page[CountRow])
 @scoped(ServiceRequest)
 def request_counts(request, under: int, page: Query[PageParams], date_from: datetime.date | None = None,
                    date_to: datetime.date | None = None):
@@ -306,7 +267,7 @@ def request_create(request, payload: RequestIn):
 @router.post("/requests/{int:request_id}/status", response=RequestOut)
 @scoped(ServiceRequest)
 def request_status(request, request_id: int, payload: AdvanceIn):
-    item = get_scoped(ServiceRequest.objects, request.auth, CHANGE, pk=request_id)
+    item = request.scoped.get(CHANGE, pk=request_id)
     item = run_service(request, services.request_advance, service_request=item, status=payload.status, on=payload.on,
                        note=payload.note)
     return request_data(item)

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kernel.core.api import (
     In,
+    Page,
     PageParams,
     Ref,
     Year,
@@ -59,14 +60,6 @@ class MeetingOut(Schema):
     attendance: list[AttendanceOut] | None = Field(None, description="Only on a single meeting.")
 
 
-class MeetingPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[MeetingOut]
-
-
 class MeetingIn(In):
     organization_id: int
     kind: choice(MeetingKind)
@@ -110,7 +103,7 @@ class MeetingFilters(Schema):
     date_to: datetime.date | None = None
 
 
-@router.get("/meetings", response=MeetingPage)
+@router.get("/meetings", response=Page[MeetingOut])
 @scoped(Meeting)
 def meeting_list(request, filters: Query[MeetingFilters], page: Query[PageParams]):
     rows = Meeting.objects.restrict(request.auth).select_related("organization")
@@ -226,21 +219,13 @@ class AbsenteeOut(Schema):
     last_present: datetime.date | None
 
 
-class AbsenteePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[AbsenteeOut]
-
-
 def _absentee(row: dict) -> dict:
     return {"person_id": row["person"].pk, "name": row["person"].name, "branch": ref(row["branch"]),
             "township": row["township"], "absent": row["absent"], "excused": row["excused"],
             "last_present": row["last_present"]}
 
 
-@router.get("/absences/{int:org_id}", response=AbsenteePage)
+@router.get("/absences/{int:org_id}", response=Page[AbsenteeOut])
 @scoped(Meeting)
 def absences(request, org_id: int, page: Query[PageParams]):
     """Members absent from organization life for six months, under the organization."""
@@ -262,14 +247,6 @@ class TrainingPlanOut(Schema):
     year: int
     organizer: Ref
     title: str
-
-
-class TrainingPlanPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[TrainingPlanOut]
 
 
 class ClassIn(In):
@@ -311,14 +288,6 @@ class ClassOut(Schema):
     place: str
 
 
-class TrainingClassPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[ClassOut]
-
-
 class ParticipantIn(In):
     person_id: int
     attended_days: int = Field(0, ge=0)
@@ -332,14 +301,6 @@ class ParticipantOut(Schema):
     name: str
     attended_days: int
     exam_score: float | None
-
-
-class TrainingParticipantPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[ParticipantOut]
 
 
 class TotalsRow(Schema):
@@ -376,7 +337,7 @@ def _plan(plan: TrainingPlan) -> dict:
     return {"id": plan.pk, "year": plan.year, "organizer": ref(plan.organizer), "title": plan.title}
 
 
-@router.get("/training/plans", response=TrainingPlanPage)
+@router.get("/training/plans", response=Page[TrainingPlanOut])
 @scoped(TrainingPlan)
 def plan_list(request, page: Query[PageParams], year: Year | None = None,
               under: int | None = Query(None, description="An organization: plans organized in its whole subtree.")):
@@ -397,7 +358,7 @@ def plan_create(request, payload: PlanIn):
     return Status(201, _plan(plan))
 
 
-@router.get("/training/classes", response=TrainingClassPage)
+@router.get("/training/classes", response=Page[ClassOut])
 @scoped(TrainingClass)
 def class_list(request, page: Query[PageParams], under: int = Query(None), year: Year | None = None,
                level: choice(TrainingLevel) | None = None):
@@ -428,7 +389,7 @@ def class_update(request, class_id: int, payload: ClassPatch):
     return _class(TrainingClass.objects.select_related("organizer").get(pk=saved.pk))
 
 
-@router.get("/training/classes/{int:class_id}/participants", response=TrainingParticipantPage)
+@router.get("/training/classes/{int:class_id}/participants", response=Page[ParticipantOut])
 @scoped(Participant)
 def participant_list(request, class_id: int, page: Query[PageParams]):
     training_class = get_scoped(TrainingClass.objects.all(), request.auth, pk=class_id)
@@ -469,7 +430,7 @@ def training_totals(request, org_id: int, year: Year | None = None):
             "rows": [{**row, "hours": float(row["hours"])} for row in totals["rows"]]}
 
 
-@router.get("/training/people/{int:person_id}", response=TrainingParticipantPage)
+@router.get("/training/people/{int:person_id}", response=Page[ParticipantOut])
 @scoped(Participant)
 def person_archive(request, person_id: int, page: Query[PageParams]):
     """A person's training archive, newest class first."""

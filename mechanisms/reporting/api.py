@@ -8,7 +8,7 @@ import datetime
 from ninja import Query, Router, Schema, Status
 
 from engines.duties.models import Submission
-from kernel.core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import In, Page, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -66,14 +66,6 @@ class InspectionDetailOut(InspectionOut):
     findings: list[FindingOut]
 
 
-class InspectionPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[InspectionOut]
-
-
 class InspectionIn(In):
     organization: int
     year: Year
@@ -112,14 +104,6 @@ class SupervisionNoticeOut(Schema):
     closure_note: str
 
 
-class NoticePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[SupervisionNoticeOut]
-
-
 class RectificationIn(In):
     text: str
 
@@ -146,14 +130,6 @@ class EvaluationOut(Schema):
     opinion: str
     sheet: int | None
     submission: int | None
-
-
-class EvaluationPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[EvaluationOut]
 
 
 def submission_data(submission: Submission) -> dict:
@@ -219,7 +195,7 @@ def report_review(request, submission_id: int, payload: ReviewIn):
 
 # --- inspections ------------------------------------------------------------------------------------------------
 
-@router.get("/inspections", response=InspectionPage)
+@router.get("/inspections", response=Page[InspectionOut])
 @scoped(Inspection)
 def inspection_list(request, page: Query[PageParams], year: Year | None = None):
     rows = selectors.inspections(request.auth)
@@ -270,7 +246,7 @@ def notice_create(request, finding_id: int, payload: NoticeIn):
 
 # --- notices ----------------------------------------------------------------------------------------------------
 
-@router.get("/notices", response=NoticePage)
+@router.get("/notices", response=Page[SupervisionNoticeOut])
 @scoped(SupervisionNotice)
 def notice_list(request, page: Query[PageParams], status: choice([*NoticeStatus.choices, ("overdue", "overdue")]) |
                 None = None, under: int | None = None):
@@ -312,7 +288,7 @@ def notice_reopen(request, notice_id: int, payload: NoteIn):
 
 # --- two-way reports --------------------------------------------------------------------------------------------
 
-@router.get("/evaluations", response=EvaluationPage)
+@router.get("/evaluations", response=Page[EvaluationOut])
 @scoped(TwoWayEvaluation)
 def evaluation_list(request, page: Query[PageParams], period_label: str | None = None):
     rows = TwoWayEvaluation.objects.restrict(request.auth).select_related("person", "evaluated_by")

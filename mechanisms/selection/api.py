@@ -11,7 +11,20 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kernel.core import rates
-from kernel.core.api import In, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.api import (
+    In,
+    NeedsConfirmationOut,
+    Page,
+    PageParams,
+    Ref,
+    Year,
+    choice,
+    get_scoped,
+    paginate,
+    ref,
+    run_service,
+    scoped,
+)
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -77,14 +90,6 @@ class SelectionListItemOut(Schema):
     status: str
 
 
-class SelectionPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[SelectionListItemOut]
-
-
 class SelectionCreateIn(In):
     owner: int
     name: str
@@ -96,14 +101,6 @@ class SelectionNomineeOut(Schema):
     person: Ref
     organization: Ref
     channels: list[str]
-
-
-class SelectionNomineePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[SelectionNomineeOut]
 
 
 class SelectionNominationIn(In):
@@ -133,14 +130,6 @@ class SelectionCandidateOut(Schema):
     votes_cast: int | None
     outcome: str
     reason: str
-
-
-class SelectionCandidatePage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[SelectionCandidateOut]
 
 
 class SelectionScoreIn(In):
@@ -192,14 +181,6 @@ class SelectionObjectionOut(Schema):
     resolved_on: datetime.date | None
 
 
-class SelectionObjectionPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[SelectionObjectionOut]
-
-
 class SelectionPoolOut(Schema):
     id: int
     person: Ref
@@ -208,14 +189,6 @@ class SelectionPoolOut(Schema):
     selection_id: int
     priority_promotion: bool
     priority_training: bool
-
-
-class SelectionPoolPage(Schema):
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[SelectionPoolOut]
 
 
 class SelectionCountOut(Schema):
@@ -265,7 +238,7 @@ def _round(request, pk, action="view") -> Round:
     return get_scoped(Round.objects.select_related("selection__owner", "assessment"), request.auth, action, pk=pk)
 
 
-@router.get("/selections", response=SelectionPage)
+@router.get("/selections", response=Page[SelectionListItemOut])
 @scoped(Selection)
 def selection_list(request, page: Query[PageParams], year: Year | None = None):
     rows = selectors.selections(request.auth)
@@ -298,7 +271,7 @@ def selection_start(request, selection_id: int):
     return round_data(run_service(request, services.rounds_start, selection=selection))
 
 
-@router.get("/selections/{int:selection_id}/nominees", response=SelectionNomineePage)
+@router.get("/selections/{int:selection_id}/nominees", response=Page[SelectionNomineeOut])
 @scoped(Nominee)
 def nominee_list(request, selection_id: int, page: Query[PageParams], channel: str = "", q: str = ""):
     selection = _selection(request, selection_id)
@@ -326,7 +299,7 @@ def round_detail(request, round_id: int):
     return round_data(_round(request, round_id))
 
 
-@router.get("/rounds/{int:round_id}/candidates", response=SelectionCandidatePage)
+@router.get("/rounds/{int:round_id}/candidates", response=Page[SelectionCandidateOut])
 @scoped(Candidate)
 def candidate_list(request, round_id: int, page: Query[PageParams], outcome: str = ""):
     """The round's candidates with their scores or votes and, once decided, their outcome and its reason."""
@@ -383,12 +356,10 @@ class SelectionCloseRowOut(Schema):
     reason: str
 
 
-class SelectionClosePreviewOut(Schema):
+class SelectionClosePreviewOut(NeedsConfirmationOut):
     """What closing the round would do: who goes on, who is eliminated and why, with the counts (the first 500
     candidates listed)."""
 
-    code: str = "confirmation_required"
-    message: str = ""
     round: int
     method: str
     keep: int | None
@@ -485,7 +456,7 @@ def round_closure_withdraw(request, closure_id: int, payload: SelectionWithdrawI
     return closure_data(_closure(request, closure_id))
 
 
-@router.get("/selections/{int:selection_id}/objections", response=SelectionObjectionPage)
+@router.get("/selections/{int:selection_id}/objections", response=Page[SelectionObjectionOut])
 @scoped(Objection)
 def objection_list(request, selection_id: int, page: Query[PageParams]):
     selection = _selection(request, selection_id)
@@ -518,7 +489,7 @@ def objection_resolve(request, objection_id: int, payload: SelectionResolveIn):
                           .get(pk=objection.pk))
 
 
-@router.get("/pool", response=SelectionPoolPage)
+@router.get("/pool", response=Page[SelectionPoolOut])
 @scoped(PoolEntry)
 def pool_list(request, page: Query[PageParams], year: Year | None = None, person: int | None = None,
               selection: int | None = None):

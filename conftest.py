@@ -1,6 +1,6 @@
 import pytest
 
-from tests.kit import make_small_county, make_user
+from tests.kit import make_small_county, make_users
 
 
 @pytest.fixture
@@ -11,17 +11,19 @@ def county(db):
 @pytest.fixture
 def users(county):
     """One user per role: county-wide, township A only, village A1 only, and the member 张三."""
-    return {
-        "admin": make_user("admin", superuser=True),
-        "county": make_user("county", "county_admin", county.county),
-        "township_a": make_user("township_a", "township_admin", county.township_a),
-        "township_b": make_user("township_b", "township_admin", county.township_b),
-        "branch_a1": make_user("branch_a1", "branch_secretary", county.village_a1),
-        "inspector": make_user("inspector", "inspector", county.township_a),
-        "leader": make_user("leader", "leader", county.county),
-        "member": make_user("member", "member", county.village_a1, person=county.people["zhangsan"]),
-        "nobody": make_user("nobody"),
-    }
+    return make_users(county)
+
+
+@pytest.fixture(scope="module")
+def county_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The small county and its users, built once per test module on each xdist worker's database and emptied after
+    the module; a module takes it as its ``county`` and ``users`` with ``county, users = tests.kit.county_built_once()``.
+    Each test still runs in a transaction rolled back at its end, so its writes never reach the next test."""
+    from tests.scenario_once import built_once
+
+    with built_once(django_db_blocker, tmp_path_factory):
+        county = make_small_county()
+        yield county, make_users(county)
 
 
 @pytest.fixture(autouse=True)

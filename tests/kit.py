@@ -75,6 +75,42 @@ def make_user(username: str, role: str | None = None, organization: Organization
     return user
 
 
+def make_users(county: SmallCounty) -> dict:
+    """One user per role: county-wide, township A only, village A1 only, and the member 张三."""
+    return {
+        "admin": make_user("admin", superuser=True),
+        "county": make_user("county", "county_admin", county.county),
+        "township_a": make_user("township_a", "township_admin", county.township_a),
+        "township_b": make_user("township_b", "township_admin", county.township_b),
+        "branch_a1": make_user("branch_a1", "branch_secretary", county.village_a1),
+        "inspector": make_user("inspector", "inspector", county.township_a),
+        "leader": make_user("leader", "leader", county.county),
+        "member": make_user("member", "member", county.village_a1, person=county.people["zhangsan"]),
+        "nobody": make_user("nobody"),
+    }
+
+
+def county_built_once():
+    """The fixtures ``county`` and ``users`` of a module whose tests leave the county as they found it, taken from
+    the county built once per module and worker (conftest.county_once) instead of once per test:
+
+        county, users = county_built_once()      # at the top of the test module
+
+    Writes inside a test are rolled back; what must not happen is a change that outlives the test's transaction
+    (a transactional test, or changing the shared Python objects themselves)."""
+    import pytest
+
+    @pytest.fixture(name="county")
+    def shared_county(db, county_once):
+        return county_once[0]
+
+    @pytest.fixture(name="users")
+    def shared_users(db, county_once):
+        return county_once[1]
+
+    return shared_county, shared_users
+
+
 # --- the five scope cases of a view or endpoint -----------------------------------------------------------------
 
 SCOPE_CASES = ("anonymous", "no grants", "own subtree", "sibling subtree", "read-only role writing")

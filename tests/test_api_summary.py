@@ -12,7 +12,11 @@ from kernel.orgs import selectors
 from kernel.orgs.models import OrgStat
 from kernel.people.models import Member
 from kernel.people.services import member_update, post_create
+from tests.kit import county_built_once
 from tests.test_api import call, check_response
+
+# Tests here leave the county as they found it: it is built once for the module.
+county, users = county_built_once()
 
 
 @pytest.fixture

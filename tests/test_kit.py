@@ -18,9 +18,12 @@ from tests.factories import (
     UserFactory,
     WorkflowFactory,
 )
-from tests.kit import scoped_view_tests
+from tests.kit import county_built_once, scoped_view_tests
 
 pytestmark = pytest.mark.django_db
+
+# The county is built once for the module: every test here leaves it as it found it.
+county, users = county_built_once()
 
 
 def test_registry_factories_go_through_the_services(county):

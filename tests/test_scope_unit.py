@@ -13,7 +13,10 @@ from kernel.orgs.models import Organization
 from kernel.orgs.services import org_create
 from kernel.people.models import Member, Person
 from kernel.people.restructure import org_dissolve, org_merge
-from tests.kit import make_user
+from tests.kit import county_built_once, make_user
+
+# Tests here leave the county as they found it: it is built once for the module.
+county, users = county_built_once()
 
 ALL_ORGS = {"C", "TA", "TB", "A1", "A2", "B1"}
 TOWNSHIP_A = {"TA", "A1", "A2"}

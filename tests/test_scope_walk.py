@@ -18,8 +18,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
-from django.views.i18n import set_language
-from ninja.openapi.views import default_home, openapi_json, openapi_view
+from ninja.openapi.views import openapi_json
 from ninja.operation import PathView
 
 from engines.duties.models import DutyRule, Obligation, RuleVersion, Submission
@@ -28,9 +27,9 @@ from engines.standards.models import Assessment, Sheet, Standard, StandardVersio
 from engines.standards.testing import standard_document
 from engines.workflows.models import Case, StageDef, Transition, Workflow, WorkflowVersion
 from kernel.accounts.models import Profile
+from kernel.core.checks import is_declared
 from kernel.core.models import ChangeRecord, SensitiveAccess
 from kernel.core.registry import scope_row_modules
-from kernel.core.views import ScopedMixin
 from kernel.orgs.models import Organization, OrgStat
 from kernel.orgs.services import org_create
 from kernel.people.models import Member, Person, Post
@@ -44,14 +43,6 @@ from tests.kit import make_id_number
 
 FOREIGN_PK = 987_654
 TOWNSHIP_B_NAMES = ["王家村党支部", "王五", "乙镇党委", "王家新村党支部", "王小六"]
-
-# Views that belong to Django or Ninja and return no registry data.
-FRAMEWORK_EXEMPTIONS = {
-    set_language: "switches the interface language; reads no data",
-    openapi_json: "the API's schema: describes endpoints, holds no data",
-    openapi_view: "the API's documentation page: holds no data",
-    default_home: "Ninja's placeholder for the API root; always 404",
-}
 
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 PK_NAME = re.compile(r"^(pk|id|\w+_pk|\w+_id)$")
@@ -71,11 +62,6 @@ def url_patterns(patterns=None, prefix=""):
 def ninja_path_view(callback) -> PathView | None:
     owner = inspect.getclosurevars(callback).nonlocals.get("self") if inspect.isfunction(callback) else None
     return owner if isinstance(owner, PathView) else None
-
-
-def framework_exemption(callback) -> str | None:
-    target = callback.func if isinstance(callback, partial) else callback
-    return FRAMEWORK_EXEMPTIONS.get(target)
 
 
 def web_views():
@@ -484,10 +470,8 @@ def test_every_scoped_model_has_a_foreign_row():
 
 
 def web_view_is_marked(callback) -> bool:
-    view_class = getattr(callback, "view_class", None)
-    if view_class is not None:
-        return issubclass(view_class, ScopedMixin) or bool(getattr(view_class, "scope_exempt", ""))
-    return bool(getattr(callback, "scope_exempt", "")) or framework_exemption(callback) is not None
+    """The system check's test (kernel/core/checks.py): a ScopedMixin view naming its model, or scope_exempt."""
+    return is_declared(callback)
 
 
 def operation_is_marked(operation) -> bool:
@@ -512,6 +496,8 @@ def test_the_walker_notices_unmarked_views_and_operations():
     from django.views.generic import TemplateView
     from ninja import NinjaAPI
 
+    from kernel.core.views import ScopedMixin
+
     def bare_view(request):
         return None
 
@@ -520,6 +506,7 @@ def test_the_walker_notices_unmarked_views_and_operations():
 
     assert not web_view_is_marked(bare_view)
     assert not web_view_is_marked(BareView.as_view())
+    assert not web_view_is_marked(type("NoModelView", (ScopedMixin, TemplateView), {}).as_view())
     assert web_view_is_marked(partial(openapi_json, api=None))
 
     api = NinjaAPI(urls_namespace="walker-probe")

@@ -25,10 +25,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from kernel.core import todo as todo_sources
-from kernel.core.scope import CHANGE, VIEW, scope_for
+from kernel.core.scope import CHANGE, VIEW
 from kernel.core.views import ScopedMixin, can_change
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.models import Organization
+from kernel.orgs.views import scope_root
 
 from . import clock, selectors, services
 from .models import DutyKind, DutyRule, Notice, Obligation, ObligationState, Submission
@@ -74,15 +75,6 @@ def org_from_query(user, value):
     except (TypeError, ValueError):
         return None
     return get_object_or_404(Organization.objects.restrict(user), pk=pk)
-
-
-def scope_root(user):
-    """The highest organization the user sees: the board's and calendar's default subtree."""
-    visible = Organization.objects.restrict(user)
-    if scope_for(user).everything:
-        return visible.order_by("depth", "path").first()
-    roots = scope_for(user).roots("org", VIEW)
-    return visible.filter(path__in=roots).order_by("depth", "path").first()
 
 
 def visible_rules(user):
@@ -465,7 +457,7 @@ class SubmissionMixin(ScopedMixin):
                                                  "organization", "person", "submitted_by")
 
     def get_submission(self, pk, *, decide=False):
-        submission = self.scoped_object(self.queryset, pk=pk)
+        submission = self.get_scoped(pk=pk)
         if decide and not can_decide(self.request.user, submission):
             raise PermissionDenied
         return submission

@@ -70,7 +70,7 @@ class RuleMixin(ScopedMixin):
 
     @cached_property
     def rule(self) -> DutyRule:
-        return self.scoped_object(self.queryset, pk=self.kwargs["pk"])
+        return self.get_scoped(pk=self.kwargs["pk"])
 
     def base_context(self) -> dict:
         return {"section": SECTION, "rule": self.rule, "can_change": can_change(self.request.user, self.rule)}

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kernel.core import rates
-from kernel.core.scope import VIEW, scope_for
+from kernel.core.scope import VIEW
 from kernel.core.views import ScopedMixin, can_change, history_rows
 from kernel.orgs.models import Organization
+from kernel.orgs.views import scope_root
 from kernel.people.models import Person
 
 from . import counting, exports, naming, selectors, services
@@ -74,15 +75,6 @@ def org_from_query(user, value):
     except (TypeError, ValueError):
         return None
     return get_object_or_404(Organization.objects.restrict(user), pk=pk)
-
-
-def scope_root(user):
-    """The highest organization the user sees (the cockpit's and a township's default subtree)."""
-    visible = Organization.objects.restrict(user)
-    if scope_for(user).everything:
-        return visible.order_by("depth", "path").first()
-    roots = scope_for(user).roots("org", VIEW)
-    return visible.filter(path__in=roots).order_by("depth", "path").first()
 
 
 def default_root(user, assessment):
@@ -389,11 +381,10 @@ class EvidenceUploadView(SheetMixin, View):
 
 
 class EvidenceDownloadView(ScopedMixin, View):
-    queryset = Evidence.objects.all()
+    scope_model = Sheet  # evidence is seen through the sheet it was uploaded to
 
     def get_queryset(self):
-        sheets = Sheet.objects.restrict(self.request.user)
-        return Evidence.objects.filter(score__sheet__in=sheets)
+        return Evidence.objects.filter(score__sheet__in=self.scoped)
 
     def get(self, request, pk):
         evidence = get_object_or_404(self.get_queryset(), pk=pk)

@@ -65,7 +65,7 @@ class StandardMixin(ScopedMixin):
 
     @cached_property
     def standard(self) -> Standard:
-        return self.scoped_object(self.queryset, pk=self.kwargs["pk"])
+        return self.get_scoped(pk=self.kwargs["pk"])
 
     def base_context(self) -> dict:
         return {"section": SECTION, "standard": self.standard, "can_change": can_change(self.request.user,

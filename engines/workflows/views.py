@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core.scope import CHANGE
-from kernel.core.views import ScopedMixin
+from kernel.core.views import ScopedMixin, int_or_none
 from kernel.orgs.definitions import DefinitionImportForm, definition_text_field
 from kernel.orgs.models import Organization
 
@@ -47,7 +47,7 @@ class WorkflowMixin(ScopedMixin):
     queryset = Workflow.objects.select_related("owner", "current_version")
 
     def workflow(self, pk) -> Workflow:
-        return self.scoped_object(self.queryset, pk=pk)
+        return self.get_scoped(pk=pk)
 
 
 class WorkflowDetailView(WorkflowMixin, View):
@@ -130,27 +130,20 @@ class WorkflowImportView(ScopedMixin, View):
         return redirect("workflows:detail", pk=version.workflow_id)
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class CaseListView(ScopedMixin, View):
     queryset = Case.objects.all()
 
     def get(self, request):
         user = request.user
         workflow = under = None
-        if _int(request.GET.get("workflow")) is not None:
-            workflow = self.scoped_object(Workflow.objects.all(), pk=_int(request.GET["workflow"]))
-        if _int(request.GET.get("under")) is not None:
-            under = self.scoped_object(Organization.objects.all(), pk=_int(request.GET["under"]))
+        if int_or_none(request.GET.get("workflow")) is not None:
+            workflow = self.scoped_object(Workflow.objects.all(), pk=int_or_none(request.GET["workflow"]))
+        if int_or_none(request.GET.get("under")) is not None:
+            under = self.scoped_object(Organization.objects.all(), pk=int_or_none(request.GET["under"]))
         overdue = {"1": True, "0": False}.get(request.GET.get("overdue", ""))
         rows = selectors.cases(user, workflow=workflow, under=under, stage=request.GET.get("stage") or None,
                                status=request.GET.get("status") or None, overdue=overdue,
-                               older_than_days=_int(request.GET.get("age")))
+                               older_than_days=int_or_none(request.GET.get("age")))
         return render(request, "workflows/case_list.html", {
             "section": SECTION, "cases": rows[:200], "count": rows.count(), "workflow": workflow, "under": under,
             "workflows": selectors.workflows(user), "today": clock.today(), "filters": request.GET,
@@ -163,7 +156,7 @@ class CaseView(ScopedMixin, View):
     queryset = Case.objects.select_related("workflow", "version", "organization", "person")
 
     def case(self, pk) -> Case:
-        return self.scoped_object(self.queryset, pk=pk)
+        return self.get_scoped(pk=pk)
 
     def get(self, request, pk):
         case = self.case(pk)

@@ -1,10 +1,28 @@
+import logging
 import uuid
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .actor import acting_as
+from .checks import is_declared, view_name
+
+log = logging.getLogger("jiceng.scope")
 
 
-class RequestContextMiddleware:
-    """Makes the signed-in user the actor of every change a request makes."""
+class ScopeGuard:
+    """Refuses to run a view that neither declares its scope nor says why it is exempt (kernel/core/checks.py):
+    the request ends in a server error, never in the view's data."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_declared(view_func):
+            log.error("refused %s: the view declares no scope", view_name(view_func))
+            raise ImproperlyConfigured(f"{view_name(view_func)} declares no scope")
+        return None
+
+
+class RequestContextMiddleware(ScopeGuard):
+    """Makes the signed-in user the actor of every change a request makes; refuses a view that declares no
+    scope (ScopeGuard)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

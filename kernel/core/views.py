@@ -1,10 +1,18 @@
-"""Base views. A view that returns organization data derives from ScopedMixin; the rest say why they are exempt.
+"""Base views. A page that returns organization data declares what it reads; the rest say why they are exempt.
 
-tests/test_scope_walk.py walks every URL and fails on a view that does neither.
+A class-based view derives from :class:`ScopedMixin` and names its model (``scope_model = X``, or a
+``queryset``) and action (``scope_action = VIEW|CHANGE``): before the handler runs, the base restricts it through
+``restrict(user, action)`` and keeps the answer in ``self.scoped``. A view that returns no organization data
+says why in ``scope_exempt = "reason"``; a function view carries the same marks through
+:func:`scoped_view` / :func:`scope_exempt`. A view that does neither is reported by the system check
+(kernel/core/checks.py) and refused at request time (kernel/core/middleware.py).
 """
+import functools
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404
@@ -20,19 +28,97 @@ sensitive_log = logging.getLogger("jiceng.sensitive")
 
 
 class ScopedMixin(LoginRequiredMixin):
-    """Every query of the view goes through ``restrict(user, action)``; no queryset, no view."""
+    """The view reads ``scope_model`` (or ``queryset``) through ``restrict(user, scope_action)``; no model, no view.
+
+    ``self.scoped`` holds the restricted queryset from ``setup``, before ``dispatch`` and the handler run:
+    handlers read from it (or from ``get_queryset()``, which starts from it).
+    """
 
     queryset = None
+    scope_model = None
     scope_action = VIEW
 
+    @classmethod
+    def scope_declared(cls) -> bool:
+        return cls.queryset is not None or cls.scope_model is not None
+
+    def scope_queryset(self):
+        """The declared queryset restricted to the user's scope for ``scope_action``."""
+        if self.queryset is not None:
+            rows = self.queryset.all()
+        elif self.scope_model is not None:
+            rows = self.scope_model._default_manager.all()
+        else:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares neither scope_model nor queryset")
+        return rows.restrict(self.request.user, self.scope_action)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.scoped = self.scope_queryset()  # lazy: signed out, dispatch sends the user to the login page first
+
     def get_queryset(self):
-        if self.queryset is None:
-            raise ImproperlyConfigured(f"{type(self).__name__} has no queryset to restrict")
-        return self.queryset.all().restrict(self.request.user, self.scope_action)
+        scoped = getattr(self, "scoped", None)
+        return scoped.all() if scoped is not None else self.scope_queryset()
+
+    def get_scoped(self, **lookup):
+        """One object of ``self.scoped``: outside the scope, 404 as for a missing one."""
+        return get_object_or_404(self.scoped, **lookup)
 
     def scoped_object(self, queryset, **lookup):
         """Fetches one object through the user's scope: outside it, 404 as for a missing one."""
         return get_object_or_404(queryset.restrict(self.request.user, self.scope_action), **lookup)
+
+
+def scoped_view(model, action: str = VIEW):
+    """Marks a function view that reads ``model``: it runs for a signed-in user only and receives
+    ``scoped=model.objects.restrict(user, action)`` as a keyword argument."""
+
+    def mark(view_func):
+        @functools.wraps(view_func)
+        def view(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            scoped = model._default_manager.all().restrict(request.user, action)
+            return view_func(request, *args, scoped=scoped, **kwargs)
+
+        view.scope_model = model
+        view.scope_action = action
+        return view
+
+    return mark
+
+
+def scope_exempt(reason: str):
+    """Marks a function view that returns no organization data, saying why."""
+    if not reason:
+        raise ValueError("scope_exempt needs a reason")
+
+    def mark(view_func):
+        view_func.scope_exempt = reason
+        return view_func
+
+    return mark
+
+
+# --- small helpers of the pages ---------------------------------------------------------------------------------
+
+def error_messages(request, error) -> None:
+    """Each message of ``error`` (a ValidationError, or any exception: its text) as an error message of the page."""
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+def int_or_none(value, default=None):
+    """``value`` as an int (a query or form parameter), ``default`` when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def id_or_none(value):
+    """``value`` as an id when it is all digits (a query or form parameter naming a row), else None."""
+    return int(value) if str(value or "").isdigit() else None
 
 
 class ScopedListView(ScopedMixin, ListView):

@@ -30,6 +30,14 @@ CHILDREN_PAGE = 200
 SEARCH_LIMIT = 50
 
 
+def scope_root(user):
+    """The highest organization the user sees: the default subtree of the boards, cockpits and registers."""
+    visible = Organization.objects.restrict(user)
+    if scope_for(user).everything:
+        return visible.order_by("depth", "path").first()
+    return visible.filter(path__in=scope_for(user).roots("org", VIEW)).order_by("depth", "path").first()
+
+
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,7 +135,7 @@ class PersonDetailView(ScopedMixin, View):
     reveal = False
 
     def get(self, request, pk):
-        person = self.scoped_object(self.queryset, pk=pk)
+        person = self.get_scoped(pk=pk)
         reveal = self.reveal and self._allowed_to_reveal(request, person)
         return render(request, self.template_name, self.context(request, person, reveal))
 
@@ -194,12 +194,13 @@ class RevealView(PersonDetailView):
 class ChangeView(ScopedMixin, View):
     """A form that changes the registry through a service. Subclasses say what to fetch, show and call."""
 
+    queryset = Person.objects.select_related("organization", "membership")
     scope_action = CHANGE
     template_name = "people/form.html"
     title = ""
 
     def get_object(self, pk):
-        return self.scoped_object(Person.objects.select_related("organization", "membership"), pk=pk)
+        return get_object_or_404(self.scoped, pk=pk)
 
     def make_form(self, request, obj, data=None):
         raise NotImplementedError
@@ -289,10 +290,11 @@ class MemberCreateView(ChangeView):
 
 
 class MembershipChangeView(ChangeView):
+    queryset = Member.objects.select_related("person__organization")
     form_class = MemberForm
 
     def get_object(self, pk):
-        return self.scoped_object(Member.objects.select_related("person__organization"), person_id=pk)
+        return get_object_or_404(self.scoped, person_id=pk)
 
     def make_form(self, request, obj, data=None):
         return self.form_class(data, instance=Member.objects.get(pk=obj.pk))
@@ -336,10 +338,11 @@ class PostCreateView(ChangeView):
 
 
 class PostEndView(ChangeView):
+    queryset = Post.objects.select_related("person", "organization")
     title = gettext_lazy("End a post")
 
     def get_object(self, pk):
-        return self.scoped_object(Post.objects.select_related("person", "organization"), pk=pk)
+        return get_object_or_404(self.scoped, pk=pk)
 
     def make_form(self, request, obj, data=None):
         return PostEndForm(data)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from engines.standards.models import Assessment, TitleAward, TitleDecision
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 
 from . import selectors, services
@@ -24,11 +24,6 @@ from .forms import AssignForm, CampaignForm, NamingForm, WithdrawForm
 from .models import Assignment, Campaign, InspectionTeam, StageKind
 from .pdf import pdf_response, render_pdf
 from .sources import activists_register, cadres_register, members_register
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _optional_url(name: str, *args) -> str:
@@ -42,7 +37,7 @@ class CampaignMixin(ScopedMixin):
     queryset = Campaign.objects.all()
 
     def get_campaign(self, pk) -> Campaign:
-        return self.scoped_object(self.get_queryset(), pk=pk)
+        return self.get_scoped(pk=pk)
 
 
 class CampaignListView(CampaignMixin, View):
@@ -126,7 +121,7 @@ class StageActionView(CampaignMixin, View):
                 "campaign": campaign, "stage_label": StageKind(kind).label, "kind": kind, "gaps": needed.details,
                 "message": needed.messages[0], "listed": len(needed.details.get("sheets", []))})
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -178,7 +173,7 @@ class DecisionView(ScopedMixin, View):
     queryset = TitleDecision.objects.all()
 
     def get(self, request, pk, form=None, status=200):
-        decision = self.scoped_object(self.get_queryset(), pk=pk)
+        decision = self.get_scoped(pk=pk)
         awards = TitleAward.objects.restrict(request.user).select_related("organization", "person", "standard")
         return render(request, "campaigns/decision.html", {
             "decision": decision, "campaigns": list(decision.campaigns.all()),
@@ -193,7 +188,7 @@ class DecisionWithdrawView(ScopedMixin, View):
     scope_action = "change"
 
     def post(self, request, pk):
-        decision = self.scoped_object(self.get_queryset(), pk=pk)
+        decision = self.get_scoped(pk=pk)
         form = WithdrawForm(request.POST)
         if form.is_valid():
             try:
@@ -238,7 +233,7 @@ class TeamsDrawView(CampaignMixin, View):
             teams = services.teams_draw(user=request.user, campaign=campaign)
             messages.success(request, _("%(count)s inspection teams drawn.") % {"count": len(teams)})
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         return redirect("campaigns:teams", campaign.pk)
 
 
@@ -254,7 +249,7 @@ class AssignView(CampaignMixin, View):
             messages.success(request, _("%(count)s villages assigned to inspection teams (seed %(seed)s).")
                              % {"count": count, "seed": campaign.pk if seed is None else seed})
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         return redirect("campaigns:teams", campaign.pk)
 
 
@@ -322,7 +317,7 @@ class RegisterPdfView(ScopedMixin, View):
     def get(self, request, pk, register):
         if register not in REGISTERS:
             raise Http404
-        org = self.scoped_object(self.get_queryset(), pk=pk)
+        org = self.get_scoped(pk=pk)
         title, kind = REGISTERS[register]
         rows = self._rows(request.user, org, kind)
         data = render_pdf("campaigns/register_pdf.html", {
@@ -344,7 +339,7 @@ class BranchRegistersView(ScopedMixin, View):
     queryset = Organization.objects.all()
 
     def get(self, request, pk):
-        org = self.scoped_object(self.get_queryset(), pk=pk)
+        org = self.get_scoped(pk=pk)
         counts = {
             "members": members_register([org.pk]).restrict(request.user).count(),
             "activists": activists_register([org.pk]).restrict(request.user).count(),

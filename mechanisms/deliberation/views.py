@@ -16,25 +16,15 @@ from engines.workflows import clock
 from engines.workflows import services as engine
 from engines.workflows.forms import objection_action
 from engines.workflows.models import Case
-from kernel.core.scope import CHANGE, VIEW, scope_for
+from kernel.core.scope import CHANGE, VIEW
 from kernel.core.tree import subtree_q
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, id_or_none
 from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
+from kernel.orgs.views import scope_root
 
 from . import exports, selectors, services
 from .definition import LABELS, STAGE_FIELDS, VILLAGERS_KINDS, WORKFLOW_CODE, workflow
 from .forms import MatterForm, StageForm
-
-
-def _int(value):
-    return int(value) if str(value or "").isdigit() else None
-
-
-def scope_root(user):
-    visible = Organization.objects.restrict(user)
-    if scope_for(user).everything:
-        return visible.order_by("depth", "path").first()
-    return visible.filter(path__in=scope_for(user).roots("org", VIEW)).order_by("depth", "path").first()
 
 
 def villages(user, action=VIEW, root=None):
@@ -60,7 +50,7 @@ class IndexView(ScopedMixin, View):
 
     def get(self, request):
         user = request.user
-        under = self.scoped_object(self.queryset, pk=_int(request.GET["under"])) if _int(request.GET.get("under")) \
+        under = self.get_scoped(pk=id_or_none(request.GET["under"])) if id_or_none(request.GET.get("under")) \
             else None
         root = under or scope_root(user)
         stage = request.GET.get("stage") or None
@@ -98,8 +88,8 @@ class MatterOpenView(ScopedMixin, View):
 
     def form(self, request, data=None):
         initial = {"proposed_on": clock.today()}
-        if _int(request.GET.get("org")):
-            initial["organization"] = _int(request.GET["org"])
+        if id_or_none(request.GET.get("org")):
+            initial["organization"] = id_or_none(request.GET["org"])
         return MatterForm(data, villages=villages(request.user, CHANGE), initial=initial)
 
     def get(self, request):
@@ -125,7 +115,7 @@ class CaseView(ScopedMixin, View):
     queryset = Case.objects.filter(workflow__code=WORKFLOW_CODE).select_related("organization", "version", "workflow")
 
     def get(self, request, pk):
-        case = self.scoped_object(self.queryset, pk=pk)
+        case = self.get_scoped(pk=pk)
         initial = {key: value for key, value in case.data.items() if key in LABELS}
         return self.page(request, case, StageForm(stage=case.stage, initial=initial))
 
@@ -150,7 +140,7 @@ class CaseView(ScopedMixin, View):
             "has_fields": bool(STAGE_FIELDS.get(case.stage))}, status=status)
 
     def post(self, request, pk):
-        case = self.scoped_object(self.queryset.all(), pk=pk)
+        case = self.get_scoped(pk=pk)
         if not can_change(request.user, case):
             raise Http404
         action = request.POST.get("action", "save")
@@ -184,8 +174,8 @@ class LedgerMixin(ScopedMixin):
     queryset = Organization.objects.all()
 
     def ledger(self, request, pk):
-        village = self.scoped_object(self.queryset, pk=pk)
-        year = _int(request.GET.get("year"))
+        village = self.get_scoped(pk=pk)
+        year = id_or_none(request.GET.get("year"))
         return village, year, selectors.ledger(request.user, village, year=year)
 
 

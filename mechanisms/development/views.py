@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from engines.workflows.forms import objection_action
-from kernel.core.scope import VIEW, scope_for
-from kernel.core.views import ScopedMixin, can_change
+from engines.workflows.models import Case
+from kernel.core.scope import VIEW
+from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
+from kernel.orgs.views import scope_root
 from kernel.people.choices import MemberCategory, MemberStatus
 from kernel.people.models import Member
 
@@ -24,29 +26,17 @@ from .definition import VOTE
 from .forms import CandidateForm, StageForm
 
 
-def scope_root(user):
-    visible = Organization.objects.restrict(user)
-    if scope_for(user).everything:
-        return visible.order_by("depth", "path").first()
-    return visible.filter(path__in=scope_for(user).roots("org", VIEW)).order_by("depth", "path").first()
-
-
 class RootMixin(ScopedMixin):
     queryset = Organization.objects.all()
 
     def root(self, request):
         value = request.GET.get("org")
         if value and str(value).isdigit():
-            return self.scoped_object(self.get_queryset(), pk=int(value))
+            return self.get_scoped(pk=int(value))
         root = scope_root(request.user)
         if root is None:
             raise Http404
         return root
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class RegisterView(RootMixin, View):
@@ -90,19 +80,12 @@ class CandidateCreateView(RootMixin, View):
 class CaseView(ScopedMixin, View):
     """A candidate's case: where it stands, what its stage still needs, and the stage's dates and votes."""
 
+    queryset = Case.objects.filter(workflow__code=services.WORKFLOW_CODE).select_related(
+        "person", "organization", "version", "workflow")
+
     def get_case(self, pk, action=VIEW):
-        from engines.workflows.models import Case
-
-        case = get_object_or_404(Case.objects.restrict(self.request.user, action)
-                                 .filter(workflow__code=services.WORKFLOW_CODE)
-                                 .select_related("person", "organization", "version", "workflow"), pk=pk)
-        return case
-
-    @property
-    def queryset(self):
-        from engines.workflows.models import Case
-
-        return Case.objects.filter(workflow__code=services.WORKFLOW_CODE)
+        cases = self.scoped if action == self.scope_action else self.queryset.restrict(self.request.user, action)
+        return get_object_or_404(cases, pk=pk)
 
     def get(self, request, pk):
         case = self.get_case(pk)
@@ -156,7 +139,7 @@ class CaseView(ScopedMixin, View):
             elif not objection_action(user=request.user, case=case, action=action, data=request.POST):
                 raise Http404
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
             if action in ("save", "advance"):
                 case = self.get_case(pk)
                 return self.render(request, case, StageForm(request.POST, stage=case.stage), status=400)

@@ -11,32 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from kernel.core.scope import CHANGE, VIEW, scope_for
+from kernel.core.scope import CHANGE
 from kernel.core.tree import subtree_q
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages, id_or_none
 from kernel.orgs.models import Organization
+from kernel.orgs.views import scope_root
 from kernel.people.choices import Stage as PersonStage
 from kernel.people.models import Person
 
 from . import selectors, services
 from .forms import CandidateForm, ReviewForm, TermChangeForm
 from .models import Candidate, Election, Review, Stage, TermChange
-
-
-def _int(value):
-    return int(value) if str(value or "").isdigit() else None
-
-
-def scope_root(user):
-    visible = Organization.objects.restrict(user)
-    if scope_for(user).everything:
-        return visible.order_by("depth", "path").first()
-    return visible.filter(path__in=scope_for(user).roots("org", VIEW)).order_by("depth", "path").first()
-
-
-def _errors(request, error) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
 
 
 class IndexView(ScopedMixin, View):
@@ -47,8 +32,8 @@ class IndexView(ScopedMixin, View):
     def get(self, request):
         terms = list(self.get_queryset().select_related("owner"))
         term = terms[0] if terms else None
-        if _int(request.GET.get("term")):
-            term = self.scoped_object(self.queryset, pk=_int(request.GET["term"]))
+        if id_or_none(request.GET.get("term")):
+            term = self.get_scoped(pk=id_or_none(request.GET["term"]))
         root = scope_root(request.user)
         context = {"terms": terms, "term": term, "root": root,
                    "can_create": root is not None and can_change(request.user, root)}
@@ -60,8 +45,8 @@ class IndexView(ScopedMixin, View):
 def _term_context(request, term):
     user = request.user
     under = None
-    if _int(request.GET.get("under")):
-        under = Organization.objects.restrict(user).filter(pk=_int(request.GET["under"])).first()
+    if id_or_none(request.GET.get("under")):
+        under = Organization.objects.restrict(user).filter(pk=id_or_none(request.GET["under"])).first()
         if under is None:
             raise Http404
     stage = request.GET.get("stage") or None
@@ -82,7 +67,7 @@ class TermView(ScopedMixin, View):
     queryset = TermChange.objects.select_related("owner")
 
     def get(self, request, pk):
-        term = self.scoped_object(self.queryset, pk=pk)
+        term = self.get_scoped(pk=pk)
         context = {"terms": [term], "term": term, **_term_context(request, term)}
         return render(request, "elections/index.html", context)
 
@@ -122,9 +107,9 @@ class DeadlineView(ScopedMixin, View):
     queryset = TermChange.objects.all()
 
     def post(self, request, pk):
-        term = self.scoped_object(self.queryset, pk=pk)
+        term = self.get_scoped(pk=pk)
         township = Organization.objects.restrict(request.user, CHANGE).filter(
-            pk=_int(request.POST.get("township"))).first()
+            pk=id_or_none(request.POST.get("township"))).first()
         if township is None:
             raise Http404
         try:
@@ -133,7 +118,7 @@ class DeadlineView(ScopedMixin, View):
         except ValueError:
             messages.error(request, _("Enter a date."))
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            error_messages(request, error)
         return redirect("elections:term", term.pk)
 
 
@@ -141,15 +126,15 @@ class ElectionOpenView(ScopedMixin, View):
     queryset = TermChange.objects.all()
 
     def post(self, request, pk):
-        term = self.scoped_object(self.queryset, pk=pk)
+        term = self.get_scoped(pk=pk)
         village = Organization.objects.restrict(request.user, CHANGE).filter(
-            pk=_int(request.POST.get("organization"))).first()
+            pk=id_or_none(request.POST.get("organization"))).first()
         if village is None:
             raise Http404
         try:
             election = services.election_open(user=request.user, term_change=term, organization=village)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("elections:term", term.pk)
         return redirect("elections:election", election.pk)
 
@@ -167,7 +152,7 @@ class ElectionView(ScopedMixin, View):
                 .order_by("org_path", "name")[:800])
 
     def get(self, request, pk):
-        election = self.scoped_object(self.queryset, pk=pk)
+        election = self.get_scoped(pk=pk)
         return self.page(request, election)
 
     def page(self, request, election, candidate_form=None, status=200):
@@ -185,7 +170,7 @@ class ElectionView(ScopedMixin, View):
         }, status=status)
 
     def post(self, request, pk):
-        election = self.scoped_object(self.queryset, pk=pk)
+        election = self.get_scoped(pk=pk)
         if not can_change(request.user, election):
             raise Http404
         action = request.POST.get("action")
@@ -219,7 +204,7 @@ class ElectionView(ScopedMixin, View):
             else:
                 raise Http404
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         except PermissionDenied as error:
             messages.error(request, str(error))
         return redirect("elections:election", election.pk)
@@ -242,10 +227,10 @@ class FiguresView(ScopedMixin, View):
     queryset = TermChange.objects.select_related("owner")
 
     def get(self, request, pk):
-        term = self.scoped_object(self.queryset, pk=pk)
+        term = self.get_scoped(pk=pk)
         root = None
-        if _int(request.GET.get("org")):
-            root = self.scoped_object(Organization.objects.all(), pk=_int(request.GET["org"]))
+        if id_or_none(request.GET.get("org")):
+            root = self.scoped_object(Organization.objects.all(), pk=id_or_none(request.GET["org"]))
         root = root or scope_root(request.user)
         if root is None:
             raise Http404

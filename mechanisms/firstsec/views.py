@@ -6,7 +6,6 @@ Views parse input, call mechanisms.firstsec.services / selectors and render; eve
 ``restrict(user, action)``, so outside the user's scope a page is a 404 as for a missing one.
 """
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,12 +19,23 @@ from django.views import View
 from engines.duties import clock
 from engines.standards.models import Assessment
 from kernel.core.scope import CHANGE, scope_for
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
 from kernel.orgs.models import Organization, OrgType
 from kernel.people.models import Person
 
 from . import selectors, services
 from .attendance import month_minimums
+from .forms import (
+    CheckInForm,
+    DispatchForm,
+    HalfYearReportForm,
+    OutcomeForm,
+    RecallForm,
+    ReplaceForm,
+    RulesForm,
+    WeeklyReportForm,
+    YearForm,
+)
 from .library import MONTHLY_STANDARD, RATER
 from .models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, FirstsecRule, VillageClass
 from .periods import month_bounds, month_label, parse_month, week_start
@@ -34,16 +44,11 @@ WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gette
             gettext_lazy("Sat"), gettext_lazy("Sun")]
 
 
-def _errors(request, error) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
-
-
 def _run(request, service, **kwargs):
     try:
         return service(user=request.user, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        error_messages(request, error)
         return None
 
 
@@ -69,18 +74,10 @@ def _shift(year: int, month: int, step: int) -> str:
     return month_label(index // 12, index % 12 + 1)
 
 
-def _decimal(value):
-    try:
-        return Decimal(value) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
-def _int(value) -> int:
-    try:
-        return max(int(value or 0), 0)
-    except ValueError:
-        return 0
+def form_messages(request, form) -> None:
+    """A form's refusals as the page's error messages (its fields are read leniently: only the form refuses)."""
+    for message in form.non_field_errors():
+        messages.error(request, message)
 
 
 def _candidates(user):
@@ -96,12 +93,10 @@ def _counties(user):
 
 
 class DispatchMixin(ScopedMixin):
-    queryset = Dispatch.objects.all()
+    queryset = Dispatch.objects.select_related("person", "village", "township", "sending_org", "replaces", "post")
 
-    def get_dispatch(self, pk, action="view") -> Dispatch:
-        dispatches = Dispatch.objects.select_related("person", "village", "township", "sending_org", "replaces",
-                                                     "post")
-        return self.scoped_object(dispatches, pk=pk)
+    def get_dispatch(self, pk) -> Dispatch:
+        return self.get_scoped(pk=pk)
 
 
 class IndexView(DispatchMixin, View):
@@ -139,19 +134,16 @@ class DispatchCreateView(DispatchMixin, View):
         return render(request, "firstsec/dispatch_form.html", self._context(request, data={}))
 
     def post(self, request):
-        data = request.POST
-        person = Person.objects.restrict(request.user).filter(pk=_int(data.get("person"))).first()
-        village = Organization.objects.restrict(request.user, CHANGE).filter(pk=_int(data.get("village"))).first()
-        unit = Organization.objects.restrict(request.user).filter(pk=_int(data.get("sending_org"))).first()
-        if person is None or village is None:
-            messages.error(request, _("Choose the person and the village."))
-            return render(request, "firstsec/dispatch_form.html", self._context(request, data=data), status=400)
-        dispatch = _run(request, services.dispatch_create, person=person, village=village,
-                        village_class=data.get("village_class", ""), sending_unit=data.get("sending_unit", ""),
-                        sending_org=unit, started_on=_date(data.get("started_on"), clock.today()),
-                        ends_on=_date(data.get("ends_on"), clock.today()))
+        form = DispatchForm(request.POST, user=request.user)
+        if not form.is_valid():
+            form_messages(request, form)
+            return render(request, "firstsec/dispatch_form.html", self._context(request, data=request.POST),
+                          status=400)
+        person, village = form.cleaned_data["person"], form.cleaned_data["village"]
+        dispatch = _run(request, services.dispatch_create, **form.cleaned_data)
         if dispatch is None:
-            return render(request, "firstsec/dispatch_form.html", self._context(request, data=data), status=400)
+            return render(request, "firstsec/dispatch_form.html", self._context(request, data=request.POST),
+                          status=400)
         messages.success(request, _("%(name)s is sent to %(village)s.") % {"name": person.name,
                                                                            "village": village.name})
         return redirect("firstsec:dispatch", dispatch.pk)
@@ -184,8 +176,9 @@ class DispatchView(DispatchMixin, View):
 class RecallView(DispatchMixin, View):
     def post(self, request, pk):
         dispatch = self.get_dispatch(pk)
-        if _run(request, services.dispatch_recall, dispatch=dispatch, on=_date(request.POST.get("on"), clock.today()),
-                reason=request.POST.get("reason", "")):
+        form = RecallForm(request.POST)
+        form.full_clean()
+        if _run(request, services.dispatch_recall, dispatch=dispatch, **form.cleaned_data):
             messages.success(request, _("The first secretary is recalled."))
         return redirect("firstsec:dispatch", dispatch.pk)
 
@@ -193,13 +186,11 @@ class RecallView(DispatchMixin, View):
 class ReplaceView(DispatchMixin, View):
     def post(self, request, pk):
         dispatch = self.get_dispatch(pk)
-        person = Person.objects.restrict(request.user).filter(pk=_int(request.POST.get("person"))).first()
-        if person is None:
-            messages.error(request, _("Choose the person."))
+        form = ReplaceForm(request.POST, user=request.user)
+        if not form.is_valid():
+            form_messages(request, form)
             return redirect("firstsec:dispatch", dispatch.pk)
-        new = _run(request, services.dispatch_replace, dispatch=dispatch, person=person,
-                   on=_date(request.POST.get("on"), clock.today()), sending_unit=request.POST.get("sending_unit", ""),
-                   reason=request.POST.get("reason", ""))
+        new = _run(request, services.dispatch_replace, dispatch=dispatch, **form.cleaned_data)
         return redirect("firstsec:dispatch", new.pk if new else dispatch.pk)
 
 
@@ -230,12 +221,9 @@ class CheckInView(DispatchMixin, View):
         dispatch = self._dispatch(request, pk)
         if dispatch is None:
             return redirect("firstsec:checkin_own")
-        data = request.POST
-        in_village = data.get("where", "village") == "village"
-        checkin = _run(request, services.checkin_create, dispatch=dispatch, day=_date(data.get("day"), clock.today()),
-                       in_village=in_village, night_stayed=data.get("night") == "1",
-                       away_reason=data.get("away_reason", ""), latitude=_decimal(data.get("latitude")),
-                       longitude=_decimal(data.get("longitude")), accuracy=_decimal(data.get("accuracy")))
+        form = CheckInForm(request.POST)
+        form.full_clean()
+        checkin = _run(request, services.checkin_create, dispatch=dispatch, **form.service_fields())
         if checkin is not None:
             messages.success(request, _("Checked in for %(day)s.") % {"day": checkin.day.isoformat()}
                              if not checkin.late else
@@ -256,7 +244,7 @@ class ApproveView(ScopedMixin, View):
     queryset = CheckIn.objects.all()
 
     def post(self, request, pk):
-        checkin = self.scoped_object(CheckIn.objects.all(), pk=pk)
+        checkin = self.get_scoped(pk=pk)
         if _run(request, services.checkin_approve, checkin=checkin, approve=request.POST.get("approve") == "1",
                 note=request.POST.get("note", "")):
             messages.success(request, _("Decision saved."))
@@ -273,9 +261,11 @@ class WeeklyReportView(DispatchMixin, View):
 
     def post(self, request, pk):
         dispatch = self.get_dispatch(pk)
-        monday = week_start(_date(request.POST.get("week"), clock.today()))
-        if _run(request, services.weekly_report_submit, dispatch=dispatch, week_start=monday,
-                title=request.POST.get("title", ""), body=request.POST.get("body", "")):
+        form = WeeklyReportForm(request.POST)
+        form.full_clean()
+        if _run(request, services.weekly_report_submit, dispatch=dispatch,
+                week_start=week_start(form.cleaned_data["week"]), title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"]):
             messages.success(request, _("The week's report is filed."))
         return redirect("firstsec:weekly", dispatch.pk)
 
@@ -283,10 +273,9 @@ class WeeklyReportView(DispatchMixin, View):
 class HalfYearReportView(DispatchMixin, View):
     def post(self, request, pk):
         dispatch = self.get_dispatch(pk)
-        today = clock.today()
-        half = 1 if request.POST.get("half") == "1" else 2
-        if _run(request, services.half_year_report_submit, dispatch=dispatch, year=_int(request.POST.get("year"))
-                or today.year, half=half, title=request.POST.get("title", ""), body=request.POST.get("body", "")):
+        form = HalfYearReportForm(request.POST)
+        form.full_clean()
+        if _run(request, services.half_year_report_submit, dispatch=dispatch, **form.service_fields()):
             messages.success(request, _("The half-yearly report is filed."))
         return redirect("firstsec:dispatch", dispatch.pk)
 
@@ -294,11 +283,9 @@ class HalfYearReportView(DispatchMixin, View):
 class OutcomeAddView(DispatchMixin, View):
     def post(self, request, pk):
         dispatch = self.get_dispatch(pk)
-        data = request.POST
-        if _run(request, services.outcome_add, dispatch=dispatch, day=_date(data.get("day"), clock.today()),
-                visits=_int(data.get("visits")), problems=_int(data.get("problems")),
-                disputes=_int(data.get("disputes")), funds=_decimal(data.get("funds")) or Decimal(0),
-                projects=_int(data.get("projects")), note=data.get("note", "")):
+        form = OutcomeForm(request.POST)
+        form.full_clean()
+        if _run(request, services.outcome_add, dispatch=dispatch, **form.service_fields()):
             messages.success(request, _("Outcome logged."))
         return redirect("firstsec:dispatch", dispatch.pk)
 
@@ -346,7 +333,7 @@ class RankingRunView(AssessmentMixin, View):
     """Creates (or refreshes the attendance of) a county's month, then computes its ranking."""
 
     def post(self, request):
-        county = self.scoped_object(_counties(request.user), pk=_int(request.POST.get("county")))
+        county = self.scoped_object(_counties(request.user), pk=int_or_none(request.POST.get("county")))
         try:
             year, month = parse_month(request.POST.get("month", ""))
             datetime.date(year, month, 1)
@@ -384,7 +371,7 @@ class EliminationEvaluateView(ScopedMixin, View):
     queryset = EliminationEntry.objects.all()
 
     def post(self, request):
-        county = self.scoped_object(_counties(request.user), pk=_int(request.POST.get("county")))
+        county = self.scoped_object(_counties(request.user), pk=int_or_none(request.POST.get("county")))
         try:
             year, month = parse_month(request.POST.get("month", ""))
         except ValueError:
@@ -407,7 +394,7 @@ def _decide(request, decisions):
             "groups": [(value, label, needed.details["rows"][value])
                        for value, label in EliminationEntry.Decision.choices if value]})
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        error_messages(request, error)
         return redirect("firstsec:elimination")
     messages.success(request, _("Decision saved."))
     return redirect("firstsec:elimination_decision", act.pk)
@@ -419,7 +406,7 @@ class EliminationDecideView(ScopedMixin, View):
     queryset = EliminationEntry.objects.all()
 
     def post(self, request, pk):
-        entry = self.scoped_object(EliminationEntry.objects.all(), pk=pk)
+        entry = self.get_scoped(pk=pk)
         return _decide(request, [{"entry": entry.pk, "decision": request.POST.get("decision", ""),
                                   "note": request.POST.get("note", "")}])
 
@@ -430,10 +417,9 @@ class EliminationDecideListView(ScopedMixin, View):
     queryset = EliminationEntry.objects.all()
 
     def post(self, request):
-        chosen = {_int(name.removeprefix("decision_")): value for name, value in request.POST.items()
+        chosen = {int_or_none(name.removeprefix("decision_")): value for name, value in request.POST.items()
                   if name.startswith("decision_") and value}
-        visible = set(EliminationEntry.objects.restrict(request.user).filter(pk__in=chosen)
-                      .values_list("pk", flat=True))
+        visible = set(self.scoped.filter(pk__in=chosen).values_list("pk", flat=True))
         if set(chosen) - visible:
             raise Http404
         return _decide(request, [{"entry": pk, "decision": value, "note": request.POST.get(f"note_{pk}", "")}
@@ -443,11 +429,10 @@ class EliminationDecideListView(ScopedMixin, View):
 class EliminationDecisionView(ScopedMixin, View):
     """One elimination decision: whom it kept, warned and recalled, and its withdrawal (撤销) with a reason."""
 
-    queryset = EliminationDecision.objects.all()
+    queryset = EliminationDecision.objects.select_related("county", "decided_user", "withdrawn_user")
 
     def get_decision(self, pk) -> EliminationDecision:
-        return self.scoped_object(EliminationDecision.objects.select_related("county", "decided_user",
-                                                                             "withdrawn_user"), pk=pk)
+        return self.get_scoped(pk=pk)
 
     def get(self, request, pk):
         act = self.get_decision(pk)
@@ -472,7 +457,9 @@ class OutcomesView(ScopedMixin, View):
     queryset = Dispatch.objects.all()
 
     def get(self, request):
-        year = _int(request.GET.get("year")) or None
+        form = YearForm(request.GET)
+        form.full_clean()
+        year = form.cleaned_data["year"] or None
         totals = selectors.outcome_totals(request.user, year=year)
         chart = {"units": [row["dispatch__sending_unit"] for row in totals["by_unit"]],
                  "visits": [row["visits"] or 0 for row in totals["by_unit"]],
@@ -488,8 +475,6 @@ class RulesView(ScopedMixin, View):
     """A county's settings: attendance minimums, the back-filling window and the elimination rule."""
 
     queryset = FirstsecRule.objects.all()
-    INTEGER_FIELDS = ("min_days", "min_nights", "backfill_days", "elimination_months")
-    DECIMAL_FIELDS = ("elimination_total_below", "elimination_satisfaction_below")
 
     def _rows(self, request):
         return [{"organization": county, "rule": services.rule_for(county)} for county in _counties(request.user)]
@@ -498,14 +483,9 @@ class RulesView(ScopedMixin, View):
         return render(request, "firstsec/rules.html", {"rows": self._rows(request)})
 
     def post(self, request):
-        county = self.scoped_object(_counties(request.user), pk=_int(request.POST.get("organization")))
-        data = request.POST
-        fields = {name: _int(data.get(name)) for name in self.INTEGER_FIELDS if data.get(name, "") != ""}
-        fields.update({name: _decimal(data.get(name)) for name in self.DECIMAL_FIELDS})
-        if data.get("prorate") in ("1", "0"):
-            fields["prorate"] = data["prorate"] == "1"
-        if data.get("satisfaction_item", "").strip():
-            fields["satisfaction_item"] = data["satisfaction_item"].strip()[:32]
-        if _run(request, services.rule_save, organization=county, **fields):
+        form = RulesForm(request.POST)
+        form.full_clean()
+        county = self.scoped_object(_counties(request.user), pk=form.cleaned_data["organization"])
+        if _run(request, services.rule_save, organization=county, **form.service_fields()):
             messages.success(request, _("Settings saved."))
         return redirect("firstsec:rules")

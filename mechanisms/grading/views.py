@@ -20,7 +20,7 @@ from django.views import View
 
 from kernel.core import workbook_upload
 from kernel.core.pdf import pdf_response, render_pdf
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 
 from . import exports, selectors, services, workbooks
@@ -39,11 +39,6 @@ from .models import (
 from .proposals import reason_text
 
 
-def _errors(request, error) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
-
-
 def _date(value, default=None):
     try:
         return datetime.date.fromisoformat(value)
@@ -55,10 +50,10 @@ def _run(request, service, **kwargs) -> bool:
     try:
         service(user=request.user, **kwargs)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
         return False
     except PermissionDenied as error:
-        _errors(request, error)
+        error_messages(request, error)
         return False
     return True
 
@@ -109,7 +104,7 @@ class ProposeView(UpgradingMixin, View):
         try:
             count = services.grades_propose(user=request.user, upgrading=upgrading, round=round_)
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("%(count)s grades proposed from data.") % {"count": count})
         return redirect(f"{request.path.rsplit('/propose/', 1)[0]}/?round={round_}")
@@ -137,7 +132,7 @@ class ConfirmView(UpgradingMixin, View):
                 "by_level": [(code, names.get(code, code), count) for code, count in needed.details["by_level"].items()],
             })
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect(f"/grading/{upgrading.pk}/?round={round_}")
         if confirmation is None:
             messages.info(request, _("There was no proposal to confirm."))
@@ -269,7 +264,7 @@ class PlanOpenView(UpgradingMixin, View):
         try:
             plan = services.plan_open(user=request.user, upgrading=upgrading, organization=organization)
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("grading:board", upgrading.pk)
         return redirect("grading:plan", plan.pk)
 
@@ -407,7 +402,7 @@ class WorkbookView(WorkbookMixin, View):
         upgrading = self.get_upgrading(pk)
         form = WorkbookUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+            error_messages(request, ValidationError([e for errors in form.errors.values() for e in errors]))
             return self.back(upgrading, request.POST.get("round") or Round.INITIAL)
         upload = form.cleaned_data["file"]
         workbook_upload.stash(request, _workbook_key(upgrading), upload, folder=WORKBOOK_FOLDER,

@@ -13,24 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
 from kernel.orgs.models import Organization
 
 from . import selectors, services
 from .forms import AdvanceForm, PointForm, ReassignForm, RequestForm, VisitForm
 from .models import Level, LiaisonPoint, RequestStatus, ServiceRequest
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _date(value):
@@ -43,7 +31,7 @@ def _date(value):
 def _under(request) -> Organization | None:
     """The organization chosen with ?under=, else the top of the user's scope."""
     orgs = Organization.objects.restrict(request.user).order_by("path")
-    chosen = _int(request.GET.get("under"))
+    chosen = int_or_none(request.GET.get("under"))
     if chosen is not None:
         org = orgs.filter(pk=chosen).first()
         if org is None:
@@ -58,7 +46,7 @@ class PointMixin(ScopedMixin):
 
 class PointListView(PointMixin, View):
     def get(self, request):
-        year = _int(request.GET.get("year"), datetime.date.today().year)
+        year = int_or_none(request.GET.get("year"), datetime.date.today().year)
         level = request.GET.get("level") if request.GET.get("level") in Level.values else ""
         under = _under(request)
         rows = selectors.points(request.user, year=year, under=under, level=level).order_by(
@@ -107,7 +95,7 @@ class VisitCreateView(PointMixin, View):
     scope_action = "change"
 
     def post(self, request, pk):
-        point = self.scoped_object(self.get_queryset(), pk=pk)
+        point = self.get_scoped(pk=pk)
         form = VisitForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
@@ -119,7 +107,7 @@ class VisitCreateView(PointMixin, View):
             services.visit_log(user=request.user, point=point, visited_on=data["visited_on"], content=data["content"],
                                help_given=data["help_given"], amount=data["amount"] or 0)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("Visit logged."))
         return redirect("liaison:point", point.pk)
@@ -129,7 +117,7 @@ class ReassignView(PointMixin, View):
     scope_action = "change"
 
     def post(self, request, pk):
-        point = self.scoped_object(self.get_queryset(), pk=pk)
+        point = self.get_scoped(pk=pk)
         form = ReassignForm(request.POST, user=request.user)
         if not form.is_valid():
             for errors in form.errors.values():
@@ -139,7 +127,7 @@ class ReassignView(PointMixin, View):
         try:
             successor = services.point_reassign(user=request.user, point=point, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("liaison:point", point.pk)
         messages.success(request, _("The liaison point passed to %(name)s.") % {"name": successor.leader.name})
         return redirect("liaison:point", successor.pk)
@@ -147,7 +135,7 @@ class ReassignView(PointMixin, View):
 
 class SummaryView(PointMixin, View):
     def get(self, request):
-        year = _int(request.GET.get("year"), datetime.date.today().year)
+        year = int_or_none(request.GET.get("year"), datetime.date.today().year)
         under = _under(request)
         rows = selectors.leader_summary(request.user, year, under=under) if under else []
         return render(request, "liaison/summary.html", {
@@ -187,7 +175,7 @@ class RequestCreateView(RequestMixin, View):
             try:
                 services.request_receive(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors(request, error)
+                error_messages(request, error)
             except PermissionDenied:
                 raise Http404 from None
             else:
@@ -203,7 +191,7 @@ class RequestAdvanceView(RequestMixin, View):
     scope_action = "change"
 
     def post(self, request, pk):
-        service_request = self.scoped_object(self.get_queryset(), pk=pk)
+        service_request = self.get_scoped(pk=pk)
         form = AdvanceForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -211,7 +199,7 @@ class RequestAdvanceView(RequestMixin, View):
                 services.request_advance(user=request.user, service_request=service_request, status=data["status"],
                                          on=data["on"], note=data["note"] or None)
             except ValidationError as error:
-                _errors(request, error)
+                error_messages(request, error)
         else:
             messages.error(request, _("Choose a status."))
         return redirect(request.POST.get("next") if (request.POST.get("next") or "").startswith("/liaison/")

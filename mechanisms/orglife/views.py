@@ -50,7 +50,7 @@ class OrgMixin(ScopedMixin):
     queryset = Organization.objects.all()
 
     def get_org(self, pk) -> Organization:
-        return self.scoped_object(self.get_queryset(), pk=pk)
+        return self.get_scoped(pk=pk)
 
 
 class IndexView(OrgMixin, View):
@@ -150,7 +150,7 @@ class MeetingDeleteView(ScopedMixin, View):
     scope_action = "change"
 
     def post(self, request, pk):
-        meeting = self.scoped_object(self.get_queryset(), pk=pk)
+        meeting = self.get_scoped(pk=pk)
         org_pk = meeting.organization_id
         services.meeting_delete(user=request.user, meeting=meeting)
         messages.success(request, _("Meeting deleted."))

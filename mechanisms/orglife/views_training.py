@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.forms import BootstrapForm
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
@@ -34,11 +34,6 @@ class PlanForm(BootstrapForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 class PlanCreateView(ScopedMixin, View):
     """A new training plan organized by the organization ``pk``."""
 
@@ -46,18 +41,18 @@ class PlanCreateView(ScopedMixin, View):
     scope_action = "change"
 
     def get(self, request, pk):
-        org = self.scoped_object(self.get_queryset(), pk=pk)
+        org = self.get_scoped(pk=pk)
         form = PlanForm(initial={"year": datetime.date.today().year})
         return render(request, "orglife/plan_form.html", {"org": org, "form": form})
 
     def post(self, request, pk):
-        org = self.scoped_object(self.get_queryset(), pk=pk)
+        org = self.get_scoped(pk=pk)
         form = PlanForm(request.POST)
         if form.is_valid():
             try:
                 plan = services.plan_create(user=request.user, organizer=org, **form.cleaned_data)
             except ValidationError as error:
-                _errors(request, error)
+                error_messages(request, error)
             else:
                 messages.success(request, _("Plan saved."))
                 return redirect("orglife:plan", plan.pk)
@@ -81,7 +76,7 @@ class PlanDetailView(ScopedMixin, View):
             try:
                 training_class = services.class_save(user=request.user, plan=plan, **form.cleaned_data)
             except ValidationError as error:
-                _errors(request, error)
+                error_messages(request, error)
             else:
                 messages.success(request, _("Class saved."))
                 return redirect("orglife:class", training_class.pk)
@@ -154,7 +149,7 @@ class ParticipantsView(ClassMixin, View):
             if rows:
                 changed = len(services.participants_set(user=request.user, training_class=training_class, rows=rows))
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("Participants saved: %(count)s") % {"count": changed})
         return redirect("orglife:class", training_class.pk)

@@ -19,7 +19,7 @@ from engines.duties import clock
 from engines.duties.models import DutyRule, Obligation, Submission
 from engines.duties.services import submit as duty_submit
 from kernel.core.tree import subtree_q
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
 from kernel.orgs.models import Organization
 
 from . import selectors, services
@@ -37,22 +37,10 @@ from .models import Finding, Inspection, NoticeStatus, SupervisionNotice
 from .pdf import pdf_response, render_pdf
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _form_errors(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _top(user) -> Organization | None:
@@ -60,7 +48,7 @@ def _top(user) -> Organization | None:
 
 
 def _under(request) -> Organization | None:
-    chosen = _int(request.GET.get("under"))
+    chosen = int_or_none(request.GET.get("under"))
     if chosen is None:
         return _top(request.user)
     org = Organization.objects.restrict(request.user).filter(pk=chosen).first()
@@ -88,7 +76,7 @@ class ReportListView(ObligationMixin, View):
         if not rules:
             return render(request, "reporting/reports.html", {"rules": []})
         rule = next((r for r in rules if r.code == request.GET.get("rule")), rules[0])
-        year = _int(request.GET.get("year"), clock.today().year)
+        year = int_or_none(request.GET.get("year"), clock.today().year)
         periods = selectors.periods(rule, year)
         period = request.GET.get("period") if request.GET.get("period") in periods else periods[0]
         under = _under(request)
@@ -172,7 +160,7 @@ class ReviewView(ScopedMixin, View):
             services.report_review(user=request.user, submission=submission, accept=accept,
                                    note=form.cleaned_data.get("note") or "")
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("reporting:review", submission.pk)
         except PermissionDenied:
             raise Http404 from None
@@ -199,7 +187,7 @@ class InspectionListView(InspectionMixin, View):
         try:
             inspection = services.inspection_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("reporting:inspections")
         except PermissionDenied:
             raise Http404 from None
@@ -237,7 +225,7 @@ class InspectionDetailView(InspectionMixin, View):
             try:
                 services.finding_add(user=request.user, inspection=inspection, **form.cleaned_data)
             except ValidationError as error:
-                _errors(request, error)
+                error_messages(request, error)
             else:
                 messages.success(request, _("Finding recorded."))
         return redirect("reporting:inspection", inspection.pk)
@@ -258,7 +246,7 @@ class NoticeIssueView(ScopedMixin, View):
         try:
             notice = services.notice_issue(user=request.user, finding=finding, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("reporting:inspection", finding.inspection_id)
         messages.success(request, _("Supervision notice issued."))
         return redirect("reporting:notice", notice.pk)
@@ -324,7 +312,7 @@ class NoticeActionView(NoticeMixin, View):
             else:
                 raise Http404
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         except PermissionDenied:
             raise Http404 from None
         return redirect("reporting:notice", notice.pk)
@@ -342,8 +330,8 @@ class TwoWayView(ObligationMixin, View):
 
     def _period(self, request):
         today = clock.today()
-        year = _int(request.GET.get("year") or request.POST.get("year"), today.year)
-        half = _int(request.GET.get("half") or request.POST.get("half"), 1 if today.month <= 6 else 2)
+        year = int_or_none(request.GET.get("year") or request.POST.get("year"), today.year)
+        half = int_or_none(request.GET.get("half") or request.POST.get("half"), 1 if today.month <= 6 else 2)
         return year, half if half in (1, 2) else 1
 
     def get(self, request):
@@ -366,14 +354,14 @@ class TwoWayView(ObligationMixin, View):
         try:
             if request.POST.get("action") == "assess":
                 owner = Organization.objects.restrict(request.user, "change").filter(
-                    pk=_int(request.POST.get("owner"))).first()
+                    pk=int_or_none(request.POST.get("owner"))).first()
                 if owner is None:
                     raise Http404
                 assessment = services.two_way_assessment(user=request.user, owner=owner, year=year, half=half)
                 messages.success(request, _("%(count)s score sheets ready.") % {"count": assessment.sheets.count()})
             else:
                 obligation = self.scoped_object(self.get_queryset().select_related("person", "owed_to"),
-                                                pk=_int(request.POST.get("obligation")))
+                                                pk=int_or_none(request.POST.get("obligation")))
                 if not obligation.owed_to or not can_change(request.user, obligation.owed_to):
                     raise Http404
                 form = EvaluationForm(request.POST)
@@ -383,7 +371,7 @@ class TwoWayView(ObligationMixin, View):
                                           opinion=form.cleaned_data.get("opinion") or "")
                 messages.success(request, _("Evaluation recorded."))
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         except PermissionDenied:
             raise Http404 from None
         return redirect(f"{reverse('reporting:two_way')}?year={year}&half={half}")

@@ -16,7 +16,7 @@ from django.views import View
 
 from engines.standards.models import Item, ItemScore
 from kernel.core.tree import subtree_q
-from kernel.core.views import ScopedMixin, can_change
+from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
@@ -37,16 +37,11 @@ from .models import (
 COMMITTEE_TYPES = ["committee", "party_committee"]
 
 
-def _errors(request, error) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
-
-
 def _run(request, service, **kwargs):
     try:
         return service(user=request.user, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        error_messages(request, error)
         return None
 
 
@@ -272,7 +267,7 @@ class CloseView(SelectionMixin, View):
                 "selection": round_.selection, "round": round_, "rounds": selectors.rounds(round_.selection),
                 "preview": needed.details})
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            error_messages(request, error)
             return redirect("selection:round", round_.pk)
         messages.success(request, _("%(round)s closed: %(passed)s went through, %(eliminated)s eliminated.") % {
             "round": round_.name, "passed": closure.went_on, "eliminated": closure.eliminated})

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.core.middleware.RequestContextMiddleware",
+    "kernel.core.middleware.ScopeGuard",  # a view that declares no scope is not run (kernel/core/checks.py)
 ]
 
 ROOT_URLCONF = "jiceng.urls"

@@ -13,6 +13,12 @@ class ScopeGuard:
     """Refuses to run a view that neither declares its scope nor says why it is exempt (kernel/core/checks.py):
     the request ends in a server error, never in the view's data."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not is_declared(view_func):
             log.error("refused %s: the view declares no scope", view_name(view_func))
@@ -20,9 +26,8 @@ class ScopeGuard:
         return None
 
 
-class RequestContextMiddleware(ScopeGuard):
-    """Makes the signed-in user the actor of every change a request makes; refuses a view that declares no
-    scope (ScopeGuard)."""
+class RequestContextMiddleware:
+    """Makes the signed-in user the actor of every change a request makes."""
 
     def __init__(self, get_response):
         self.get_response = get_response

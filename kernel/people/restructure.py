@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import refuse, require_in_scope
@@ -32,7 +33,7 @@ def org_merge(*, user, source: Organization, target: Organization, on: datetime.
 
     The source stays in the tree, marked merged, with its history and a link to the target.
     """
-    on = on or datetime.date.today()
+    on = on or clock.today()
     source = Organization.objects.select_for_update().get(pk=source.pk)
     target = Organization.objects.select_for_update().get(pk=target.pk)
     require_in_scope(user, source.path, realm="org")
@@ -68,7 +69,7 @@ def org_merge(*, user, source: Organization, target: Organization, on: datetime.
 
 @transaction.atomic
 def org_dissolve(*, user, org: Organization, on: datetime.date | None = None, reason: str = "") -> Organization:
-    on = on or datetime.date.today()
+    on = on or clock.today()
     org = Organization.objects.select_for_update().get(pk=org.pk)
     require_in_scope(user, org.path, realm="org")
     if not org.is_active:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from engines.duties.models import Obligation, ObligationState
 from engines.standards.models import Assessment, Sheet, Tier
+from kernel.core import clock
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Organization, OrgStatus
 from kernel.people.choices import PostTitle
@@ -125,7 +126,7 @@ def _with_secretary(under, on) -> set:
 def propose(upgrading: Upgrading, *, round: str = Round.INITIAL, on: datetime.date | None = None) -> int:
     """Writes a proposed grade for every graded organization under the owner not set by hand nor confirmed."""
     rules = rules_of(upgrading.scheme)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     levels = {level.code: level for level in GradeLevel.objects.filter(scheme=upgrading.scheme)}
     lagging_code = next(code for code, level in sorted(levels.items(), key=lambda kv: kv[1].level) if level.lagging)
     under = upgrading.owner_path

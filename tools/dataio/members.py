@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from kernel.core import idcard
+from kernel.core import clock, idcard
 from kernel.core.excel import parse_date
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.tree import SEGMENT_WIDTH
@@ -51,7 +51,7 @@ class MemberImport:
     def __init__(self, *, user, progress=no_progress, today: datetime.date | None = None):
         self.user = user
         self.progress = progress
-        self.today = today or datetime.date.today()
+        self.today = today or clock.today()
         self.scope = scope_for(user) if user is not None else None
 
     def may_change(self, path: str) -> bool:

@@ -4,7 +4,6 @@ Headers are translated (Chinese by default; they match the import templates, so 
 Enumerations are written as their labels, dates as dates. ID numbers and phones are masked unless the user
 may see them unmasked; those shown unmasked are counted, and the export logs one access with that count.
 """
-import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -13,6 +12,7 @@ from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kernel.core import clock
 from kernel.core.idcard import mask_id, mask_phone
 from kernel.core.scope import SENSITIVE, scope_for
 from kernel.core.tree import in_subtree, subtree_bounds
@@ -87,7 +87,7 @@ class Export:
 
     @property
     def filename(self) -> str:
-        return f"{self.title}-{datetime.date.today():%Y%m%d}.xlsx"
+        return f"{self.title}-{clock.today():%Y%m%d}.xlsx"
 
 
 def _labels(choices) -> dict:

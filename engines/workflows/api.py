@@ -210,7 +210,7 @@ def _person_ref(person) -> dict | None:
 
 
 def case_data(case: Case, today=None) -> dict:
-    from . import clock
+    from kernel.core import clock
 
     today = today or clock.today()
     names = {stage.code: stage.name for stage in case.version.stages.all()}

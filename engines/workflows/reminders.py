@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.accounts.models import Grant
+from kernel.core import clock
 from kernel.core.scope import VIEW
 from kernel.core.todo import TodoItem
 from kernel.core.tree import ancestor_paths
 
-from . import clock
 from .models import Case, CaseNotice, NoticeRecipient, StageDef, Transition
 
 DEFAULT_ESCALATE_DAYS = 7

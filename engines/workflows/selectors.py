@@ -4,10 +4,10 @@ import datetime
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from kernel.core import clock
 from kernel.core.scope import VIEW
 from kernel.core.tree import subtree_q
 
-from . import clock
 from .models import Case, CaseNotice, Transition, Workflow
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kernel.accounts.scope import roles_covering
+from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import refuse, require_in_scope
@@ -19,7 +20,6 @@ from kernel.core.services import user_or_none as _user_or_none
 from kernel.core.versioning import VersionedLibrary
 from kernel.orgs.models import Organization
 
-from . import clock
 from .definition import canonical, stage_rows, workflow_fields
 from .format import dump, field_label, parse
 from .models import Approval, Attachment, Case, StageDef, SubjectKind, Transition, Workflow, WorkflowVersion

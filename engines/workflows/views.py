@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kernel.core import clock
 from kernel.core.scope import CHANGE
 from kernel.core.views import ScopedMixin, int_or_none
 from kernel.orgs.definitions import DefinitionImportForm, definition_text_field
 from kernel.orgs.models import Organization
 
-from . import clock, selectors, services
+from . import selectors, services
 from .format import FormatError, field_label, field_type, parse
 from .models import Case, Workflow
 

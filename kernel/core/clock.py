@@ -9,8 +9,8 @@ moves them all:
         ...                        # every "today" is 1 April 2025
     clock.set_today(day)           # until clock.set_today(None)
 
-``engines.duties.clock``, ``engines.workflows.clock`` and ``mechanisms.selection.clock`` name the same functions, for
-their callers. The test suite puts the clock back after each test (conftest.py).
+``engines.duties.clock`` (the obligations' states, which follow from the day) names the same functions for its
+callers. The test suite puts the clock back after each test (conftest.py).
 """
 import contextlib
 import datetime

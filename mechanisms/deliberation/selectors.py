@@ -1,8 +1,8 @@
 """Reads of 四议两公开: the matters at any subtree and a village's ledger (台账)."""
 import datetime
 
-from engines.workflows import clock
 from engines.workflows.models import Case
+from kernel.core import clock
 from kernel.core.tree import subtree_q
 
 from .definition import WORKFLOW_CODE

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from engines.workflows import clock
 from engines.workflows import services as engine
 from engines.workflows.forms import objection_action
 from engines.workflows.models import Case
+from kernel.core import clock
 from kernel.core.scope import CHANGE, VIEW
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, id_or_none

@@ -15,8 +15,8 @@ def measure_key(measure_id: int) -> str:
 
 
 def tick(*, today: datetime.date | None = None) -> dict:
-    from engines.workflows import clock
     from engines.workflows.reminders import Item, send_item_notices
+    from kernel.core import clock
 
     day = today or clock.today()
     horizon = Upgrading.objects.aggregate(n=Max("measure_remind_days"))["n"] or 0

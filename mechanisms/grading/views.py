@@ -279,9 +279,9 @@ class PlanMixin(ScopedMixin):
 
 class PlanView(PlanMixin, View):
     def get(self, request, pk):
-        from engines.workflows import clock
         from engines.workflows import services as engine
         from engines.workflows.reminders import days_overdue
+        from kernel.core import clock
 
         plan = self.get_plan(pk)
         case = plan.case

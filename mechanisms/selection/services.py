@@ -1,7 +1,7 @@
 """Writes of the good-cadre selection: selections, nominations, rounds (scores, votes, closing), objections.
 
 Every function is keyword-only, takes ``user`` first, runs atomically, checks the scope and records its
-change. ``user=None`` is the system itself (demo, commands). Dates default to ``mechanisms.selection.clock.today()``.
+change. ``user=None`` is the system itself (demo, commands). Dates default to ``kernel.core.clock.today()``.
 Each outcome given to a candidate is also written as an immutable ``Decision``.
 """
 import datetime
@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from engines.standards.models import Assessment, Item, ItemScore, RaterGroup, Sheet
 from engines.standards.services import assessment_close, assessment_create, compute_results, scores_bulk_set
+from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.scope import CHANGE, scope_for
@@ -23,7 +24,7 @@ from kernel.core.tree import in_subtree
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
-from . import clock, narrowing
+from . import narrowing
 from .library import DEFAULT_ROUNDS, ensure_criteria
 from .models import (
     Candidate,

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from engines.standards.models import Item, ItemScore
+from kernel.core import clock
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
-from . import clock, exports, selectors, services
+from . import exports, selectors, services
 from .models import (
     Candidate,
     Channel,

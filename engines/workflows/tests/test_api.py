@@ -3,9 +3,10 @@ import json
 
 import pytest
 
-from engines.workflows import clock, services
+from engines.workflows import services
 from engines.workflows.format import dump
 from engines.workflows.testing import make_workflow, workflow_document
+from kernel.core import clock
 
 DAY = datetime.date(2025, 3, 1)
 

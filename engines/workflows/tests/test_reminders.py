@@ -4,10 +4,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from engines.workflows import clock, services
+from engines.workflows import services
 from engines.workflows.models import CaseNotice
 from engines.workflows.reminders import days_overdue, kinds_due, tick
 from engines.workflows.testing import make_workflow, workflow_document
+from kernel.core import clock
 from kernel.core.todo import collect
 
 OPENED = datetime.date(2025, 1, 31)

@@ -129,7 +129,7 @@ def test_waiting_period_counts_from_stage_entry(case, users):
 
 
 def test_waiting_period_uses_the_clock_by_default(case, users):
-    from engines.workflows import clock
+    from kernel.core import clock
 
     to_notice(case, users)
     with clock.today_is(later(4)):

@@ -1,22 +1,20 @@
 """One clock for the whole system: moving kernel.core.clock moves what every service takes for today, and the
-engines' clocks are the same clock under their own names."""
+duties' clock is the same clock under its own names."""
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from engines.duties import clock as duties_clock
-from engines.workflows import clock as workflows_clock
 from kernel.core import clock
 from kernel.people.services import member_update, validate_member_dates
-from mechanisms.selection import clock as selection_clock
 
 D = datetime.date
 
 
-def test_the_engines_clocks_are_the_one_clock():
+def test_the_duties_clock_is_the_one_clock():
     with duties_clock.today_is(D(2025, 4, 1)):
-        assert clock.today() == workflows_clock.today() == selection_clock.today() == D(2025, 4, 1)
+        assert clock.today() == duties_clock.today() == D(2025, 4, 1)
     assert clock.today() == datetime.date.today()
 
 

@@ -3,7 +3,7 @@ import json
 
 from django.urls import reverse
 
-from engines.workflows.clock import today_is
+from kernel.core.clock import today_is
 from mechanisms.deliberation import services
 from mechanisms.deliberation.definition import ensure
 

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
-from engines.workflows import clock
 from engines.workflows.models import CaseNotice
+from kernel.core import clock
 from kernel.core.models import ChangeRecord
 from mechanisms.grading import services
 from mechanisms.grading.models import Grade, GradeLevel, Plan, Round

@@ -134,7 +134,7 @@ def test_install_grading_installs_the_rectification_workflow_once(county):
 
 
 def test_plan_page_shows_the_stage_deadline_and_how_late_it_is(county_client, jinta):
-    from engines.workflows import clock
+    from kernel.core import clock
 
     services.grades_propose(user=None, upgrading=jinta.upgrading, on=GRADED_ON)
     services.grades_confirm(user=None, upgrading=jinta.upgrading, on=GRADED_ON, confirm=True)

@@ -10,8 +10,8 @@ import json
 import pytest
 from django.contrib.messages import get_messages
 
-from engines.workflows import clock
 from engines.workflows.models import Case
+from kernel.core import clock
 from mechanisms.deliberation import services
 from mechanisms.deliberation.definition import ensure
 

@@ -4,8 +4,6 @@ objections, closing) and the pool of good cadres (with its printable xlsx).
 Views parse input, call mechanisms.selection.services / selectors and render; every object comes through
 ``restrict(user, action)``, so outside the user's scope a page is a 404 as for a missing one.
 """
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -22,6 +20,19 @@ from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
 from . import exports, selectors, services
+from .forms import (
+    COMMITTEE_TYPES,
+    CloseForm,
+    ConfigureForm,
+    NominationsForm,
+    ObjectionForm,
+    ReasonForm,
+    ResolveForm,
+    ScoresForm,
+    SelectionCreateForm,
+    VotesForm,
+    first_error,
+)
 from .models import (
     Candidate,
     Channel,
@@ -34,8 +45,6 @@ from .models import (
     RoundStatus,
     Selection,
 )
-
-COMMITTEE_TYPES = ["committee", "party_committee"]
 
 
 def _run(request, service, **kwargs):
@@ -67,17 +76,11 @@ class IndexView(SelectionMixin, View):
 
 class CreateView(SelectionMixin, View):
     def post(self, request):
-        owner = Organization.objects.restrict(request.user, "change").filter(
-            org_type__in=COMMITTEE_TYPES, pk=request.POST.get("owner") or 0).first()
-        if owner is None:
-            messages.error(request, _("Choose the committee running the selection."))
+        form = SelectionCreateForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
             return redirect("selection:index")
-        try:
-            year = int(request.POST.get("year") or clock.today().year)
-        except ValueError:
-            year = clock.today().year
-        selection = _run(request, services.selection_create, owner=owner, year=year,
-                         name=request.POST.get("name", "") or _("%(year)s good-cadre selection") % {"year": year})
+        selection = _run(request, services.selection_create, **form.cleaned_data)
         if selection is None:
             return redirect("selection:index")
         return redirect("selection:detail", selection.pk)
@@ -139,11 +142,9 @@ class NominationsView(SelectionMixin, View):
 
     def post(self, request, pk):
         selection = self.get_selection(pk)
-        channel = request.POST.get("channel", "")
-        lines = request.POST.get("lines", "")
-        if not lines.strip():
-            lines = "\t".join([request.POST.get("person", ""), request.POST.get("nominator", ""),
-                               request.POST.get("statement", "")])
+        form = NominationsForm(request.POST)
+        form.is_valid()
+        channel, lines = form.cleaned_data["channel"], form.cleaned_data["lines"]
         added = 0
         for number, line in enumerate(lines.splitlines(), start=1):
             if not line.strip():
@@ -201,15 +202,11 @@ class ConfigureView(SelectionMixin, View):
 
     def post(self, request, pk):
         round_ = self.get_round(pk)
-        try:
-            keep = int(request.POST["keep"]) if request.POST.get("keep", "").strip() else None
-            days = int(request.POST.get("objection_days") or 0)
-            threshold = Decimal(request.POST["threshold"]) if request.POST.get("threshold", "").strip() else None
-        except (ValueError, InvalidOperation):
-            messages.error(request, _("Enter a number."))
+        form = ConfigureForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
             return redirect("selection:round", round_.pk)
-        if _run(request, services.round_configure, round_=round_, method=request.POST.get("method", ""), keep=keep,
-                threshold=threshold, objection_days=days) is not None:
+        if _run(request, services.round_configure, round_=round_, **form.cleaned_data) is not None:
             messages.success(request, _("The round's rule is saved."))
         return redirect("selection:round", round_.pk)
 
@@ -219,16 +216,11 @@ class ScoresView(SelectionMixin, View):
 
     def post(self, request, pk):
         round_ = self.get_round(pk)
-        scores: dict = {}
-        for key, value in request.POST.items():
-            if key.startswith("s-") and value.strip():
-                _prefix, candidate_id, code = key.split("-", 2)
-                try:
-                    scores.setdefault(int(candidate_id), {})[code] = Decimal(value.strip())
-                except (ValueError, InvalidOperation):
-                    messages.error(request, _("Enter a number."))
-                    return redirect("selection:round", round_.pk)
-        if _run(request, services.scores_set, round_=round_, scores=scores) is not None:
+        form = ScoresForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
+            return redirect("selection:round", round_.pk)
+        if _run(request, services.scores_set, round_=round_, scores=form.cleaned_data["scores"]) is not None:
             messages.success(request, _("Scores saved."))
         return redirect("selection:round", round_.pk)
 
@@ -238,16 +230,11 @@ class VotesView(SelectionMixin, View):
 
     def post(self, request, pk):
         round_ = self.get_round(pk)
-        votes = {}
-        for key, value in request.POST.items():
-            if key.startswith("for-") and value.strip():
-                candidate_id = key[4:]
-                try:
-                    votes[int(candidate_id)] = (int(value), int(request.POST.get(f"cast-{candidate_id}") or 0))
-                except ValueError:
-                    messages.error(request, _("Enter whole numbers of votes."))
-                    return redirect("selection:round", round_.pk)
-        if _run(request, services.votes_set, round_=round_, votes=votes) is not None:
+        form = VotesForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
+            return redirect("selection:round", round_.pk)
+        if _run(request, services.votes_set, round_=round_, votes=form.cleaned_data["votes"]) is not None:
             messages.success(request, _("Votes saved."))
         return redirect("selection:round", round_.pk)
 
@@ -260,9 +247,10 @@ class CloseView(SelectionMixin, View):
 
     def post(self, request, pk):
         round_ = self.get_round(pk)
+        form = CloseForm(request.POST)
+        form.is_valid()
         try:
-            closure = services.round_close(user=request.user, round_=round_,
-                                           confirm=bool(request.POST.get("confirm")))
+            closure = services.round_close(user=request.user, round_=round_, confirm=form.cleaned_data["confirm"])
         except services.NeedsConfirmation as needed:
             return render(request, "selection/close_preview.html", {
                 "selection": round_.selection, "round": round_, "rounds": selectors.rounds(round_.selection),
@@ -301,8 +289,9 @@ class ClosureWithdrawView(ClosureView):
 
     def post(self, request, pk):
         closure = self.get_closure(pk)
-        if _run(request, services.round_closure_withdraw, closure=closure,
-                reason=request.POST.get("reason", "")) is not None:
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        if _run(request, services.round_closure_withdraw, closure=closure, **form.cleaned_data) is not None:
             messages.success(request, _("The close was withdrawn: the round is open again."))
         return redirect("selection:closure", closure.pk)
 
@@ -312,9 +301,12 @@ class ObjectionView(SelectionMixin, View):
 
     def post(self, request, pk):
         round_ = self.get_round(pk)
-        candidate = self.scoped_object(Candidate.objects.filter(round=round_), pk=request.POST.get("candidate") or 0)
-        if _run(request, services.objection_raise, candidate=candidate, raised_by=request.POST.get("raised_by", ""),
-                text=request.POST.get("text", "")) is not None:
+        form = ObjectionForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        candidate = self.scoped_object(Candidate.objects.filter(round=round_), pk=data["candidate"] or 0)
+        if _run(request, services.objection_raise, candidate=candidate, raised_by=data["raised_by"],
+                text=data["text"]) is not None:
             messages.success(request, _("Objection recorded; %(name)s is paused until it is resolved.") % {
                 "name": candidate.nominee.person.name})
         return redirect("selection:round", round_.pk)
@@ -326,8 +318,10 @@ class ResolveView(SelectionMixin, View):
     def post(self, request, pk):
         objection = self.scoped_object(Objection.objects.select_related("candidate__round"), pk=pk)
         self.get_round(objection.candidate.round_id)
-        _run(request, services.objection_resolve, objection=objection,
-             upheld=request.POST.get("resolution") == "upheld", note=request.POST.get("note", ""))
+        form = ResolveForm(request.POST)
+        form.is_valid()
+        _run(request, services.objection_resolve, objection=objection, upheld=form.cleaned_data["upheld"],
+             note=form.cleaned_data["note"])
         return redirect("selection:round", objection.candidate.round_id)
 
 

@@ -20,7 +20,15 @@ from kernel.people.choices import Stage as PersonStage
 from kernel.people.models import Person
 
 from . import selectors, services
-from .forms import CandidateForm, ReviewForm, TermChangeForm
+from .forms import (
+    CandidateForm,
+    DeadlineForm,
+    ElectionActionForm,
+    OrganizationForm,
+    ReviewForm,
+    TermChangeForm,
+    VotesRecordForm,
+)
 from .models import Candidate, Election, Review, Stage, TermChange
 
 
@@ -108,15 +116,18 @@ class DeadlineView(ScopedMixin, View):
 
     def post(self, request, pk):
         term = self.get_scoped(pk=pk)
+        form = DeadlineForm(request.POST)
+        valid = form.is_valid()
         township = Organization.objects.restrict(request.user, CHANGE).filter(
-            pk=id_or_none(request.POST.get("township"))).first()
+            pk=form.cleaned_data["township"]).first()
         if township is None:
             raise Http404
-        try:
-            deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
-            services.deadline_set(user=request.user, term_change=term, township=township, deadline=deadline)
-        except ValueError:
+        if not valid:
             messages.error(request, _("Enter a date."))
+            return redirect("elections:term", term.pk)
+        try:
+            services.deadline_set(user=request.user, term_change=term, township=township,
+                                  deadline=form.cleaned_data["deadline"])
         except (ValidationError, PermissionDenied) as error:
             error_messages(request, error)
         return redirect("elections:term", term.pk)
@@ -127,8 +138,10 @@ class ElectionOpenView(ScopedMixin, View):
 
     def post(self, request, pk):
         term = self.get_scoped(pk=pk)
+        form = OrganizationForm(request.POST)
+        form.is_valid()
         village = Organization.objects.restrict(request.user, CHANGE).filter(
-            pk=id_or_none(request.POST.get("organization"))).first()
+            pk=form.cleaned_data["organization"]).first()
         if village is None:
             raise Http404
         try:
@@ -173,7 +186,9 @@ class ElectionView(ScopedMixin, View):
         election = self.get_scoped(pk=pk)
         if not can_change(request.user, election):
             raise Http404
-        action = request.POST.get("action")
+        step = ElectionActionForm(request.POST)
+        step.is_valid()
+        action = step.cleaned_data["action"]
         user = request.user
         try:
             if action == "candidate":
@@ -196,7 +211,7 @@ class ElectionView(ScopedMixin, View):
             elif action == "reviewed":
                 services.review_finish(user=user, election=election)
             elif action in ("votes", "finish"):
-                if action == "votes" or request.POST.get("votes_cast"):
+                if step.cleaned_data["record_votes"]:
                     self.record_votes(request, election)
                 if action == "finish":
                     services.election_finish(user=user, election=election)
@@ -210,15 +225,10 @@ class ElectionView(ScopedMixin, View):
         return redirect("elections:election", election.pk)
 
     def record_votes(self, request, election):
-        try:
-            held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
-            eligible, cast = int(request.POST.get("eligible_voters", "")), int(request.POST.get("votes_cast", ""))
-            votes = {c.pk: int(request.POST.get(f"votes_{c.pk}") or 0)
-                     for c in election.candidates.filter(review=Review.PASSED)}
-        except ValueError:
-            raise ValidationError(_("Enter the date held and whole numbers for the votes.")) from None
-        services.votes_record(user=request.user, election=election, held_on=held_on, eligible_voters=eligible,
-                              votes_cast=cast, votes=votes)
+        form = VotesRecordForm(request.POST, candidates=election.candidates.filter(review=Review.PASSED))
+        if not form.is_valid():
+            raise ValidationError(_("Enter the date held and whole numbers for the votes."))
+        services.votes_record(user=request.user, election=election, **form.cleaned_data)
 
 
 class FiguresView(ScopedMixin, View):

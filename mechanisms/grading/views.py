@@ -5,7 +5,6 @@ confirm or change in bulk (grading/workbooks.py).
 Views parse input, call mechanisms.grading.services / selectors and render; every object comes through
 ``restrict(user, action)``, so outside the user's scope a page is a 404 as for a missing one.
 """
-import datetime
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +23,7 @@ from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 
 from . import exports, selectors, services, workbooks
+from .forms import ConfirmForm, GradeSetForm, PlanActionForm, ReasonForm, RoundForm, TeamSetForm
 from .models import (
     Grade,
     GradeConfirmation,
@@ -39,11 +39,10 @@ from .models import (
 from .proposals import reason_text
 
 
-def _date(value, default=None):
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return default
+def _valid(form) -> dict:
+    """The cleaned fields of a lenient form (its fields fall back to defaults and never refuse)."""
+    form.is_valid()
+    return form.cleaned_data
 
 
 def _run(request, service, **kwargs) -> bool:
@@ -100,7 +99,7 @@ class ProposeView(UpgradingMixin, View):
 
     def post(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        round_ = request.POST.get("round") if request.POST.get("round") in Round.values else Round.INITIAL
+        round_ = _valid(RoundForm(request.POST))["round"]
         try:
             count = services.grades_propose(user=request.user, upgrading=upgrading, round=round_)
         except (ValidationError, PermissionDenied) as error:
@@ -115,16 +114,16 @@ class ConfirmView(UpgradingMixin, View):
 
     def post(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        round_ = request.POST.get("round") if request.POST.get("round") in Round.values else Round.INITIAL
-        ids = request.POST.getlist("grade")
+        data = _valid(ConfirmForm(request.POST))
+        round_, ids = data["round"], data["grade"]
         grades = None
-        if ids:
+        if ids is not None:
             grades = list(Grade.objects.restrict(request.user, "change").filter(upgrading=upgrading, pk__in=ids))
             if not grades:
                 raise Http404
         try:
             confirmation = services.grades_confirm(user=request.user, upgrading=upgrading, grades=grades,
-                                                   round=round_, confirm=bool(request.POST.get("confirm")))
+                                                   round=round_, confirm=data["confirm"])
         except services.NeedsConfirmation as needed:
             names = dict(GradeLevel.objects.filter(scheme_id=upgrading.scheme_id).values_list("code", "name"))
             return render(request, "grading/confirm_preview.html", {
@@ -166,7 +165,7 @@ class ConfirmationWithdrawView(ConfirmationView):
     def post(self, request, pk):
         confirmation = self.get_confirmation(pk)
         if _run(request, services.grades_confirmation_withdraw, confirmation=confirmation,
-                reason=request.POST.get("reason", "")):
+                reason=_valid(ReasonForm(request.POST))["reason"]):
             messages.success(request, _("The confirmation was withdrawn: its grades are proposals again."))
         return redirect("grading:confirmation", confirmation.pk)
 
@@ -176,11 +175,11 @@ class GradeSetView(UpgradingMixin, View):
 
     def post(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        organization = self.scoped_object(Organization.objects.all(), pk=request.POST.get("organization") or 0)
-        round_ = request.POST.get("round") if request.POST.get("round") in Round.values else Round.INITIAL
+        data = _valid(GradeSetForm(request.POST))
+        organization = self.scoped_object(Organization.objects.all(), pk=data["organization"])
+        round_ = data["round"]
         _run(request, services.grade_set, upgrading=upgrading, organization=organization,
-             level=request.POST.get("level", ""), reason=request.POST.get("reason", ""),
-             weak_lax=bool(request.POST.get("weak_lax")), round=round_)
+             level=data["level"], reason=data["reason"], weak_lax=data["weak_lax"], round=round_)
         return redirect(f"/grading/{upgrading.pk}/?round={round_}")
 
 
@@ -213,10 +212,11 @@ class TeamSetView(UpgradingMixin, View):
 
     def post(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        organization = self.scoped_object(Organization.objects.all(), pk=request.POST.get("organization") or 0)
+        data = _valid(TeamSetForm(request.POST))
+        organization = self.scoped_object(Organization.objects.all(), pk=data["organization"])
         pool = PoolMember.objects.filter(upgrading=upgrading)
-        leader = pool.filter(role=PoolRole.COUNTY_LEADER, person_id=request.POST.get("county_leader") or 0).first()
-        cadre = pool.filter(role=PoolRole.CADRE, person_id=request.POST.get("cadre") or 0).first()
+        leader = pool.filter(role=PoolRole.COUNTY_LEADER, person_id=data["county_leader"]).first()
+        cadre = pool.filter(role=PoolRole.CADRE, person_id=data["cadre"]).first()
         secretary = services.committee_secretary(organization)
         if not (leader and cadre and secretary):
             messages.error(request, _("Choose a county-level leader and a cadre from the pools."))
@@ -311,36 +311,29 @@ class PlanActionView(PlanMixin, View):
 
     def post(self, request, pk, action):
         plan = self.get_plan(pk)
-        post = request.POST
+        post = _valid(PlanActionForm(request.POST))
         if action == "problem":
-            _run(request, services.problem_add, plan=plan, line=post.get("line", ""), kind=post.get("kind", ""),
-                 description=post.get("description", ""))
+            _run(request, services.problem_add, plan=plan, line=post["line"], kind=post["kind"],
+                 description=post["description"])
         elif action == "measure":
-            deadline = _date(post.get("deadline"))
-            if deadline is None:
+            if post["deadline"] is None:
                 messages.error(request, _("Give the measure a deadline."))
             else:
-                _run(request, services.measure_add, plan=plan, content=post.get("content", ""),
-                     owner=post.get("owner", ""), deadline=deadline)
+                _run(request, services.measure_add, plan=plan, content=post["content"], owner=post["owner"],
+                     deadline=post["deadline"])
         elif action == "progress":
-            measure = plan.measures.filter(pk=post.get("measure") or 0).first()
+            measure = plan.measures.filter(pk=post["measure"]).first()
             if measure is None:
                 raise Http404
-            try:
-                progress = int(post.get("progress", ""))
-            except ValueError:
-                progress = -1
-            _run(request, services.measure_progress, measure=measure, progress=progress)
+            _run(request, services.measure_progress, measure=measure, progress=post["progress"])
         elif action == "visit":
-            _run(request, services.visit_add, plan=plan, on=_date(post.get("on"), timezone.localdate()),
-                 visitors=post.get("visitors", ""), note=post.get("note", ""))
+            _run(request, services.visit_add, plan=plan, on=post["on"], visitors=post["visitors"], note=post["note"])
         elif action == "advance":
-            _run(request, services.plan_advance, plan=plan, comment=post.get("comment", ""))
+            _run(request, services.plan_advance, plan=plan, comment=post["comment"])
         elif action == "approve":
-            _run(request, services.plan_approve, plan=plan, comment=post.get("comment", ""))
+            _run(request, services.plan_approve, plan=plan, comment=post["comment"])
         elif action == "return":
-            _run(request, services.plan_return, plan=plan, to_stage=post.get("to_stage", ""),
-                 comment=post.get("comment", ""))
+            _run(request, services.plan_return, plan=plan, to_stage=post["to_stage"], comment=post["comment"])
         else:
             raise Http404
         return redirect("grading:plan", plan.pk)
@@ -403,7 +396,7 @@ class WorkbookView(WorkbookMixin, View):
         form = WorkbookUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             error_messages(request, ValidationError([e for errors in form.errors.values() for e in errors]))
-            return self.back(upgrading, request.POST.get("round") or Round.INITIAL)
+            return self.back(upgrading, _valid(RoundForm(request.POST))["round"])
         upload = form.cleaned_data["file"]
         workbook_upload.stash(request, _workbook_key(upgrading), upload, folder=WORKBOOK_FOLDER,
                               round=form.cleaned_data["round"], filename=upload.name[:200])

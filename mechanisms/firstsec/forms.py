@@ -13,6 +13,8 @@ from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
+from .periods import parse_month
+
 
 class TodayDateField(forms.Field):
     """An ISO date; today when missing or not a date."""
@@ -188,3 +190,82 @@ class RulesForm(forms.Form):
         if data["satisfaction_item"].strip():
             fields["satisfaction_item"] = data["satisfaction_item"].strip()[:32]
         return fields
+
+
+class ApproveForm(forms.Form):
+    """A late check-in approved ("1") or refused (anything else), with a note."""
+
+    approve = text()
+    note = text()
+
+    def service_fields(self) -> dict:
+        return {"approve": self.cleaned_data["approve"] == "1", "note": self.cleaned_data["note"]}
+
+
+class IdOrNoneField(forms.Field):
+    """A row's id as a number; None (no row) when missing or not a number."""
+
+    def to_python(self, value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+
+class MonthField(forms.Field):
+    """A month as "YYYY-MM", cleaned to (year, month); None when missing or not a month of the calendar."""
+
+    def to_python(self, value):
+        try:
+            year, month = parse_month(value or "")
+            datetime.date(year, month, 1)
+        except ValueError:
+            return None
+        return year, month
+
+
+class CountyMonthForm(forms.Form):
+    """A county and one of its months (the ranking's run, the elimination list's evaluation)."""
+
+    county = IdOrNoneField(required=False)
+    month = MonthField(required=False)
+
+
+class FlagField(forms.Field):
+    """Checked when anything non-empty was posted."""
+
+    def to_python(self, value):
+        return bool(value)
+
+
+class DecideForm(forms.Form):
+    """One entry's decision on the elimination list, or (``confirm``) its preview confirmed."""
+
+    decision = text()
+    note = text()
+    confirm = FlagField(required=False)
+
+
+class DecideListForm(forms.Form):
+    """Decisions on several entries: ``decision_<entry id>`` (those left empty are skipped) and ``note_<entry id>``.
+
+    ``chosen`` maps each entry id (None for a name whose id is not a number) to its decision."""
+
+    PREFIX = "decision_"
+
+    confirm = FlagField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["chosen"] = {
+            IdOrNoneField().to_python(name.removeprefix(self.PREFIX)): value
+            for name, value in self.data.items() if name.startswith(self.PREFIX) and value}
+        return data
+
+    def decisions(self) -> list[dict]:
+        return [{"entry": pk, "decision": value, "note": self.data.get(f"note_{pk}", "")}
+                for pk, value in sorted(self.cleaned_data["chosen"].items())]
+
+
+class ReasonForm(forms.Form):
+    reason = text()

@@ -19,17 +19,22 @@ from django.views import View
 from engines.duties import clock
 from engines.standards.models import Assessment
 from kernel.core.scope import CHANGE, scope_for
-from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
+from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization, OrgType
 from kernel.people.models import Person
 
 from . import selectors, services
 from .attendance import month_minimums
 from .forms import (
+    ApproveForm,
     CheckInForm,
+    CountyMonthForm,
+    DecideForm,
+    DecideListForm,
     DispatchForm,
     HalfYearReportForm,
     OutcomeForm,
+    ReasonForm,
     RecallForm,
     ReplaceForm,
     RulesForm,
@@ -137,12 +142,12 @@ class DispatchCreateView(DispatchMixin, View):
         form = DispatchForm(request.POST, user=request.user)
         if not form.is_valid():
             form_messages(request, form)
-            return render(request, "firstsec/dispatch_form.html", self._context(request, data=request.POST),
+            return render(request, "firstsec/dispatch_form.html", self._context(request, data=form.data),
                           status=400)
         person, village = form.cleaned_data["person"], form.cleaned_data["village"]
         dispatch = _run(request, services.dispatch_create, **form.cleaned_data)
         if dispatch is None:
-            return render(request, "firstsec/dispatch_form.html", self._context(request, data=request.POST),
+            return render(request, "firstsec/dispatch_form.html", self._context(request, data=form.data),
                           status=400)
         messages.success(request, _("%(name)s is sent to %(village)s.") % {"name": person.name,
                                                                            "village": village.name})
@@ -245,8 +250,9 @@ class ApproveView(ScopedMixin, View):
 
     def post(self, request, pk):
         checkin = self.get_scoped(pk=pk)
-        if _run(request, services.checkin_approve, checkin=checkin, approve=request.POST.get("approve") == "1",
-                note=request.POST.get("note", "")):
+        form = ApproveForm(request.POST)
+        form.is_valid()
+        if _run(request, services.checkin_approve, checkin=checkin, **form.service_fields()):
             messages.success(request, _("Decision saved."))
         return redirect("firstsec:approvals")
 
@@ -333,13 +339,13 @@ class RankingRunView(AssessmentMixin, View):
     """Creates (or refreshes the attendance of) a county's month, then computes its ranking."""
 
     def post(self, request):
-        county = self.scoped_object(_counties(request.user), pk=int_or_none(request.POST.get("county")))
-        try:
-            year, month = parse_month(request.POST.get("month", ""))
-            datetime.date(year, month, 1)
-        except ValueError:
+        form = CountyMonthForm(request.POST)
+        form.is_valid()
+        county = self.scoped_object(_counties(request.user), pk=form.cleaned_data["county"])
+        if form.cleaned_data["month"] is None:
             messages.error(request, _("Choose a month."))
             return redirect(reverse("firstsec:rankings") + "?all=1")
+        year, month = form.cleaned_data["month"]
         assessment = _run(request, services.monthly_assessment, county=county, year=year, month=month)
         if assessment is None:
             return redirect(reverse("firstsec:rankings") + "?all=1")
@@ -371,11 +377,10 @@ class EliminationEvaluateView(ScopedMixin, View):
     queryset = EliminationEntry.objects.all()
 
     def post(self, request):
-        county = self.scoped_object(_counties(request.user), pk=int_or_none(request.POST.get("county")))
-        try:
-            year, month = parse_month(request.POST.get("month", ""))
-        except ValueError:
-            year, month = clock.today().year, clock.today().month
+        form = CountyMonthForm(request.POST)
+        form.is_valid()
+        county = self.scoped_object(_counties(request.user), pk=form.cleaned_data["county"])
+        year, month = form.cleaned_data["month"] or (clock.today().year, clock.today().month)
         entries = _run(request, services.elimination_evaluate, county=county, year=year, month=month)
         if entries is not None:
             messages.success(request, _("%(count)s on the list for %(month)s.") % {
@@ -383,11 +388,10 @@ class EliminationEvaluateView(ScopedMixin, View):
         return redirect("firstsec:elimination")
 
 
-def _decide(request, decisions):
+def _decide(request, decisions, *, confirm: bool):
     """Previews a decision on the list, or records it once its preview was confirmed."""
     try:
-        act = services.elimination_decide(user=request.user, decisions=decisions,
-                                          confirm=bool(request.POST.get("confirm")))
+        act = services.elimination_decide(user=request.user, decisions=decisions, confirm=confirm)
     except services.NeedsConfirmation as needed:
         return render(request, "firstsec/elimination_preview.html", {
             "preview": needed.details, "decisions": decisions,
@@ -407,8 +411,11 @@ class EliminationDecideView(ScopedMixin, View):
 
     def post(self, request, pk):
         entry = self.get_scoped(pk=pk)
-        return _decide(request, [{"entry": entry.pk, "decision": request.POST.get("decision", ""),
-                                  "note": request.POST.get("note", "")}])
+        form = DecideForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        return _decide(request, [{"entry": entry.pk, "decision": data["decision"], "note": data["note"]}],
+                       confirm=data["confirm"])
 
 
 class EliminationDecideListView(ScopedMixin, View):
@@ -417,13 +424,13 @@ class EliminationDecideListView(ScopedMixin, View):
     queryset = EliminationEntry.objects.all()
 
     def post(self, request):
-        chosen = {int_or_none(name.removeprefix("decision_")): value for name, value in request.POST.items()
-                  if name.startswith("decision_") and value}
+        form = DecideListForm(request.POST)
+        form.is_valid()
+        chosen = form.cleaned_data["chosen"]
         visible = set(self.scoped.filter(pk__in=chosen).values_list("pk", flat=True))
         if set(chosen) - visible:
             raise Http404
-        return _decide(request, [{"entry": pk, "decision": value, "note": request.POST.get(f"note_{pk}", "")}
-                                 for pk, value in sorted(chosen.items())])
+        return _decide(request, form.decisions(), confirm=form.cleaned_data["confirm"])
 
 
 class EliminationDecisionView(ScopedMixin, View):
@@ -448,7 +455,9 @@ class EliminationDecisionWithdrawView(EliminationDecisionView):
 
     def post(self, request, pk):
         act = self.get_decision(pk)
-        if _run(request, services.elimination_decision_withdraw, decision=act, reason=request.POST.get("reason", "")):
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        if _run(request, services.elimination_decision_withdraw, decision=act, reason=form.cleaned_data["reason"]):
             messages.success(request, _("The decision was withdrawn: its entries await a decision again."))
         return redirect("firstsec:elimination_decision", act.pk)
 

@@ -46,3 +46,23 @@ class StageForm(forms.Form):
         for name in STAGE_FIELDS.get(stage, ()):
             self.fields[name] = stage_field(name)
         _styled(self)
+
+    def posted(self) -> dict:
+        """The cleaned values of the fields the page actually posted (a field left out keeps its recorded value); a
+        cleared one is recorded as empty."""
+        return {name: "" if value is None else value for name, value in self.cleaned_data.items() if name in self.data}
+
+
+class ActionField(forms.Field):
+    """Which button was pressed: "save" when the form names none."""
+
+    def to_python(self, value):
+        return "save" if value is None else value
+
+
+class CaseActionForm(forms.Form):
+    """The case page's buttons: the action, the comment that goes with a move and the stage a return goes back to."""
+
+    action = ActionField(required=False)
+    comment = forms.CharField(required=False, strip=False)
+    to_stage = forms.CharField(required=False, strip=False)

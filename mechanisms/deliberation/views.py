@@ -24,7 +24,7 @@ from kernel.orgs.views import scope_root
 
 from . import exports, selectors, services
 from .definition import LABELS, STAGE_FIELDS, VILLAGERS_KINDS, WORKFLOW_CODE, workflow
-from .forms import MatterForm, StageForm
+from .forms import CaseActionForm, MatterForm, StageForm
 
 
 def villages(user, action=VIEW, root=None):
@@ -143,23 +143,25 @@ class CaseView(ScopedMixin, View):
         case = self.get_scoped(pk=pk)
         if not can_change(request.user, case):
             raise Http404
-        action = request.POST.get("action", "save")
+        buttons = CaseActionForm(request.POST)
+        buttons.is_valid()
+        action, comment = buttons.cleaned_data["action"], buttons.cleaned_data["comment"]
         try:
             if action in ("save", "advance"):
                 form = StageForm(request.POST, stage=case.stage)
                 if not form.is_valid():
                     return self.page(request, case, form, status=400)
-                values = {k: ("" if v is None else v) for k, v in form.cleaned_data.items() if k in request.POST}
+                values = form.posted()
                 if values:
                     services.matter_record(user=request.user, case=case, data=values)
                 if action == "advance":
-                    services.matter_advance(user=request.user, case=case, comment=request.POST.get("comment", ""))
+                    services.matter_advance(user=request.user, case=case, comment=comment)
                     messages.success(request, _("The matter moved on."))
                 else:
                     messages.success(request, _("Saved."))
             elif action == "return":
-                services.matter_return(user=request.user, case=case, to_stage=request.POST.get("to_stage", ""),
-                                       comment=request.POST.get("comment", ""))
+                services.matter_return(user=request.user, case=case, to_stage=buttons.cleaned_data["to_stage"],
+                                       comment=comment)
             elif not objection_action(user=request.user, case=case, action=action, data=request.POST):
                 raise Http404
         except ValidationError as error:

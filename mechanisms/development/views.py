@@ -23,7 +23,7 @@ from kernel.people.models import Member
 
 from . import selectors, services
 from .definition import VOTE
-from .forms import CandidateForm, StageForm
+from .forms import CandidateForm, CaseActionForm, StageForm
 
 
 class RootMixin(ScopedMixin):
@@ -119,22 +119,24 @@ class CaseView(ScopedMixin, View):
 
     def post(self, request, pk):
         case = self.get_case(pk, "change")
-        action = request.POST.get("action", "save")
+        buttons = CaseActionForm(request.POST)
+        buttons.is_valid()
+        action, comment = buttons.cleaned_data["action"], buttons.cleaned_data["comment"]
         try:
             if action in ("save", "advance"):
                 form = StageForm(request.POST, stage=case.stage)
                 if not form.is_valid():
                     return self.render(request, case, form, status=400)
-                values = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
+                values = form.posted()
                 if values:
                     services.candidate_record(user=request.user, case=case, data=values)
                 if action == "advance":
-                    services.candidate_advance(user=request.user, case=case, comment=request.POST.get("comment", ""))
+                    services.candidate_advance(user=request.user, case=case, comment=comment)
                     messages.success(request, _("The case moved on."))
                 else:
                     messages.success(request, _("Saved."))
             elif action == "approve":
-                services.candidate_approve(user=request.user, case=case, comment=request.POST.get("comment", ""))
+                services.candidate_approve(user=request.user, case=case, comment=comment)
                 messages.success(request, _("Approved."))
             elif not objection_action(user=request.user, case=case, action=action, data=request.POST):
                 raise Http404

@@ -77,3 +77,38 @@ class RectificationForm(StyledForm):
 
 class EvaluationForm(StyledForm):
     opinion = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class NumberOrNoneField(forms.Field):
+    """A whole number; None when missing or not a number."""
+
+    def to_python(self, value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+
+class ReportReviewForm(ReviewForm):
+    """A report's review: the note, and the button pressed ("accept"; anything else returns it)."""
+
+    decision = forms.CharField(required=False)
+
+    def accepted(self) -> bool:
+        return self.cleaned_data.get("decision") == "accept"
+
+
+class PeriodForm(forms.Form):
+    """A half-year as the two-way pages pass it: ``year`` and ``half``, each None when missing or not a number."""
+
+    year = NumberOrNoneField(required=False)
+    half = NumberOrNoneField(required=False)
+
+
+class TwoWayActionForm(EvaluationForm):
+    """A two-way page's post: ``action=assess`` with the ``owner`` whose score sheets to prepare, or the
+    ``obligation`` whose report is evaluated with the opinion."""
+
+    action = forms.CharField(required=False)
+    owner = NumberOrNoneField(required=False)
+    obligation = NumberOrNoneField(required=False)

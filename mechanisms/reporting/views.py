@@ -28,13 +28,21 @@ from .forms import (
     FindingForm,
     InspectionForm,
     NoticeForm,
+    PeriodForm,
     RectificationForm,
     ReportForm,
+    ReportReviewForm,
     ReviewForm,
+    TwoWayActionForm,
 )
 from .library import REPORT_RULES, TWO_WAY_RULE
 from .models import Finding, Inspection, NoticeStatus, SupervisionNotice
 from .pdf import pdf_response, render_pdf
+
+
+def _first(*values):
+    """The first of the values that is given (a number, even 0, is; None is not)."""
+    return next(value for value in values if value is not None)
 
 
 def _form_errors(request, form) -> None:
@@ -153,9 +161,9 @@ class ReviewView(ScopedMixin, View):
         submission = self._submission(pk)
         if not self._can_review(request, submission):
             raise Http404
-        form = ReviewForm(request.POST)
+        form = ReportReviewForm(request.POST)
         form.is_valid()
-        accept = request.POST.get("decision") == "accept"
+        accept = form.accepted()
         try:
             services.report_review(user=request.user, submission=submission, accept=accept,
                                    note=form.cleaned_data.get("note") or "")
@@ -330,8 +338,11 @@ class TwoWayView(ObligationMixin, View):
 
     def _period(self, request):
         today = clock.today()
-        year = int_or_none(request.GET.get("year") or request.POST.get("year"), today.year)
-        half = int_or_none(request.GET.get("half") or request.POST.get("half"), 1 if today.month <= 6 else 2)
+        asked, posted = PeriodForm(request.GET), PeriodForm(request.POST)
+        asked.is_valid()
+        posted.is_valid()
+        year = _first(asked.cleaned_data["year"], posted.cleaned_data["year"], today.year)
+        half = _first(asked.cleaned_data["half"], posted.cleaned_data["half"], 1 if today.month <= 6 else 2)
         return year, half if half in (1, 2) else 1
 
     def get(self, request):
@@ -351,21 +362,21 @@ class TwoWayView(ObligationMixin, View):
 
     def post(self, request):
         year, half = self._period(request)
+        form = TwoWayActionForm(request.POST)
+        form.is_valid()
         try:
-            if request.POST.get("action") == "assess":
+            if form.cleaned_data["action"] == "assess":
                 owner = Organization.objects.restrict(request.user, "change").filter(
-                    pk=int_or_none(request.POST.get("owner"))).first()
+                    pk=form.cleaned_data["owner"]).first()
                 if owner is None:
                     raise Http404
                 assessment = services.two_way_assessment(user=request.user, owner=owner, year=year, half=half)
                 messages.success(request, _("%(count)s score sheets ready.") % {"count": assessment.sheets.count()})
             else:
                 obligation = self.scoped_object(self.get_queryset().select_related("person", "owed_to"),
-                                                pk=int_or_none(request.POST.get("obligation")))
+                                                pk=form.cleaned_data["obligation"])
                 if not obligation.owed_to or not can_change(request.user, obligation.owed_to):
                     raise Http404
-                form = EvaluationForm(request.POST)
-                form.is_valid()
                 services.two_way_evaluate(user=request.user, person=obligation.person,
                                           period_label=obligation.period_label, evaluated_by=obligation.owed_to,
                                           opinion=form.cleaned_data.get("opinion") or "")

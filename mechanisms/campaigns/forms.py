@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from engines.standards.models import Standard
+from kernel.core.views import id_or_none
 from kernel.orgs.models import Organization
 
 
@@ -42,3 +43,25 @@ class WithdrawForm(forms.Form):
 class AssignForm(forms.Form):
     seed = forms.IntegerField(label=_("Draw number"), min_value=0, required=False,
                               help_text=_("The same number gives the same assignment."))
+
+
+class ConfirmedField(forms.Field):
+    """True only when the page posts "1" (the confirmation button), False otherwise."""
+
+    def to_python(self, value):
+        return value == "1"
+
+
+class ConfirmForm(forms.Form):
+    confirm = ConfirmedField(required=False)
+
+
+class TeamIdField(forms.Field):
+    """A team's id when all digits, else 0 (no team: the page answers 404 as for a missing one)."""
+
+    def to_python(self, value):
+        return id_or_none(value) or 0
+
+
+class MoveForm(forms.Form):
+    team = TeamIdField(required=False)

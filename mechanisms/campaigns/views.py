@@ -20,7 +20,7 @@ from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 
 from . import selectors, services
-from .forms import AssignForm, CampaignForm, NamingForm, WithdrawForm
+from .forms import AssignForm, CampaignForm, ConfirmForm, MoveForm, NamingForm, WithdrawForm
 from .models import Assignment, Campaign, InspectionTeam, StageKind
 from .pdf import pdf_response, render_pdf
 from .sources import activists_register, cadres_register, members_register
@@ -100,7 +100,9 @@ class StageActionView(CampaignMixin, View):
         campaign = self.get_campaign(pk)
         if kind not in StageKind.values or action not in ("open", "close"):
             raise Http404
-        confirm = request.POST.get("confirm") == "1"
+        confirmation = ConfirmForm(request.POST)
+        confirmation.is_valid()
+        confirm = confirmation.cleaned_data["confirm"]
         try:
             if action == "open":
                 services.stage_open(user=request.user, campaign=campaign, kind=kind)
@@ -145,11 +147,11 @@ class NamingPreviewView(CampaignMixin, View):
 
     def post(self, request, pk):
         campaign = self.get_campaign(pk)
-        form = NamingForm(request.POST)
-        if form.is_valid():
+        form, confirmation = NamingForm(request.POST), ConfirmForm(request.POST)
+        if form.is_valid() and confirmation.is_valid():
             try:
                 decision = services.naming_decide(user=request.user, campaign=campaign,
-                                                  confirm=request.POST.get("confirm") == "1", **form.cleaned_data)
+                                                  confirm=confirmation.cleaned_data["confirm"], **form.cleaned_data)
             except services.NeedsConfirmation as needed:
                 form.add_error(None, needed.messages[0])
             except ValidationError as error:
@@ -262,7 +264,9 @@ class AssignmentMoveView(ScopedMixin, View):
     def post(self, request, pk):
         assignment = self.scoped_object(self.get_queryset().select_related("campaign"), pk=pk)
         campaign = assignment.campaign
-        team = get_object_or_404(InspectionTeam.objects.filter(campaign=campaign), pk=request.POST.get("team") or 0)
+        move = MoveForm(request.POST)
+        move.is_valid()
+        team = get_object_or_404(InspectionTeam.objects.filter(campaign=campaign), pk=move.cleaned_data["team"])
         error = None
         try:
             assignment = services.assignment_move(user=request.user, assignment=assignment, team=team)

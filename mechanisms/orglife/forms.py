@@ -1,6 +1,9 @@
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kernel.orgs.forms import BootstrapForm
@@ -33,3 +36,52 @@ class ClassForm(BootstrapForm):
     hours = forms.DecimalField(label=_("Hours"), min_value=0, max_digits=6, decimal_places=1)
     course_series = forms.CharField(label=_("Course series"), max_length=200, required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+DAYS_PREFIX, SCORE_PREFIX, ADD_PREFIX = "d_", "s_", "add_"
+
+
+def _days(value: str) -> int:
+    try:
+        return max(int(value or 0), 0)
+    except ValueError:
+        raise ValidationError(gettext("Days attended are a whole number.")) from None
+
+
+def _score(value: str):
+    if not (value or "").strip():
+        return None
+    try:
+        score = Decimal(value.strip())
+    except InvalidOperation:
+        raise ValidationError(gettext("An exam score is a number from 0 to 100.")) from None
+    if not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError(gettext("An exam score is a number from 0 to 100."))
+    return score
+
+
+class ParticipantsForm(forms.Form):
+    """A class's participants in one post: ``add_<person id>`` for each person ticked to add, ``d_<person id>``
+    (days attended, a whole number, none yet when left blank) and ``s_<person id>`` (exam score from 0 to 100,
+    or blank) for each participant. A current participant posted with neither is left as it is.
+
+    ``wanted`` holds the ids ticked to add (known even when a row is refused); ``cleaned_data["rows"]`` the rows
+    to write."""
+
+    def __init__(self, *args, current: set, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+        self.wanted = {int(key[len(ADD_PREFIX):]) for key in self.data
+                       if key.startswith(ADD_PREFIX) and key[len(ADD_PREFIX):].isdigit()}
+
+    def clean(self):
+        data = super().clean()
+        rows = []
+        for person_id in sorted(self.current | self.wanted):
+            days_key, score_key = f"{DAYS_PREFIX}{person_id}", f"{SCORE_PREFIX}{person_id}"
+            if person_id in self.current and days_key not in self.data and score_key not in self.data:
+                continue
+            rows.append({"person_id": person_id, "attended_days": _days(self.data.get(days_key, "")),
+                         "exam_score": _score(self.data.get(score_key, ""))})
+        data["rows"] = rows
+        return data

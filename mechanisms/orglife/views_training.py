@@ -5,7 +5,6 @@ Plans and classes are changed by those whose subtree holds the organizer; partic
 people the user may see, and each row written goes through mechanisms.orglife.services (which records the training duty).
 """
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -23,10 +22,8 @@ from kernel.people.models import Person
 from kernel.people.selectors import person_search
 
 from . import services
-from .forms import ClassForm
+from .forms import ADD_PREFIX, ClassForm, ParticipantsForm
 from .models import Participant, TrainingClass, TrainingPlan
-
-DAYS_PREFIX, SCORE_PREFIX, ADD_PREFIX = "d_", "s_", "add_"
 
 
 class PlanForm(BootstrapForm):
@@ -106,46 +103,24 @@ class PeopleSearchView(ClassMixin, View):
         return render(request, "orglife/_people_found.html", {"people": people, "prefix": ADD_PREFIX})
 
 
-def _days(value: str) -> int:
-    try:
-        return max(int(value or 0), 0)
-    except ValueError:
-        raise ValidationError(_("Days attended are a whole number.")) from None
-
-
-def _score(value: str):
-    if not (value or "").strip():
-        return None
-    try:
-        score = Decimal(value.strip())
-    except InvalidOperation:
-        raise ValidationError(_("An exam score is a number from 0 to 100.")) from None
-    if not Decimal(0) <= score <= Decimal(100):
-        raise ValidationError(_("An exam score is a number from 0 to 100."))
-    return score
-
-
 class ParticipantsView(ClassMixin, View):
     """One POST: the days attended and exam scores of the class's participants, and the people ticked to add
     (with the days given for the new ones, default none yet)."""
 
     def post(self, request, pk):
         training_class = self.changeable_class(request, pk)
-        current = set(training_class.participants.values_list("person_id", flat=True))
-        wanted = {int(key[len(ADD_PREFIX):]) for key in request.POST
-                  if key.startswith(ADD_PREFIX) and key[len(ADD_PREFIX):].isdigit()}
+        form = ParticipantsForm(request.POST,
+                                current=set(training_class.participants.values_list("person_id", flat=True)))
+        valid = form.is_valid()
         # only people the user may see can be added; anyone else is refused as if missing
-        visible = set(Person.objects.restrict(request.user).filter(pk__in=wanted).values_list("pk", flat=True))
-        if wanted - visible:
+        visible = set(Person.objects.restrict(request.user).filter(pk__in=form.wanted).values_list("pk", flat=True))
+        if form.wanted - visible:
             raise Http404
-        rows, changed = [], 0
+        changed = 0
         try:
-            for person_id in sorted(current | wanted):
-                days_key, score_key = f"{DAYS_PREFIX}{person_id}", f"{SCORE_PREFIX}{person_id}"
-                if person_id in current and days_key not in request.POST and score_key not in request.POST:
-                    continue
-                rows.append({"person_id": person_id, "attended_days": _days(request.POST.get(days_key, "")),
-                             "exam_score": _score(request.POST.get(score_key, ""))})
+            if not valid:
+                raise ValidationError(form.non_field_errors())
+            rows = form.cleaned_data["rows"]
             if rows:
                 changed = len(services.participants_set(user=request.user, training_class=training_class, rows=rows))
         except ValidationError as error:

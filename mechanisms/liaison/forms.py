@@ -95,3 +95,10 @@ class AdvanceForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices)
     on = forms.DateField(label=_("Done on"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    next = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def back_to(self, default: str) -> str:
+        """The page to go back to: ``next`` when it is a page of this app, else ``default`` (even when the form
+        was refused)."""
+        target = self.cleaned_data.get("next") or ""
+        return target if target.startswith("/liaison/") else default

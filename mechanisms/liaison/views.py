@@ -202,5 +202,4 @@ class RequestAdvanceView(RequestMixin, View):
                 error_messages(request, error)
         else:
             messages.error(request, _("Choose a status."))
-        return redirect(request.POST.get("next") if (request.POST.get("next") or "").startswith("/liaison/")
-                        else "liaison:requests")
+        return redirect(form.back_to("liaison:requests"))

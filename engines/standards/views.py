@@ -16,7 +16,6 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -29,6 +28,7 @@ from kernel.orgs.views import scope_root
 from kernel.people.models import Person
 
 from . import counting, exports, naming, selectors, services
+from .forms import DeclareForm, GrantForm, ItemRaterForm, LockForm, ScoreForm, TitleRevokeForm, checked
 from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
 
 PAGE_SIZE = 50
@@ -188,10 +188,11 @@ class ComputeView(AssessmentActionView):
 
 class LockView(AssessmentActionView):
     def act(self, request, assessment):
-        code = request.POST.get("rater", "")
+        data = checked(LockForm(request.POST))
+        code = data["rater"]
         if not assessment.version.rater_groups.filter(code=code).exists():
             raise ValidationError(_("No such rater group."))
-        if request.POST.get("unlock"):
+        if data["unlock"]:
             services.rater_unlock(user=request.user, assessment=assessment, rater_code=code)
             return _("The rater group's scores are open again.")
         services.rater_lock(user=request.user, assessment=assessment, rater_code=code)
@@ -206,15 +207,10 @@ class CloseView(AssessmentActionView):
 
 class GrantFromResultsView(AssessmentActionView):
     def act(self, request, assessment):
-        granted_on = parse_date(request.POST.get("granted_on", "") or "")
-        granted_by = request.POST.get("granted_by", "").strip()
-        if granted_on is None or not granted_by:
-            raise ValidationError(_("Give the date and the deciding body of the decision."))
-        if not request.POST.get("confirm"):
-            raise ValidationError(_("Read what naming will do and tick the box to confirm it."))
+        data = checked(GrantForm(request.POST))
         outcome = naming.titles_from_results(
-            user=request.user, assessment=assessment, granted_on=granted_on, granted_by=granted_by,
-            decision_no=request.POST.get("decision_no", "").strip())
+            user=request.user, assessment=assessment, granted_on=data["granted_on"], granted_by=data["granted_by"],
+            decision_no=data["decision_no"])
         return _("Titles granted: %(granted)s, removed: %(revoked)s, kept: %(kept)s.") % outcome
 
 
@@ -324,20 +320,21 @@ class ScoreSaveView(SheetMixin, View):
     def post(self, request, pk):
         sheet = self.get_sheet(pk)
         version = sheet.assessment.version
-        item = get_object_or_404(Item.objects.filter(version=version), pk=request.POST.get("item") or 0)
-        rater = get_object_or_404(RaterGroup.objects.filter(version=version), code=request.POST.get("rater", ""))
+        form = ScoreForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        item = get_object_or_404(Item.objects.filter(version=version), pk=data["item"])
+        rater = get_object_or_404(RaterGroup.objects.filter(version=version), code=data["rater"])
         reason = read_only_reason(request.user, sheet, rater)
         if reason:
             if not services.may_score(request.user, sheet, rater):
                 raise PermissionDenied
             return self.answer(request, sheet, item, rater, error=reason)
-        revision = request.POST.get("revision", "")
-        expected = int(revision) if revision.isdigit() else 0  # 0: the page saw no score
         try:
-            values = parse_entry(item, request.POST.get("value", ""))
+            values = parse_entry(item, data["value"])
             services.score_set(user=request.user, sheet=sheet, item=item, rater=rater,
-                               note=request.POST.get("note", ""), expected_revision=expected,
-                               override_reason=request.POST.get("override_reason", "").strip() or None, **values)
+                               note=data["note"], expected_revision=data["revision"],  # 0: the page saw no score
+                               override_reason=data["override_reason"] or None, **values)
         except services.Conflict:
             return self.answer(request, sheet, item, rater, conflict=True)
         except ValidationError as error:
@@ -359,8 +356,10 @@ class EvidenceUploadView(SheetMixin, View):
     def post(self, request, pk):
         sheet = self.get_sheet(pk)
         version = sheet.assessment.version
-        item = get_object_or_404(Item.objects.filter(version=version), pk=request.POST.get("item") or 0)
-        rater = get_object_or_404(RaterGroup.objects.filter(version=version), code=request.POST.get("rater", ""))
+        form = ItemRaterForm(request.POST)
+        form.is_valid()
+        item = get_object_or_404(Item.objects.filter(version=version), pk=form.cleaned_data["item"])
+        rater = get_object_or_404(RaterGroup.objects.filter(version=version), code=form.cleaned_data["rater"])
         if not services.may_score(request.user, sheet, rater):
             raise PermissionDenied
         score = ItemScore.objects.filter(sheet=sheet, item=item, rater=rater).first()
@@ -396,14 +395,16 @@ class DeclareView(SheetMixin, View):
         sheet = self.get_sheet(pk)
         if not can_change(request.user, sheet):
             raise PermissionDenied
+        form = DeclareForm(request.POST)
+        form.is_valid()
         try:
-            services.declare_tier(user=request.user, sheet=sheet, tier_code=request.POST.get("tier", ""))
+            services.declare_tier(user=request.user, sheet=sheet, tier_code=form.cleaned_data["tier"])
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("Declaration saved."))
         url = reverse("standards:sheet", args=[sheet.pk])
-        rater = request.POST.get("rater", "")
+        rater = form.cleaned_data["rater"]
         return HttpResponseRedirect(f"{url}?rater={rater}" if rater else url)
 
 
@@ -586,14 +587,8 @@ class TitleRevokeView(TitleMixin, View):
         award = self.get_title(pk)
         if not can_change(request.user, award):
             raise PermissionDenied
-        revoked_on = parse_date(request.POST.get("revoked_on", "") or "")
-        reason = request.POST.get("reason", "")
         try:
-            if revoked_on is None or reason not in TitleAward.RevokeReason.values:
-                raise ValidationError(_("Give the date and the reason for removing the title."))
-            services.title_revoke(user=request.user, award=award, revoked_on=revoked_on, reason=reason,
-                                  note=request.POST.get("note", "").strip(),
-                                  decision_no=request.POST.get("decision_no", "").strip())
+            services.title_revoke(user=request.user, award=award, **checked(TitleRevokeForm(request.POST)))
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:

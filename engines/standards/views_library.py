@@ -16,7 +16,7 @@ from kernel.core.views import ScopedListView, ScopedMixin, can_change
 from kernel.orgs.models import Organization
 
 from .format import FormatError, dump, parse
-from .forms import StandardImportForm, StandardTextForm
+from .forms import CheckForm, StandardImportForm, StandardTextForm
 from .library import compare, export_filename, standard_import
 from .models import Standard
 
@@ -140,8 +140,10 @@ class EditView(StandardMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         self.standard  # noqa: B018 - 404 before reading the form
-        if is_htmx(request) and request.POST.get("check"):
-            errors = self.check(request.POST.get("text", ""))
+        check = CheckForm(request.POST)
+        check.is_valid()
+        if is_htmx(request) and check.cleaned_data["check"]:
+            errors = self.check(check.cleaned_data["text"])
             return self.response_class(request=request, template="standards/library/_errors.html",
                                        context={"errors": errors, "checked": True}, using=self.template_engine)
         return super().post(request, *args, **kwargs)

@@ -92,8 +92,9 @@ class WorkbookView(WorkbookMixin, View):
     def post(self, request, pk):
         assessment = self.get_assessment(pk)
         form = WorkbookUploadForm(request.POST, request.FILES)
-        rater = self.rater(assessment, request.POST.get("rater"))
-        if not form.is_valid():
+        valid = form.is_valid()
+        rater = self.rater(assessment, form.cleaned_data.get("rater"))
+        if not valid:
             return self.page(request, assessment, rater, form=form, status=400)
         data = form.cleaned_data["file"].read()
         plan = workbooks.read_workbook(data, user=request.user, assessment=assessment, rater=rater)

@@ -32,3 +32,33 @@ def objection_action(*, user, case, action: str, data) -> bool:
     else:
         return False
     return True
+
+
+class TextField(forms.Field):
+    """Text as posted; "" when left out."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return "" if value is None else str(value)
+
+
+class CaseActionForm(forms.Form):
+    """A case page's action (advance, return, cancel, approve, data, attach) with its comment, the stage a return
+    goes back to and an attachment's name; each action reads its own."""
+
+    action = TextField()
+    comment = TextField()
+    to_stage = TextField()
+    name = TextField()
+
+
+class CaseDataForm(forms.Form):
+    """The current stage's required fields, each posted under its own name ("" when left out); the service checks
+    them by their types."""
+
+    def __init__(self, *args, names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in names:
+            self.fields[name] = TextField()

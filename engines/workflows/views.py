@@ -16,6 +16,7 @@ from kernel.orgs.models import Organization
 
 from . import selectors, services
 from .format import FormatError, field_label, field_type, parse
+from .forms import CaseActionForm, CaseDataForm
 from .models import Case, Workflow
 
 SECTION = "workflows"
@@ -177,25 +178,26 @@ class CaseView(ScopedMixin, View):
 
     def post(self, request, pk):
         case = self.case(pk)
-        action = request.POST.get("action")
-        user, comment = request.user, request.POST.get("comment", "")
+        form = CaseActionForm(request.POST)
+        form.is_valid()
+        action, to_stage, name = form.cleaned_data["action"], form.cleaned_data["to_stage"], form.cleaned_data["name"]
+        user, comment = request.user, form.cleaned_data["comment"]
         try:
             if action == "advance":
                 services.case_advance(user=user, case=case, comment=comment)
             elif action == "return":
-                services.case_return(user=user, case=case, to_stage=request.POST.get("to_stage", ""),
-                                     comment=comment)
+                services.case_return(user=user, case=case, to_stage=to_stage, comment=comment)
             elif action == "cancel":
                 services.case_cancel(user=user, case=case, comment=comment)
             elif action == "approve":
                 services.case_approve(user=user, case=case, comment=comment)
             elif action == "data":
                 stage = services.current_stage(case)
-                services.case_update(user=user, case=case, data={name: request.POST.get(name, "")
-                                                                 for name in stage.required_fields})
+                data = CaseDataForm(request.POST, names=stage.required_fields)
+                data.is_valid()
+                services.case_update(user=user, case=case, data=data.cleaned_data)
             elif action == "attach" and request.FILES.get("file"):
-                services.case_attach(user=user, case=case, uploaded_file=request.FILES["file"],
-                                     name=request.POST.get("name", ""))
+                services.case_attach(user=user, case=case, uploaded_file=request.FILES["file"], name=name)
             else:
                 raise Http404
         except PermissionDenied:

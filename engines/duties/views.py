@@ -32,6 +32,7 @@ from kernel.orgs.models import Organization
 from kernel.orgs.views import scope_root
 
 from . import clock, selectors, services
+from .forms import DecisionForm
 from .models import DutyKind, DutyRule, Notice, Obligation, ObligationState, Submission
 
 SECTION = "duties"
@@ -472,11 +473,6 @@ class AttachmentView(SubmissionMixin, View):
         return FileResponse(submission.attachment.open("rb"), as_attachment=True, filename=name)
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
-
-
 class ReviewView(SubmissionMixin, View):
     """The recipient reads a submission and accepts it, or returns it for revision with a note."""
 
@@ -499,8 +495,9 @@ class ReviewView(SubmissionMixin, View):
     def post(self, request, pk):
         submission = self.get_submission(pk, decide=True)
         form = DecisionForm(request.POST)
-        yes = self.decisions.get(request.POST.get("decision"))
-        if not form.is_valid() or yes is None:
+        valid = form.is_valid()
+        yes = self.decisions.get(form.cleaned_data["decision"])
+        if not valid or yes is None:
             return self.render_page(request, submission, form)
         if not yes and not form.cleaned_data["note"].strip():
             form.add_error("note", _("Say why."))

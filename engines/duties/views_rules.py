@@ -23,6 +23,7 @@ from kernel.orgs.models import Organization, OrgType
 
 from . import services
 from .format import FormatError, dump, parse
+from .forms import CheckForm
 from .models import DutyRule, Obligation, ObligationState
 
 SECTION = "duties"
@@ -163,9 +164,11 @@ class RuleEditView(RuleMixin, View):
 
     def post(self, request, pk):
         rule = self.rule
-        if is_htmx(request) and request.POST.get("check"):
+        check = CheckForm(request.POST)
+        check.is_valid()
+        if is_htmx(request) and check.cleaned_data["check"]:
             return render(request, "duties/rules/_errors.html",
-                          {"errors": self.check(request.POST.get("text", "")), "checked": True})
+                          {"errors": self.check(check.cleaned_data["text"]), "checked": True})
         form = RuleTextForm(request.POST)
         if not form.is_valid():
             return self.render_page(request, form)

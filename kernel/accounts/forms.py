@@ -160,3 +160,9 @@ def role_choices(user) -> list[tuple[str, str]]:
         return list(Role.choices)
     top = max((RANK[role] for role, _path in admin_grants(user)), default=0)
     return [(code, label) for code, label in Role.choices if top and RANK[code] <= top]
+
+
+class NextForm(forms.Form):
+    """The page to go back to after the password form, as posted (the page's address carries it otherwise)."""
+
+    next = forms.CharField(required=False, strip=False)

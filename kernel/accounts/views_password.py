@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from . import services
+from .forms import NextForm
 from .middleware import SESSION_FLAG
 from .models import Profile
 
@@ -30,7 +31,9 @@ class PasswordChangeView(LoginRequiredMixin, FormView):
         return {**super().get_context_data(**kwargs), "required": required, "next": self.next_url()}
 
     def next_url(self) -> str:
-        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        form = NextForm(self.request.POST)
+        posted = form.cleaned_data["next"] if form.is_valid() else ""
+        url = posted or self.request.GET.get("next") or ""
         if url and url_has_allowed_host_and_scheme(url, {self.request.get_host()}, self.request.is_secure()):
             return url
         return ""

@@ -24,11 +24,9 @@ def objection_action(*, user, case, action: str, data) -> bool:
                                    for name, messages in form.errors.items() for message in messages])
         services.objection_add(user=user, case=case, **form.cleaned_data)
     elif action == "resolve":
-        try:
-            index = int(data.get("index", -1))
-        except ValueError:
-            index = -1
-        services.objection_resolve(user=user, case=case, index=index, resolution=data.get("resolution", ""))
+        form = ResolveForm(data)
+        form.is_valid()
+        services.objection_resolve(user=user, case=case, **form.cleaned_data)
     else:
         return False
     return True
@@ -62,3 +60,23 @@ class CaseDataForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in names:
             self.fields[name] = TextField()
+
+
+class IndexField(forms.Field):
+    """A position in a list; -1 (none) when missing or not a whole number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return -1
+
+
+class ResolveForm(forms.Form):
+    """An objection resolved: its position on the case's list and the resolution."""
+
+    index = IndexField()
+    resolution = TextField()

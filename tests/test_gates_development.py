@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import translation
 
 from engines.workflows.models import Approval, Case
 from kernel.people.models import Member
@@ -209,3 +210,14 @@ def test_a_return_voids_the_notice_and_the_vote(client, county, users):
     assert not {"notice_from", "vote_on", "votes_for", "eligible_voters"} & set(data)
     assert data["reviewed_on"] == "2020-07-20"
     assert case.transitions.get(action="return").data["votes_for"] == 5  # the record keeps what was voided
+
+
+def test_the_rule_names_the_same_people_for_a_few_and_for_a_whole_files_worth(county, users):
+    """A person's write asks about one person; an import about thousands (read another way): the same answer."""
+    case = at_vote(county, users)
+    others = list(range(10**8, 10**8 + 600))
+    for ids in ([case.person_id], [case.person_id, *others]):
+        with translation.override("en"):
+            refusals = services.membership_check(ids, {"membership"})
+        assert list(refusals) == [case.person_id] and "open member-development case" in refusals[case.person_id]
+    assert services.membership_check([case.person_id], {"status"}) == {}

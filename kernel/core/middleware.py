@@ -15,12 +15,16 @@ class ScopeGuard:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.declared: dict = {}  # the URLconf's callbacks do not change while the process runs: decide each once
 
     def __call__(self, request):
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not is_declared(view_func):
+        declared = self.declared.get(view_func)
+        if declared is None:
+            declared = self.declared[view_func] = is_declared(view_func)
+        if not declared:
             log.error("refused %s: the view declares no scope", view_name(view_func))
             raise ImproperlyConfigured(f"{view_name(view_func)} declares no scope")
         return None

@@ -27,9 +27,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kernel.core.changelog import record_change
 from kernel.core.models import ChangeRecord
 from kernel.core.tree import subtree_q
-from kernel.core.workbook_upload import BAD, put
+from kernel.core.workbook_upload import BAD
 from kernel.core.xlsx_read import Workbook as XlsxReader
 from kernel.core.xlsx_read import XlsxError
+from kernel.core.xlsx_stream import is_formula_like, safe_cell
 from kernel.orgs.models import Organization
 
 from . import services
@@ -190,16 +191,14 @@ def _townships(assessment: Assessment, sheets: list[Sheet]) -> dict:
 
 def _text(ws, value):
     """A text cell that stays text: openpyxl would write a leading "=" as a formula."""
-    if not isinstance(value, str) or not value.startswith("="):
+    if not is_formula_like(value):
         return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    return cell
+    return safe_cell(WriteOnlyCell(ws), value)
 
 
 def _write_header(ws, items: list[Item], reason_column: int) -> None:
     def cell(value, *, fill=HEAD_FILL, color="FFFFFF", wrap=False):
-        c = WriteOnlyCell(ws, value=value)
+        c = safe_cell(WriteOnlyCell(ws), value)
         c.font = Font(bold=True, color=color)
         c.fill = fill
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=wrap)
@@ -268,7 +267,7 @@ def _write_help(book, items: list[Item], rater: RaterGroup) -> None:
         sheet.append([line])
     for item in items:
         if item.guidance:
-            sheet.append([f"{item.code} {item.title}：{item.guidance}"])
+            sheet.append([_text(sheet, f"{item.code} {item.title}：{item.guidance}")])
 
 
 # --- reading back --------------------------------------------------------------------------------------------
@@ -741,8 +740,8 @@ def error_workbook(data: bytes, errors: list[dict]) -> bytes:
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                    put(cell, str(cell.value))
+                if cell.data_type == "f" or is_formula_like(cell.value):
+                    safe_cell(cell, str(cell.value))
     sheet = book.worksheets[0]
     for error in errors:
         if error["row"] and error["column"]:
@@ -758,7 +757,7 @@ def error_workbook(data: bytes, errors: list[dict]) -> bytes:
     for number, values in enumerate([("行", "列", "项目", "错误"), *(
             (e["row"] or None, e["column"], e["label"], e["message"]) for e in errors)], start=1):
         for column, value in enumerate(values, start=1):
-            put(listing.cell(row=number, column=column), value)
+            safe_cell(listing.cell(row=number, column=column), value)
     listing.column_dimensions["C"].width = 24
     listing.column_dimensions["D"].width = 80
     buffer = io.BytesIO()

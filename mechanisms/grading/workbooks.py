@@ -27,9 +27,9 @@ from kernel.core.workbook_upload import (
     error_workbook,
     header_row,
     open_workbook,
-    put,
     save,
 )
+from kernel.core.xlsx_stream import safe_cell
 from kernel.orgs.models import Organization
 
 from . import selectors, services
@@ -77,7 +77,7 @@ def build(user, upgrading: Upgrading, round: str, under: Organization | None = N
                   str(grade.get_source_display()), confirmed, grade.level.name, YES if grade.weak_lax else "", "")
         for column, value in enumerate(values, start=1):
             if value:
-                put(sheet.cell(row=number, column=column), value)
+                safe_cell(sheet.cell(row=number, column=column), value)
         for column in range(HEADERS.index(LEVEL) + 1, len(HEADERS) + 1):
             sheet.cell(row=number, column=column).fill = EDITABLE
     _meta(book, {"format": FORMAT, "upgrading": upgrading.pk, "round": round, "levels": fingerprint(levels),
@@ -99,10 +99,10 @@ def _townships(upgrading: Upgrading, paths) -> dict:
 def _meta(book, meta: dict, levels) -> None:
     sheet = book.create_sheet(META_SHEET)
     for row, (key, value) in enumerate(meta.items(), start=1):
-        put(sheet.cell(row=row, column=1), key)
-        put(sheet.cell(row=row, column=2), value)
+        safe_cell(sheet.cell(row=row, column=1), key)
+        safe_cell(sheet.cell(row=row, column=2), value)
     for row, level in enumerate(levels, start=1):  # the dropdown's list when too long to write inline
-        put(sheet.cell(row=row, column=4), level.name)
+        safe_cell(sheet.cell(row=row, column=4), level.name)
     sheet.sheet_state = "hidden"
 
 
@@ -141,10 +141,10 @@ def _instructions(book, upgrading: Upgrading, round: str, levels) -> None:
         "请勿删除或修改隐藏的工作表“meta”：它记录本表属于哪次分类定级、哪一轮和当时的等级设置；"
         "等级设置改变后，请重新下载。",
     ]
-    put(sheet.cell(row=1, column=1), "分类定级确认表填写说明").font = Font(bold=True, size=14)
+    safe_cell(sheet.cell(row=1, column=1), "分类定级确认表填写说明").font = Font(bold=True, size=14)
     for row, line in enumerate(lines, start=3):
-        put(sheet.cell(row=row, column=1), f"{row - 2}. {line}").alignment = Alignment(wrap_text=True,
-                                                                                      vertical="top")
+        cell = safe_cell(sheet.cell(row=row, column=1), f"{row - 2}. {line}")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 110
 
 

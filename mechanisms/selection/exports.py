@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from kernel.core.xlsx_stream import safe_cell
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -17,7 +19,7 @@ def pool_xlsx(selection, entries) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = str(selection.year)
-    sheet.append([selection.name])
+    safe_cell(sheet.cell(row=1, column=1), selection.name)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells("A1:F1")
     sheet["A1"].alignment = Alignment(horizontal="center")
@@ -26,8 +28,11 @@ def pool_xlsx(selection, entries) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for number, entry in enumerate(entries, start=1):
-        sheet.append([number, entry.person.name, entry.person.organization.name, entry.year,
-                      _("Yes") if entry.priority_promotion else "", _("Yes") if entry.priority_training else ""])
+        row = sheet.max_row + 1
+        values = (number, entry.person.name, entry.person.organization.name, entry.year,
+                  _("Yes") if entry.priority_promotion else "", _("Yes") if entry.priority_training else "")
+        for column, value in enumerate(values, start=1):
+            safe_cell(sheet.cell(row=row, column=column), value)
     for column, width in zip("ABCDEF", (6, 14, 30, 8, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.print_title_rows = "2:2"

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kernel.core.excel import is_xlsx, read_table
+from kernel.core.xlsx_stream import is_formula_like, safe_cell
 
 from .columns import CHOICE, DATE, MEMBER_COLUMNS, ORG_COLUMNS, POSTS
 
@@ -95,17 +96,22 @@ def error_workbook(file, name: str, errors: list[dict]) -> bytes:
     head = file.read(4)
     file.seek(0)
     if is_xlsx(name, head):
-        book = load_workbook(file)
+        book = load_workbook(file, keep_links=False)
         sheet = book.worksheets[0]
+        for each in book.worksheets:  # a formula typed in the upload comes back as its text, never computed
+            for row in each.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" or is_formula_like(cell.value):
+                        safe_cell(cell, cell.value if isinstance(cell.value, str) else str(cell.value))
     else:
         table = read_table(file, name)
         book = Workbook()
         sheet = book.active
-        sheet.append(table.header)
+        for column, value in enumerate(table.header, start=1):
+            safe_cell(sheet.cell(row=1, column=column), value)
         for number, cells in table.rows:
-            while sheet.max_row < number - 1:
-                sheet.append([])
-            sheet.append(cells)
+            for column, value in enumerate(cells, start=1):
+                safe_cell(sheet.cell(row=number, column=column), value)
     header = {str(cell.value or "").strip(): cell.column for cell in sheet[1]}
     extra = sheet.max_column + 1
     sheet.cell(row=1, column=extra, value=_("Errors")).font = Font(bold=True, color="C00000")
@@ -120,7 +126,7 @@ def error_workbook(file, name: str, errors: list[dict]) -> bytes:
             text = (cell.comment.text + "\n" if cell.comment else "") + message
             cell.comment = Comment(text, "jiceng")
     for row, messages in by_row.items():
-        cell = sheet.cell(row=row, column=extra, value="；".join(messages))
+        cell = safe_cell(sheet.cell(row=row, column=extra), "；".join(messages))
         cell.font = Font(color="C00000")
     sheet.column_dimensions[get_column_letter(extra)].width = 60
     buffer = io.BytesIO()

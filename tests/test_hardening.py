@@ -181,3 +181,48 @@ WORKBOOKS = {
 def test_a_formula_typed_as_text_comes_back_as_that_text(client, users, county, kind):
     make, hostile = WORKBOOKS[kind] if isinstance(WORKBOOKS[kind], tuple) else (WORKBOOKS[kind], HOSTILE)
     assert_formula_free(make(client, users, county), hostile)
+
+
+# --- 2. a malformed multipart body is the client's fault -----------------------------------------------------------
+
+UPLOAD_APIS = ["/api/standards/import-file", "/api/workflows/definitions/import-file", "/api/duties/rules/import-file",
+               "/api/imports/members"]
+
+
+@pytest.mark.parametrize("url", UPLOAD_APIS)
+@pytest.mark.parametrize("content_type, raw", [
+    ("multipart/form-data", b"--\r\nnothing here\r\n"),  # no boundary at all
+    ("multipart/form-data; boundary=", b"--\r\n"),  # an empty boundary
+])
+def test_an_upload_without_a_boundary_is_a_400_with_a_reason(client, users, url, content_type, raw):
+    from kernel.accounts.models import ApiToken
+
+    _token, secret = ApiToken.issue(users["county"])
+    response = client.generic("POST", url, raw, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 400, response.content
+    answer = response.json()
+    assert answer["code"] == "bad_request"
+    assert "multipart" in answer["message"].lower() or "form" in answer["message"].lower()
+    assert answer["detail"] and answer["detail"][0]["loc"] == ["body"]
+
+
+def test_the_reason_is_in_the_request_language(client, users):
+    from django.utils import translation
+
+    from kernel.core.api import MALFORMED_MULTIPART
+
+    client.force_login(users["county"])
+    for language in ("zh-hans", "en"):
+        response = client.generic("POST", "/api/imports/members", b"--\r\n", content_type="multipart/form-data",
+                                  HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        with translation.override(language):
+            assert response.json()["message"] == translation.gettext(MALFORMED_MULTIPART)
+
+
+@pytest.mark.parametrize("url", ["/imports/members/upload/", "/standards/library/import/"])
+def test_a_page_post_with_a_broken_multipart_body_is_a_400_page(client, users, url):
+    client.force_login(users["county"])
+    response = client.generic("POST", url, b"--\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert b"Bad Request" in response.content and b"<form" not in response.content  # Django's plain 400 page

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, NinjaAPI, Schema
@@ -255,6 +256,8 @@ ERROR_CODES = {
     429: ("throttled", gettext_noop("Too many requests; try again later.")),
     500: ("server_error", gettext_noop("Something went wrong on our side; the error has been logged.")),
 }
+MALFORMED_MULTIPART = gettext_noop("The upload could not be read: the form data (multipart/form-data) is malformed or "
+                                   "has no boundary. Send the file as a multipart form field.")
 DOCUMENTED_ERRORS = {"get": (401, 404, 422), "default": (400, 401, 403, 404, 409, 422)}
 
 
@@ -305,6 +308,12 @@ def install_error_handlers(api) -> None:
         return answer(request, 422, [{"loc": ["query"], "code": "out_of_range",
                                       "message": _("A value is out of the range the system can hold.")}])
 
+    def unreadable_upload(request, exc: MultiPartParserError):
+        # A multipart body without a boundary, or one Django's parser gives up on: the client's fault, not ours.
+        message = _(MALFORMED_MULTIPART)
+        detail = [{"loc": ["body"], "code": "malformed_multipart", "message": message}]
+        return api.create_response(request, {**error_body(400, detail), "message": message}, status=400)
+
     def conflict(request, exc: IntegrityError):
         error_log.warning("integrity error answered 409 at %s: %s", request.path, exc)
         return answer(request, 409)
@@ -316,6 +325,7 @@ def install_error_handlers(api) -> None:
     api.add_exception_handler(Exception, failure)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(IntegrityError, conflict)
+    api.add_exception_handler(MultiPartParserError, unreadable_upload)
     api.add_exception_handler(OverflowError, out_of_range)
     api.add_exception_handler(DataError, out_of_range)
     api.add_exception_handler(NinjaValidationError, malformed)

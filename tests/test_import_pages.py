@@ -56,7 +56,7 @@ def test_a_file_with_errors_shows_them_and_offers_the_marked_workbook(client, us
     page = client.get(reverse("dataio:preview", args=[upload.pk])).content.decode()
     assert "所在党组织代码" in page and "confirm-import" not in page
     workbook = client.get(reverse("dataio:errors", args=[upload.pk]))
-    sheet = read_back(workbook.content)
+    sheet = read_back(b"".join(workbook.streaming_content))
     column = [c.value for c in sheet[1]].index("所在党组织代码") + 1
     assert sheet.cell(row=3, column=column).comment is not None
 

@@ -4,6 +4,7 @@ The assessment is looked up like every other assessment operation (engines.stand
 scope, 404); which sheets the caller may score is the engine's decision (engines.standards.workbooks.scorable_sheets).
 A workbook or batch with any bad entry answers 422 with every error located, and writes nothing.
 """
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from .models import RaterGroup, Sheet
 
 router = Router(tags=["assessments"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 100 * 1024 * 1024
+
 MAX_ENTRIES = 200_000
 
 
@@ -104,8 +105,8 @@ def workbook_upload(request, assessment_id: int, rater: str, file: File[Uploaded
     ["file", row, column]) and nothing is written. ``dry_run=true`` answers what it would change."""
     assessment = get_assessment(request, assessment_id)
     group = _rater(assessment, rater)
-    data = file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
+    data = file.read(settings.UPLOAD_MAX_BYTES + 1)
+    if len(data) > settings.UPLOAD_MAX_BYTES:
         return Status(422, error_body(422, [{"loc": ["file"], "code": "too_large",
                                               "message": _("The file is too large.")}]))
     if dry_run:

@@ -5,6 +5,7 @@ file under score-workbooks/<uuid>.xlsx, named in the uploader's session with the
 application removes it). It is checked again, against the scores as they are then, when applied.
 """
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -24,7 +25,7 @@ from .models import RaterGroup
 from .views import AssessmentMixin, context, org_from_query
 
 STASH_KEY = "score-workbook"
-MAX_UPLOAD = 100 * 1024 * 1024
+
 
 
 class WorkbookUploadForm(forms.Form):
@@ -33,7 +34,7 @@ class WorkbookUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD:
+        if file.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(_("The file is too large."))
         return file
 

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kernel.core.changelog import record_change
+from kernel.core.excel import FileTooLarge, check_workbook
 from kernel.core.models import ChangeRecord
 from kernel.core.tree import subtree_q
 from kernel.core.workbook_upload import BAD
@@ -330,6 +331,10 @@ def read_meta(data: bytes) -> dict:
         raise NotAWorkbook(_("The file is empty."))
     if data[:2] != b"PK":
         raise NotAWorkbook(_("The file is not an xlsx workbook."))
+    try:
+        check_workbook(data)  # before openpyxl unpacks anything: a small file may unzip to gigabytes
+    except FileTooLarge as exc:
+        raise NotAWorkbook(exc.message) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

@@ -304,4 +304,9 @@ def errors_workbook(file, name: str, errors: list[dict]) -> bytes:
     except UnreadableFile:
         return workbook_upload.error_workbook([c.header for c in ACCOUNT_COLUMNS], [], errors, title=SHEET_NAME)
     header = [clean_text(cell) for cell in table.header]
-    return workbook_upload.error_workbook(header, list(table.rows), errors, title=SHEET_NAME)
+    rows = []
+    try:
+        rows.extend(table.rows)
+    except UnreadableFile:  # too large or broken part-way: the rows read so far, and the errors
+        pass
+    return workbook_upload.error_workbook(header, rows, errors, title=SHEET_NAME)

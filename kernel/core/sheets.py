@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .excel import UnreadableFile, clean_text, normalize_header, parse_date, read_table
+from .excel import FileTooLarge, UnreadableFile, clean_text, normalize_header, parse_date, read_table
 
 TEXT, DATE, CHOICE, POSTS = "text", "date", "choice", "posts"
 
@@ -130,21 +130,40 @@ class Sheet:
     def __init__(self, file, name, columns, plan: Plan):
         self.columns = {c.key: c for c in columns}
         self.plan = plan
+        self.header = []
         try:
             table = read_table(file, name)
+        except FileTooLarge as exc:
+            plan.errors.append(RowError(1, "", "too_large", exc.message))
+            self.rows, self.index, self.estimated = iter(()), {}, 0
+            return
         except UnreadableFile:
             plan.errors.append(RowError(1, "", "unreadable", _("The file is not a readable xlsx workbook or CSV file.")))
             self.rows, self.index, self.estimated = iter(()), {}, 0
             return
         self.header = [clean_text(cell) for cell in table.header]
         self.index, _unknown = header_map(columns, table.header)
-        self.rows, self.estimated = table.rows, table.estimated_rows
+        self.rows, self.estimated = self._guarded(table.rows), table.estimated_rows
         for column in columns:
             if column.required and column.key not in self.index:
                 plan.errors.append(RowError(1, column.header, "missing_column",
                                             _("The column %(column)s is missing.") % {"column": column.header}))
         if not self.header:
             plan.errors.append(RowError(1, "", "empty", _("The file is empty.")))
+
+    def _guarded(self, rows):
+        """The rows until the file turns out too large or unreadable part-way: then the plan has the error (the
+        importer writes nothing when there is one) and the rows end."""
+        last = 1
+        try:
+            for number, cells in rows:
+                last = number
+                yield number, cells
+        except FileTooLarge as exc:
+            self.plan.errors.append(RowError(last + 1, "", "too_large", exc.message))
+        except UnreadableFile:
+            self.plan.errors.append(RowError(last + 1, "", "unreadable",
+                                             _("The file is not a readable xlsx workbook or CSV file.")))
 
     def heading(self, key: str) -> str:
         """The column's header as the file spells it, so that errors point at the user's own column."""

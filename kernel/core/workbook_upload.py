@@ -16,6 +16,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .excel import FileTooLarge, check_workbook
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEAD = PatternFill("solid", fgColor="C00000")
 EDITABLE_HEAD = PatternFill("solid", fgColor="1F6F43")
@@ -26,7 +28,15 @@ MAX_SIZE = 20 * 1024 * 1024
 
 
 class UnreadableWorkbook(Exception):
-    """The upload is not an xlsx workbook."""
+    """The upload is not an xlsx workbook (or, as ``WorkbookTooLarge``, one beyond the reading limits)."""
+
+
+class WorkbookTooLarge(UnreadableWorkbook):
+    """The workbook unpacks beyond the limits (kernel.core.excel.ReadLimits); ``message`` says so to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def put(cell, value):
@@ -55,6 +65,10 @@ def open_workbook(file):
     file.seek(0)
     if head[:2] != b"PK":
         raise UnreadableWorkbook("not a zip archive")
+    try:
+        check_workbook(file)
+    except FileTooLarge as exc:
+        raise WorkbookTooLarge(exc.message) from exc
     try:
         return load_workbook(file, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises anything from KeyError to its own errors

@@ -34,6 +34,50 @@ class XlsxError(Exception):
     """The file is not a workbook this reader understands."""
 
 
+class XlsxTooLarge(XlsxError):
+    """The workbook exceeds one of the reader's limits: ``what`` is "uncompressed", "strings", "cell", "row" or
+    "columns", ``limit`` the limit it exceeds. Raised before the part is read whole, so a hostile file costs little."""
+
+    def __init__(self, what: str, limit: int):
+        super().__init__(f"{what} over {limit}")
+        self.what, self.limit = what, limit
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may hold before the reader refuses it (0: no limit). ``uncompressed``: the bytes of all its
+    parts once unzipped, as the archive declares them (zipfile never reads past a part's declared size);
+    ``strings``: the bytes of the shared strings part; ``cell``: characters in one cell; ``row``: characters of one
+    row's XML; ``columns``: the column of the last non-empty cell of a row."""
+
+    uncompressed: int = 0
+    strings: int = 0
+    cell: int = 0
+    row: int = 0
+    columns: int = 0
+
+
+NO_LIMITS = Limits()
+
+
+def check_archive(file, limits: Limits) -> None:
+    """Raises XlsxTooLarge when the workbook's parts, once unzipped, exceed ``limits`` (as the archive declares
+    them); for readers that load parts whole, such as openpyxl. Not a zip: nothing to check here."""
+    position = file.tell()
+    try:
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        file.seek(position)
+    if limits.uncompressed and sum(info.file_size for info in infos) > limits.uncompressed:
+        raise XlsxTooLarge("uncompressed", limits.uncompressed)
+    if limits.strings and any(info.filename.lower().endswith("sharedstrings.xml") and info.file_size > limits.strings
+                              for info in infos):
+        raise XlsxTooLarge("strings", limits.strings)
+
+
 def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
@@ -93,12 +137,15 @@ def _relationships(archive: zipfile.ZipFile, part: str = "") -> list[_Relationsh
 class Workbook:
     """One workbook's parts: where the first sheet is, its shared strings and which styles are dates."""
 
-    def __init__(self, file):
+    def __init__(self, file, limits: Limits = NO_LIMITS):
+        self.limits = limits
         try:
             self.archive = zipfile.ZipFile(file)
             names = set(self.archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise XlsxError(str(exc)) from exc
+        if limits.uncompressed and sum(info.file_size for info in self.archive.infolist()) > limits.uncompressed:
+            raise XlsxTooLarge("uncompressed", limits.uncompressed)
         try:
             book = self._workbook_part(names)
             sheets, self.date1904 = [], False
@@ -132,13 +179,17 @@ class Workbook:
     def _shared_strings(self, part: str | None) -> list[str]:
         if not part or part not in self.archive.namelist():
             return []
+        limits = self.limits
+        if limits.strings and self.archive.getinfo(part).file_size > limits.strings:
+            raise XlsxTooLarge("strings", limits.strings)
         strings: list[str] = []
-        state = {"parts": None, "in_t": False, "skip": 0}
+        state = {"parts": None, "in_t": False, "skip": 0, "length": 0}
 
         def start(tag, attrs):
             name = _local(tag)
             if name == "si":
                 state["parts"] = []
+                state["length"] = 0
             elif name in ("rPh", "phoneticPr"):
                 state["skip"] += 1
             elif name == "t" and not state["skip"]:
@@ -156,6 +207,9 @@ class Workbook:
 
         def text(data):
             if state["in_t"]:
+                state["length"] += len(data)
+                if limits.cell and state["length"] > limits.cell:
+                    raise XlsxTooLarge("cell", limits.cell)
                 state["parts"].append(data)
 
         with self.archive.open(part) as stream:
@@ -210,12 +264,15 @@ class Workbook:
         reader = _SheetReader(self)
         decoder = codecs.getincrementaldecoder("utf-8")()
         pending = ""
+        most = self.limits.row
         try:
             with self.archive.open(self.sheet_part) as stream:
                 while chunk := stream.read(CHUNK):
                     pending += decoder.decode(chunk)
                     cut = _after_last_row(pending)
                     if cut < 0:
+                        if most and len(pending) > most:  # one row longer than any real row: a cell too large
+                            raise XlsxTooLarge("row", most)
                         continue
                     yield from reader.rows(pending[:cut])
                     pending = pending[cut:]
@@ -274,6 +331,8 @@ class _SheetReader:
         self.epoch = EPOCH_1904 if book.date1904 else EPOCH
         self.row_number = 0
         self.prefixed: bool | None = None
+        self.cell_limit = book.limits.cell
+        self.column_limit = book.limits.columns
 
     def rows(self, text: str) -> Iterator[tuple[int, list]]:
         if self.prefixed is None and "sheetData" in text:
@@ -317,6 +376,10 @@ class _SheetReader:
                 end = piece.find("</c>", attrs_end)
                 value = self.value(attrs, piece[attrs_end + 1:end if end >= 0 else len(piece)])
                 if value is not None:
+                    if self.column_limit and column >= self.column_limit:
+                        raise XlsxTooLarge("columns", self.column_limit)
+                    if self.cell_limit and isinstance(value, str) and len(value) > self.cell_limit:
+                        raise XlsxTooLarge("cell", self.cell_limit)
                     if column > len(row):
                         row.extend([None] * (column - len(row)))
                     if column == len(row):

@@ -24,6 +24,7 @@ from kernel.core.workbook_upload import (
     ERRORS_HEADER,
     MAX_SIZE,
     UnreadableWorkbook,
+    WorkbookTooLarge,
     error_workbook,
     header_row,
     open_workbook,
@@ -176,6 +177,9 @@ def read(file, review: Review) -> bool:
         return False
     try:
         book = open_workbook(file)
+    except WorkbookTooLarge as exc:
+        review.error(0, "", exc.message)
+        return False
     except UnreadableWorkbook:
         review.error(0, "", _("This is not an xlsx workbook: upload the workbook downloaded from this page."))
         return False

@@ -3,6 +3,8 @@
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from kernel.core.actor import current_actor
@@ -47,3 +49,36 @@ class ChangeLog:
 @lru_cache(maxsize=200_000)
 def search_keys(name: str) -> tuple[str, str]:
     return simplified(name)[:50], pinyin_initials(name)[:30]
+
+
+def _registry_mark():
+    """The last change record: every write to the registries leaves one, so a new one means they changed."""
+    return ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
+
+
+def checked_then_written(prepare, apply, file, *, dry_run: bool) -> Plan:
+    """Reads and checks the file (``prepare() -> Plan``), then, when every row is right and it is no dry run,
+    writes it (``apply(plan)``) in one transaction: all or nothing.
+
+    On SQLite a write transaction holds the database's only write lock, so the file is read and checked first,
+    outside any transaction, and only the writing holds the lock (briefly): other users' logins and saves go on
+    meanwhile. If the registries changed in between, the file is checked again inside the transaction. Elsewhere
+    the check and the write share one transaction (PostgreSQL stages the rows in temporary tables)."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            plan = prepare()
+            if plan.ok and not dry_run:
+                apply(plan)
+        return plan
+    mark = _registry_mark()
+    plan = prepare()
+    if not plan.ok or dry_run:
+        return plan
+    with transaction.atomic():
+        if _registry_mark() != mark:
+            file.seek(0)
+            plan = prepare()
+            if not plan.ok:
+                return plan
+        apply(plan)
+    return plan

@@ -17,23 +17,30 @@ def _handler(kind: str):
     def handle(job, progress):
         from kernel.jobs.registry import JobFailed
 
+        from .models import Upload
+
         name = job.params.get("name") or Path(job.input_file.name).name
+        dry_run = bool(job.params.get("dry_run"))
+        upload_pk = job.params.get("upload")
         with job.input_file.open("rb") as file:
-            plan = run_import(kind, file, name, user=job.user, dry_run=bool(job.params.get("dry_run")),
-                              progress=progress)
+            plan = run_import(kind, file, name, user=job.user, dry_run=dry_run, progress=progress)
             job.counts = {**plan.counts, "total": plan.total, "errors": len(plan.errors)}
             if not plan.ok:
                 stem = Path(name).stem
                 job.result_file.save(f"{stem}-errors.xlsx", ContentFile(errors_file(file, name, plan)), save=False)
-                raise JobFailed(_("Nothing was imported: %(n)d rows have errors.") % {
-                    "n": len({e.row for e in plan.errors})}, errors=plan.error_dicts())
-        job.message = _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % plan.counts
-        upload_pk = job.params.get("upload")
+        rows_wrong = len({e.row for e in plan.errors})
         if upload_pk:
-            from .models import Upload
-
-            Upload.objects.filter(pk=upload_pk, user=job.user).update(
-                applied_at=timezone.now(), summary=plan.summary())
+            done = {"applied_at": timezone.now()} if plan.ok and not dry_run else {}
+            Upload.objects.filter(pk=upload_pk, user=job.user).update(summary=plan.summary(), **done)
+        if dry_run:  # a check: its outcome is the preview, errors included
+            job.message = (_("%(n)d rows have errors.") % {"n": rows_wrong} if not plan.ok else
+                           _("Checked: %(created)d to create, %(updated)d to update, %(unchanged)d unchanged.")
+                           % plan.counts)
+            return
+        if not plan.ok:
+            raise JobFailed(_("Nothing was imported: %(n)d rows have errors.") % {"n": rows_wrong},
+                            errors=plan.error_dicts())
+        job.message = _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % plan.counts
 
     return handle
 
@@ -43,8 +50,10 @@ if jobs_installed():
 
     from kernel.jobs.registry import job_kind
 
-    job_kind("import_members", label=gettext_lazy("Member import"))(_handler("members"))
-    job_kind("import_orgs", label=gettext_lazy("Organization import"))(_handler("orgs"))
+    # Not one transaction around the whole job: the importer checks the file first and writes it in a transaction
+    # of its own (tools.dataio.common.checked_then_written), so SQLite's write lock is held only while writing.
+    job_kind("import_members", label=gettext_lazy("Member import"), atomic=False)(_handler("members"))
+    job_kind("import_orgs", label=gettext_lazy("Organization import"), atomic=False)(_handler("orgs"))
 
 
 def submit(*, user, kind: str, input_file, name: str, language: str | None = None, **params):
@@ -54,11 +63,15 @@ def submit(*, user, kind: str, input_file, name: str, language: str | None = Non
                       language=language)
 
 
-def submit_upload(upload, *, user, language: str):
-    """Starts the job that applies a previewed upload; None when there is no jobs app (then apply inline)."""
+def submit_upload(upload, *, user, language: str, dry_run: bool = False):
+    """Starts the job that checks (``dry_run``: the preview) or applies an upload; None when there is no jobs app
+    (then the caller does it inline). The job reads the upload's own stored file through the storage."""
     if not jobs_installed():
         return None
-    job = submit(user=user, kind=upload.kind, input_file=upload.file.path, name=upload.name, language=language,
-                 upload=upload.pk)
-    type(upload).objects.filter(pk=upload.pk).update(job_id=job.pk)
+    with upload.file.open("rb") as file:
+        job = submit(user=user, kind=upload.kind, input_file=file, name=upload.name, language=language,
+                     upload=upload.pk, dry_run=dry_run)
+    field = "check_job_id" if dry_run else "job_id"
+    type(upload).objects.filter(pk=upload.pk).update(**{field: job.pk})
+    setattr(upload, field, job.pk)
     return job

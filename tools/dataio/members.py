@@ -7,7 +7,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from kernel.core import clock, idcard
@@ -27,7 +27,16 @@ from kernel.people.services import (
 
 from . import bulk, store
 from .columns import MEMBER_COLUMNS
-from .common import PROGRESS_EVERY, ChangeLog, Plan, RowError, Sheet, no_progress, search_keys
+from .common import (
+    PROGRESS_EVERY,
+    ChangeLog,
+    Plan,
+    RowError,
+    Sheet,
+    checked_then_written,
+    no_progress,
+    search_keys,
+)
 
 PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "phone")
 MEMBER_FIELDS = ("category", "applied_on", "joined_on", "full_on", "status", "no_post_class")
@@ -366,9 +375,8 @@ def refresh_stats(touched) -> None:
 
 def import_members(file, name: str = "", *, user, dry_run: bool = False, progress=no_progress) -> Plan:
     """Checks every row and, when all are right and it is not a dry run, writes them in one transaction."""
-    with transaction.atomic():
+    def prepare() -> Plan:
         importer = MemberImport(user=user, progress=progress)
-        plan = bulk.prepare(importer, file, name) or importer.prepare(file, name)
-        if plan.ok and not dry_run:
-            plan.writes.apply(progress, plan.total)
-    return plan
+        return bulk.prepare(importer, file, name) or importer.prepare(file, name)
+
+    return checked_then_written(prepare, lambda plan: plan.writes.apply(progress, plan.total), file, dry_run=dry_run)

@@ -18,6 +18,7 @@ class Upload(models.Model):
     summary = models.JSONField(_("preview"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     job_id = models.BigIntegerField(null=True, blank=True)  # the jobs.Job that applied it
+    check_job_id = models.BigIntegerField(null=True, blank=True)  # the jobs.Job that checked it for the preview
 
     class Meta:
         verbose_name = _("upload")

@@ -14,7 +14,7 @@ from kernel.orgs.models import Organization, OrgType
 from kernel.orgs.services import ALLOWED_PARENTS, org_create, org_update
 
 from .columns import ORG_COLUMNS
-from .common import PROGRESS_EVERY, Plan, RowError, Sheet, no_progress
+from .common import PROGRESS_EVERY, Plan, RowError, Sheet, checked_then_written, no_progress
 
 FIELDS = ("name", "short_name", "org_type", "domain", "founded_on", "place")
 DEFAULTS = {"short_name": "", "domain": "", "place": "", "founded_on": None}
@@ -153,13 +153,13 @@ class OrgImport:
 
 
 def import_orgs(file, name: str = "", *, user, dry_run: bool = False, progress=no_progress) -> Plan:
-    with transaction.atomic():
-        importer = OrgImport(user=user, progress=progress)
-        plan = importer.prepare(file, name)
-        if plan.ok and not dry_run:
-            try:
-                importer.apply(plan.writes)
-            except (ValidationError, PermissionDenied) as exc:  # the checks above should have caught it
-                plan.errors.append(RowError(0, "", "refused", "; ".join(getattr(exc, "messages", [str(exc)]))))
-                transaction.set_rollback(True)
-    return plan
+    importer = OrgImport(user=user, progress=progress)
+
+    def apply(plan: Plan) -> None:
+        try:
+            importer.apply(plan.writes)
+        except (ValidationError, PermissionDenied) as exc:  # the checks above should have caught it
+            plan.errors.append(RowError(0, "", "refused", "; ".join(getattr(exc, "messages", [str(exc)]))))
+            transaction.set_rollback(True)
+
+    return checked_then_written(lambda: importer.prepare(file, name), apply, file, dry_run=dry_run)

@@ -1,5 +1,6 @@
 """Entry points of the importers, shared by the pages, the API, the commands and the jobs."""
-from django.core.files.base import ContentFile
+import io
+
 from django.utils import timezone
 
 from .common import Plan, no_progress
@@ -10,6 +11,7 @@ from .workbooks import error_workbook
 
 IMPORTERS = {"members": import_members, "orgs": import_orgs}
 JOB_KINDS = {"members": "import_members", "orgs": "import_orgs"}
+FILE_REFUSALS = ("too_large", "unreadable")  # error codes that refuse the file as a whole
 
 
 def run_import(kind: str, file, name: str = "", *, user, dry_run: bool = False, progress=no_progress) -> Plan:
@@ -19,19 +21,30 @@ def run_import(kind: str, file, name: str = "", *, user, dry_run: bool = False, 
 
 
 def errors_file(file, name: str, plan_or_errors) -> bytes:
+    """The user's rows with the errors marked; when the file itself was refused (too large or unreadable), only
+    the errors: it is not read again."""
     errors = plan_or_errors.error_dicts() if isinstance(plan_or_errors, Plan) else plan_or_errors
+    if any(error.get("code") in FILE_REFUSALS for error in errors):
+        return error_workbook(io.BytesIO(b""), "errors.csv", errors)
     file.seek(0)
     return error_workbook(file, name, errors)
 
 
 def upload_create(*, user, kind: str, uploaded) -> Upload:
-    """Keeps the upload and its preview (a dry run: nothing is written to the registries)."""
+    """Keeps the upload (streamed to the storage in chunks, never read whole); its check for the preview runs
+    after, as a job (``check``)."""
     upload = Upload(user=user, kind=kind, name=uploaded.name[:200])
-    upload.file.save(uploaded.name, ContentFile(uploaded.read()), save=False)
-    with upload.file.open("rb") as file:
-        plan = run_import(kind, file, upload.name, user=user, dry_run=True)
-    upload.summary = plan.summary()
+    upload.file.save(uploaded.name, uploaded, save=False)
     upload.save()
+    return upload
+
+
+def upload_check(upload: Upload, *, user) -> Upload:
+    """The preview of an upload: a dry run, nothing written to the registries."""
+    with upload.file.open("rb") as file:
+        plan = run_import(upload.kind, file, upload.name, user=user, dry_run=True)
+    upload.summary = plan.summary()
+    upload.save(update_fields=["summary"])
     return upload
 
 

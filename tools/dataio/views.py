@@ -4,9 +4,10 @@ An upload belongs to its owner alone (another user gets 404). Its rows are check
 user's scope by the importer, at the preview and again when it is applied.
 """
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -20,7 +21,7 @@ from .workbooks import template
 OWNER_ONLY = "an upload is its owner's own; the rows it names are checked against the scope by the importer"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAMES = {"members": "党员信息导入模板.xlsx", "orgs": "党组织信息导入模板.xlsx"}
-MAX_UPLOAD = 200 * 1024 * 1024
+
 
 
 class UploadForm(forms.Form):
@@ -30,7 +31,7 @@ class UploadForm(forms.Form):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
             raise forms.ValidationError(_("Choose an xlsx workbook or a CSV file."))
-        if file.size > MAX_UPLOAD:
+        if file.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return file
 
@@ -83,6 +84,10 @@ class UploadView(LoginRequiredMixin, View):
             return render(request, "dataio/home.html", {"form": form, "uploads": uploads, "failed_kind": kind},
                           status=400)
         upload = services.upload_create(user=request.user, kind=kind, uploaded=form.cleaned_data["file"])
+        from .jobs import submit_upload
+
+        if submit_upload(upload, user=request.user, language=get_language(), dry_run=True) is None:
+            services.upload_check(upload, user=request.user)  # no jobs app: checked here
         return HttpResponseRedirect(reverse("dataio:preview", args=[upload.pk]))
 
 
@@ -92,14 +97,27 @@ class PreviewView(LoginRequiredMixin, View):
     def get(self, request, pk):
         upload = _own_upload(request, pk)
         summary = upload.summary or {}
+        check = _check_job(request, upload) if upload.summary is None else None
         groups = [(action, label, (summary.get("samples") or {}).get(action, []),
                    (summary.get("counts") or {}).get(action, 0))
                   for action, label in (("created", _("To create")), ("updated", _("To update")),
                                         ("unchanged", _("Unchanged")))]
         return render(request, "dataio/preview.html", {
             "upload": upload, "summary": summary, "groups": groups, "errors": summary.get("errors", [])[:500],
-            "error_count": len(summary.get("errors", [])),
+            "error_count": len(summary.get("errors", [])), "check": check,
         })
+
+
+def _check_job(request, upload):
+    """The job checking the upload for its preview, while there is no preview yet (None without one)."""
+    if not upload.check_job_id:
+        return None
+    from kernel.jobs.selectors import job_for
+
+    try:
+        return job_for(request.user, upload.check_job_id)
+    except Http404:
+        return None
 
 
 class ConfirmView(LoginRequiredMixin, View):
@@ -107,6 +125,8 @@ class ConfirmView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         upload = _own_upload(request, pk)
+        if upload.summary is None or (upload.summary or {}).get("errors"):
+            return HttpResponseRedirect(reverse("dataio:preview", args=[upload.pk]))  # not checked, or not right
         if upload.applied_at or upload.job_id:
             messages.info(request, _("This file has already been imported."))
             return HttpResponseRedirect(reverse("dataio:preview", args=[upload.pk]))
@@ -132,6 +152,10 @@ class ErrorWorkbookView(LoginRequiredMixin, View):
         errors = (upload.summary or {}).get("errors") or []
         if not errors:
             raise Http404
+        check = _check_job(request, upload)
+        if check is not None and check.result_file:  # written by the check, off the request
+            return FileResponse(check.result_file.open("rb"), as_attachment=True, content_type=XLSX,
+                                filename=_("%(name)s-errors.xlsx") % {"name": upload.name.rsplit(".", 1)[0]})
         with upload.file.open("rb") as file:
             data = services.errors_file(file, upload.name, errors)
         stem = upload.name.rsplit(".", 1)[0]

@@ -1,4 +1,5 @@
-"""Logging in and out: password guessing is locked out, sessions expire, logout needs a POST."""
+"""Logging in and out: password guessing is locked out (per source address; more in tests/test_hardening.py), sessions
+expire, logout needs a POST."""
 import datetime
 
 import pytest
@@ -42,7 +43,7 @@ def test_a_wrong_password_does_not_log_in_and_is_counted(client, account):
     response = log_in(client, password="wrong")
     assert response.status_code == 200 and not is_logged_in(client)
     assert "correct username and password" in form_errors(response)
-    assert LoginFailure.objects.filter(username="zhang").count() == 1
+    assert list(LoginFailure.objects.filter(username="zhang").values_list("ip", flat=True)) == ["127.0.0.1"]
 
 
 def test_pages_need_a_login(client, account):
@@ -109,8 +110,12 @@ def test_a_successful_login_clears_the_failures(client, account, settings):
 
 
 def test_the_lockout_settings_are_strict_enough():
+    from kernel.accounts import lockout
+
     assert 3 <= settings.LOGIN_FAILURE_LIMIT <= 10
     assert settings.LOGIN_LOCKOUT_SECONDS >= 300
+    assert settings.LOGIN_FAILURE_LIMIT < lockout.address_limit() <= 100
+    assert lockout.trusted_proxy_count() == 0  # X-Forwarded-For is believed only when a proxy is declared
 
 
 def test_sessions_expire_after_a_working_day_and_at_browser_close(client, account):

@@ -226,3 +226,109 @@ def test_a_page_post_with_a_broken_multipart_body_is_a_400_page(client, users, u
     response = client.generic("POST", url, b"--\r\n", content_type="multipart/form-data")
     assert response.status_code == 400
     assert b"Bad Request" in response.content and b"<form" not in response.content  # Django's plain 400 page
+
+
+# --- 3. failed logins count per address --------------------------------------------------------------------------
+
+PASSWORD = "pass-Word-123"  # tests.kit.make_user's
+
+
+def log_in(client, username, password=PASSWORD, address="10.0.0.1", **meta):
+    from django.contrib.auth import SESSION_KEY
+
+    client.logout()
+    response = client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address,
+                           headers={"Accept-Language": "en"}, **meta)
+    return response, SESSION_KEY in client.session
+
+
+def refusal(response) -> str:
+    return " ".join(response.context["form"].non_field_errors()) if response.context else ""
+
+
+@pytest.fixture
+def zhang(db):
+    from tests.kit import make_user
+
+    return make_user("zhang")
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_account_from_another(client, zhang, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        assert log_in(client, "zhang", "guess", address="10.0.0.66")[1] is False
+    response, signed_in = log_in(client, "zhang", address="10.0.0.66")
+    assert not signed_in and "This account is locked for 15 minutes" in refusal(response)
+    assert log_in(client, "zhang", address="10.0.0.7")[1] is True  # its owner, elsewhere
+    # the owner's login does not lift the lock where the guesses came from
+    assert log_in(client, "zhang", address="10.0.0.66")[1] is False
+
+
+def test_one_address_is_refused_after_too_many_failures_over_any_names(client, zhang, settings):
+    from tests.kit import make_user
+
+    make_user("li")
+    settings.LOGIN_FAILURE_LIMIT = 5
+    settings.LOGIN_ADDRESS_LIMIT = 6
+    for number in range(6):  # never more than one failure per name: no account lock comes into it
+        assert log_in(client, f"nobody{number}", "guess", address="10.0.0.66")[1] is False
+    for username in ("li", "zhang"):  # right passwords, from the throttled address
+        response, signed_in = log_in(client, username, address="10.0.0.66")
+        assert not signed_in
+        assert "Too many failed logins from this address. Try again in 15 minutes." in refusal(response)
+    assert log_in(client, "li", address="10.0.0.7")[1] is True  # another address is not concerned
+
+
+def test_the_address_throttle_lifts_after_the_window(client, zhang, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kernel.accounts.models import LoginFailure
+
+    settings.LOGIN_ADDRESS_LIMIT = 2
+    settings.LOGIN_LOCKOUT_SECONDS = 600
+    for name in ("a", "b"):
+        log_in(client, name, "guess", address="10.0.0.66")
+    assert log_in(client, "zhang", address="10.0.0.66")[1] is False
+    LoginFailure.objects.update(time=timezone.now() - dt.timedelta(seconds=601))
+    assert log_in(client, "zhang", address="10.0.0.66")[1] is True
+
+
+def test_a_right_password_from_a_locked_address_is_refused(client, zhang, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        log_in(client, "zhang", "guess", address="10.0.0.66")
+    response, signed_in = log_in(client, "zhang", address="10.0.0.66")
+    assert not signed_in and "Too many failed logins" in refusal(response)
+
+
+def test_behind_a_trusted_proxy_the_address_is_the_one_the_proxy_saw(client, zhang, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    # the proxy (127.0.0.1) appends the address it saw; whatever the client wrote before it proves nothing
+    for spoofed in ("1.1.1.1", "2.2.2.2"):
+        log_in(client, "zhang", "guess", address="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{spoofed}, 10.0.0.66")
+    assert log_in(client, "zhang", address="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.66")[1] is False
+    assert log_in(client, "zhang", address="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.7")[1] is True
+
+
+def test_without_a_trusted_proxy_forwarded_for_is_ignored(client, zhang, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 0
+    for spoofed in ("1.1.1.1", "2.2.2.2"):
+        log_in(client, "zhang", "guess", address="10.0.0.66", HTTP_X_FORWARDED_FOR=spoofed)
+    assert log_in(client, "zhang", address="10.0.0.66", HTTP_X_FORWARDED_FOR="3.3.3.3")[1] is False
+
+
+def test_a_password_reset_lifts_the_lock_from_every_address(client, zhang, settings):
+    from kernel.accounts import services
+    from kernel.accounts.models import LoginFailure
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for address in ("10.0.0.66", "10.0.0.67"):
+        for _ in range(2):
+            log_in(client, "zhang", "guess", address=address)
+    assert LoginFailure.objects.filter(username="zhang").count() == 4
+    services.password_reset(user=None, target=zhang)
+    assert not LoginFailure.objects.filter(username="zhang").exists()

@@ -14,27 +14,31 @@ from .selectors import admin_grants, admin_roots
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
+    """The login form, refusing an address that failed too often (kernel.accounts.lockout) before any password check."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _("Too many failed logins. This account is locked for %(minutes)d minutes."),
+        "throttled": _("Too many failed logins from this address. Try again in %(minutes)d minutes."),
     }
 
     def clean(self):
-        from django.conf import settings
-
         username = self.cleaned_data.get("username") or ""
-        if lockout.is_locked(username):
-            raise forms.ValidationError(
-                self.error_messages["locked"], code="locked",
-                params={"minutes": max(settings.LOGIN_LOCKOUT_SECONDS // 60, 1)},
-            )
+        address = lockout.client_address(self.request)
+        if lockout.is_address_throttled(address):
+            self._refuse("throttled")
+        if lockout.is_locked(username, address):
+            self._refuse("locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            lockout.record_failure(username, self.request.META.get("REMOTE_ADDR") if self.request else None)
+            lockout.record_failure(username, address)
             raise
-        lockout.clear(username)
+        lockout.clear(username, address)
         return cleaned
+
+    def _refuse(self, code: str):
+        raise forms.ValidationError(self.error_messages[code], code=code, params={"minutes": lockout.lockout_minutes()})
 
 
 # --- the account pages ----------------------------------------------------------------------------------------

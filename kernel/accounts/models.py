@@ -62,11 +62,15 @@ class Profile(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed login; enough of them in the window lock the account name out."""
+    """A failed login and the address it came from; enough of them in the window lock the account name out for that
+    address, or the address out altogether (kernel.accounts.lockout)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True)
     time = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip", "time"], name="accounts_loginfailure_ip_time")]
 
 
 class ApiToken(models.Model):

@@ -332,3 +332,45 @@ def test_a_password_reset_lifts_the_lock_from_every_address(client, zhang, setti
     assert LoginFailure.objects.filter(username="zhang").count() == 4
     services.password_reset(user=None, target=zhang)
     assert not LoginFailure.objects.filter(username="zhang").exists()
+
+
+# --- 4. the definition exports are what the schema says ------------------------------------------------------------
+
+JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "boolean": bool}
+
+
+def _conforms(value, schema: dict) -> bool:
+    """The checks of JSON Schema the export schemas use: the type, and the required keys of an object."""
+    expected = schema.get("type")
+    if expected and not isinstance(value, JSON_TYPES[expected]):
+        return False
+    return not (isinstance(value, dict) and set(schema.get("required", [])) - set(value))
+
+
+def _exports(county):
+    from engines.duties.testing import make_rule
+    from engines.standards.testing import make_standard
+    from engines.workflows.testing import make_workflow
+
+    return {
+        "/api/standards/{standard_id}/export": f"/api/standards/{make_standard(county.county).standard_id}/export",
+        "/api/duties/rules/{rule_id}/export": f"/api/duties/rules/{make_rule(county.county).rule_id}/export",
+        "/api/workflows/definitions/{workflow_id}/export":
+            f"/api/workflows/definitions/{make_workflow(county.county).workflow_id}/export",
+    }
+
+
+def test_the_definition_exports_match_their_declared_response_schema(client, users, county):
+    import yaml
+
+    client.force_login(users["county"])
+    document = client.get("/api/openapi.json").json()
+    for template, url in _exports(county).items():
+        declared = document["paths"][template]["get"]["responses"]["200"]["content"]
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content)
+        media_type = response["Content-Type"].split(";")[0].strip()
+        assert list(declared) == [media_type], (template, list(declared))  # the only kind of answer, as sent
+        parsed = yaml.safe_load(response.content) if "yaml" in media_type else response.json()
+        assert isinstance(parsed, dict) and parsed.get("code")  # a definition file: a mapping with its code
+        assert _conforms(parsed, declared[media_type]["schema"]), (template, declared[media_type]["schema"])

@@ -27,6 +27,7 @@ from kernel.core.api import (
     run_service,
     scope_exempt,
     scoped,
+    yaml_file_responses,
 )
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
@@ -337,9 +338,7 @@ def rule_import_file(request, owner: Form[int], file: File[UploadedFile]):
     return _import(request, owner, file.read())
 
 
-@router.get("/rules/{int:rule_id}/export", response={200: str},
-            openapi_extra={"responses": {200: {"description": "The rule file.",
-                                               "content": {"application/yaml": {"schema": {"type": "string"}}}}}})
+@router.get("/rules/{int:rule_id}/export", openapi_extra=yaml_file_responses("The rule file."))
 @scoped(DutyRule)
 def rule_export(request, rule_id: int, version: int | None = None):
     """The rule file (YAML) of the current version, or of ``version`` (its number)."""

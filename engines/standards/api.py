@@ -27,6 +27,7 @@ from kernel.core.api import (
     ref,
     run_service,
     scoped,
+    yaml_file_responses,
 )
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
@@ -549,9 +550,7 @@ def standard_import_file(request, owner: Form[int], file: File[UploadedFile]):
     return Status(201 if StandardVersion.objects.count() > before else 200, version_detail(version))
 
 
-@router.get("/{int:standard_id}/export", response={200: str},
-            openapi_extra={"responses": {200: {"description": "The standard file.",
-                                               "content": {"application/yaml": {"schema": {"type": "string"}}}}}})
+@router.get("/{int:standard_id}/export", openapi_extra=yaml_file_responses("The standard file."))
 @scoped(Standard)
 def standard_export_view(request, standard_id: int, version: int | None = None):
     """The standard file (YAML) of the current version, or of ``version`` (its number)."""

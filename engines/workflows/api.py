@@ -26,6 +26,7 @@ from kernel.core.api import (
     ref,
     run_service,
     scoped,
+    yaml_file_responses,
 )
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
@@ -322,9 +323,7 @@ def workflow_import_file(request, owner: Form[int], file: File[UploadedFile]):
     return _import(request, owner, file.read())
 
 
-@router.get("/definitions/{int:workflow_id}/export", response={200: str},
-            openapi_extra={"responses": {200: {"description": "The workflow file.",
-                                               "content": {"application/yaml": {"schema": {"type": "string"}}}}}})
+@router.get("/definitions/{int:workflow_id}/export", openapi_extra=yaml_file_responses("The workflow file."))
 @scoped(Workflow)
 def workflow_export(request, workflow_id: int, version: int | None = None):
     """The workflow file (YAML) of the current version, or of ``version`` (its number)."""

@@ -261,6 +261,15 @@ MALFORMED_MULTIPART = gettext_noop("The upload could not be read: the form data 
 DOCUMENTED_ERRORS = {"get": (401, 404, 422), "default": (400, 401, 403, 404, 409, 422)}
 
 
+def yaml_file_responses(description: str) -> dict:
+    """``openapi_extra`` of an operation answering a definition file (standard, duty rule, workflow) as YAML: the
+    document is a mapping, the same one the import takes. The operation declares no ``response`` of its own, so that
+    no JSON answer is documented beside it."""
+    schema = {"type": "object", "required": ["code"], "additionalProperties": True,
+              "description": "The definition as YAML: a mapping with its code, in the format the import reads."}
+    return {"responses": {200: {"description": description, "content": {"application/yaml": {"schema": schema}}}}}
+
+
 def error_body(status: int, detail: list[dict] | None = None) -> dict:
     code, message = ERROR_CODES.get(status, (f"http_{status}", ""))
     return {"code": code, "message": _(message) if message else "", "detail": detail or []}

@@ -103,7 +103,9 @@ class PreviewView(LoginRequiredMixin, View):
                   for action, label in (("created", _("To create")), ("updated", _("To update")),
                                         ("unchanged", _("Unchanged")))]
         return render(request, "dataio/preview.html", {
-            "upload": upload, "summary": summary, "groups": groups, "errors": summary.get("errors", [])[:500],
+            "upload": upload, "summary": summary, "groups": groups,
+            # the file refused as a whole (too large, unreadable) first, however many row errors came before
+            "errors": sorted(summary.get("errors", []), key=lambda e: e.get("code") not in services.FILE_REFUSALS)[:500],
             "error_count": len(summary.get("errors", [])), "check": check,
         })
 

@@ -81,6 +81,23 @@ def _import_errors_csv(client, users, county) -> bytes:
     return body(client.get(reverse("dataio:errors", args=[Upload.objects.get().pk])))
 
 
+def _account_import_errors(client, users, county) -> bytes:
+    client.force_login(users["county"])
+    book = load_workbook(io.BytesIO(client.get("/accounts/import/template.xlsx").content))
+    for column, value in enumerate(["newone", HOSTILE, None, "NOPE", "county_admin"], start=1):
+        book.worksheets[0].cell(row=2, column=column, value=value)
+    # typed into a text cell: stored as text (the reader takes a formula's cached value, which openpyxl has none of)
+    book.worksheets[0].cell(row=2, column=2).data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "accounts.xlsx"
+    assert client.post("/accounts/import/", {"file": buffer}).status_code == 302
+    response = client.get("/accounts/import/errors.xlsx")
+    assert response.status_code == 200
+    return body(response)
+
+
 def _member_export(client, users, county) -> bytes:
     from tests.kit import make_member
 
@@ -168,6 +185,7 @@ def _selection_pool(client, users, county) -> bytes:
 WORKBOOKS = {
     "import errors (xlsx upload)": _import_errors_xlsx,
     "import errors (csv upload)": (_import_errors_csv, HOSTILE_CSV),
+    "account import errors": _account_import_errors,
     "member list export": _member_export,
     "accounts list export": _accounts_export,
     "standards results export": _standards_results,

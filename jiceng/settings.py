@@ -145,6 +145,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock an account name out after this many failed logins within the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Failed logins from one address over any usernames before that address is refused for the window; and how many
+# reverse proxies stand in front (nginx: 1), whose X-Forwarded-For entries say the client's address.
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "30"))
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -173,7 +177,10 @@ for prefix, folder in [
     if folder.exists():
         STATICFILES_DIRS.append((prefix, folder))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads, job inputs and results. Several servers and workers share no disk: FILE_STORAGE=
+    # kernel.core.dbstorage.DatabaseStorage keeps the files in PostgreSQL (or storages.backends.s3.S3Storage, an
+    # S3-compatible store through django-storages); the code goes through the storage API only.
+    "default": {"BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -224,6 +231,12 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+    # collectstatic: source maps (only a browser's developer tools fetch them) are not compressed, and only the
+    # hashed copies, which the pages link, are kept: 5 times less compression work (README, Deployment).
+    from whitenoise.compress import Compressor
+
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 LOGGING = {
     "version": 1,
@@ -231,6 +244,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"jiceng.sensitive": {"handlers": ["console"], "level": "INFO"}},
 }
+if not DEBUG:  # a server error's traceback goes to the application server's log (Django's default mails it)
+    LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR"}
 
 # Members listed per page.
 PAGE_SIZE = 50

@@ -93,3 +93,25 @@ class SensitiveAccess(models.Model):
         verbose_name = _("sensitive data access")
         verbose_name_plural = _("sensitive data accesses")
         ordering = ["-time", "-id"]
+
+
+class StoredFile(models.Model):
+    """A file kept in the database by kernel.core.dbstorage.DatabaseStorage: uploads, job inputs and results, when
+    several servers and workers share no disk. Its bytes are in chunks (``StoredChunk``), read and written one at
+    a time, so no file is ever held whole in memory."""
+
+    name = models.CharField(max_length=300, unique=True)
+    size = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class StoredChunk(models.Model):
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="stored_chunk_once")]

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .excel import FileTooLarge, check_workbook
+from .xlsx_stream import safe_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEAD = PatternFill("solid", fgColor="C00000")
@@ -41,10 +42,7 @@ class WorkbookTooLarge(UnreadableWorkbook):
 
 def put(cell, value):
     """Writes ``value`` into ``cell`` as a value (text stays text, even "=…")."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+    return safe_cell(cell, value)
 
 
 def header_row(sheet, headers, *, editable=(), widths=None) -> None:

@@ -1,11 +1,12 @@
 """The export job kinds: big exports are written to a result file in the background."""
+from django.core.files import File
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.jobs.registry import JobFailed, job_kind
 
-from .services import log_unmasked, result_path, write_export
+from .services import log_unmasked, scratch_file, write_export
 from .sheets import build_export
 
 
@@ -16,13 +17,10 @@ def run_export(kind: str, job, progress) -> None:
         raise JobFailed(_("The organization to export is not in your scope.")) from None
     total = export.count()
     progress(0, total, _("Writing the workbook"))
-    name, path = result_path(job, export.filename)
-    try:
+    with scratch_file() as path:
         job.counts = write_export(export, path, progress=progress, total=total)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    job.result_file.name = name
+        with path.open("rb") as handle:  # through the storage API: the store may be shared, not this disk
+            job.result_file.save(f"{job.pk}/{export.filename}", File(handle), save=False)
     log_unmasked(export, user=job.user, request_id=f"job-{job.pk}",
                  where=f"job {job.pk}: {job.params.get('path', '')}")
 

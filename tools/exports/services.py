@@ -1,10 +1,11 @@
 """Writing an export: streamed to the browser, or to a job's result file; one access-log entry per export."""
 import logging
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from kernel.core.models import SensitiveAccess
 from kernel.core.xlsx_stream import XlsxWriter, iter_xlsx
@@ -64,10 +65,14 @@ def log_unmasked(export: Export, *, user, request_id: str, where: str) -> None:
     sensitive_log.info("export of %s: %d rows unmasked for %s", export.kind, unmasking.shown, user)
 
 
-def result_path(job, filename: str) -> tuple[str, Path]:
-    """A free name under MEDIA_ROOT/jobs/ for a job's result, and where it lies on disk."""
-    storage = job.result_file.storage
-    name = storage.get_available_name(f"jobs/result/{timezone.now():%Y/%m/%d}/{job.pk}/{filename}", max_length=300)
-    path = Path(storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return name, path
+@contextmanager
+def scratch_file(suffix: str = ".xlsx"):
+    """A file on this machine's own temporary disk to write a result into before it goes to the storage (which may
+    be an object store shared by every server: no server reads another's disk). Removed afterwards."""
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
+    handle.close()
+    path = Path(handle.name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

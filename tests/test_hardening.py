@@ -39,8 +39,9 @@ def assert_formula_free(data: bytes, hostile: str = HOSTILE) -> None:
 # --- 1. every workbook written is formula-free ------------------------------------------------------------------
 
 def _member_upload_with_formula(client) -> io.BytesIO:
-    """The member template downloaded from the page, filled in with a formula typed as a name (as Excel stores
-    it: a formula cell) and a second row whose organization does not exist, so the upload has errors."""
+    """The member template downloaded from the page, filled in with a name that is a formula's text and a live
+    formula in a second row, whose organization does not exist, so the upload has errors. The error copy holds
+    the uploaded values (a formula's computed value, never the formula)."""
     template = client.get("/imports/members/template.xlsx")
     assert template.status_code == 200
     book = load_workbook(io.BytesIO(template.content))
@@ -49,7 +50,10 @@ def _member_upload_with_formula(client) -> io.BytesIO:
     for row_number, values in ((2, member_row(1, 姓名=HOSTILE)), (3, member_row(2, org="NOPE"))):
         for column, name in enumerate(header, start=1):
             sheet.cell(row=row_number, column=column, value=values.get(name) or None)
-    assert sheet.cell(row=2, column=1).data_type == "f"  # what the user uploads is a live formula
+    sheet.cell(row=2, column=1).data_type = "s"  # the name as text that begins with "=" (typed with a quote)
+    phone = header.index("联系电话") + 1
+    sheet.cell(row=3, column=phone, value=HOSTILE)  # and a live formula elsewhere: only its value is ever read
+    assert sheet.cell(row=3, column=phone).data_type == "f"
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)

@@ -2,14 +2,14 @@
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kernel.core.excel import is_xlsx, read_table
-from kernel.core.xlsx_stream import is_formula_like, safe_cell
+from kernel.core.excel import read_table
+from kernel.core.xlsx_stream import safe_cell
 
 from .columns import CHOICE, DATE, MEMBER_COLUMNS, ORG_COLUMNS, POSTS
 
@@ -92,43 +92,64 @@ def _instructions(sheet, kind, columns) -> None:
 
 
 def error_workbook(file, name: str, errors: list[dict]) -> bytes:
-    """The user's own upload with every bad cell filled red and commented, and a last column listing the errors."""
-    head = file.read(4)
+    """The user's own rows (their values, never the file itself: none of its formulas, links or macros) with every
+    bad cell filled red and commented, and a last column listing each row's errors.
+
+    Written as it is read: the upload through the bounded reader (kernel.core.excel), the workbook in openpyxl's
+    write-only mode, so a big upload costs its errors in memory, not its cells. Rows keep their numbers."""
+    from openpyxl.cell import WriteOnlyCell
+
+    table = read_table(file, name)
+    width = len(table.header)
+    for _number, cells in table.rows:  # first pass: the widest row, so the errors column comes after every value
+        width = max(width, len(cells))
     file.seek(0)
-    if is_xlsx(name, head):
-        book = load_workbook(file, keep_links=False)
-        sheet = book.worksheets[0]
-        for each in book.worksheets:  # a formula typed in the upload comes back as its text, never computed
-            for row in each.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f" or is_formula_like(cell.value):
-                        safe_cell(cell, cell.value if isinstance(cell.value, str) else str(cell.value))
-    else:
-        table = read_table(file, name)
-        book = Workbook()
-        sheet = book.active
-        for column, value in enumerate(table.header, start=1):
-            safe_cell(sheet.cell(row=1, column=column), value)
-        for number, cells in table.rows:
-            for column, value in enumerate(cells, start=1):
-                safe_cell(sheet.cell(row=number, column=column), value)
-    header = {str(cell.value or "").strip(): cell.column for cell in sheet[1]}
-    extra = sheet.max_column + 1
-    sheet.cell(row=1, column=extra, value=_("Errors")).font = Font(bold=True, color="C00000")
+    table = read_table(file, name)
+    header = {str(value or "").strip(): index for index, value in enumerate(table.header)}
     by_row: dict[int, list[str]] = {}
+    marks: dict[tuple[int, int], list[str]] = {}
     for error in errors:
-        row, column, message = error["row"], error["column"], error["message"]
+        row, column, message = error["row"], error["column"], str(error["message"])
         by_row.setdefault(row, []).append(f"{column}: {message}" if column else message)
-        index = header.get(column)
-        if index:
-            cell = sheet.cell(row=row, column=index)
-            cell.fill = BAD
-            text = (cell.comment.text + "\n" if cell.comment else "") + message
-            cell.comment = Comment(text, "jiceng")
-    for row, messages in by_row.items():
-        cell = safe_cell(sheet.cell(row=row, column=extra), "；".join(messages))
-        cell.font = Font(color="C00000")
-    sheet.column_dimensions[get_column_letter(extra)].width = 60
+        if column in header:
+            marks.setdefault((row, header[column]), []).append(message)
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 60
+
+    def cell(value, *, row=0, column=-1, font=None):
+        written = safe_cell(WriteOnlyCell(sheet), value)
+        messages = marks.get((row, column))
+        if messages:
+            written.fill = BAD
+            written.comment = Comment("\n".join(messages), "jiceng")
+        if font is not None:
+            written.font = font
+        return written
+
+    def line(number, values):
+        found = by_row.pop(number, None)
+        padded = [*values, *([None] * (width - len(values)))]
+        out = [cell(value, row=number, column=index) for index, value in enumerate(padded)]
+        if number == 1:
+            heading = _("Errors") + ("：" + "；".join(found) if found else "")
+            out.append(cell(heading, font=Font(bold=True, color="C00000")))
+        elif found:
+            out.append(cell("；".join(found), font=Font(color="C00000")))
+        sheet.append(out)
+
+    line(1, list(table.header))
+    written = 1
+    for number, cells in table.rows:
+        while written + 1 < number and number - written < 1000:  # blank rows kept, so row numbers match
+            written += 1
+            line(written, [])
+        written = number
+        line(number, list(cells))
+    for number in sorted(by_row):  # errors on rows not read (a file refused part-way): listed after the last row
+        messages = by_row[number]
+        sheet.append([*([None] * width), cell(f"{number}: {'；'.join(messages)}", font=Font(color="C00000"))])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

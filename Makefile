@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PYTEST := $(VENV)/bin/pytest
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-sqlite test-postgres setup venv npm messages system-packages bench lint clean
+.PHONY: demo test test-sqlite test-postgres setup venv npm messages system-packages bench bench-load serve lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,18 @@ test-postgres:
 
 bench: setup
 	bash scripts/with-postgres.sh $(PY) bench/run.py
+
+# 64 users against gunicorn on the county and the city (bench/load.py); a port of its own beside other servers.
+bench-load: setup
+	PGPORT_THROWAWAY=$${PGPORT_THROWAWAY:-55441} bash scripts/with-postgres.sh $(PY) bench/load.py $(LOAD_ARGS)
+
+# Production: settings from the environment (README, Deployment). Refuses DEBUG or a missing SECRET_KEY
+# (the deployment checks), unapplied migrations; then collects the static files and runs gunicorn.
+serve: setup
+	$(PY) manage.py check --deploy --fail-level WARNING
+	@$(PY) manage.py migrate --check -v0 || { echo "Unapplied migrations: run '$(PY) manage.py migrate' first."; exit 1; }
+	$(PY) manage.py collectstatic --noinput -v0
+	exec $(VENV)/bin/gunicorn -c jiceng/gunicorn.conf.py jiceng.wsgi
 
 lint:
 	$(VENV)/bin/ruff check .

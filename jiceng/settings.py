@@ -209,13 +209,22 @@ CORE_DAILY_AT = os.environ.get("JICENG_DAILY_AT", "01:30")
 CELERY_BEAT_SCHEDULE = {
     "daily": {"task": "kernel.core.daily", "schedule": crontab(hour=int(CORE_DAILY_AT.split(":")[0]),
                                                        minute=int(CORE_DAILY_AT.split(":")[1]))},
+    "fail-stale-jobs": {"task": "jobs.fail_stale", "schedule": 15.0},
 }
+# One worker process takes one task at a time, and a task is acknowledged once done: a worker killed mid-job leaves
+# its task to the broker, and the job's heartbeat stops (the runner never runs a job twice).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # How jobs run: "celery" (a worker, when a broker is configured), "thread" (in the web process), "inline" (tests).
 JOBS_MODE = os.environ.get("JOBS_MODE", "celery" if "CELERY_BROKER_URL" in os.environ else "thread")
 JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "2"))
 JOBS_PROGRESS_SECONDS = 1.0
-JOBS_HEARTBEAT_SECONDS = 30
-JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "600"))
+# A running job's worker writes a heartbeat at least this often; one not heard from for JOBS_STALE_SECONDS died and
+# is failed (when anyone looks at jobs, and every JOBS_STALE_CHECK_SECONDS by celery beat): within a minute.
+JOBS_HEARTBEAT_SECONDS = 10
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "40"))
+JOBS_STALE_CHECK_SECONDS = 15
 # Exports up to this many rows download at once; bigger ones run as a job.
 EXPORT_DIRECT_MAX_ROWS = 5000
 

@@ -70,7 +70,7 @@ def job_succeeded(response) -> dict:
 def daily(today: str) -> str:
     """The documented daily run, on the given day (``manage.py daily --today YYYY-MM-DD``)."""
     out = io.StringIO()
-    call_command("daily", "--today", today, stdout=out, stderr=io.StringIO())
+    call_command("daily", "--today", today, "--again", stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 

@@ -115,3 +115,17 @@ class StoredChunk(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["file", "number"], name="stored_chunk_once")]
+
+
+class DailyRun(models.Model):
+    """The daily run of one day (kernel.core.daily.run_day): claimed by the first scheduler to fire, so that cron on
+    every server, or cron and celery beat together, run the day exactly once."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=200, blank=True)  # host and process that ran it
+    results = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return str(self.day)

@@ -3,10 +3,11 @@ from celery import shared_task
 
 from kernel.core.actor import acting_as
 
-from .daily import run_all
+from .daily import run_day
 
 
 @shared_task(name="kernel.core.daily")
-def daily() -> dict:
+def daily() -> dict | None:
+    """The day's run, once however many schedulers fire (None when another has claimed the day)."""
     with acting_as(None, source="task:daily"):
-        return run_all()
+        return run_day()

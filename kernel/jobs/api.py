@@ -2,7 +2,7 @@
 import datetime
 
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kernel.core.api import Page, PageParams, choice, paginate, scope_exempt
 
@@ -76,3 +76,14 @@ def list_jobs(request, page: Query[PageParams]):
 @scope_exempt(OWNER_ONLY)
 def get_job(request, job_id: int):
     return job_out(request, job_for(request.auth, job_id))
+
+
+@router.post("/{job_id}/retry", response={202: JobOut})
+@scope_exempt(OWNER_ONLY)
+def retry_job(request, job_id: int):
+    """Starts a failed job again (same kind, parameters and input) as a new job; 422 unless it failed."""
+    from .services import job_retry
+
+    again = job_retry(job_for(request.auth, job_id), user=request.auth)
+    again.refresh_from_db()
+    return Status(202, job_out(request, again))

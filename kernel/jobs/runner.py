@@ -1,10 +1,11 @@
 """Runs one job: claims it, calls its handler inside the owner's language and actor, records the outcome.
 
 While a job runs in a thread or a Celery worker, a heartbeat thread writes its progress and a heartbeat
-to the Job row about once a second through its own connection, outside the handler's transaction; a
-running job whose heartbeat stops (the worker died) is failed as stale by ``kernel.jobs.services``. On SQLite a
-handler's transaction holds the only write lock, so those writes wait; pages served by the same process
-read the progress from memory meanwhile.
+to the Job row about once a second through its own connection, outside the handler's transaction (at least every
+JOBS_HEARTBEAT_SECONDS when nothing changed); a running job whose heartbeat stops for JOBS_STALE_SECONDS (the
+worker died) is failed as stale by ``kernel.jobs.services``. On SQLite a handler writing holds the only write lock,
+so those writes wait while it writes (the importers hold it only for their final write); pages served by the same
+process read the progress from memory meanwhile.
 """
 import logging
 import threading

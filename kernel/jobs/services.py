@@ -60,3 +60,30 @@ def fail_stale_jobs() -> int:
         Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
             state=JobState.FAILED, finished_at=timezone.now(), message=message)
     return len(stale)
+
+
+def job_retry(job: Job, *, user) -> Job:
+    """A new job doing again what a failed one did: same kind, parameters and input (copied through the storage).
+    Only the owner retries (the caller has found ``job`` through jobs visible to ``user``); only a failed job."""
+    from django.core.exceptions import ValidationError
+
+    if job.state != JobState.FAILED:
+        raise ValidationError(_("Only a failed job can be started again."))
+    input_file = job.input_file.open("rb") if job.input_file else None
+    try:
+        again = job_submit(user=user, kind=job.kind, params=job.params, input_file=input_file,
+                           language=job.language or None)
+    finally:
+        if input_file is not None:
+            input_file.close()
+    for hook in _retried:
+        hook(job, again)
+    return again
+
+
+_retried: list = []
+
+
+def on_retry(hook) -> None:
+    """``hook(old_job, new_job)`` runs after a retry (an app whose rows point at jobs follows the new one)."""
+    _retried.append(hook)

@@ -7,3 +7,11 @@ from . import runner
 @shared_task(name="jobs.run_job", acks_late=True)
 def run_job(job_id: int) -> None:
     runner.run(job_id)
+
+
+@shared_task(name="jobs.fail_stale")
+def fail_stale() -> int:
+    """Fails the running jobs whose worker stopped writing its heartbeat (scheduled by celery beat)."""
+    from .services import fail_stale_jobs
+
+    return fail_stale_jobs()

@@ -1,8 +1,11 @@
 """The job pages: the user's jobs, one job with its progress (polled by HTMX while it runs), and its result file."""
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -54,3 +57,18 @@ class JobDownloadView(LoginRequiredMixin, View):
         except FileNotFoundError:
             raise Http404 from None
         return FileResponse(handle, as_attachment=True, filename=job.result_name)
+
+
+class JobRetryView(LoginRequiredMixin, View):
+    scope_exempt = OWNER_ONLY
+
+    def post(self, request, pk):
+        from .services import job_retry
+
+        job = job_for(request.user, pk)
+        try:
+            again = job_retry(job, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+        return HttpResponseRedirect(reverse("jobs:detail", args=[again.pk]))

@@ -55,6 +55,19 @@ if jobs_installed():
     job_kind("import_members", label=gettext_lazy("Member import"), atomic=False)(_handler("members"))
     job_kind("import_orgs", label=gettext_lazy("Organization import"), atomic=False)(_handler("orgs"))
 
+    def _follow_retry(old, new) -> None:
+        """An upload follows the retry of its check or its import."""
+        from .models import Upload
+
+        upload_pk = new.params.get("upload")
+        if upload_pk and new.kind in JOB_KINDS.values():
+            Upload.objects.filter(pk=upload_pk, job_id=old.pk).update(job_id=new.pk)
+            Upload.objects.filter(pk=upload_pk, check_job_id=old.pk).update(check_job_id=new.pk)
+
+    from kernel.jobs.services import on_retry
+
+    on_retry(_follow_retry)
+
 
 def submit(*, user, kind: str, input_file, name: str, language: str | None = None, **params):
     from kernel.jobs.services import job_submit

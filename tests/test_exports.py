@@ -344,7 +344,7 @@ def test_a_big_export_asks_then_runs_as_a_job_whose_file_only_its_owner_gets(cli
     rows = sheet_rows(body(client.get(f"/jobs/{job.pk}/download/")))
     assert rows[0] == MEMBER_HEADER
     assert sorted(column(rows, "姓名")) == sorted(["张三", "陳小紅", "李四"])
-    assert client.get(f"/api/jobs/{job.pk}").json()["result_url"].endswith(f"/jobs/{job.pk}/download/")
+    assert client.get(f"/api/jobs/{job.pk}").json()["result_url"].endswith(f"/api/jobs/{job.pk}/result")
 
     client.force_login(users["township_b"])
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404

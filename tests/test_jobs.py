@@ -255,7 +255,8 @@ def test_the_api_reports_state_counts_errors_progress_and_the_result(client, use
     assert body["kind"] == "test_counting"
     assert body["counts"] == {"rows": 4, "seen_done": 4}
     assert body["progress"] == {"done": 4, "total": 4, "percent": 100, "phase": "counting"}
-    assert body["result_url"].endswith(f"/jobs/{finished_job.pk}/download/")
+    assert body["result_url"].endswith(f"/api/jobs/{finished_job.pk}/result")
+    assert client.get(body["result_url"]).status_code == 200
     assert body["errors"] == []
 
     failed = client.get(f"/api/jobs/{failed_job.pk}").json()

@@ -1,7 +1,7 @@
 """Jobs over the API: the caller's own jobs, their state, counts, row errors, progress and result file."""
 import datetime
 
-from django.urls import reverse
+from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema, Status
 
 from kernel.core.api import Page, PageParams, choice, paginate, scope_exempt
@@ -47,7 +47,7 @@ class JobOut(Schema):
 def job_out(request, job) -> dict:
     result_url = None
     if job.result_file and job.is_finished:
-        result_url = request.build_absolute_uri(reverse("jobs:download", args=[job.pk]))
+        result_url = request.build_absolute_uri(f"/api/jobs/{job.pk}/result")
     return {
         "id": job.pk, "kind": job.kind, "label": kind_label(job.kind), "state": job.state,
         "progress": {"done": job.progress_done, "total": job.progress_total, "percent": job.percent,
@@ -87,3 +87,15 @@ def retry_job(request, job_id: int):
     again = job_retry(job_for(request.auth, job_id), user=request.auth)
     again.refresh_from_db()
     return Status(202, job_out(request, again))
+
+
+@router.get("/{job_id}/result", response={200: None}, openapi_extra={"responses": {200: {
+    "description": "The job's result file (an export, or an import's error workbook), as an attachment.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+@scope_exempt(OWNER_ONLY)
+def job_result(request, job_id: int):
+    """The result file of a finished job (``result_url``); 404 when it has none."""
+    job = job_for(request.auth, job_id)
+    if not job.result_file or not job.is_finished:
+        raise Http404
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)

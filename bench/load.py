@@ -383,10 +383,18 @@ def run_scale(args, scale: str, first: bool, log_dir: Path) -> dict:
         mix_seconds = run_phase(users, "mix", duration, samples, lock)
         mix = summarize([s for s in samples if s.phase == "mix"], mix_seconds)
         print("\n".join(table(f"{scale}: mix", mix)), flush=True)
+        # one user at a time (one of each account, then the baseline): each request's own time, without the queue
+        solo: list[Sample] = []
+        share = args.solo_duration / (len(ROLES) + 1)
+        for user in users[:len(ROLES)]:
+            run_phase([user], "mix", share, solo, lock)
+        run_phase(users[:1], "baseline", share, solo, lock)
+        solo_rows = summarize(solo, args.solo_duration)
+        print("\n".join(table(f"{scale}: one user at a time", solo_rows)), flush=True)
     finally:
         server.stop()
     return {"scale": scale, "size": plan["size"], "generation": generation, "baseline": baseline, "mix": mix,
-            "baseline_seconds": baseline_seconds, "mix_seconds": mix_seconds, "load": os.getloadavg()}
+            "baseline_seconds": baseline_seconds, "mix_seconds": mix_seconds, "load": os.getloadavg(), "solo": solo_rows}
 
 
 def server_settings(args) -> str:
@@ -412,6 +420,8 @@ def report(args, results: list[dict]) -> list[str]:
                   f"{gen}; load average after: {', '.join(f'{x:.1f}' for x in r['load'])}", ""]
         lines += table("baseline: /bench/ping/ (signed in, reads nothing)", r["baseline"])
         lines += table("the mix", r["mix"])
+        lines += table("one user at a time (each account in turn, then the baseline): a request's own time",
+                       r["solo"])
         ratio = r["mix"]["all"]["rps"] / r["baseline"]["all"]["rps"]
         p95 = r["mix"]["all"]["p95"]
         errors = r["mix"]["all"]["errors"] + r["baseline"]["all"]["errors"]
@@ -420,12 +430,14 @@ def report(args, results: list[dict]) -> list[str]:
                   f"{TARGETS['p95_ms']:.0f} ms: {'met' if p95 < TARGETS['p95_ms'] else 'MISSED'}); errors {errors} "
                   f"(target 0: {'met' if errors == 0 else 'MISSED'}).", ""]
     if len(results) > 1:
-        kinds = [k for k in READ_KINDS if all(k in r["mix"] for r in results)]
-        lines += ["Read pages' p95 (ms) by scale:", "",
-                  "| request | " + " | ".join(r["scale"] for r in results) + " |",
-                  "| --- | " + " | ".join("---:" for _ in results) + " |"]
+        kinds = [k for k in READ_KINDS if all(k in r["mix"] and k in r["solo"] for r in results)]
+        lines += ["Read pages' p95 (ms) by scale, under the 64 users and one user at a time:", "",
+                  "| request | " + " | ".join(f"{r['scale']}, 64 users" for r in results) + " | "
+                  + " | ".join(f"{r['scale']}, one user" for r in results) + " |",
+                  "| --- | " + " | ".join("---:" for _ in results * 2) + " |"]
         for kind in kinds:
-            lines.append(f"| {kind} | " + " | ".join(f"{r['mix'][kind]['p95']:.0f}" for r in results) + " |")
+            lines.append(f"| {kind} | " + " | ".join(f"{r['mix'][kind]['p95']:.0f}" for r in results) + " | "
+                         + " | ".join(f"{r['solo'][kind]['p95']:.0f}" for r in results) + " |")
         lines.append("")
     return lines
 
@@ -439,6 +451,8 @@ def main():
     parser.add_argument("--other-duration", type=float, default=60, help="seconds of the mix at the other scales")
     parser.add_argument("--baseline-duration", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=10)
+    parser.add_argument("--solo-duration", type=float, default=40,
+                        help="seconds of requests one user at a time, after the mix")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: its config's)")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: its config's)")
     parser.add_argument("--no-vacuum", action="store_true")

@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.core.localcopy import local_copy
+
 from .services import JOB_KINDS, errors_file, run_import
 
 
@@ -22,7 +24,7 @@ def _handler(kind: str):
         name = job.params.get("name") or Path(job.input_file.name).name
         dry_run = bool(job.params.get("dry_run"))
         upload_pk = job.params.get("upload")
-        with job.input_file.open("rb") as file:
+        with local_copy(job.input_file, name=name) as file:  # read from this worker's disk, not the store
             plan = run_import(kind, file, name, user=job.user, dry_run=dry_run, progress=progress)
             job.counts = {**plan.counts, "total": plan.total, "errors": len(plan.errors)}
             if not plan.ok:

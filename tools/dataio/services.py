@@ -3,6 +3,8 @@ import io
 
 from django.utils import timezone
 
+from kernel.core.localcopy import local_copy
+
 from .common import Plan, no_progress
 from .members import import_members
 from .models import Upload
@@ -41,7 +43,7 @@ def upload_create(*, user, kind: str, uploaded) -> Upload:
 
 def upload_check(upload: Upload, *, user) -> Upload:
     """The preview of an upload: a dry run, nothing written to the registries."""
-    with upload.file.open("rb") as file:
+    with local_copy(upload.file, name=upload.name) as file:
         plan = run_import(upload.kind, file, upload.name, user=user, dry_run=True)
     upload.summary = plan.summary()
     upload.save(update_fields=["summary"])
@@ -50,7 +52,7 @@ def upload_check(upload: Upload, *, user) -> Upload:
 
 def upload_apply(upload: Upload, *, user, progress=no_progress) -> Plan:
     """Checks the stored file again against the registry as it is now, and writes it if it is still all right."""
-    with upload.file.open("rb") as file:
+    with local_copy(upload.file, name=upload.name) as file:
         plan = run_import(upload.kind, file, upload.name, user=user, progress=progress)
     upload.summary = plan.summary()
     if plan.ok:

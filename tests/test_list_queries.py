@@ -16,6 +16,7 @@ PAGES = {
     "/orgs/search/?q=村": 8,
     "/people/members/": 10,
     "/people/search/?q=张": 8,
+    "/people/search/?q=zs": 8,
     "/accounts/users/": 12,
     "/jobs/": 9,
     "/standards/library/": 10,

@@ -1,7 +1,7 @@
 """Reads of the people registry, always through the user's scope."""
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kernel.core import clock
 from kernel.core.changelog import history_for
@@ -94,11 +94,23 @@ def member_list(*, user, organization: Organization | None = None, status: str =
     return members.order_by("org_path", "id")
 
 
-def person_search(*, user, q: str, limit: int = 20) -> QuerySet[Person]:
+def search_rank(q: str):
+    """How well a person found by ``name_filter(q)`` matches: 0 the whole name, 1 the whole name's pinyin initials
+    (``zs`` is 张三's and 赵四's), 2 a name that merely starts so."""
+    q = (q or "").strip()
+    if is_latin_query(q):
+        return Case(When(name_initials=q.lower(), then=Value(1)), default=Value(2), output_field=IntegerField())
+    return Case(When(name_search=simplified(q), then=Value(0)), default=Value(2), output_field=IntegerField())
+
+
+def person_search(*, user, q: str, limit: int | None = 20) -> QuerySet[Person]:
+    """People whose name (or its pinyin initials, or ID number) matches ``q``: the exact matches first, then the
+    others, each by name. ``limit=None`` answers the whole ordered list, for a page of it."""
     if not (q or "").strip():
         return Person.objects.none()
-    return Person.objects.restrict(user).filter(name_filter(q)).select_related("organization").order_by(
-        "name_search", "id")[:limit]
+    people = (Person.objects.restrict(user).filter(name_filter(q)).select_related("organization")
+              .annotate(search_rank=search_rank(q)).order_by("search_rank", "name_search", "id"))
+    return people if limit is None else people[:limit]
 
 
 def capped_count(queryset: QuerySet, cap: int) -> int:

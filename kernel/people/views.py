@@ -15,6 +15,7 @@ from django.views import View
 
 from kernel.core import marks
 from kernel.core.idcard import mask_id, mask_phone
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.views import ScopedMixin, can_see_sensitive, change_rows, log_sensitive_access
 from kernel.orgs.models import Organization
@@ -120,9 +121,10 @@ class PersonSearchView(ScopedMixin, View):
 
     def get(self, request):
         q = request.GET.get("q", "").strip()[:50]
-        results = list(selectors.person_search(user=request.user, q=q)) if q else []
+        page = paginate(request, selectors.person_search(user=request.user, q=q, limit=None), cap=COUNT_CAP) if q else None
         template = "people/_search_results.html" if request.headers.get("HX-Request") else "people/search.html"
-        return render(request, template, {"q": q, "results": results})
+        return render(request, template, {"q": q, "results": page["rows"] if page else [], "page": page,
+                                          "page_path": reverse("people:person_search")})
 
 
 def _masked(person: Person) -> dict:

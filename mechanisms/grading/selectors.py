@@ -75,7 +75,8 @@ def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
                                distinct=True),
         visit_count=Count("visits", distinct=True), last_visit=Max("visits__on"))}
     team_of = {team.organization_id: team for team in teams(user, upgrading).filter(organization_id__in=initial)}
-    stage_names = _stage_names(plans.values())
+    stage_defs = _stage_defs(plans.values())
+    stage_names = {key: name for key, (name, _order) in stage_defs.items()}
     rows = []
     for org_id, grade in sorted(initial.items(), key=lambda kv: kv[1].org_path):
         plan = plans.get(org_id)
@@ -93,23 +94,33 @@ def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
             "last_visit": plan.last_visit if plan else None, "regrade": regrade, "lifted": lifted,
         })
     lifted = sum(row["lifted"] for row in rows)
-    stages = {}
+    # The stages in the workflow's order (organizations without a plan first), not in the order met in the rows.
+    positions = {}
     for row in rows:
+        plan = row["plan"]
+        if plan and plan.case:
+            order = stage_defs.get((plan.case.version_id, row["stage"]), (row["stage"], 10**4))[1]
+            positions[row["stage_name"]] = min(order, positions.get(row["stage_name"], order))
+    stages = {}
+    for row in sorted(rows, key=lambda row: (positions.get(row["stage_name"], -1), row["stage_name"])):
         key = row["stage_name"] or gettext("No plan yet")
         stages[key] = stages.get(key, 0) + 1
     return {
         "rows": rows, "lagging": len(rows), "lifted": lifted, "teams": sum(1 for row in rows if row["team"]),
         "plans": sum(1 for row in rows if row["plan"]), "closed": sum(row["closed"] for row in rows),
         "overdue": sum(row["measures_overdue"] for row in rows), "visits": sum(row["visits"] for row in rows),
-        "deadline": upgrading.deadline, "days_left": max((upgrading.deadline - today).days, 0), "stages": stages,
+        "deadline": upgrading.deadline, "days_left": max((upgrading.deadline - today).days, 0),
+        "days_overdue": max((today - upgrading.deadline).days, 0), "stages": stages,
     }
 
 
-def _stage_names(plans) -> dict:
+def _stage_defs(plans) -> dict:
+    """{(version id, stage code): (name, position in the workflow)} of the plans' workflow versions."""
     from engines.workflows.models import StageDef
 
     versions = {plan.case.version_id for plan in plans if plan.case}
-    return {(stage.version_id, stage.code): stage.name for stage in StageDef.objects.filter(version_id__in=versions)}
+    return {(version_id, code): (name, order) for version_id, code, name, order in StageDef.objects.filter(
+        version_id__in=versions).values_list("version_id", "code", "name", "order")}
 
 
 def board_chart(board_data: dict) -> dict:

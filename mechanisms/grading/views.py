@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core import workbook_upload
+from kernel.core.paging import paginate
 from kernel.core.pdf import pdf_response, render_pdf
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
@@ -74,11 +75,12 @@ class GradesView(UpgradingMixin, View):
         upgrading = self.get_upgrading(pk)
         round_ = request.GET.get("round") if request.GET.get("round") in Round.values else Round.INITIAL
         level = request.GET.get("level", "")
-        rows = list(selectors.grades(request.user, upgrading, round=round_, level=level or None)[:1000])
-        for grade in rows:
+        page = paginate(request, selectors.grades(request.user, upgrading, round=round_, level=level or None))
+        for grade in page["rows"]:
             grade.reason_texts = [reason_text(reason) for reason in grade.reasons]
         return render(request, "grading/grades.html", {
-            "upgrading": upgrading, "round": round_, "rounds": Round.choices, "level": level, "grades": rows,
+            "upgrading": upgrading, "round": round_, "rounds": Round.choices, "level": level, "grades": page["rows"],
+            "page": page,
             "counts": selectors.grade_counts(request.user, upgrading, round=round_),
             "levels": GradeLevel.objects.filter(scheme_id=upgrading.scheme_id),
             "can_run": can_change(request.user, upgrading),
@@ -232,6 +234,7 @@ class BoardView(UpgradingMixin, View):
         data = selectors.board(request.user, upgrading)
         return render(request, "grading/board.html", {
             "upgrading": upgrading, "board": data, "chart": selectors.board_chart(data),
+            "page": paginate(request, data["rows"]),
             "can_run": can_change(request.user, upgrading)})
 
 

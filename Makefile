@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PYTEST := $(VENV)/bin/pytest
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-sqlite test-postgres setup venv npm messages system-packages bench bench-load serve lint clean
+.PHONY: demo test test-sqlite test-postgres test-cluster setup venv npm messages system-packages bench bench-load serve lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,16 @@ test: system-packages setup
 	$(VENV)/bin/lint-imports
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) test-cluster
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
 	$(PYTEST) $(PYTEST_ARGS)
+
+# Two app servers, a Celery worker, Redis and nginx over PostgreSQL, with no shared disk (scripts/cluster.py).
+test-cluster:
+	@echo "== several app servers, a worker and one store =="
+	bash scripts/cluster.sh
 
 test-postgres:
 	@echo "== test suite on PostgreSQL =="

@@ -5,7 +5,8 @@ need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # libreoffice-calc-nogui: the export test converts a workbook with `libreoffice --headless --convert-to csv`.
 # libpango*: WeasyPrint renders PDFs with Pango; poppler-utils: tests read PDFs back (pdftotext, pdftoppm).
-for pkg in postgresql chromium fonts-noto-cjk gettext libreoffice-calc-nogui libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; do
+# redis-server, nginx: the cluster check (scripts/cluster.sh) runs the Celery broker and the balancer in front.
+for pkg in postgresql redis-server nginx chromium fonts-noto-cjk gettext libreoffice-calc-nogui libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

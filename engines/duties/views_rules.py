@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE
 from kernel.core.views import ScopedMixin, can_change
 from kernel.orgs.definitions import DEFINITION_OWNER_TYPES, DefinitionImportForm, definition_text_field
@@ -62,8 +63,9 @@ class RuleListView(ScopedMixin, View):
         if q:
             rules = rules.filter(name__icontains=q) | rules.filter(code__icontains=q)
         can_import = Organization.objects.restrict(request.user, CHANGE).filter(org_type__in=DEFINITION_OWNER_TYPES).exists()
-        return render(request, "duties/rules/list.html", {"section": SECTION, "rules": rules, "q": q,
-                                                          "can_import": can_import})
+        page = paginate(request, rules.order_by("code", "pk"))
+        return render(request, "duties/rules/list.html", {"section": SECTION, "rules": page["rows"], "page": page,
+                                                          "q": q, "can_import": can_import})
 
 
 class RuleMixin(ScopedMixin):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core import clock
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE
 from kernel.core.views import ScopedMixin, int_or_none
 from kernel.orgs.definitions import DefinitionImportForm, definition_text_field
@@ -41,8 +42,8 @@ class WorkflowListView(ScopedMixin, View):
     queryset = Workflow.objects.all()
 
     def get(self, request):
-        return render(request, "workflows/list.html", {"section": SECTION,
-                                                        "workflows": selectors.workflows(request.user)})
+        page = paginate(request, selectors.workflows(request.user))
+        return render(request, "workflows/list.html", {"section": SECTION, "workflows": page["rows"], "page": page})
 
 
 class WorkflowMixin(ScopedMixin):
@@ -146,8 +147,10 @@ class CaseListView(ScopedMixin, View):
         rows = selectors.cases(user, workflow=workflow, under=under, stage=request.GET.get("stage") or None,
                                status=request.GET.get("status") or None, overdue=overdue,
                                older_than_days=int_or_none(request.GET.get("age")))
+        page = paginate(request, rows.order_by("-opened_on", "org_path", "pk"))
         return render(request, "workflows/case_list.html", {
-            "section": SECTION, "cases": rows[:200], "count": rows.count(), "workflow": workflow, "under": under,
+            "section": SECTION, "cases": page["rows"], "count": page["total"], "page": page, "workflow": workflow,
+            "under": under,
             "workflows": selectors.workflows(user), "today": clock.today(), "filters": request.GET,
             "counts": selectors.stage_counts(user, workflow, under=under) if workflow else []})
 

@@ -16,6 +16,7 @@ from engines.workflows import services as engine
 from engines.workflows.forms import objection_action
 from engines.workflows.models import Case
 from kernel.core import clock
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, VIEW
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, id_or_none
@@ -60,14 +61,14 @@ class IndexView(ScopedMixin, View):
         found = workflow()
         stages = list(found.current_version.stages.order_by("order")) if found and found.current_version else []
         names = {s.code: s.name for s in stages}
-        page = list(rows[:300])
-        for case in page:
+        page = paginate(request, rows)
+        for case in page["rows"]:
             case.stage_name = names.get(case.stage, case.stage)
         counts = {}
         for code in selectors.matters(user, under=under, status=Case.Status.OPEN).values_list("stage", flat=True):
             counts[code] = counts.get(code, 0) + 1
         return render(request, "deliberation/index.html", {
-            "cases": page, "count": rows.count(), "under": under, "root": root, "stage": stage, "status": status,
+            "cases": page["rows"], "count": page["total"], "page": page, "under": under, "root": root, "stage": stage, "status": status,
             "overdue": overdue, "stages": [(s.code, s.name, counts.get(s.code, 0)) for s in stages if not s.final],
             "today": clock.today(), "can_open": villages(user, CHANGE, root).exists() if root else False,
             "villages": _subtrees(user, root)})

@@ -14,6 +14,7 @@ from django.views import View
 
 from engines.workflows.forms import objection_action
 from engines.workflows.models import Case
+from kernel.core.paging import paginate
 from kernel.core.scope import VIEW
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
@@ -43,12 +44,13 @@ class RegisterView(RootMixin, View):
     def get(self, request):
         root = self.root(request)
         stage = request.GET.get("stage") or None
-        rows = list(selectors.cases(request.user, under=root, stage=stage).order_by("org_path", "opened_on")[:300])
+        page = paginate(request, selectors.cases(request.user, under=root, stage=stage).order_by("org_path", "opened_on", "pk"))
+        rows = page["rows"]
         names = dict(selectors.stage_names())
         for case in rows:
             case.stage_name = names.get(case.stage, case.stage)
         return render(request, "development/register.html", {
-            "root": root, "register": selectors.register(request.user, root), "cases": rows, "stage": stage,
+            "root": root, "register": selectors.register(request.user, root), "cases": rows, "page": page, "stage": stage,
             "stage_name": names.get(stage, ""), "can_open": can_change(request.user, root)})
 
 

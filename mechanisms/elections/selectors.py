@@ -48,7 +48,8 @@ def progress(user, term_change: TermChange, today: datetime.date | None = None) 
                      # one rounding (kernel.core.rates): the bar, its figure and the API's done_percent agree
                      "percent": rates.rate(done, total) if total else Decimal(0),
                      "overdue": deadline.deadline < today and done < total,
-                     "days_left": (deadline.deadline - today).days})
+                     "days_left": (deadline.deadline - today).days,
+                     "days_overdue": max((today - deadline.deadline).days, 0)})
     return rows
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, error_messages, id_or_none
@@ -58,7 +59,7 @@ def _term_context(request, term):
         if under is None:
             raise Http404
     stage = request.GET.get("stage") or None
-    rows = list(selectors.elections(user, term, under=under, stage=stage)[:500])
+    page = paginate(request, selectors.elections(user, term, under=under, stage=stage))
     opened = {row.organization_id for row in Election.objects.restrict(user).filter(term_change=term)}
     root = under or scope_root(user)
     waiting = [v for v in selectors.villages(user, root).filter(subtree_q("path", [term.owner_path]))[:500]
@@ -66,7 +67,7 @@ def _term_context(request, term):
     progress = selectors.progress(user, term)
     for row in progress:
         row["can_change"] = can_change(user, row["township"])
-    return {"progress": progress, "elections": rows, "under": under, "stage": stage,
+    return {"progress": progress, "elections": page["rows"], "page": page, "under": under, "stage": stage,
             "stages": Stage.choices, "counts": selectors.stage_counts(user, term, under=under),
             "waiting": [v for v in waiting if can_change(user, v)], "today": datetime.date.today()}
 

@@ -18,6 +18,7 @@ from django.views import View
 
 from engines.duties import clock
 from engines.standards.models import Assessment
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization, OrgType
@@ -117,9 +118,11 @@ class IndexView(DispatchMixin, View):
                                               else "", q=q, sending_unit=request.GET.get("unit", ""))
         own = Dispatch.objects.filter(person_id=scope_for(request.user).self_person_id,
                                       status=Dispatch.Status.IN_POST).first()
+        page = paginate(request, dispatches.select_related("person", "village", "township")
+                        .order_by("org_path", "-started_on", "pk"))
         return render(request, "firstsec/index.html", {
             "by": by, "rows": selectors.roster(request.user, by=by), "totals": selectors.roster_totals(request.user),
-            "dispatches": dispatches.select_related("person", "village", "township")[:300],
+            "dispatches": page["rows"], "page": page,
             "statuses": Dispatch.Status.choices, "classes": VillageClass.choices, "status": status,
             "village_class": village_class, "q": q, "own": own,
             "can_dispatch": _counties(request.user).exists() or bool(scope_for(request.user).roots("people", CHANGE)),

@@ -67,7 +67,8 @@ class UpgradingMixin(ScopedMixin):
 
 class UpgradingListView(UpgradingMixin, View):
     def get(self, request):
-        return render(request, "grading/list.html", {"upgradings": selectors.upgradings(request.user)})
+        page = paginate(request, selectors.upgradings(request.user).order_by("-year", "name", "pk"))
+        return render(request, "grading/list.html", {"upgradings": page["rows"], "page": page})
 
 
 class GradesView(UpgradingMixin, View):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kernel.core.paging import paginate
 from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
 from kernel.orgs.models import Organization
 
@@ -49,11 +50,12 @@ class PointListView(PointMixin, View):
         year = int_or_none(request.GET.get("year"), datetime.date.today().year)
         level = request.GET.get("level") if request.GET.get("level") in Level.values else ""
         under = _under(request)
-        rows = selectors.points(request.user, year=year, under=under, level=level).order_by(
-            "level", "org_path", "assigned_on") if under else LiaisonPoint.objects.none()
+        rows = list(selectors.points(request.user, year=year, under=under, level=level).order_by(
+            "level", "org_path", "assigned_on")) if under else []
         share = selectors.titled_share(request.user, under, year=year) if under else None
         return render(request, "liaison/points.html", {
-            "points": rows, "year": year, "level": level, "levels": Level.choices, "under": under, "share": share,
+            "points": rows, "page": paginate(request, rows), "year": year, "level": level, "levels": Level.choices,
+            "under": under, "share": share,
             "demonstration_count": sum(1 for p in rows if p.demonstration and p.current),
             "can_create": Organization.objects.restrict(request.user, "change").exists(),
         })

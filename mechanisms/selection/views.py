@@ -14,6 +14,7 @@ from django.views import View
 
 from engines.standards.models import Item, ItemScore
 from kernel.core import clock
+from kernel.core.paging import paginate
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
@@ -69,8 +70,9 @@ class IndexView(SelectionMixin, View):
     def get(self, request):
         owners = Organization.objects.restrict(request.user, "change").filter(
             org_type__in=COMMITTEE_TYPES, status="active").order_by("path")[:200]
+        page = paginate(request, selectors.selections(request.user).order_by("-year", "name", "pk"))
         return render(request, "selection/index.html", {
-            "selections": selectors.selections(request.user), "owners": owners,
+            "selections": page["rows"], "page": page, "owners": owners,
             "this_year": clock.today().year})
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from engines.standards.models import Assessment, TitleAward, TitleDecision
+from kernel.core.paging import paginate
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 
@@ -42,11 +43,13 @@ class CampaignMixin(ScopedMixin):
 
 class CampaignListView(CampaignMixin, View):
     def get(self, request):
-        rows = list(self.get_queryset().select_related("owner").prefetch_related("stages"))
-        for campaign in rows:
+        page = paginate(request, self.get_queryset().select_related("owner").prefetch_related("stages")
+                        .order_by("-year", "name", "pk"))
+        for campaign in page["rows"]:
             campaign.stage_list = selectors.stages(campaign)
         can_create = Organization.objects.restrict(request.user, "change").filter(org_type="committee").exists()
-        return render(request, "campaigns/list.html", {"campaigns": rows, "can_create": can_create})
+        return render(request, "campaigns/list.html", {"campaigns": page["rows"], "page": page,
+                                                       "can_create": can_create})
 
 
 class CampaignCreateView(CampaignMixin, View):

@@ -18,6 +18,7 @@ from django.views import View
 from engines.duties import clock
 from engines.duties.models import DutyRule, Obligation, Submission
 from engines.duties.services import submit as duty_submit
+from kernel.core.paging import paginate
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
 from kernel.orgs.models import Organization
@@ -89,7 +90,8 @@ class ReportListView(ObligationMixin, View):
         period = request.GET.get("period") if request.GET.get("period") in periods else periods[0]
         under = _under(request)
         rows = selectors.reports(request.user, rule, period, under=under) if under else []
-        for row in rows:
+        page = paginate(request, rows)
+        for row in page["rows"]:
             row.can_write = can_change(request.user, row)
             row.can_review = bool(row.latest and row.latest.review == Submission.Review.PENDING
                                   and row.owed_to and can_change(request.user, row.owed_to))
@@ -97,8 +99,8 @@ class ReportListView(ObligationMixin, View):
         for row in rows:
             states[row.state] = states.get(row.state, 0) + 1
         return render(request, "reporting/reports.html", {
-            "rules": rules, "rule": rule, "year": year, "periods": periods, "period": period, "rows": rows,
-            "states": states, "under": under,
+            "rules": rules, "rule": rule, "year": year, "periods": periods, "period": period, "rows": page["rows"],
+            "states": states, "under": under, "page": page,
         })
 
 

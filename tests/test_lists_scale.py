@@ -11,7 +11,7 @@ import pytest
 from kernel.core import clock
 from kernel.core.text import pinyin_initials, simplified
 from kernel.people.models import Person
-from tests.factories import PersonFactory
+from tests.factories import DutyRuleFactory, PersonFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,20 @@ def test_the_board_past_its_deadline_shows_the_days_overdue_and_stages_in_order(
                                  after, re.S).group(1))
     assert chart["stages"][1:] == ["拟定", "审批"] and chart["counts"] == [1, 1, 1]
     assert _total(after) == 3
+
+
+# --- the other list pages: the same count above and pages below ---------------------------------------------------
+
+@pytest.mark.parametrize(("url", "build"), [
+    ("/workflows/definitions/", lambda county, n: WorkflowFactory(owner=county.county, document={"code": f"wf-{n}"})),
+    ("/duties/rules/", lambda county, n: DutyRuleFactory(owner=county.county, document={"code": f"rule-{n}"})),
+])
+def test_list_pages_show_their_count_and_pages(url, build, county, users, client, settings):
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        build(county, n)
+    client.force_login(users["county"])
+    first = client.get(url).content.decode()
+    assert _total(first) == 3 and 'rel="next" href="?page=2"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert _total(second) == 3 and 'rel="prev" href="?page=1"' in second

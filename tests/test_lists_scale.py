@@ -138,3 +138,16 @@ def test_list_pages_show_their_count_and_pages(url, build, county, users, client
     assert _total(first) == 3 and 'rel="next" href="?page=2"' in first
     second = client.get(url, {"page": 2}).content.decode()
     assert _total(second) == 3 and 'rel="prev" href="?page=1"' in second
+
+
+def test_a_township_past_its_term_change_deadline_shows_the_days_overdue(county, users, client):
+    from mechanisms.elections.tests.helpers import run_election, term
+
+    tc = term(county, deadlines={county.township_a: datetime.date(2025, 3, 1),
+                                 county.township_b: datetime.date(2025, 6, 1)})
+    run_election(tc, county.village_a1, county.people["chen"])
+    clock.set_today(datetime.date(2025, 4, 7))
+    client.force_login(users["county"])
+    body = client.get("/elections/").content.decode()
+    assert re.findall(r'days-overdue" data-days="(\d+)"', body) == ["37"]  # township B is not late yet
+    assert _total(body) == 1  # the elections opened, counted above their list

@@ -96,17 +96,20 @@ def county_built_once():
 
         county, users = county_built_once()      # at the top of the test module
 
-    Writes inside a test are rolled back; what must not happen is a change that outlives the test's transaction
-    (a transactional test, or changing the shared Python objects themselves)."""
+    Writes inside a test are rolled back, and each test gets its own copy of the Python objects, so a test may change
+    them freely; what must not happen is a change that outlives the test's transaction (a transactional test), or a
+    test in the module that expects an empty database."""
+    import copy
+
     import pytest
 
     @pytest.fixture(name="county")
     def shared_county(db, county_once):
-        return county_once[0]
+        return copy.deepcopy(county_once[0])
 
     @pytest.fixture(name="users")
     def shared_users(db, county_once):
-        return county_once[1]
+        return copy.deepcopy(county_once[1])
 
     return shared_county, shared_users
 

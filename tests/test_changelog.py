@@ -26,6 +26,9 @@ from kernel.people.services import (
     post_create,
     post_end,
 )
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 NEW_ID = idcard.make("430581", datetime.date(1990, 9, 9), 11, "female")
 WRONG_ID = NEW_ID[:17] + ("1" if NEW_ID[17] == "0" else "0")

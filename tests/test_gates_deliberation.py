@@ -14,6 +14,9 @@ from engines.workflows.models import Case
 from kernel.core import clock
 from mechanisms.deliberation import services
 from mechanisms.deliberation.definition import ensure
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

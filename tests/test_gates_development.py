@@ -16,6 +16,9 @@ from kernel.people.models import Member
 from mechanisms.development import services
 from mechanisms.development.definition import install
 from tests.import_files import id_number, member_row, xlsx
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

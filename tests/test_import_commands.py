@@ -5,6 +5,9 @@ from django.core.management import CommandError, call_command
 from kernel.core.models import ChangeRecord
 from kernel.people.models import Person
 from tests.import_files import member_row, xlsx
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,11 @@ from kernel.orgs.models import Organization
 from kernel.people.counters import recount
 from kernel.people.models import Member, Person, Post
 from tests.import_files import csv_file, filled_template, id_number, member_row, read_back, xlsx
+from tests.kit import county_built_once
 from tools.dataio.members import import_members
 from tools.dataio.services import errors_file
+
+county, users = county_built_once()
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,10 @@ import pytest
 from kernel.core.models import ChangeRecord
 from kernel.orgs.models import Organization
 from tests.import_files import filled_template, xlsx
+from tests.kit import county_built_once
 from tools.dataio.orgs import import_orgs
+
+county, users = county_built_once()
 
 pytestmark = pytest.mark.django_db
 

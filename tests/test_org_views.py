@@ -10,6 +10,9 @@ from kernel.core.views import history_rows
 from kernel.orgs.models import Organization
 from kernel.orgs.services import org_create
 from kernel.people.services import person_update, post_create
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 
 def get(client, user, url_name, *args, **query):

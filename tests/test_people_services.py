@@ -20,6 +20,9 @@ from kernel.people.services import (
     post_create,
     post_end,
 )
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 BIRTH = datetime.date(1985, 5, 20)
 ID_MALE = idcard.make("430581", BIRTH, 7, "male")

@@ -13,6 +13,9 @@ from kernel.orgs.services import org_create, org_move, org_update
 from kernel.people.counters import recount
 from kernel.people.models import Member, Person
 from kernel.people.restructure import org_dissolve, org_merge
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 
 def counters(org):

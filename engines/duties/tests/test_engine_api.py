@@ -11,8 +11,11 @@ from engines.duties import clock, services
 from engines.duties.models import DutyRule, Notice, Obligation, RuleVersion, Submission
 from engines.duties.testing import make_rule
 from kernel.core import rates
+from tests.kit import county_built_once
 
 from .test_engine import VALID
+
+county, users = county_built_once()
 
 D = datetime.date
 

@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from engines.duties import clock, services, tally
 from engines.duties.models import Obligation, ObligationState, Submission
 from engines.duties.testing import make_rule
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 D = datetime.date
 

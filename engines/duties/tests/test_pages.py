@@ -12,6 +12,9 @@ from openpyxl import load_workbook
 from engines.duties import clock, services
 from engines.duties.models import Notice, Obligation, Submission
 from engines.duties.testing import make_rule
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 TODAY = datetime.date(2025, 7, 15)  # the first half-year's reports were due on 10 July
 

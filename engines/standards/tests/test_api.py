@@ -7,9 +7,12 @@ import pytest
 from engines.standards.library import standard_import
 from engines.standards.models import ItemScore, Standard, StandardVersion
 from engines.standards.services import assessment_create, score_set
+from tests.kit import county_built_once
 from tests.test_api import check_response
 
 from .standard_files import VALID, replace
+
+county, users = county_built_once()
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,11 @@ from django.urls import reverse
 from engines.standards.library import standard_import
 from engines.standards.models import Standard, StandardVersion
 from engines.standards.services import assessment_create
+from tests.kit import county_built_once
 
 from .standard_files import VALID, replace
+
+county, users = county_built_once()
 
 
 def test_a_township_sees_its_own_and_the_county_standards_but_not_another_township(client, users, county):

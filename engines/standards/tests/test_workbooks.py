@@ -15,8 +15,11 @@ from engines.standards.library import standard_import
 from engines.standards.models import Assessment, ItemScore, Sheet
 from engines.standards.services import assessment_close, assessment_create, rater_lock, score_set
 from engines.standards.workbooks import FIRST_ITEM_COLUMN, HEADER_ROWS
+from tests.kit import county_built_once
 
 from .standard_files import VALID
+
+county, users = county_built_once()
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 COLUMN = {"A1": "E", "A2": "F", "B1": "G", "V1": "H", "reason": "I"}

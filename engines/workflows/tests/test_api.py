@@ -7,6 +7,9 @@ from engines.workflows import services
 from engines.workflows.format import dump
 from engines.workflows.testing import make_workflow, workflow_document
 from kernel.core import clock
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 DAY = datetime.date(2025, 3, 1)
 

@@ -11,7 +11,9 @@ from engines.workflows import services
 from engines.workflows.models import CaseNotice
 from engines.workflows.reminders import Item, item_resolve, send_item_notices, tick
 from engines.workflows.testing import make_workflow, workflow_document
-from tests.kit import make_user
+from tests.kit import county_built_once, make_user
+
+county, users = county_built_once()
 
 D = datetime.date
 OPENED = D(2025, 1, 31)  # the first stage is due 2025-03-02

@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 
 from kernel.accounts.models import ApiToken, Grant, Profile
 from kernel.core.models import ChangeRecord
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 User = get_user_model()
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from kernel.accounts import services
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 REAL_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

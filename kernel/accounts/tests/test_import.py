@@ -12,6 +12,9 @@ from openpyxl import Workbook, load_workbook
 
 from kernel.accounts import handover
 from kernel.accounts.models import Grant, Profile
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HEADER = ["用户名", "姓名", "手机号", "组织代码", "角色"]

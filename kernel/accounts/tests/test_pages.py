@@ -8,6 +8,9 @@ from openpyxl import load_workbook
 
 from kernel.accounts import services
 from kernel.accounts.models import Grant, Profile
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 User = get_user_model()

@@ -7,7 +7,9 @@ from django.utils import translation
 from kernel.accounts import selectors, services
 from kernel.accounts.models import ApiToken, Grant, LoginFailure, Profile
 from kernel.core.models import ChangeRecord
-from tests.kit import make_user
+from tests.kit import county_built_once, make_user
+
+county, users = county_built_once()
 
 User = get_user_model()
 

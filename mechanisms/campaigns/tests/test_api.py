@@ -5,7 +5,9 @@ import json
 from engines.standards.models import Assessment
 from kernel.people.services import post_create
 from mechanisms.campaigns.models import Assignment, Campaign
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
+
+county, users = county_built_once()
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from engines.workflows.models import Case
 from mechanisms.deliberation import selectors, services
 from mechanisms.deliberation.definition import ensure
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 DAY = datetime.timedelta(days=1)
 START = datetime.date(2026, 3, 2)

@@ -6,6 +6,9 @@ from django.urls import reverse
 from kernel.core.clock import today_is
 from mechanisms.deliberation import services
 from mechanisms.deliberation.definition import ensure
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 
 def open_matter(county, users, village=None, title="修建村道"):

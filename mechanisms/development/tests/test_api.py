@@ -4,6 +4,9 @@ import pytest
 
 from engines.workflows.models import Case
 from kernel.people.models import Person
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 
 def post(client, url, body):

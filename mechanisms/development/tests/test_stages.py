@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 
 from kernel.people.models import Member, Person
 from mechanisms.development import services
+from tests.kit import county_built_once
 
 from .conftest import open_candidate
+
+county, users = county_built_once()
 
 D = datetime.date
 

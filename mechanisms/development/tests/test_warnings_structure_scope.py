@@ -4,9 +4,11 @@ import pytest
 
 from kernel.people.services import person_create, post_create
 from mechanisms.development import selectors
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
 
 from .conftest import open_candidate
+
+county, users = county_built_once()
 
 D = datetime.date
 TODAY = D(2024, 6, 1)

@@ -5,8 +5,11 @@ from django.urls import reverse
 
 from kernel.people.models import Post
 from mechanisms.elections.models import Candidate, Election, Stage
+from tests.kit import county_built_once
 
 from .helpers import run_election, term
+
+county, users = county_built_once()
 
 
 def test_index_shows_township_progress_and_overdue(client, county, users):

@@ -5,7 +5,9 @@ import pytest
 
 from engines.duties import clock
 from mechanisms.firstsec.models import Dispatch, EliminationEntry
-from tests.kit import make_user
+from tests.kit import county_built_once, make_user
+
+county, users = county_built_once()
 
 
 def post(client, url, body):

@@ -14,6 +14,9 @@ from mechanisms.firstsec import services
 from mechanisms.firstsec.library import RATER
 from mechanisms.firstsec.models import CheckIn, Dispatch, EliminationEntry
 from mechanisms.firstsec.selectors import month_attendance, ranking
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 CLASSES = ["weak_lax", "no_collective_income", "poor"]
 MONTHS = [3, 4, 5, 6]

@@ -10,7 +10,9 @@ from kernel.people.choices import PostTitle
 from kernel.people.services import post_create
 from mechanisms.grading.models import GradeScheme, PoolMember, PoolRole, SupportTeam, Upgrading
 from mechanisms.grading.services import scheme_create, upgrading_create
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
+
+county, users = county_built_once()
 
 
 def post(client, url, body):

@@ -4,7 +4,9 @@ import datetime
 import pytest
 
 from mechanisms.liaison.services import point_assign, request_receive, visit_log
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
+
+county, users = county_built_once()
 
 D = datetime.date
 

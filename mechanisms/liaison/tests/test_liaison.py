@@ -10,6 +10,9 @@ from mechanisms.campaigns.library import install_standards
 from mechanisms.liaison import selectors
 from mechanisms.liaison.models import LiaisonPoint
 from mechanisms.liaison.services import point_assign, point_reassign, request_advance, request_receive, visit_log
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 D = datetime.date
 

@@ -7,9 +7,11 @@ import pytest
 
 from mechanisms.orglife.models import TrainingClass
 from mechanisms.orglife.services import class_save, participants_set, plan_create
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
 
 from .conftest import record
+
+county, users = county_built_once()
 
 D = datetime.date
 TODAY = D.today()

@@ -8,8 +8,11 @@ from engines.duties import services as duties
 from engines.duties.models import Obligation, Submission
 from mechanisms.orglife.models import Attendance, Meeting
 from mechanisms.orglife.services import meeting_delete, meeting_save
+from tests.kit import county_built_once
 
 from .conftest import record
+
+county, users = county_built_once()
 
 Q1 = datetime.date(2025, 1, 1)
 

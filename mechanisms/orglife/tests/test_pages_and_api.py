@@ -7,8 +7,11 @@ import pytest
 
 from mechanisms.orglife.models import Meeting
 from mechanisms.orglife.services import class_save, participants_set, plan_create
+from tests.kit import county_built_once
 
 from .conftest import record
+
+county, users = county_built_once()
 
 TODAY = datetime.date.today()
 

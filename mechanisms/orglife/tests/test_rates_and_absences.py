@@ -2,9 +2,11 @@
 import datetime
 
 from mechanisms.orglife import selectors
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
 
 from .conftest import record
+
+county, users = county_built_once()
 
 TODAY = datetime.date(2025, 9, 30)
 YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))

@@ -9,7 +9,9 @@ from engines.duties.models import Obligation
 from kernel.people.services import post_create
 from mechanisms.orglife import selectors
 from mechanisms.orglife.services import class_save, participants_set, plan_create
-from tests.kit import make_member
+from tests.kit import county_built_once, make_member
+
+county, users = county_built_once()
 
 
 def make_class(plan, organizer=None, *, days=2, start=datetime.date(2025, 3, 3), level="county", domain="rural",

@@ -16,6 +16,9 @@ from mechanisms.reporting.services import (
     notice_reopen,
     rectification_submit,
 )
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 D = datetime.date
 

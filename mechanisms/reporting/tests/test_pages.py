@@ -6,6 +6,9 @@ from engines.duties.models import Obligation, Submission
 from engines.duties.services import generate
 from mechanisms.reporting.models import NoticeStatus, SupervisionNotice
 from mechanisms.reporting.services import finding_add, inspection_create, notice_issue
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 D = datetime.date
 

@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from engines.duties.models import Obligation, Submission
 from engines.duties.services import generate
 from mechanisms.reporting.services import report_review, report_submit
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 
 def _obligation(org, code, label):

@@ -20,6 +20,9 @@ from mechanisms.selection.models import (
     SelectionStatus,
 )
 from mechanisms.selection.testing import CHANNELS, cadre_name, points_for
+from tests.kit import county_built_once
+
+county, users = county_built_once()
 
 pytestmark = pytest.mark.django_db
 

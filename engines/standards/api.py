@@ -29,11 +29,12 @@ from kernel.core.api import (
     scoped,
     yaml_file_responses,
 )
+from kernel.core.pdf import pdf_file_responses, pdf_response, render_official
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
-from . import naming, services
+from . import documents, naming, services
 from .format import FormatError
 from .library import export_filename, standard_import, version_of
 from .models import (
@@ -788,6 +789,31 @@ def get_title(request, title_id: int, action: str = VIEW) -> TitleAward:
 @scoped(TitleAward)
 def title_detail(request, title_id: int):
     return title_data(get_title(request, title_id))
+
+
+@titles.get("/{int:title_id}/certificate", response={200: str},
+            openapi_extra=pdf_file_responses("The title's certificate (PDF)."))
+@scoped(TitleAward)
+def title_certificate(request, title_id: int):
+    """The certificate (证书) of a title held; 404 for one removed or withdrawn."""
+    award = get_title(request, title_id)
+    if award.status != TitleAward.Status.ACTIVE:
+        raise Http404
+    return pdf_response(render_official("standards/certificate_pdf.html", documents.certificate_document(award),
+                                        request), f"证书-{award.title}-{documents.subject_of(award)}.pdf",
+                        attachment=True)
+
+
+@titles.get("/{int:title_id}/removal", response={200: str},
+            openapi_extra=pdf_file_responses("The removal decision of a title removed (PDF)."))
+@scoped(TitleAward)
+def title_removal(request, title_id: int):
+    """The removal decision (摘牌决定) of a title removed; 404 for one held or withdrawn."""
+    award = get_title(request, title_id)
+    if award.status != TitleAward.Status.REVOKED:
+        raise Http404
+    return pdf_response(render_official("standards/decision_pdf.html", documents.removal_document(award), request),
+                        f"摘牌决定-{award.revoke_decision_no or award.pk}.pdf", attachment=True)
 
 
 @titles.post("", response={201: TitleOut})

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.core import official
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import require_in_scope
@@ -125,6 +126,7 @@ def title_decision_make(*, user, assessments: list[Assessment], decided_on: date
         owner=owner, owner_path=owner.path, decision_no=(decision_no or "").strip(), decided_on=decided_on,
         issuer=issuer, decided_user=_user_or_none(user))
     decision.assessments.set(assessments)
+    official.record_number(decision.decision_no, title="命名决定")
     granted, revoked, kept = [], [], 0
     for assessment in assessments:
         plan = naming_plan(assessment, lock=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.accounts.scope import role_grants, roles_covering
+from kernel.core import official
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.scope import CHANGE, scope_for
@@ -665,6 +666,7 @@ def title_revoke(*, user, award: TitleAward, revoked_on: datetime.date, reason: 
         refuse(_("Choose a reason for the removal."), field="reason")
     if revoked_on < award.granted_on:
         refuse(_("A title cannot be removed before it was granted."), field="revoked_on")
+    official.record_number(decision_no, title="摘牌决定")
     return _revoke(user=user, award=award, revoked_on=revoked_on, reason=reason, note=note, decision_no=decision_no)
 
 

@@ -20,14 +20,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
-from kernel.core import rates
+from kernel.core import official, rates
+from kernel.core.pdf import render_official
 from kernel.core.scope import VIEW
 from kernel.core.views import ScopedMixin, can_change, history_rows
 from kernel.orgs.models import Organization
 from kernel.orgs.views import scope_root
 from kernel.people.models import Person
 
-from . import counting, exports, naming, selectors, services
+from . import counting, documents, exports, naming, selectors, services
 from .forms import DeclareForm, GrantForm, ItemRaterForm, LockForm, ScoreForm, TitleRevokeForm, checked
 from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
 
@@ -512,8 +513,11 @@ class BulletinView(BulletinMixin, View):
         figures = self.figures(request, pk)
         assessment = figures["assessment"]
         children = Organization.objects.restrict(request.user).filter(parent=figures["root"]).order_by("path")
+        defaults = documents.bulletin_defaults(assessment, figures["root"], children, today=timezone.localdate())
+        defaults["date"] = defaults["date"].isoformat()
         return render(request, "standards/bulletin.html", context(
             **figures, subtrees=children, query_string=request.GET.urlencode(),
+            document_form=documents.DocumentForm(initial=defaults),
             chart_data=chart_data(request.user, assessment, figures["root"])))
 
 
@@ -528,11 +532,27 @@ class BulletinXlsxView(BulletinMixin, View):
 
 
 class BulletinPdfView(BulletinMixin, View):
+    """The bulletin as an official document (通报): GET with the defaults (or the fields in the query), POST from the
+    bulletin page's form, which also records its 文号 so that the next bulletin's default follows it."""
+
     def get(self, request, pk):
+        return self.answer(request, pk, request.GET)
+
+    def post(self, request, pk):
+        return self.answer(request, pk, request.POST, record=True)
+
+    def answer(self, request, pk, data, *, record=False):
         figures = self.figures(request, pk)
-        data = exports.render_pdf("standards/bulletin_pdf.html", {**figures, "printed_on": timezone.localdate()},
-                                  request)
-        return send_pdf(data, f"{figures['assessment'].name}-{figures['root'].name}.pdf")
+        assessment, root = figures["assessment"], figures["root"]
+        children = Organization.objects.restrict(request.user).filter(parent=root)
+        defaults = documents.bulletin_defaults(assessment, root, children, today=timezone.localdate())
+        values = documents.DocumentForm(data).values(defaults)
+        values["number"] = official.normalize_number(values["number"])
+        if record and can_change(request.user, assessment):
+            official.record_number(values["number"], title=documents.bulletin_title(assessment))
+        data = render_official("standards/bulletin_pdf.html", documents.bulletin_document(
+            request.user, figures, **values), request)
+        return send_pdf(data, f"通报-{assessment.name}-{root.name}.pdf")
 
 
 # --- titles --------------------------------------------------------------------------------------------------------
@@ -540,7 +560,8 @@ class BulletinPdfView(BulletinMixin, View):
 class TitleListView(ScopedMixin, View):
     queryset = TitleAward.objects.all()
 
-    def get(self, request):
+    def filtered(self, request):
+        """The titles the filters of the query choose, and the organization they are under (if chosen)."""
         titles = self.get_queryset().select_related("standard", "organization", "person")
         standard = request.GET.get("standard", "")
         if standard.isdigit():
@@ -554,12 +575,50 @@ class TitleListView(ScopedMixin, View):
         under = org_from_query(request.user, request.GET.get("under"))
         if under is not None:
             titles = titles.filter(org_path__startswith=under.path)
+        return titles, under, {"standard": standard, "status": status, "tier": tier}
+
+    def get(self, request):
+        titles, under, filters = self.filtered(request)
         tiers = self.get_queryset().values_list("tier_code", flat=True).distinct().order_by("tier_code")
         return render(request, "standards/title_list.html", context(
             standards=Standard.objects.restrict(request.user).order_by("code"), statuses=TitleAward.Status.choices,
-            tiers=list(tiers), under=under,
-            filters={"standard": standard, "status": status, "tier": tier},
+            tiers=list(tiers), under=under, filters=filters,
             **paginate(request, titles.order_by("-granted_on", "org_path", "pk"))))
+
+
+def register_root(user, under):
+    """The organization a title register is printed for: the one chosen, else the highest the user is granted."""
+    if under is not None:
+        return under
+    return Organization.objects.restrict(user).order_by("path").first()
+
+
+class TitleRegisterXlsxView(TitleListView):
+    """The title register (称号台账): every title of the list's filters, granted and removed, with dates and
+    decisions, as a workbook."""
+
+    def get(self, request):
+        titles, under, _filters = self.filtered(request)
+        root = register_root(request.user, under)
+        awards = titles.order_by("org_path", "granted_on", "pk")
+        response = StreamingHttpResponse(documents.register_xlsx_stream(awards, root.path if root else ""),
+                                         content_type=exports.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"称号台账-{root.name if root else ''}.xlsx")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class TitleRegisterPdfView(TitleListView):
+    """The title register (称号台账) as a PDF, grouped by township."""
+
+    def get(self, request):
+        titles, under, _filters = self.filtered(request)
+        root = register_root(request.user, under)
+        awards = titles.order_by("org_path", "granted_on", "pk")
+        data = render_official("standards/title_register_pdf.html", documents.register_document(
+            awards, root, printed_on=timezone.localdate()), request)
+        return send_pdf(data, f"称号台账-{root.name if root else ''}.pdf")
 
 
 class TitleMixin(ScopedMixin):
@@ -600,8 +659,19 @@ class CertificateView(TitleMixin, View):
     def get(self, request, pk):
         award = self.get_title(pk)
         subject = award.organization or award.person
-        data = exports.render_pdf("standards/certificate_pdf.html", {"award": award, "subject": subject}, request)
-        return send_pdf(data, f"{award.title}-{subject}.pdf")
+        data = render_official("standards/certificate_pdf.html", documents.certificate_document(award), request)
+        return send_pdf(data, f"证书-{award.title}-{subject}.pdf")
+
+
+class TitleRemovalPdfView(TitleMixin, View):
+    """The removal decision (摘牌决定) of one title removed on its own (on its page, with its 文号)."""
+
+    def get(self, request, pk):
+        award = self.get_title(pk)
+        if award.status != TitleAward.Status.REVOKED:
+            raise Http404
+        data = render_official("standards/decision_pdf.html", documents.removal_document(award), request)
+        return send_pdf(data, f"摘牌决定-{award.revoke_decision_no or award.pk}.pdf")
 
 
 # --- a subject's history -------------------------------------------------------------------------------------------

@@ -129,3 +129,24 @@ class DailyRun(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class DocumentNumber(models.Model):
+    """A document number (文号) taken, e.g. 示发〔2026〕12号: the register from which the next number of the same
+    issuer and kind in the same year is suggested (kernel.core.official.next_number)."""
+
+    prefix = models.CharField(_("issuer's abbreviation"), max_length=60)  # 示发, 示组通
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("document number"), max_length=100)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+        ordering = ["prefix", "-year", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["prefix", "year", "sequence"], name="document_number_unique")]
+
+    def __str__(self):
+        return self.number

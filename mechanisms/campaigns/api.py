@@ -10,10 +10,12 @@ import datetime
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from engines.standards import documents
 from engines.standards.api import StandardRef as StandardRefOut
 from engines.standards.api import SubjectOut, standard_ref, subject_data
 from engines.standards.models import Assessment, Sheet, Standard, TitleAward, TitleDecision
 from kernel.core.api import In, NeedsConfirmationOut, Ref, Year, choice, get_scoped, ref, run_service, scoped
+from kernel.core.pdf import pdf_file_responses, pdf_response, render_official
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
 
@@ -442,3 +444,18 @@ def decision_withdraw(request, decision_id: int, payload: DecisionWithdrawIn):
     run_service(request, services.naming_withdraw, decision=decision, reason=payload.reason)
     return decision_data(request, get_decision(request, decision_id))
 
+
+@router.get("/decisions/{int:decision_id}/{kind}.pdf", response={200: str},
+            openapi_extra=pdf_file_responses("The decision as an official document (PDF)."))
+@scoped(TitleDecision)
+def decision_pdf(request, decision_id: int, kind: str):
+    """The decision as an official document (GB/T 9704): ``naming`` (命名决定, the titles it granted, by township) or
+    ``removal`` (摘牌决定, the titles it removed and why; 404 when it removed none)."""
+    if kind not in documents.DECISION_KINDS:
+        raise Http404
+    decision = get_scoped(TitleDecision.objects.select_related("owner"), request.auth, VIEW, pk=decision_id)
+    context = documents.decision_document(decision, kind, TitleAward.objects.restrict(request.auth))
+    if kind == "removal" and not context["rows"]:
+        raise Http404
+    data = render_official("standards/decision_pdf.html", context, request)
+    return pdf_response(data, documents.decision_filename(decision, kind), attachment=True)

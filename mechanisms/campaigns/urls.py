@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/stages/<str:kind>/<str:action>/", views.StageActionView.as_view(), name="stage"),
     path("<int:pk>/naming/", views.NamingPreviewView.as_view(), name="naming"),
     path("decisions/<int:pk>/", views.DecisionView.as_view(), name="decision"),
+    path("decisions/<int:pk>/<str:kind>.pdf", views.DecisionPdfView.as_view(), name="decision_pdf"),
     path("decisions/<int:pk>/withdraw/", views.DecisionWithdrawView.as_view(), name="decision_withdraw"),
     path("<int:pk>/teams/", views.TeamsView.as_view(), name="teams"),
     path("<int:pk>/teams/draw/", views.TeamsDrawView.as_view(), name="teams_draw"),

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
+from engines.standards import documents
 from engines.standards.models import Assessment, TitleAward, TitleDecision
 from kernel.core.paging import paginate
 from kernel.core.views import ScopedMixin, can_change, error_messages
@@ -23,7 +24,7 @@ from kernel.orgs.models import Organization
 from . import selectors, services
 from .forms import AssignForm, CampaignForm, ConfirmForm, MoveForm, NamingForm, WithdrawForm
 from .models import Assignment, Campaign, InspectionTeam, StageKind
-from .pdf import pdf_response, render_pdf
+from .pdf import pdf_response, render_official, render_pdf
 from .sources import activists_register, cadres_register, members_register
 
 
@@ -32,6 +33,13 @@ def _optional_url(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+def naming_defaults(campaign: Campaign) -> dict:
+    """The naming form's defaults: today, the campaign's owner as the deciding body, and its next 文号 of the year."""
+    today = datetime.date.today()
+    return {"decided_on": today, "decided_by": campaign.owner.name,
+            "decision_no": documents.suggested_decision_number(campaign.owner.name, today.year)}
 
 
 class CampaignMixin(ScopedMixin):
@@ -87,8 +95,7 @@ class CampaignDetailView(CampaignMixin, View):
             ) if url]
         return render(request, "campaigns/detail.html", {
             "campaign": campaign, "stages": selectors.stages(campaign), "overview": overview,
-            "can_run": can_change(request.user, campaign), "naming_form": NamingForm(initial={
-                "decided_on": datetime.date.today(), "decided_by": campaign.owner.name}),
+            "can_run": can_change(request.user, campaign), "naming_form": NamingForm(initial=naming_defaults(campaign)),
             "titles_url": _optional_url("standards:title_list"), "cockpit_url": _optional_url("standards:cockpit"),
             "team_count": campaign.teams.count(),
         })
@@ -144,8 +151,7 @@ class NamingPreviewView(CampaignMixin, View):
 
     def get(self, request, pk):
         campaign = self.get_campaign(pk)
-        form = NamingForm(request.GET or None, initial={"decided_on": datetime.date.today(),
-                                                        "decided_by": campaign.owner.name})
+        form = NamingForm(request.GET or None, initial=naming_defaults(campaign))
         return self._page(request, campaign, form)
 
     def post(self, request, pk):
@@ -186,6 +192,23 @@ class DecisionView(ScopedMixin, View):
             "revoked": awards.filter(revoked_in=decision).order_by("org_path", "pk"),
             "can_withdraw": decision.status == "active" and can_change(request.user, decision),
             "withdraw_form": form or WithdrawForm()}, status=status)
+
+
+class DecisionPdfView(ScopedMixin, View):
+    """The decision as an official document: the naming decision (命名决定, the titles it granted) or the removal
+    decision (摘牌决定, the titles it removed), each with its list by township."""
+
+    queryset = TitleDecision.objects.all()
+
+    def get(self, request, pk, kind):
+        if kind not in documents.DECISION_KINDS:
+            raise Http404
+        decision = self.scoped_object(self.get_queryset().select_related("owner"), pk=pk)
+        context = documents.decision_document(decision, kind, TitleAward.objects.restrict(request.user))
+        if kind == "removal" and not context["rows"]:
+            raise Http404
+        data = render_official("standards/decision_pdf.html", context, request)
+        return pdf_response(data, documents.decision_filename(decision, kind))
 
 
 class DecisionWithdrawView(ScopedMixin, View):

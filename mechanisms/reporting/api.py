@@ -9,11 +9,13 @@ from ninja import Query, Router, Schema, Status
 
 from engines.duties.models import Submission
 from kernel.core.api import In, Page, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
+from kernel.core.pdf import pdf_file_responses, pdf_response, render_official
 from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 from kernel.people.models import Person
 
 from . import selectors, services
+from .documents import notice_document, notice_filename
 from .library import REPORT_RULES
 from .models import Finding, FindingCategory, Inspection, NoticeStatus, SupervisionNotice, TwoWayEvaluation
 
@@ -262,6 +264,16 @@ def _notice(request, notice_id) -> SupervisionNotice:
 @scoped(SupervisionNotice)
 def notice_detail(request, notice_id: int):
     return notice_data(_notice(request, notice_id))
+
+
+@router.get("/notices/{int:notice_id}/pdf", response={200: str},
+            openapi_extra=pdf_file_responses("The supervision notice as an official document (PDF)."))
+@scoped(SupervisionNotice)
+def notice_pdf(request, notice_id: int):
+    """The supervision notice (督查通知) as an official document (GB/T 9704): 文号, finding, what to rectify, deadline."""
+    notice = _notice(request, notice_id)
+    return pdf_response(render_official("reporting/notice_pdf.html", notice_document(notice), request),
+                        notice_filename(notice), attachment=True)
 
 
 @router.post("/notices/{int:notice_id}/rectification", response=SupervisionNoticeOut)

@@ -17,6 +17,7 @@ from engines.duties import clock
 from engines.duties import services as duties
 from engines.duties.models import DutyRule, Obligation, Submission
 from engines.standards.models import Assessment, Sheet, Standard
+from kernel.core import official
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import refuse, require_in_scope
@@ -135,6 +136,7 @@ def notice_issue(*, user, finding: Finding, deadline: datetime.date, number: str
         refuse(_("This finding already has a supervision notice."))
     notice.obligation = _notice_obligation(user, notice)
     notice.save(update_fields=["obligation", "updated_at"])
+    official.record_number(notice.number, title="督查通知")
     record_change(notice, ChangeRecord.Action.CREATE)
     return notice
 

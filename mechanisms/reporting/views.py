@@ -18,12 +18,14 @@ from django.views import View
 from engines.duties import clock
 from engines.duties.models import DutyRule, Obligation, Submission
 from engines.duties.services import submit as duty_submit
+from kernel.core import official
 from kernel.core.paging import paginate
 from kernel.core.tree import subtree_q
 from kernel.core.views import ScopedMixin, can_change, error_messages, int_or_none
 from kernel.orgs.models import Organization
 
 from . import selectors, services
+from .documents import notice_document, notice_filename, notice_numbers
 from .forms import (
     EvaluationForm,
     FindingForm,
@@ -38,7 +40,7 @@ from .forms import (
 )
 from .library import REPORT_RULES, TWO_WAY_RULE
 from .models import Finding, Inspection, NoticeStatus, SupervisionNotice
-from .pdf import pdf_response, render_pdf
+from .pdf import pdf_response, render_official
 
 
 def _first(*values):
@@ -221,7 +223,10 @@ class InspectionDetailView(InspectionMixin, View):
         return render(request, "reporting/inspection.html", {
             "inspection": inspection, "findings": findings, "can_edit": editable,
             "finding_form": FindingForm(organizations=self._below(request, inspection)) if editable else None,
-            "notice_form": NoticeForm(initial={"deadline": clock.today() + datetime.timedelta(days=30)}),
+            "notice_form": NoticeForm(initial={
+                "deadline": clock.today() + datetime.timedelta(days=30),
+                "number": official.suggested_number(inspection.organization.name, "notice", clock.today().year,
+                                                    taken=notice_numbers(inspection.organization))}),
         })
 
     def post(self, request, pk):
@@ -331,8 +336,8 @@ class NoticeActionView(NoticeMixin, View):
 class NoticePdfView(NoticeMixin, View):
     def get(self, request, pk):
         notice = self.notice(pk)
-        data = render_pdf("reporting/notice_pdf.html", {"notice": notice}, request)
-        return pdf_response(data, f"督办通知-{notice.organization.name}-{notice.issued_on:%Y%m%d}.pdf")
+        data = render_official("reporting/notice_pdf.html", notice_document(notice), request)
+        return pdf_response(data, notice_filename(notice))
 
 
 class TwoWayView(ObligationMixin, View):

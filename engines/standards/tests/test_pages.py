@@ -337,7 +337,7 @@ def test_titles_are_granted_from_results_listed_and_printed(client, users, count
     listing = client.get(reverse("standards:title_list"), {"under": county.township_a.pk}).content.decode()
     assert "测试标准（达标）" in listing and "陳家村党支部" in listing
     text = pdf_text(client.get(reverse("standards:certificate", args=[titles[0].pk])).content)
-    for fragment in ("测试标准（达标）", "陳家村党支部", "2024", "示范县委", "2025-01-15", "示委〔2025〕3号"):
+    for fragment in ("测试标准（达标）", "陳家村党支部", "2024年度", "示范县委", "2025年1月15日", "示委〔2025〕3号"):
         assert fragment in text
     client.force_login(users["township_b"])
     assert client.get(reverse("standards:certificate", args=[titles[0].pk])).status_code == 404

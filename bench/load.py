@@ -283,19 +283,26 @@ class User:
         return "POST", "/api/reporting/reports", body, headers, 201
 
 
-def run_phase(users: list[User], phase: str, seconds: float, samples: list, lock: threading.Lock):
+def run_phase(users: list[User], phase: str, seconds: float, samples: list, lock: threading.Lock, think: float = 0):
+    """Every user sends requests until ``seconds`` are over: back to back, or with a pause after each answer drawn
+    from an exponential distribution of mean ``think`` seconds (people reading a page before the next click)."""
     deadline = time.monotonic() + seconds
 
     def loop(user: User):
         own = []
+        if think:
+            time.sleep(user.rng.uniform(0, think))  # the users do not all start on the same tick
         while time.monotonic() < deadline:
-            kind, (method, path, body, headers, expected) = user.pick(phase)
+            kind, (method, path, body, headers, expected) = user.pick("mix" if phase == "paced" else phase)
             started = time.perf_counter()
             try:
                 status, _ = user.request(method, path, body, headers)
             except (http.client.HTTPException, OSError):
                 status = 0
             own.append(Sample(kind, phase, (time.perf_counter() - started) * 1000, status == expected, status))
+            if think:
+                time.sleep(min(user.rng.expovariate(1 / think), deadline - time.monotonic(), 5 * think) if
+                           deadline > time.monotonic() else 0)
         with lock:
             samples.extend(own)
 
@@ -383,6 +390,12 @@ def run_scale(args, scale: str, first: bool, log_dir: Path) -> dict:
         mix_seconds = run_phase(users, "mix", duration, samples, lock)
         mix = summarize([s for s in samples if s.phase == "mix"], mix_seconds)
         print("\n".join(table(f"{scale}: mix", mix)), flush=True)
+        paced = paced_seconds = None
+        if args.think:
+            paced_seconds = run_phase(users, "paced", duration, samples, lock, think=args.think)
+            paced = summarize([s for s in samples if s.phase == "paced"], paced_seconds)
+            print("\n".join(table(f"{scale}: the mix, {args.users} users pausing {args.think:.0f} s on average",
+                                   paced)), flush=True)
         # one user at a time (one of each account, then the baseline): each request's own time, without the queue
         solo: list[Sample] = []
         share = args.solo_duration / (len(ROLES) + 1)
@@ -394,7 +407,8 @@ def run_scale(args, scale: str, first: bool, log_dir: Path) -> dict:
     finally:
         server.stop()
     return {"scale": scale, "size": plan["size"], "generation": generation, "baseline": baseline, "mix": mix,
-            "baseline_seconds": baseline_seconds, "mix_seconds": mix_seconds, "load": os.getloadavg(), "solo": solo_rows}
+            "baseline_seconds": baseline_seconds, "mix_seconds": mix_seconds, "load": os.getloadavg(), "solo": solo_rows,
+            "paced": paced, "paced_seconds": paced_seconds}
 
 
 def server_settings(args) -> str:
@@ -422,13 +436,21 @@ def report(args, results: list[dict]) -> list[str]:
         lines += table("the mix", r["mix"])
         lines += table("one user at a time (each account in turn, then the baseline): a request's own time",
                        r["solo"])
+        if r.get("paced"):
+            lines += table(f"the mix as people use it: {args.users} users, each pausing {args.think:.0f} s on average "
+                           "(exponential) after an answer", r["paced"])
         ratio = r["mix"]["all"]["rps"] / r["baseline"]["all"]["rps"]
         p95 = r["mix"]["all"]["p95"]
         errors = r["mix"]["all"]["errors"] + r["baseline"]["all"]["errors"]
         lines += [f"Mix / baseline throughput: {ratio:.2f} (target ≥ {TARGETS['ratio']:.2f}: "
-                  f"{'met' if ratio >= TARGETS['ratio'] else 'MISSED'}); mix p95 {p95:.0f} ms (target < "
+                  f"{'met' if ratio >= TARGETS['ratio'] else 'MISSED'}); mix p95 back to back {p95:.0f} ms (target < "
                   f"{TARGETS['p95_ms']:.0f} ms: {'met' if p95 < TARGETS['p95_ms'] else 'MISSED'}); errors {errors} "
                   f"(target 0: {'met' if errors == 0 else 'MISSED'}).", ""]
+        if r.get("paced"):
+            paced = r["paced"]["all"]
+            lines += [f"As people use it ({args.users} users pausing {args.think:.0f} s): {paced['rps']:.1f} req/s, "
+                      f"p95 {paced['p95']:.0f} ms (target < {TARGETS['p95_ms']:.0f} ms: "
+                      f"{'met' if paced['p95'] < TARGETS['p95_ms'] else 'MISSED'}), errors {paced['errors']}.", ""]
     if len(results) > 1:
         kinds = [k for k in READ_KINDS if all(k in r["mix"] and k in r["solo"] for r in results)]
         lines += ["Read pages' p95 (ms) by scale, under the 64 users and one user at a time:", "",
@@ -453,6 +475,9 @@ def main():
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--solo-duration", type=float, default=40,
                         help="seconds of requests one user at a time, after the mix")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="after the back-to-back mix, the same mix with each user pausing this many seconds on "
+                             "average after each answer (0: skip)")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: its config's)")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: its config's)")
     parser.add_argument("--no-vacuum", action="store_true")

@@ -488,5 +488,8 @@ class DutyTodoItemOut(Schema):
 @scope_exempt("the caller's own to-do items; each registered source answers for the caller only")
 def todo_elsewhere(request):
     """What other engines (kernel.core.todo sources: workflow stage deadlines, say) put on the caller's to-do list."""
+    from .todo import todo_items
+
     return [{"title": item.title, "url": item.url, "due_on": item.due_on, "kind": item.kind,
-             "source": str(item.source)} for item in todo_sources.collect(request.auth, clock.today())]
+             "source": str(item.source)} for item in todo_sources.collect(request.auth, clock.today(),
+                                                                          exclude=(todo_items,))]

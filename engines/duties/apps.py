@@ -17,3 +17,10 @@ class DutiesConfig(JicengApp):
     ]
     daily = [Daily("duties", _("obligations of new subjects and periods generated, those of subjects that left "
                                "removed; overdue and missed, reminders, escalations, e-mail"), "engines.duties.services.daily")]
+
+    def connect(self):
+        from kernel.core.todo import todo_source
+
+        from .todo import todo_items
+
+        todo_source(todo_items)

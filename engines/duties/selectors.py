@@ -68,34 +68,41 @@ def submissions(user, *, obligation=None, under=None, rule=None, review=None, ap
         "-submitted_on", "-pk")
 
 
-def _granted_org_ids(user) -> list[int]:
-    """The organizations the user holds a change grant on (their own organizations, not the subtree)."""
-    if not getattr(user, "pk", None):
-        return []
-    from kernel.accounts.models import Grant
+def todo_horizon(day: datetime.date) -> datetime.date:
+    """The last due date the to-do list looks ahead to: the end of next month, and at least SOON_DAYS away (a
+    report due next month is on the list from the first of this one)."""
+    following = day.replace(day=1) + datetime.timedelta(days=62)
+    end_of_next_month = following.replace(day=1) - datetime.timedelta(days=1)
+    return max(end_of_next_month, day + datetime.timedelta(days=SOON_DAYS))
 
-    return list(Grant.objects.filter(user=user, role__in=clock.CHANGE_ROLES).values_list("organization_id", flat=True))
 
+def todo_rows(user, today: datetime.date | None = None) -> dict:
+    """The querysets of the to-do: what the user's own organizations (and the user as a member) owe until
+    ``todo_horizon`` or overdue, and the submissions awaiting their review or approval."""
+    from kernel.accounts.own import own_organization_ids
 
-def todo(user, today: datetime.date | None = None) -> dict:
-    """What the user's organizations owe soon or overdue, what awaits their review or approval, unread notices."""
     day = today or clock.today()
-    own = _granted_org_ids(user)
+    own = own_organization_ids(user)
     person_id = scope_for(user).self_person_id
+    owner = Q(organization_id__in=own) | Q(person_id=person_id) if person_id else Q(organization_id__in=own)
     owed = Obligation.objects.restrict(user, VIEW).filter(
-        Q(organization_id__in=own) | Q(person_id=person_id) if person_id else Q(organization_id__in=own),
-        state__in=(ObligationState.OPEN, ObligationState.OVERDUE),
-        due_on__lte=day + datetime.timedelta(days=SOON_DAYS),
-    ).select_related("rule", "organization", "person").order_by("due_on", "org_path", "pk")
+        owner, state__in=(ObligationState.OPEN, ObligationState.OVERDUE), due_on__lte=todo_horizon(day),
+    ).select_related("rule", "version", "organization", "person").order_by("due_on", "org_path", "pk")
     awaiting = Submission.objects.filter(obligation__owed_to_id__in=own).select_related(
         "rule", "organization", "person", "obligation")
     return {
         "today": day,
-        "owed": list(owed[:200]),
-        "to_review": list(awaiting.filter(review=Submission.Review.PENDING).order_by("submitted_on", "pk")[:200]),
-        "to_approve": list(awaiting.filter(approval=Submission.Approval.PENDING).order_by("submitted_on", "pk")[:200]),
-        "notices": list(notices(user, unread=True)[:200]),
+        "owed": owed,
+        "to_review": awaiting.filter(review=Submission.Review.PENDING).order_by("submitted_on", "pk"),
+        "to_approve": awaiting.filter(approval=Submission.Approval.PENDING).order_by("submitted_on", "pk"),
     }
+
+
+def todo(user, today: datetime.date | None = None) -> dict:
+    """What the user's organizations owe soon or overdue, what awaits their review or approval, unread notices."""
+    rows = todo_rows(user, today)
+    return {**{name: list(value) if name != "today" else value for name, value in rows.items()},
+            "notices": list(notices(user, unread=True)[:200])}
 
 
 def notices(user, *, unread: bool = False):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from kernel.core import paging
 from kernel.core import todo as todo_sources
 from kernel.core.scope import CHANGE, VIEW
 from kernel.core.views import ScopedMixin, can_change
@@ -118,29 +119,21 @@ def error_text(error: ValidationError) -> str:
 # --- my to-do list -------------------------------------------------------------------------------------------------
 
 class TodoView(ScopedMixin, View):
-    """What the user's organizations owe soon or overdue, what awaits the user's review or approval, and
-    the user's unread notices."""
+    """Everything the user's organizations owe or must decide, from every engine and mechanism (kernel.core.todo),
+    sorted by deadline and paged; the user's unread notices folded below."""
 
     queryset = Obligation.objects.all()
+    NOTICES_SHOWN = 20
 
     def get(self, request):
         today = clock.today()
-        data = todo_context(selectors.todo(request.user, today=today))
-        for obligation in [*data["overdue"], *data["soon"]]:
-            obligation.can_submit = can_submit(request.user, obligation)
-        return render(request, "duties/todo.html", context(today=today, elsewhere=todo_sources.collect(
-            request.user, today), **data))
-
-
-def todo_context(data) -> dict:
-    owed = list(data.get("owed", []))
-    return {
-        "overdue": [o for o in owed if o.state in (ObligationState.OVERDUE, ObligationState.MISSED)],
-        "soon": [o for o in owed if o.state not in (ObligationState.OVERDUE, ObligationState.MISSED)],
-        "to_review": list(data.get("to_review", [])),
-        "to_approve": list(data.get("to_approve", [])),
-        "notices": list(data.get("notices", [])),
-    }
+        page = paging.paginate(request, todo_sources.collect(request.user, today))
+        unread = list(selectors.notices(request.user, unread=True)[: self.NOTICES_SHOWN + 1])
+        notice_count = len(unread) if len(unread) <= self.NOTICES_SHOWN else selectors.notices(
+            request.user, unread=True).count()
+        return render(request, "duties/todo.html", context(
+            today=today, page=page, page_path=request.path, notices=unread[: self.NOTICES_SHOWN],
+            notice_count=notice_count))
 
 
 class NoticeReadView(View):

@@ -15,3 +15,10 @@ class StandardsConfig(JicengApp):
         Nav("standards", _("Titles"), "standards:title_list", "bi-patch-check", order=40),
         Nav("standards", _("Standards library"), "standards:library", "bi-journal-text", order=90, group=1),
     ]
+
+    def connect(self):
+        from kernel.core.todo import todo_source
+
+        from .todo import todo_items
+
+        todo_source(todo_items)

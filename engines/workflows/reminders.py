@@ -232,5 +232,6 @@ def todo_items(user, today: datetime.date):
         if kept is None or SEVERITY[notice.kind] > SEVERITY[kept.kind]:
             gravest[(notice.case_id, notice.key)] = notice
     return [TodoItem(title=notice.message, url=reverse("workflows:case", args=[notice.case_id]),
-                     due_on=notice.due_on, kind=notice.kind, source=_("Workflows"))
+                     due_on=notice.due_on, kind=notice.kind, source=_("Workflow stage"),
+                     action=_("Open case"), key=f"workflows.case:{notice.case_id}:{notice.key}")
             for notice in gravest.values()]

@@ -48,7 +48,9 @@ def test_a_report_returned_resubmitted_and_accepted(page, phone_page, county, re
     login(secretary, "secretary")
     secretary.goto(secretary.base_url + "/duties/todo/")
     screenshot(secretary, "duties-todo-phone")
-    secretary.click(f"#todo-overdue [data-obligation='{own.pk}'] .todo-submit")
+    # one line per item with its due date and button: the list fits a phone's screen or two
+    assert secretary.evaluate("document.documentElement.scrollHeight") < 1800
+    secretary.click(f"#todo-list [data-key='duties.obligation:{own.pk}'] .todo-action")
     secretary.fill("#id_title", "陳家村党支部2025年上半年党建工作报告")
     secretary.fill("#id_body", "召开支部党员大会3次，上党课2次，发展党员1名。")
     screenshot(secretary, "duties-submit-phone")
@@ -57,22 +59,23 @@ def test_a_report_returned_resubmitted_and_accepted(page, phone_page, county, re
     assert "review-pending" in secretary.inner_html(".submission")
 
     page.goto(page.base_url + "/duties/todo/")
-    page.click("#todo-review .todo-review")
+    page.click("#todo-list .todo-item-review .todo-action")
     page.fill("#id_note", "请补充发展党员的具体情况")
     screenshot(page, "duties-review")
     page.click("#review-form button[value=return]")
     page.wait_for_selector(".review-note")
 
     secretary.goto(secretary.base_url + "/duties/todo/")
+    secretary.click("#todo-notices summary")
     assert "村党支部半年工作报告" in secretary.inner_text("#todo-notices")
-    secretary.click(f"#todo-overdue [data-obligation='{own.pk}'] .todo-submit")
+    secretary.click(f"#todo-list [data-key='duties.obligation:{own.pk}'] .todo-action")
     assert "请补充发展党员的具体情况" in secretary.inner_text("#returned-note")
     secretary.fill("#id_body", "召开支部党员大会3次，上党课2次，发展党员1名（王某，2025年5月）。")
     secretary.click("#submission-form button[type=submit]")
     secretary.wait_for_selector("#obligation-state")
 
     page.goto(page.base_url + "/duties/todo/")
-    page.click("#todo-review .todo-review")
+    page.click("#todo-list .todo-item-review .todo-action")
     page.click("#review-form button[value=accept]")
     page.wait_for_selector("#obligation-state")
     assert page.inner_text("#obligation-count").replace(" ", "") == "1/1"

@@ -1,4 +1,5 @@
-"""Other engines' items on the to-do page (kernel.core.todo): each user sees what the sources give them, in its own card."""
+"""Other engines' items on the to-do page (kernel.core.todo): each user sees what the sources give them, on the one
+list with the duties' own items, sorted by due date."""
 import datetime
 
 import pytest
@@ -35,7 +36,7 @@ def test_items_of_other_engines_are_listed_with_link_due_date_kind_and_source(cl
     assert response.status_code == 200
     assert stage_deadlines == [(users["township_a"].pk, TODAY)]
     page = response.content.decode()
-    card = page[page.index('id="todo-elsewhere"'):]
+    card = page[page.index('id="todo-list"'):]
     card = card[:card.index("</section>")]
     # sorted by due date: the escalated one (1 July) first
     assert card.index("/workflows/cases/42/") < card.index("/workflows/cases/41/")
@@ -43,21 +44,22 @@ def test_items_of_other_engines_are_listed_with_link_due_date_kind_and_source(cl
     assert 'datetime="2025-07-18"' in card and 'datetime="2025-07-01"' in card
     assert "todo-item-escalation" in card and "todo-item-reminder" in card
     assert card.count("WF-SOURCE") == 2
+    assert 'data-total="2"' in card
 
 
-def test_a_user_the_sources_give_nothing_sees_no_such_card(client, users, stage_deadlines):
+def test_a_user_the_sources_give_nothing_sees_an_empty_list(client, users, stage_deadlines):
     client.force_login(users["township_b"])
     with clock.today_is(TODAY):
         response = client.get("/duties/todo/")
     assert response.status_code == 200
-    assert 'id="todo-elsewhere"' not in response.content.decode()
+    assert "/workflows/cases/4" not in response.content.decode() and 'data-total="0"' in response.content.decode()
     assert stage_deadlines == [(users["township_b"].pk, TODAY)]
 
 
 def test_without_a_source_the_page_is_as_before(client, users):
     client.force_login(users["township_a"])
     response = client.get("/duties/todo/")
-    assert response.status_code == 200 and 'id="todo-elsewhere"' not in response.content.decode()
+    assert response.status_code == 200 and 'data-total="0"' in response.content.decode()
 
 
 def test_the_api_gives_the_callers_items_only(client, users, stage_deadlines):

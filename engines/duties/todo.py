@@ -1,0 +1,70 @@
+"""The duties engine's items on the to-do list (kernel.core.todo): what the user's organizations owe, the
+submissions awaiting their review and the late entries awaiting their approval.
+
+An obligation opens the page where it is discharged: the submission form for the kinds a document discharges,
+the obligation's page otherwise. A mechanism that has the page where its kind is done (a supervision notice's
+rectification, say) lists the same obligation under the same key with a greater weight, and its item is shown."""
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kernel.core.todo import TodoItem
+from kernel.core.views import can_change
+
+from . import selectors
+from .models import DutyKind, ObligationState, Submission
+
+# The kinds a person discharges with the generic form (as engines.duties.views.FORM_KINDS).
+FORM_KINDS = (DutyKind.REPORT, DutyKind.RECORD, DutyKind.OTHER)
+
+
+def obligation_key(pk: int) -> str:
+    """The key of an obligation's item; a mechanism listing the same obligation uses it too."""
+    return f"duties.obligation:{pk}"
+
+
+def subject_name(row) -> str:
+    return str(row.organization.name if row.organization_id else row.person.name if row.person_id else "")
+
+
+def obligation_item(user, obligation) -> TodoItem:
+    waiting = getattr(obligation, "waiting", 0)
+    if (obligation.version.kind in FORM_KINDS and obligation.done_count + waiting < obligation.required_count
+            and can_change(user, obligation)):
+        url, action = reverse("duties:submit", args=[obligation.pk]), _("Submit")
+    else:
+        url, action = reverse("duties:obligation", args=[obligation.pk]), _("Open")
+    state = obligation.get_state_display()
+    if waiting:
+        state = ngettext("%(count)d awaiting review", "%(count)d awaiting review", waiting) % {"count": waiting}
+    elif obligation.required_count > 1:
+        state = f"{obligation.done_count}/{obligation.required_count}"
+    return TodoItem(
+        title=f"{obligation.rule.name} · {obligation.period_label}", url=url, due_on=obligation.due_on,
+        kind="overdue" if obligation.state == ObligationState.OVERDUE else "reminder",
+        source=DutyKind(obligation.version.kind).label, organization=subject_name(obligation), state=state,
+        action=action, key=obligation_key(obligation.pk))
+
+
+def todo_items(user, today: datetime.date) -> list[TodoItem]:
+    if not getattr(user, "pk", None):
+        return []
+    rows = selectors.todo_rows(user, today)
+    owed = rows["owed"].annotate(waiting=Count("submissions", filter=Q(submissions__review=Submission.Review.PENDING)))
+    items = [obligation_item(user, obligation) for obligation in owed]
+    for submission in rows["to_review"]:
+        items.append(TodoItem(
+            title=submission.title, url=reverse("duties:review", args=[submission.pk]),
+            due_on=None, kind="review", source=_("Submission to review"), organization=subject_name(submission),
+            state=_("sent on %(day)s") % {"day": submission.submitted_on.isoformat()}, action=_("Review"),
+            key=f"duties.review:{submission.pk}"))
+    for submission in rows["to_approve"]:
+        items.append(TodoItem(
+            title=submission.title, url=reverse("duties:approval", args=[submission.pk]),
+            due_on=None, kind="approval", source=_("Late entry to approve"), organization=subject_name(submission),
+            state=_("took place on %(day)s") % {"day": submission.occurred_on.isoformat()}, action=_("Decide"),
+            key=f"duties.approval:{submission.pk}"))
+    return items

@@ -198,6 +198,9 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
 IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "32767"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(256 * 1024 * 1024)))
+# A file with more errors than this is refused as soon as they are found (the rest is not read): the first ones show
+# what to mend, and a hostile file's errors cannot fill the memory.
+IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "2000"))
 
 # Background jobs: a broker in production; in the embedded default they run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")

@@ -12,6 +12,7 @@ import zipfile
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kernel.people.models import Person
 from tests.import_files import MEMBER_HEADER, csv_file, member_row, xlsx
@@ -130,7 +131,8 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, users):
     _nothing_written()
 
 
-def test_a_workbook_of_many_short_rows_stops_at_the_row_limit(client, users):
+def test_a_workbook_of_many_short_rows_stops_at_the_row_limit(client, users, settings):
+    settings.IMPORT_MAX_ERRORS = 1_000_000  # the row limit is what stops it here
     client.force_login(users["county"])
     header = MEMBER_HEADER
     rows = [header, *([f"导入{n}", "男"] for n in range(5000))]  # the template's header, then 5,000 short rows
@@ -273,3 +275,21 @@ def test_on_sqlite_others_can_write_while_a_file_is_checked(users, client, setti
         release.set()
         worker.join(60)
     assert results["plan"].ok
+
+
+def test_a_file_of_many_bad_rows_stops_at_the_error_limit(client, users, settings):
+    """Each short row has several errors: reading stops once there are IMPORT_MAX_ERRORS of them, and the error
+    workbook ends where the reading ended."""
+    settings.IMPORT_MAX_ERRORS = 100
+    client.force_login(users["county"])
+    file = raw_xlsx([MEMBER_HEADER, *([f"导入{n}", "男"] for n in range(5000))])
+    response, peak = _upload(client, file)
+    assert response.status_code == 302
+    page = _preview_errors(client)
+    assert "错误超过 100 个" in page
+    assert peak < 40 * MB, f"{peak / MB:.1f} MB"
+    upload = Upload.objects.get()
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(reverse("dataio:errors", args=[upload.pk])).streaming_content)),
+                          read_only=True).worksheets[0]
+    assert len(list(sheet.iter_rows(values_only=True))) < 200
+    _nothing_written()

@@ -7,6 +7,7 @@ import decimal
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -155,8 +156,14 @@ class Sheet:
         """The rows until the file turns out too large or unreadable part-way: then the plan has the error (the
         importer writes nothing when there is one) and the rows end."""
         last = 1
+        most = settings.IMPORT_MAX_ERRORS
         try:
             for number, cells in rows:
+                if len(self.plan.errors) >= most:  # the file is refused anyway: the first errors say what to mend
+                    self.plan.errors.append(RowError(number, "", "too_many_errors", _(
+                        "More than %(n)d errors: the file was read up to row %(row)d. Correct these and upload it "
+                        "again.") % {"n": most, "row": number - 1}))
+                    return
                 last = number
                 yield number, cells
         except FileTooLarge as exc:

@@ -5,11 +5,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import runner
 from .models import Job, JobState
+from .stale import fail_stale_jobs  # noqa: F401 - where callers have always found it
 
 
 def job_submit(*, user, kind: str, params: dict | None = None, input_file=None, language: str | None = None) -> Job:
@@ -47,19 +48,6 @@ def _attach_input(job: Job, input_file) -> None:
     if hasattr(input_file, "seek"):
         input_file.seek(0)
     job.input_file.save(name, input_file if isinstance(input_file, File) else File(input_file), save=False)
-
-
-def fail_stale_jobs() -> int:
-    """Fails the running jobs whose worker has not been heard from: it died, and its transaction with it."""
-    stale = [job for job in Job.objects.stale().only("pk", "language")
-             if runner.live_state(job.pk) is None]
-    for job in stale:
-        with translation.override(job.language or settings.LANGUAGE_CODE):
-            message = _("The job stopped without finishing (its worker was stopped). Nothing it was writing "
-                        "was kept; start it again.")
-        Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-            state=JobState.FAILED, finished_at=timezone.now(), message=message)
-    return len(stale)
 
 
 def job_retry(job: Job, *, user) -> Job:

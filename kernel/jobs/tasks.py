@@ -12,6 +12,6 @@ def run_job(job_id: int) -> None:
 @shared_task(name="jobs.fail_stale")
 def fail_stale() -> int:
     """Fails the running jobs whose worker stopped writing its heartbeat (scheduled by celery beat)."""
-    from .services import fail_stale_jobs
+    from .stale import fail_stale_jobs
 
     return fail_stale_jobs()

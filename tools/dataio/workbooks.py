@@ -99,9 +99,13 @@ def error_workbook(file, name: str, errors: list[dict]) -> bytes:
     write-only mode, so a big upload costs its errors in memory, not its cells. Rows keep their numbers."""
     from openpyxl.cell import WriteOnlyCell
 
+    # A file refused for too many errors was read up to a row: its copy ends there too.
+    stop = min((e["row"] for e in errors if e.get("code") == "too_many_errors"), default=None)
     table = read_table(file, name)
     width = len(table.header)
-    for _number, cells in table.rows:  # first pass: the widest row, so the errors column comes after every value
+    for number, cells in table.rows:  # first pass: the widest row, so the errors column comes after every value
+        if stop is not None and number >= stop:
+            break
         width = max(width, len(cells))
     file.seek(0)
     table = read_table(file, name)
@@ -142,6 +146,8 @@ def error_workbook(file, name: str, errors: list[dict]) -> bytes:
     line(1, list(table.header))
     written = 1
     for number, cells in table.rows:
+        if stop is not None and number >= stop:
+            break
         while written + 1 < number and number - written < 1000:  # blank rows kept, so row numbers match
             written += 1
             line(written, [])

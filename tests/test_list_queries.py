@@ -23,7 +23,7 @@ PAGES = {
     "/standards/assessments/": 9,
     "/standards/titles/": 10,
     "/campaigns/": 9,
-    "/duties/todo/": 14,  # one query per to-do source: obligations, reviews, approvals, sheets, notices, cases
+    "/duties/todo/": 15,  # a query per to-do source (obligations, reviews, approvals, sheets, notices, cases), reminders
     "/duties/obligations/": 9,
     "/duties/rules/": 9,
     "/duties/board/": 13,

@@ -300,3 +300,38 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class Urging(models.Model):
+    """A reminder (催办) a township or county sends from a figure (the overdue board, say) to the organizations
+    behind it; each of their secretaries and administrators finds it on their to-do list, read or unread."""
+
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    sender_org = models.ForeignKey("orgs.Organization", verbose_name=_("sent by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    about = models.CharField(_("about"), max_length=200)
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return self.message
+
+
+class UrgingRecipient(models.Model):
+    """One user of one organization a reminder was sent to, and when they read it."""
+
+    urging = models.ForeignKey(Urging, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_urgings")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-urging__created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [models.UniqueConstraint(fields=["urging", "user", "organization"], name="urging_once_per_user")]

@@ -1,7 +1,7 @@
 """Pages of the duties engine: to-do list, calendar, overdue board, obligations, submissions, rules library."""
 from django.urls import path
 
-from . import views, views_rules
+from . import views, views_rules, views_urging
 
 urlpatterns = [
     path("", views.TodoView.as_view(), name="home"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("board/", views.BoardView.as_view(), name="board"),
     path("board/export/", views.BoardXlsxView.as_view(), name="board_xlsx"),
+    path("board/urge/", views_urging.UrgeView.as_view(), name="urge"),
+    path("urgings/<int:pk>/read/", views_urging.UrgingReadView.as_view(), name="urging_read"),
     path("obligations/", views.ObligationListView.as_view(), name="obligations"),
     path("obligations/<int:pk>/", views.ObligationDetailView.as_view(), name="obligation"),
     path("obligations/<int:pk>/submit/", views.SubmitView.as_view(), name="submit"),

@@ -35,6 +35,7 @@ from kernel.orgs.views import scope_root
 from . import clock, selectors, services
 from .forms import DecisionForm
 from .models import DutyKind, DutyRule, Notice, Obligation, ObligationState, Submission
+from .urging import may_urge, received
 
 SECTION = "duties"
 PAGE_SIZE = 50
@@ -133,7 +134,7 @@ class TodoView(ScopedMixin, View):
             request.user, unread=True).count()
         return render(request, "duties/todo.html", context(
             today=today, page=page, page_path=request.path, notices=unread[: self.NOTICES_SHOWN],
-            notice_count=notice_count))
+            notice_count=notice_count, urgings=list(received(request.user, today)[: self.NOTICES_SHOWN])))
 
 
 class NoticeReadView(View):
@@ -260,7 +261,7 @@ class BoardView(BoardMixin, View):
             **figures, chart=chart, breadcrumb=breadcrumb, rules=visible_rules(request.user),
             years=range(clock.today().year + 1, clock.today().year - 5, -1),
             state_order=[state for state in STATE_ORDER if state != ObligationState.WAIVED or show_waived],
-            show_waived=show_waived,
+            show_waived=show_waived, can_urge=figures["root"] is not None and may_urge(request.user, figures["root"]),
             query=request.GET.urlencode()))
 
 

@@ -134,3 +134,45 @@ def test_more_than_a_page_of_items_is_paged_with_its_count(client, users, county
     assert len(todo_items(first)) == settings.PAGE_SIZE and 'rel="next"' in first
     second = client.get(reverse("duties:todo") + "?page=2").content.decode()
     assert len(todo_items(second)) == 3 and f'data-total="{total}"' in second
+
+
+# --- reminders (催办) from the overdue board --------------------------------------------------------------------------
+
+def test_the_township_reminds_the_organizations_behind_the_overdue_figure_and_they_see_it_unread_then_read(
+        client, users, county, report):
+    from tests.kit import make_user
+
+    clock.set_today(D(2025, 10, 15))  # the third quarter's reports were due on 10 October: every branch is overdue
+    services.daily(today=D(2025, 10, 15))
+    sibling = make_user("branch_a2", "branch_secretary", county.village_a2)
+    client.force_login(users["township_a"])
+    board = client.get(reverse("duties:board") + f"?under={county.township_a.pk}&year=2025").content.decode()
+    assert 'id="board-urge"' in board
+    form = client.get(reverse("duties:urge") + f"?under={county.township_a.pk}&year=2025")
+    assert form.status_code == 200
+    assert county.village_a1.name in form.content.decode() and county.village_b1.name not in form.content.decode()
+    sent = client.post(reverse("duties:urge") + f"?under={county.township_a.pk}&year=2025",
+                       {"message": "请尽快报送第三季度工作报告"})
+    assert sent.status_code == 302
+    client.force_login(users["branch_a1"])
+    page = client.get(reverse("duties:todo")).content.decode()
+    card = page[page.index('id="todo-urgings"'):]
+    assert "请尽快报送第三季度工作报告" in card and "urging-unread" in card and "甲镇党委" in card
+    read_url = re.search(r'action="(/duties/urgings/\d+/read/)"', card).group(1)
+    client.force_login(sibling)
+    assert client.post(read_url).status_code == 404  # not theirs: the sibling has a reminder of their own
+    assert "urging-unread" in client.get(reverse("duties:todo")).content.decode()
+    client.force_login(users["branch_a1"])
+    assert client.post(read_url).status_code == 302
+    card = client.get(reverse("duties:todo")).content.decode()
+    assert "请尽快报送第三季度工作报告" in card and "urging-read" in card and "urging-unread" not in card
+    # the other township's branch got nothing
+    client.force_login(make_user("branch_b1", "branch_secretary", county.village_b1))
+    assert 'id="todo-urgings"' not in client.get(reverse("duties:todo")).content.decode()
+
+
+def test_a_branch_secretary_cannot_send_reminders(client, users, county, report):
+    client.force_login(users["branch_a1"])
+    assert client.get(reverse("duties:urge") + f"?under={county.village_a1.pk}").status_code == 403
+    assert client.post(reverse("duties:urge") + f"?under={county.village_a1.pk}",
+                       {"message": "x"}).status_code == 403

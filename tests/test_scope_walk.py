@@ -236,11 +236,15 @@ FOREIGN_ROWS = {
 # (core/registry.py: ``scope_rows``, by default ``<app>/tests/foreign_rows.py``): it defines
 # ``foreign_rows(pk, foreign, org_fields) -> {Model: make(county)}`` (added after the rows above, in the apps'
 # order), and may name in ``ONE_WORKFLOW_READS`` the API reads that serve only their own workflow's cases: the
-# walk's case is a member-development one, so those answer 404 even to the county (their own tests show them).
+# walk's case is a member-development one, so those answer 404 even to the county (their own tests show them); and in
+# ``STATE_BOUND_READS`` ({route: why}) the reads that answer 404 to the county for the walk's row because of its state
+# or a path part that is not an id (a removal decision of a title that is held; a document kind): their own tests show
+# them in and out of scope.
 ONE_WORKFLOW_READS: set[str] = set()
 for _app, _module in scope_row_modules():
     FOREIGN_ROWS.update(_module.foreign_rows(FOREIGN_PK, _foreign, _org_fields))
     ONE_WORKFLOW_READS |= set(getattr(_module, "ONE_WORKFLOW_READS", ()))
+    ONE_WORKFLOW_READS |= set(getattr(_module, "STATE_BOUND_READS", {}))
 
 
 def scoped_models():

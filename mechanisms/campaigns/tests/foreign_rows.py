@@ -26,3 +26,8 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
 
 
     return {Campaign: campaign, InspectionTeam: team, Assignment: assignment}
+
+
+# A decision's documents are one route per kind (naming.pdf, removal.pdf): the walk fills the kind with an id, which
+# names no document; tests/test_documents.py downloads both in and out of scope.
+STATE_BOUND_READS = {"api/campaigns/decisions/<int:decision_id>/<kind>.pdf": "the kind is not an id"}

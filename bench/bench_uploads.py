@@ -70,6 +70,10 @@ def files():
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+    import django
+
+    django.setup()  # only to build the files as the tests do (tests.import_files, tests.test_uploads_hostile)
     base = Path(tempfile.mkdtemp(prefix="jiceng-uploads-"))
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{base / 'db.sqlite3'}", "DEBUG": "1",
            "SECRET_KEY": secrets.token_urlsafe(50), "MEDIA_ROOT": str(base / "media"), "JOBS_MODE": "thread",
@@ -86,9 +90,9 @@ def main() -> int:
     try:
         for _ in range(100):
             try:
-                requests.get(url + "/accounts/login/", timeout=2)
+                requests.get(url + "/accounts/login/", timeout=30)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.3)
         uploader, other = _signed_in(url, "county"), _signed_in(url, "township")
         print(f"server ready; peak memory {peak_mb(server.pid):.0f} MB")

@@ -246,6 +246,12 @@ class Assessment(BaseModel):
     def __str__(self):
         return self.name
 
+    @property
+    def locked_group_names(self) -> list[str]:
+        """The names of the rater groups whose scores are locked (自评, 督查组…), in the standard's order."""
+        locked = set(self.locked_groups or [])
+        return [group.name for group in self.version.rater_groups.all() if group.code in locked]
+
 
 class Sheet(BaseModel):
     """One subject's score sheet in an assessment, and its computed result.
@@ -403,6 +409,15 @@ class TitleAward(BaseModel):
             models.Index(fields=["organization", "standard"]),
             models.Index(fields=["person", "standard"]),
         ]
+
+    history_hidden_fields = ("tier_level",)  # follows the tier
+
+    @staticmethod
+    def history_value(name, value):
+        """The change log shows a tier by its name (达标), not its code."""
+        if name == "tier_code" and value:
+            return Tier.objects.filter(code=value).values_list("name", flat=True).first()
+        return None
 
     def __str__(self):
         return self.title

@@ -20,6 +20,7 @@ from functools import partial
 DATA_SOURCES: dict = {}
 SOURCE_FAMILIES: dict = {}
 CLASSIFIERS: dict = {}
+CLASS_LABELS: dict = {}  # classifier name → fn() giving {class key: label}
 SCORING_RIGHTS: list = []
 
 
@@ -44,11 +45,34 @@ def source_for(name: str):
     return partial(SOURCE_FAMILIES[prefix], key=name[len(prefix):])
 
 
-def classifier(name: str):
+def classifier(name: str, labels=None):
+    """Registers ``fn(subjects) -> {pk: class key}``; ``labels()`` gives each key's label for the pages."""
     def register(fn):
         CLASSIFIERS[name] = fn
+        if labels is not None:
+            CLASS_LABELS[name] = labels
         return fn
     return register
+
+
+def class_labels(class_by: str, keys) -> dict:
+    """Each ranking class key of an assessment with its label: a domain's or type's name, a parent organization's
+    name, or what the mechanism that registered the classifier says; a key without a label stays as it is."""
+    from kernel.orgs.models import Domain, Organization, OrgType
+
+    keys = [key for key in keys if key]
+    if class_by == "domain":
+        labels = dict(Domain.choices)
+    elif class_by == "org_type":
+        labels = dict(OrgType.choices)
+    elif class_by == "parent":
+        ids = [int(key) for key in keys if str(key).isdigit()]
+        labels = {str(pk): name for pk, name in Organization.objects.filter(pk__in=ids).values_list("pk", "name")}
+    elif class_by in CLASS_LABELS:
+        labels = dict(CLASS_LABELS[class_by]())
+    else:
+        labels = {}
+    return {key: str(labels.get(key, key)) for key in keys}
 
 
 def scoring_right(fn):

@@ -31,6 +31,7 @@ from kernel.people.models import Person
 from . import counting, documents, exports, naming, selectors, services
 from .forms import DeclareForm, GrantForm, ItemRaterForm, LockForm, ScoreForm, TitleRevokeForm, checked
 from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
+from .sources import class_labels
 
 PAGE_SIZE = 50
 SECTION = "standards"
@@ -432,16 +433,19 @@ class ResultsView(ResultsMixin, View):
         version = assessment.version
         names = exports.tier_names(version)
         page = paginate(request, sheets)
-        for sheet in page["rows"]:
-            sheet.tier_name = names.get(sheet.tier, "")
         visible = Sheet.objects.restrict(user).filter(assessment=assessment)
         parents = Organization.objects.restrict(user).filter(
             pk__in=visible.values("parent_id")).order_by("path")
-        classes = visible.exclude(class_key="").values_list("class_key", flat=True).distinct().order_by("class_key")
+        keys = visible.exclude(class_key="").values_list("class_key", flat=True).distinct().order_by("class_key")
+        class_names = class_labels(assessment.class_by, list(keys))
+        classes = list(class_names.items())
+        for sheet in page["rows"]:
+            sheet.tier_name = names.get(sheet.tier, "")
+            sheet.class_name = class_names.get(sheet.class_key, sheet.class_key)
         root = under or default_root(user, assessment)
         return render(request, "standards/results.html", context(
             assessment=assessment, version=version, tiers=list(version.tiers.all()), parents=parents,
-            classes=list(classes), under=under, root=root, chart_data=chart_data(user, assessment, root, request),
+            classes=classes, under=under, root=root, chart_data=chart_data(user, assessment, root, request),
             filters={k: request.GET.get(k, "") for k in ("under", "tier", "class", "q")}, **page))
 
 

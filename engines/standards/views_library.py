@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import FormView, TemplateView, View
 
 from kernel.core.scope import CHANGE
@@ -27,6 +28,23 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def applies_to_labels(applies_to: dict) -> dict:
+    """What a version applies to, in words: {"组织类别": ["党支部"], "所属领域": ["农村"]} for
+    {"org_types": ["branch"], "domains": ["rural"]}; an unknown key or value shows as written."""
+    from kernel.orgs.models import Domain, OrgType
+    from kernel.people.choices import PostTitle
+
+    kinds = {"org_types": (pgettext("export column", "Organization type"), dict(OrgType.choices)),
+             "domains": (pgettext("export column", "Domain"), dict(Domain.choices)),
+             "posts": (pgettext("export column", "Posts"), dict(PostTitle.choices))}
+    shown = {}
+    for key, values in applies_to.items():
+        label, names = kinds.get(key, (key, {}))
+        values = values if isinstance(values, list | tuple) else [values]
+        shown[str(label)] = [str(names.get(value, value)) for value in values]
+    return shown
+
+
 def version_context(version) -> dict:
     """A version's rows for display: sections with their items, tiers best first, rater groups."""
     sections = list(version.sections.prefetch_related("items"))
@@ -36,7 +54,7 @@ def version_context(version) -> dict:
         "tiers": list(version.tiers.all()),
         "raters": list(version.rater_groups.all()),
         "consequences": version.consequences or {},
-        "applies_to": version.applies_to or {},
+        "applies_to": applies_to_labels(version.applies_to or {}),
         "item_count": sum(len(section.items.all()) for section in sections),
     }
 

@@ -3,12 +3,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kernel.core.widgets import IsoDateInput
+
 
 class ObjectionForm(forms.Form):
     """An objection received while a stage's matter is public (templates/workflows/_objections.html)."""
 
     text = forms.CharField(label=_("Objection"), max_length=500)
-    on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    on = forms.DateField(label=_("Received on"), widget=IsoDateInput(),
                          required=False)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kernel.accounts.roles import Role
 from kernel.core import clock
 from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE
@@ -57,9 +58,16 @@ class WorkflowDetailView(WorkflowMixin, View):
     def get(self, request, pk):
         workflow = self.workflow(pk)
         version = workflow.current_version
+        stages = list(version.stages.order_by("order")) if version else []
+        names, roles = {s.code: s.name for s in stages}, dict(Role.choices)
+        for stage in stages:  # labels, not codes: a stage's name, a role's, a field's
+            stage.actor_names = [str(roles.get(code, code)) for code in stage.actors or []]
+            stage.approval_names = [str(roles.get(code, code)) for code in stage.approval_roles or []]
+            stage.field_names = [str(field_label(version.document, name)) for name in stage.required_fields or []]
+            stage.back_names = [names.get(code, code) for code in stage.back_to or []]
         return render(request, "workflows/detail.html", {
             "section": SECTION, "workflow": workflow, "version": version,
-            "stages": version.stages.order_by("order") if version else [],
+            "stages": stages,
             "versions": workflow.versions.order_by("-number"),
             "counts": selectors.stage_counts(request.user, workflow)})
 
@@ -168,6 +176,15 @@ class CaseView(ScopedMixin, View):
         stages = services.stages_of(case)
         stage = next(s for s in stages if s.code == case.stage)
         index = [s.code for s in stages].index(case.stage)
+        names, roles = {s.code: s.name for s in stages}, dict(Role.choices)
+        transitions = list(case.transitions.select_related("user").prefetch_related("files"))
+        for transition in transitions:
+            transition.from_name = names.get(transition.from_stage, transition.from_stage)
+            transition.to_name = names.get(transition.to_stage, transition.to_stage)
+        approvals = list(case.approvals.select_related("user"))
+        for approval in approvals:
+            approval.stage_name = names.get(approval.stage, approval.stage)
+            approval.role_name = roles.get(approval.role, approval.role)
         return render(request, "workflows/case.html", {
             "section": SECTION, "case": case, "stages": stages, "stage": stage, "stage_index": index,
             "missing": services.gate(case) if case.status == Case.Status.OPEN else [],
@@ -175,9 +192,8 @@ class CaseView(ScopedMixin, View):
             "may_approve": services.may_approve(request.user, case, stage),
             "fields": [(name, field_label(case.version.document, name), INPUT_TYPES[field_type(case.version.document, name)],
                         case.data.get(name, "")) for name in stage.required_fields],
-            "transitions": case.transitions.select_related("user").prefetch_related("files"),
-            "pending": case.attachments.filter(transition__isnull=True),
-            "approvals": case.approvals.select_related("user"), "today": clock.today()})
+            "transitions": transitions, "pending": case.attachments.filter(transition__isnull=True),
+            "approvals": approvals, "today": clock.today()})
 
     def post(self, request, pk):
         case = self.case(pk)

@@ -3,7 +3,8 @@ writes the same way.
 
 - ``cn_date``: 成文日期 as 2026年12月7日 (Arabic numerals, no leading zeros).
 - ``period_text``: a period label as people write it: 2026 → 2026年度, 2026-Q4 → 2026年第四季度, 2026-H2 or
-  2026-second → 2026年下半年, 2026-07 → 2026年7月, 2026-W05 → 2026年第5周, 2026-12-31 → 2026年12月31日.
+  2026-second → 2026年下半年, 2026-07 → 2026年7月, 2026-W05 → 2026年第5周, 2026-12-31 → 2026年12月31日; on an English
+  page ``period_words``: 2026 Q4, 2026 H2 (the template filter ``period`` picks one by the active language).
 - 文号: ``document_number`` (示发〔2026〕12号), ``parse_number``, ``number_prefix`` (the issuer's abbreviation and the
   kind's mark, derived from the issuing body's name), ``next_number`` (the next of the year from the register of
   numbers taken, ``kernel.core.models.DocumentNumber``) and ``record_number``.
@@ -63,6 +64,16 @@ def period_text(label, *, year_suffix: str = "年度") -> str:
             return cn_date(datetime.date(int(match[1]), int(match[2]), int(match[3])))
         except ValueError:
             return text
+    return text
+
+
+def period_words(label) -> str:
+    """A period label for an English page: 2026-Q4 stays, 2026-second or 2026-H2 → 2026 H2, 2026-Q4 → 2026 Q4."""
+    text = str(label or "").strip()
+    if match := _QUARTER.match(text):
+        return f"{match[1]} Q{match[2]}"
+    if match := _HALF.match(text):
+        return f"{match[1]} H{'1' if (match[2] or match[3]).lower() in ('1', 'first') else '2'}"
     return text
 
 

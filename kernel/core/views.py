@@ -190,8 +190,8 @@ def change_rows(user, records, *, reveal: bool) -> list[dict]:
     for record in records:
         model = record.content_type.model_class()
         if model not in fields_of:
-            fields_of[model] = {f.name: f for f in model._meta.concrete_fields
-                                if f.name not in _HIDDEN_HISTORY_FIELDS and f.editable}
+            hidden = _HIDDEN_HISTORY_FIELDS | set(getattr(model, "history_hidden_fields", ()))
+            fields_of[model] = {f.name: f for f in model._meta.concrete_fields if f.name not in hidden and f.editable}
     names = _related_names(user, records, fields_of)
     rows = []
     for record in records:
@@ -205,14 +205,22 @@ def change_rows(user, records, *, reveal: bool) -> list[dict]:
             if name in sensitive and not reveal:
                 mask = _MASKS.get(name, lambda value: "***")
                 before, after = mask(before or ""), mask(after or "")
+            shown = getattr(model, "history_value", None)  # a model may name a value its field cannot
             changes.append({
-                "label": field.verbose_name,
-                "before": _display(field, before, names),
-                "after": _display(field, after, names),
+                "label": _field_label(field),
+                "before": (shown and shown(name, before)) or _display(field, before, names),
+                "after": (shown and shown(name, after)) or _display(field, after, names),
                 "sensitive": name in sensitive,
             })
         rows.append({"record": record, "model": model._meta.verbose_name, "changes": changes})
     return rows
+
+
+def _field_label(field):
+    """A field's verbose name; a foreign key left with the default (its own name) takes its model's."""
+    if field.is_relation and str(field.verbose_name) == field.name.replace("_", " "):
+        return field.related_model._meta.verbose_name
+    return field.verbose_name
 
 
 def _related_names(user, records, fields_of) -> dict:

@@ -21,3 +21,13 @@ class FastSelect(forms.Select):
              for option, label in self.choices),
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+class IsoDateInput(forms.DateInput):
+    """A date input whose value is ISO (2026-12-07) whatever the language: the browser's date picker drops any
+    other form ("2026/12/07", the Chinese locale's first input format) and the field loses its default."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's name
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kernel.core.tree import subtree_bounds
+from kernel.core.widgets import IsoDateInput
 
 from .models import Domain, Organization, OrgStatus, OrgType
 
@@ -41,13 +42,6 @@ class BootstrapForm(forms.Form):
             self.add_error(None, error.messages)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class OrganizationForm(BootstrapForm):
     code = forms.CharField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=120)
@@ -55,7 +49,7 @@ class OrganizationForm(BootstrapForm):
     org_type = forms.ChoiceField(label=_("type"), choices=OrgType.choices)
     domain = forms.ChoiceField(label=_("domain"), choices=[("", "—"), *Domain.choices], required=False)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
-    founded_on = forms.DateField(label=_("founded on"), required=False, widget=DateInput())
+    founded_on = forms.DateField(label=_("founded on"), required=False, widget=IsoDateInput())
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -103,7 +97,7 @@ class MoveForm(BootstrapForm):
 
 class MergeForm(BootstrapForm):
     target = OrganizationChoiceField(label=_("merge into"), queryset=Organization.objects.none())
-    on = forms.DateField(label=_("merged on"), required=False, widget=DateInput(),
+    on = forms.DateField(label=_("merged on"), required=False, widget=IsoDateInput(),
                          help_text=_("Leave empty for today."))
 
     def __init__(self, *args, user, org, **kwargs):
@@ -113,5 +107,5 @@ class MergeForm(BootstrapForm):
 
 class DissolveForm(BootstrapForm):
     reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("dissolved on"), required=False, widget=DateInput(),
+    on = forms.DateField(label=_("dissolved on"), required=False, widget=IsoDateInput(),
                          help_text=_("Leave empty for today."))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kernel.core.scope import CHANGE
-from kernel.core.widgets import FastSelect
+from kernel.core.widgets import FastSelect, IsoDateInput
 from kernel.orgs.models import Organization, OrgStatus
 
 from .choices import ETHNICITIES, Classification, Education, Gender, MemberCategory, MemberStatus, Stage
@@ -15,13 +15,6 @@ from .selectors import AGE_BANDS
 
 ANY_STATUS = "any"
 AGE_BAND_LABELS = {"35-": _("35 and under"), "71+": _("71 and over")}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class BootstrapMixin:
@@ -109,7 +102,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         model = Person
         fields = ["name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "phone",
                   "stage"]
-        widgets = {"birth_date": DateInput()}
+        widgets = {"birth_date": IsoDateInput()}
         help_texts = {
             "id_number": _("18 characters; the birth date and gender are taken from it."),
             "birth_date": _("May be left empty when the ID number is given."),
@@ -139,7 +132,7 @@ class MemberForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["category", "applied_on", "joined_on", "full_on", "no_post_class"]
-        widgets = {"applied_on": DateInput(), "joined_on": DateInput(), "full_on": DateInput()}
+        widgets = {"applied_on": IsoDateInput(), "joined_on": IsoDateInput(), "full_on": IsoDateInput()}
 
     def _post_clean(self):
         """The service checks the dates and their order."""
@@ -149,7 +142,7 @@ class MemberStatusForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["status", "status_changed_on"]
-        widgets = {"status_changed_on": DateInput()}
+        widgets = {"status_changed_on": IsoDateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +165,7 @@ class PostForm(BootstrapMixin, forms.ModelForm):
         model = Post
         fields = ["organization", "title", "started_on", "ended_on"]
         field_classes = {"organization": OrganizationChoiceField}
-        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+        widgets = {"started_on": IsoDateInput(), "ended_on": IsoDateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,4 +176,4 @@ class PostForm(BootstrapMixin, forms.ModelForm):
 
 
 class PostEndForm(BootstrapMixin, forms.Form):
-    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=datetime.date.today)
+    ended_on = forms.DateField(label=_("Ended on"), widget=IsoDateInput(), initial=datetime.date.today)

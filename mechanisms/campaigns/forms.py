@@ -2,14 +2,16 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from engines.standards.models import Standard
 from kernel.core.views import id_or_none
+from kernel.core.widgets import IsoDateInput
 from kernel.orgs.models import Organization
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     owner = forms.ModelChoiceField(label=_("Run by"), queryset=Organization.objects.none())
     standards = forms.ModelMultipleChoiceField(label=_("Standards assessed"), queryset=Standard.objects.none(),
@@ -25,7 +27,7 @@ class CampaignForm(forms.Form):
 
 
 class NamingForm(forms.Form):
-    decided_on = forms.DateField(label=_("Named on"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("Named on"), widget=IsoDateInput())
     decided_by = forms.CharField(label=_("Named by"), max_length=100)
     decision_no = forms.CharField(label=_("Document number"), max_length=100, required=False)
 

@@ -2,6 +2,7 @@
 from urllib.parse import quote
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kernel.core.xlsx_stream import iter_xlsx
 
@@ -15,7 +16,8 @@ def attachment(filename: str) -> str:
 
 
 def headers() -> list[str]:
-    return [_("Title"), _("Matter"), _("Proposed by the branch"), _("Two committees"), _("Member assembly"),
+    return [pgettext("heading", "Title"), _("Matter"), _("Proposed by the branch"), _("Two committees"),
+            _("Member assembly"),
             _("Members for/present"), _("Villagers' meeting"), _("Villagers for/present"), _("Resolution public"),
             _("Notice until"), _("Result public"), _("Closed"), _("Stage")]
 

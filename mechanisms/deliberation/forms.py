@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from kernel.core.widgets import IsoDateInput
 from kernel.orgs.models import Organization
 
 from .definition import DATE_FIELDS, LABELS, NUMBER_FIELDS, STAGE_FIELDS, VILLAGERS_KINDS
@@ -14,10 +16,10 @@ def _styled(form):
 
 class MatterForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Village"), queryset=Organization.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     matter = forms.CharField(label=LABELS["matter"], widget=forms.Textarea(attrs={"rows": 2}))
     proposal = forms.CharField(label=LABELS["proposal"], widget=forms.Textarea(attrs={"rows": 3}))
-    proposed_on = forms.DateField(label=LABELS["proposed_on"], widget=forms.DateInput(attrs={"type": "date"}))
+    proposed_on = forms.DateField(label=LABELS["proposed_on"], widget=IsoDateInput())
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,7 +30,7 @@ class MatterForm(forms.Form):
 def stage_field(name):
     label = LABELS[name]
     if name in DATE_FIELDS:
-        return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        return forms.DateField(label=label, required=False, widget=IsoDateInput())
     if name in NUMBER_FIELDS:
         return forms.IntegerField(label=label, required=False, min_value=0)
     if name == "villagers_kind":

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.core.widgets import IsoDateInput
 from kernel.orgs.models import Organization, OrgStatus, OrgType
 from kernel.people.choices import Education, Gender
 
 from .definition import STAGE_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class CandidateForm(forms.Form):

@@ -3,8 +3,10 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.core.views import id_or_none
+from kernel.core.widgets import IsoDateInput
 from kernel.people.models import Person
 
 from .models import ELECTED_TITLES
@@ -33,10 +35,10 @@ class ReviewForm(forms.Form):
 
 
 class TermChangeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    started_on = forms.DateField(label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label=_("Deadline for every township"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("Started on"), widget=IsoDateInput())
+    deadline = forms.DateField(label=_("Deadline for every township"), widget=IsoDateInput())
     quorum_numerator = forms.IntegerField(label=_("Quorum: more than"), min_value=1, initial=1)
     quorum_denominator = forms.IntegerField(label=_("out of"), min_value=2, initial=2)
 

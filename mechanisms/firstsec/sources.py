@@ -7,7 +7,7 @@ from engines.standards.sources import classifier, data_source
 
 from .attendance import month_minimums
 from .library import ATTENDANCE_SOURCE, CLASSIFIER
-from .models import Dispatch
+from .models import Dispatch, VillageClass
 from .selectors import attendance_points, attendance_totals, serving_in
 
 
@@ -32,7 +32,7 @@ def attendance(sheets, assessment) -> dict:
             for pk, person_id in sheets}
 
 
-@classifier(CLASSIFIER)
+@classifier(CLASSIFIER, labels=lambda: VillageClass.choices)
 def village_class(subjects) -> dict:
     """Each person's class: that of their dispatch in post, else of their latest dispatch."""
     keys = {}

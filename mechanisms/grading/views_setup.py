@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from kernel.core.views import ScopedMixin, can_change
+from kernel.core.widgets import IsoDateInput
 
 from . import services, setup
 from .models import GradeScheme, PoolMember, PoolRole, Upgrading
@@ -31,7 +32,7 @@ def _default_levels() -> str:
 
 class SchemeForm(BootstrapForm):
     owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=GradeScheme.objects.none())
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     levels = forms.CharField(
         label=gettext_lazy("Grades"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy("One grade a line, best first: code, name, level (higher is better), and "
@@ -65,10 +66,10 @@ class UpgradingForm(BootstrapForm):
     scheme = forms.ModelChoiceField(label=gettext_lazy("Grade scheme"), queryset=GradeScheme.objects.none())
     owner = forms.ModelChoiceField(label=gettext_lazy("Run by"), queryset=GradeScheme.objects.none())
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False,
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200, required=False,
                            help_text=gettext_lazy("Empty: “YEAR年分类定级晋位升级”."))
     deadline = forms.DateField(label=gettext_lazy("Every lagging organization upgraded by"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}),
+                               widget=IsoDateInput(),
                                help_text=gettext_lazy("Empty: 31 October of the year."))
     max_load = forms.IntegerField(label=gettext_lazy("Most organizations per leader or cadre"), min_value=1,
                                   max_value=50, initial=3)

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.core.widgets import IsoDateInput
 from kernel.orgs.models import Organization
 from kernel.people.models import Person, Post
 
@@ -23,7 +24,7 @@ class StyledForm(forms.Form):
             else:
                 widget.attrs.setdefault("class", "form-control")
             if isinstance(field, forms.DateField):
-                widget.input_type = "date"
+                field.widget = IsoDateInput(attrs=widget.attrs)
 
 
 def scoped_orgs(user, action="change"):

@@ -2,7 +2,9 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from kernel.core.widgets import IsoDateInput
 from kernel.orgs.models import Organization
 
 from .models import FindingCategory
@@ -20,11 +22,11 @@ class StyledForm(forms.Form):
             elif not isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-control")
             if isinstance(field, forms.DateField):
-                widget.input_type = "date"
+                field.widget = IsoDateInput(attrs=widget.attrs)
 
 
 class ReportForm(StyledForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     body = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
@@ -55,7 +57,7 @@ class InspectionForm(StyledForm):
 
 class FindingForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Organization inspected"), queryset=Organization.objects.none())
-    category = forms.ChoiceField(label=_("Category"), choices=FindingCategory.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("finding", "Category"), choices=FindingCategory.choices)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, organizations, **kwargs):

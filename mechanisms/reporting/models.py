@@ -9,6 +9,7 @@ returns (reopens).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.core.models import BaseModel
 
@@ -62,7 +63,7 @@ class Finding(BaseModel):
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization inspected"),
                                      on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, editable=False)
-    category = models.CharField(_("category"), max_length=16, choices=FindingCategory.choices,
+    category = models.CharField(pgettext_lazy("finding", "category"), max_length=16, choices=FindingCategory.choices,
                                 default=FindingCategory.OTHER)
     text = models.TextField(_("finding"))
 

@@ -251,7 +251,7 @@ def two_way_assessment(*, user, owner: Organization, year: int, half: int) -> As
 
     subjects = [person for person in subjects_for(standard.current_version, owner) if person.org_path != owner.path]
     return assessment_create(user=user, version=standard.current_version, owner=owner,
-                             name=f"{standard.name} · {label}", period_kind="half_year", period_start=start,
+                             name=f"{standard.name} · {official.period_text(label)}", period_kind="half_year", period_start=start,
                              period_end=end, period_label=label, subjects=subjects, class_by="parent")
 
 

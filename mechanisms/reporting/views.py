@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from engines.duties import clock
-from engines.duties.models import DutyRule, Obligation, Submission
+from engines.duties.models import DutyRule, Obligation, ObligationState, Submission
 from engines.duties.services import submit as duty_submit
 from kernel.core import official
 from kernel.core.paging import paginate
@@ -97,9 +97,10 @@ class ReportListView(ObligationMixin, View):
             row.can_write = can_change(request.user, row)
             row.can_review = bool(row.latest and row.latest.review == Submission.Review.PENDING
                                   and row.owed_to and can_change(request.user, row.owed_to))
-        states = {}
+        counts = {}
         for row in rows:
-            states[row.state] = states.get(row.state, 0) + 1
+            counts[row.state] = counts.get(row.state, 0) + 1
+        states = [(label, counts[state]) for state, label in ObligationState.choices if counts.get(state)]
         return render(request, "reporting/reports.html", {
             "rules": rules, "rule": rule, "year": year, "periods": periods, "period": period, "rows": page["rows"],
             "states": states, "under": under, "page": page,
@@ -114,7 +115,7 @@ class ReportWriteView(ObligationMixin, View):
 
     def get(self, request, pk):
         obligation = self._obligation(pk)
-        title = f"{obligation.organization or obligation.person} · {obligation.rule.name} · {obligation.period_label}"
+        title = f"{obligation.organization or obligation.person} · {obligation.rule.name} · {official.period_text(obligation.period_label)}"
         return render(request, "reporting/write.html", {
             "obligation": obligation, "form": ReportForm(initial={"title": title}),
             "submissions": obligation.submissions.order_by("-submitted_on", "-pk"),
@@ -363,7 +364,8 @@ class TwoWayView(ObligationMixin, View):
         assessable = Organization.objects.restrict(request.user, "change").filter(
             org_type__in=["committee", "party_committee"]).order_by("path")[:50]
         return render(request, "reporting/two_way.html", {
-            "rows": rows, "year": year, "half": half, "under": under, "assessable": assessable,
+            "rows": rows, "year": year, "half": half, "period": f"{year}-H{half}", "under": under,
+            "assessable": assessable,
             "evaluation_form": EvaluationForm(), "rule": DutyRule.objects.filter(code=TWO_WAY_RULE).first(),
         })
 

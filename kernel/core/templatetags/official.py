@@ -26,3 +26,13 @@ def cn_quote(value):
 @register.filter
 def doc_number(value):
     return official.normalize_number(value)
+
+
+@register.filter
+def period(value):
+    """A period label for a page in the active language: 2026年第四季度 in Chinese, 2026 Q4 in English."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("zh"):
+        return official.period_text(value)
+    return official.period_words(value)

@@ -58,7 +58,7 @@ ALLOWED = {
 # URL prefixes not read as pages: the API, files, switches and the exit.
 SKIPPED = ("/api/", "/i18n/", "/accounts/logout/", "/exports/", "/static/", "/media/", "/admin/")
 # The to-do list (the duties' start page) is being rebuilt as the department's desk, with its own label checks.
-NOT_YET = ("/duties/", "/duties/todo/", "/duties/board/urge/")
+NOT_YET = ()
 FILES = re.compile(r"\.(xlsx|pdf|csv|json|zip|docx)$|/(download|export|register)[^/]*/?$")
 
 KEY_WITH_VERSION = re.compile(r"\b(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)+ v\d+\b")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kernel.core.official import period_label
 from kernel.core.todo import TodoItem
 from kernel.core.views import can_change
 
@@ -43,7 +44,7 @@ def obligation_item(user, obligation) -> TodoItem:
     elif obligation.required_count > 1:
         state = f"{obligation.done_count}/{obligation.required_count}"
     return TodoItem(
-        title=f"{obligation.rule.name} · {obligation.period_label}", url=url, due_on=obligation.due_on,
+        title=f"{obligation.rule.name} · {period_label(obligation.period_label)}", url=url, due_on=obligation.due_on,
         kind="overdue" if obligation.state == ObligationState.OVERDUE else "reminder",
         source=DutyKind(obligation.version.kind).label, organization=subject_name(obligation), state=state,
         action=action, key=obligation_key(obligation.pk))

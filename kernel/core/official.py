@@ -77,6 +77,13 @@ def period_words(label) -> str:
     return text
 
 
+def period_label(label) -> str:
+    """A period label for a page in the active language: 2026年第四季度 in Chinese, 2026 Q4 in English."""
+    from django.utils.translation import get_language
+
+    return period_text(label) if (get_language() or "").startswith("zh") else period_words(label)
+
+
 def cn_quote(text) -> str:
     """``text`` in Chinese quotation marks; the quotation marks it holds become inner ones (‘’)."""
     inner = str(text or "").strip()

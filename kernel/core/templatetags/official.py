@@ -31,8 +31,4 @@ def doc_number(value):
 @register.filter
 def period(value):
     """A period label for a page in the active language: 2026年第四季度 in Chinese, 2026 Q4 in English."""
-    from django.utils.translation import get_language
-
-    if (get_language() or "").startswith("zh"):
-        return official.period_text(value)
-    return official.period_words(value)
+    return official.period_label(value)

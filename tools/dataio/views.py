@@ -105,7 +105,8 @@ class PreviewView(LoginRequiredMixin, View):
         return render(request, "dataio/preview.html", {
             "upload": upload, "summary": summary, "groups": groups,
             # the file refused as a whole (too large, unreadable) first, however many row errors came before
-            "errors": sorted(summary.get("errors", []), key=lambda e: e.get("code") not in services.FILE_REFUSALS)[:500],
+            "errors": sorted(summary.get("errors", []),
+                             key=lambda e: e.get("code") not in (*services.FILE_REFUSALS, "too_many_errors"))[:500],
             "error_count": len(summary.get("errors", [])), "check": check,
         })
 

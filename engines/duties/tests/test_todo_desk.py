@@ -76,7 +76,7 @@ def test_the_branch_sees_its_declaration_report_and_notice_sorted_by_deadline_ea
     assert len(items) == 3, items
     notice_item, report_item, declaration_item = items  # 30 September, 10 October, no deadline
     assert "督办〔2025〕7号" in notice_item and 'datetime="2025-09-30"' in notice_item
-    assert "村党支部季度工作报告 · 2025-Q3" in report_item and 'datetime="2025-10-10"' in report_item
+    assert "村党支部季度工作报告 · 2025年第三季度" in report_item and 'datetime="2025-10-10"' in report_item
     assert "五个好村党组织 · 2025" in declaration_item
     # each names its rule or standard by name, never by its code and version
     assert "supervision-rectification" not in page and "branch-quarterly" not in page and " v1" not in page

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kernel.core.xlsx_stream import column_letter
 from kernel.people.models import Person
 from tests.import_files import MEMBER_HEADER, csv_file, member_row, xlsx
 from tools.dataio.models import Upload
@@ -32,15 +33,6 @@ def _limits(settings, tmp_path):
     settings.IMPORT_MAX_ROWS = 2000
     settings.IMPORT_MAX_CELL_CHARS = 2000
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 8 * MB
-
-
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def raw_xlsx(rows, *, strings=None, name="hostile.xlsx") -> io.BytesIO:
@@ -78,7 +70,7 @@ def raw_xlsx(rows, *, strings=None, name="hostile.xlsx") -> io.BytesIO:
             for number, row in enumerate(rows, start=1):
                 cells = []
                 for index, value in enumerate(row):
-                    ref = f"{_column(index)}{number}"
+                    ref = f"{column_letter(index)}{number}"
                     if isinstance(value, tuple):
                         cells.append(f'<c r="{ref}" t="s"><v>{value[1]}</v></c>')
                     else:

@@ -71,6 +71,11 @@ def check_archive(file, limits: Limits) -> None:
         return
     finally:
         file.seek(position)
+    _check_sizes(infos, limits)
+
+
+def _check_sizes(infos, limits: Limits) -> None:
+    """The archive's declared sizes against ``limits`` (zipfile never reads a part past its declared size)."""
     if limits.uncompressed and sum(info.file_size for info in infos) > limits.uncompressed:
         raise XlsxTooLarge("uncompressed", limits.uncompressed)
     if limits.strings and any(info.filename.lower().endswith("sharedstrings.xml") and info.file_size > limits.strings
@@ -144,8 +149,7 @@ class Workbook:
             names = set(self.archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise XlsxError(str(exc)) from exc
-        if limits.uncompressed and sum(info.file_size for info in self.archive.infolist()) > limits.uncompressed:
-            raise XlsxTooLarge("uncompressed", limits.uncompressed)
+        _check_sizes(self.archive.infolist(), limits)
         try:
             book = self._workbook_part(names)
             sheets, self.date1904 = [], False

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from kernel.core.official import period_label
 from kernel.core.todo import TodoItem
@@ -37,7 +37,7 @@ def obligation_item(user, obligation) -> TodoItem:
             and can_change(user, obligation)):
         url, action = reverse("duties:submit", args=[obligation.pk]), _("Submit")
     else:
-        url, action = reverse("duties:obligation", args=[obligation.pk]), _("Open")
+        url, action = reverse("duties:obligation", args=[obligation.pk]), pgettext("action", "Open")
     state = obligation.get_state_display()
     if waiting:
         state = ngettext("%(count)d awaiting review", "%(count)d awaiting review", waiting) % {"count": waiting}

@@ -265,6 +265,12 @@ class Submission(BaseModel):
             models.Index(fields=["obligation"]),
             models.Index(fields=["record_type", "record_id"]),
             models.Index(fields=["org_path", "occurred_on"]),
+            # The to-do's submissions awaiting a decision: few at any time, read on every to-do page; without
+            # these the page scanned every submission ever made (its cost grew with the years and the tree).
+            models.Index(fields=["obligation"], name="submission_review_pending",
+                         condition=Q(review="pending")),
+            models.Index(fields=["obligation"], name="submission_approval_pending",
+                         condition=Q(approval="pending")),
         ]
 
     def __str__(self):

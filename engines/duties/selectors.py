@@ -88,13 +88,15 @@ def todo_rows(user, today: datetime.date | None = None) -> dict:
     owed = Obligation.objects.restrict(user, VIEW).filter(
         owner, state__in=(ObligationState.OPEN, ObligationState.OVERDUE), due_on__lte=todo_horizon(day),
     ).select_related("rule", "version", "organization", "person").order_by("due_on", "org_path", "pk")
-    awaiting = Submission.objects.filter(obligation__owed_to_id__in=own).select_related(
-        "rule", "organization", "person", "obligation")
+    # The pending submissions first (partial indexes), then those owed to the user's organizations.
+    awaiting = Submission.objects.select_related("rule", "organization", "person", "obligation")
     return {
         "today": day,
         "owed": owed,
-        "to_review": awaiting.filter(review=Submission.Review.PENDING).order_by("submitted_on", "pk"),
-        "to_approve": awaiting.filter(approval=Submission.Approval.PENDING).order_by("submitted_on", "pk"),
+        "to_review": awaiting.filter(review=Submission.Review.PENDING, obligation__owed_to_id__in=own).order_by(
+            "submitted_on", "pk"),
+        "to_approve": awaiting.filter(approval=Submission.Approval.PENDING, obligation__owed_to_id__in=own).order_by(
+            "submitted_on", "pk"),
     }
 
 

@@ -31,6 +31,10 @@ def subject_name(row) -> str:
     return str(row.organization.name if row.organization_id else row.person.name if row.person_id else "")
 
 
+def _row_subject(row: dict) -> str:
+    return row["organization__name"] or row["person__name"] or ""
+
+
 def obligation_item(user, obligation) -> TodoItem:
     waiting = getattr(obligation, "waiting", 0)
     if (obligation.version.kind in FORM_KINDS and obligation.done_count + waiting < obligation.required_count
@@ -56,16 +60,20 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
     rows = selectors.todo_rows(user, today)
     owed = rows["owed"].annotate(waiting=Count("submissions", filter=Q(submissions__review=Submission.Review.PENDING)))
     items = [obligation_item(user, obligation) for obligation in owed]
-    for submission in rows["to_review"]:
+    # A township may have hundreds of submissions awaiting it: read as plain rows, one URL reversed per list.
+    fields = ("pk", "title", "submitted_on", "occurred_on", "organization__name", "person__name")
+    review_url = reverse("duties:review", args=[0]).replace("/0/", "/{}/")
+    for row in rows["to_review"].values(*fields):
         items.append(TodoItem(
-            title=submission.title, url=reverse("duties:review", args=[submission.pk]),
-            due_on=None, kind="review", source=_("Submission to review"), organization=subject_name(submission),
-            state=_("sent on %(day)s") % {"day": submission.submitted_on.isoformat()}, action=_("Review"),
-            key=f"duties.review:{submission.pk}"))
-    for submission in rows["to_approve"]:
+            title=row["title"], url=review_url.format(row["pk"]),
+            due_on=None, kind="review", source=_("Submission to review"), organization=_row_subject(row),
+            state=_("sent on %(day)s") % {"day": row["submitted_on"].isoformat()}, action=_("Review"),
+            key=f"duties.review:{row['pk']}"))
+    approval_url = reverse("duties:approval", args=[0]).replace("/0/", "/{}/")
+    for row in rows["to_approve"].values(*fields):
         items.append(TodoItem(
-            title=submission.title, url=reverse("duties:approval", args=[submission.pk]),
-            due_on=None, kind="approval", source=_("Late entry to approve"), organization=subject_name(submission),
-            state=_("took place on %(day)s") % {"day": submission.occurred_on.isoformat()}, action=_("Decide"),
-            key=f"duties.approval:{submission.pk}"))
+            title=row["title"], url=approval_url.format(row["pk"]),
+            due_on=None, kind="approval", source=_("Late entry to approve"), organization=_row_subject(row),
+            state=_("took place on %(day)s") % {"day": row["occurred_on"].isoformat()}, action=_("Decide"),
+            key=f"duties.approval:{row['pk']}"))
     return items

@@ -207,27 +207,43 @@ class NavMenu:
         return {link.app for link in self.links}
 
 
-def _sees(user, entry: Nav) -> bool:
+def _held_roles(user) -> set[str]:
+    from django.conf import settings
+
+    return {role for role, _path in import_string(settings.ROLE_GRANTS_RESOLVER)(user)}
+
+
+def _sees(user, entry: Nav, held: set[str] | None = None) -> bool:
     if entry.visible and not import_string(entry.visible)(user):
         return False
     if entry.roles and not user.is_superuser:
-        from django.conf import settings
-
-        held = {role for role, _path in import_string(settings.ROLE_GRANTS_RESOLVER)(user)}
+        held = _held_roles(user) if held is None else held
         if not set(entry.roles) & held:
             return False
     return True
 
 
-def navigation(user) -> dict:
+def _entries() -> list[tuple]:
+    return sorted(((entry.menu, entry.order, config.label, entry) for config in declared()
+                   for entry in config.nav), key=lambda e: (e[0], e[1]))
+
+
+def visible_entries(user) -> tuple[int, ...]:
+    """Which of the declared entries ``user`` sees (their ids): the bar is the same for everyone with the same
+    answer, so its rendered links can be kept (kernel.core.templatetags.jiceng.site_navigation_links)."""
+    held = None if user.is_superuser else _held_roles(user)
+    return tuple(id(entry) for _menu, _order, _app, entry in _entries() if _sees(user, entry, held))
+
+
+def navigation(user, visible: tuple[int, ...] | None = None) -> dict:
     """The bar for ``user``: ``{"top": [links], "menus": [NavMenu with links], "end": [links]}``."""
-    entries = sorted(((entry.menu, entry.order, config.label, entry) for config in declared()
-                      for entry in config.nav), key=lambda e: (e[0], e[1]))
+    entries = _entries()
+    shown = set(visible_entries(user) if visible is None else visible)
     top, end = [], []
     menus = {m.code: NavMenu(m.code, m.label, m.icon) for m in MENUS}
     last_group: dict[str, int] = {}
     for menu, _order, app, entry in entries:
-        if not _sees(user, entry):
+        if id(entry) not in shown:
             continue
         try:
             href = reverse(entry.url)

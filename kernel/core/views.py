@@ -130,12 +130,47 @@ class ScopedDetailView(ScopedMixin, DetailView):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    scope_exempt = "shows only the user's own grants; the scope's figures load from orgs:overview"
+    """The first page after login: the panels of the user's kinds (kernel.core.home), each loaded from its own URL."""
+
+    scope_exempt = "shows the user's own grants; each panel is a scoped view of its own (core:home_panel)"
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
+        from .home import panels_for, user_kinds
+
         grants = self.request.user.grants.select_related("organization").order_by("organization__path", "role")
-        return super().get_context_data(grants=grants, **kwargs)
+        return super().get_context_data(grants=grants, panels=panels_for(self.request.user),
+                                        kinds=user_kinds(self.request.user), **kwargs)
+
+
+class HomePanelView(LoginRequiredMixin, TemplateView):
+    """One panel of the home page (loaded by the page), or its table as Excel (``xlsx``)."""
+
+    scope_exempt = "a panel reads through its own scoped queries (kernel.core.home: panel functions are views)"
+    template_name = "core/_home_panel.html"
+    xlsx = False
+
+    def get(self, request, code):
+        from django.http import Http404, StreamingHttpResponse
+
+        from .home import panel_for
+        from .xlsx_stream import iter_xlsx
+
+        found = panel_for(request.user, code)
+        if found is None:
+            raise Http404
+        panel, kind = found
+        data = panel.fn(request, kind)
+        if self.xlsx:
+            if data is None or data.table is None:
+                raise Http404
+            response = StreamingHttpResponse(
+                iter_xlsx(list(data.table.headings), data.table.rows, title=str(data.table.title or panel.title)[:31]),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            filename = f"{panel.code}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return self.render_to_response(self.get_context_data(panel=panel, kind=kind, data=data))
 
 
 def can_change(user, obj) -> bool:

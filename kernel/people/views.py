@@ -9,6 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -81,7 +83,8 @@ class MemberListView(ScopedMixin, View):
             "organization": organization,
             "active_filters": form.active_filter_count(),
             "can_add": scope.everything or bool(scope.roots("people", CHANGE)),
-            "rows": _member_rows(rows[:page_size]),
+            "rows": (shown := _member_rows(rows[:page_size])),
+            "rows_html": _rows_html(shown),
             "total": total,
             "total_capped": False,
             "first_row": offset + 1,
@@ -97,11 +100,22 @@ def _choice_labels(model, name: str) -> dict:
     return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
+# One row of the member table. The list is the page people open most (64 users in the load test spend a third of
+# their requests on it and its searches): rendered in Python its 50 rows cost about a tenth of what the same cells
+# cost as template nodes. The row's cells carry their label for the phone's card layout (data-label).
+_ROW = ('<tr><td class="cell-name" data-label="{}"><a class="fw-semibold" href="{}">{}</a>{}</td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+        '<td data-label="{}" class="font-monospace">{}</td></tr>')
+_BADGE = ' <span class="badge text-bg-secondary">{}</span>'
+
+
 def _member_rows(members) -> list[dict]:
     """The list's cells, with each choice label translated once per page rather than once per cell."""
     person_labels = {name: _choice_labels(Person, name) for name in ("gender", "ethnicity", "education")}
     member_labels = {name: _choice_labels(Member, name) for name in ("category", "status")}
     classes = {value: str(label) for value, label in Classification.choices}
+    detail = reverse("people:person_detail", args=[0]).rsplit("0/", 1)[0]  # one reverse per page, not per row
     return [{
         "member": m,
         "person": m.person,
@@ -109,11 +123,29 @@ def _member_rows(members) -> list[dict]:
         "ethnicity": person_labels["ethnicity"].get(m.person.ethnicity, ""),
         "education": person_labels["education"].get(m.person.education, ""),
         "category": member_labels["category"].get(m.category, ""),
-        "status": member_labels["status"].get(m.status, ""),
+        "status": member_labels["status"].get(m.status, "") if m.status != "active" else "",
         "classification": classes.get(m.classification, ""),
         "phone": mask_phone(m.person.phone),
-        "url": reverse("people:person_detail", args=[m.person_id]),
+        "url": f"{detail}{m.person_id}/",
     } for m in members]
+
+
+def _rows_html(rows: list[dict]) -> SafeString:
+    """The table body (escaped), each cell labelled for the phone's card layout."""
+    headings = [_("Name"), _("Gender"), _("Age"), _("Ethnicity"), _("Education"), _("Category"),
+                _("Classification"), _("Branch"), _("Joined"), _("Phone")]
+    html = []
+    for row in rows:
+        person, member = row["person"], row["member"]
+        age = person.age
+        html.append(format_html(
+            _ROW,
+            headings[0], row["url"], person.name, format_html(_BADGE, row["status"]) if row["status"] else "",
+            headings[1], row["gender"], headings[2], "" if age is None else age, headings[3], row["ethnicity"],
+            headings[4], row["education"], headings[5], row["category"], headings[6], row["classification"],
+            headings[7], person.organization.display_name,
+            headings[8], member.joined_on.isoformat() if member.joined_on else "", headings[9], row["phone"]))
+    return mark_safe("\n".join(html))
 
 
 class PersonSearchView(ScopedMixin, View):

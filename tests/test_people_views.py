@@ -398,3 +398,11 @@ def test_member_list_of_an_organization_stays_within_scope(county, users):
     # the member role sees only their own record inside their branch
     own = {m.person.name for m in select_members(user=users["member"], organization=county.village_a1)}
     assert own == {"张三"}
+
+
+def test_member_table_cells_are_escaped_and_labelled(county, users, client_for):
+    make_member(county.village_b1, '<b onmouseover="x">王</b>', birth=datetime.date(1970, 1, 1))
+    page = member_list(client_for(users["county"], "zh-hans"), org=county.village_b1.pk).content.decode()
+    assert "<b onmouseover" not in page
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;王&lt;/b&gt;" in page
+    assert 'data-label="姓名"' in page and 'data-label="联系电话"' in page

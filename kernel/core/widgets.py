@@ -1,6 +1,7 @@
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 
@@ -15,12 +16,13 @@ class FastSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs or {})
         final_attrs["name"] = name
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((option, mark_safe(" selected") if str(option) in selected else "", label)
-             for option, label in self.choices),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        # The standard library's escape: a list page renders hundreds of options, and Django's format_html
+        # (which checks each argument for __html__) cost more than the rest of the filters together.
+        options = "".join(
+            f'<option value="{escape(str(option))}"{" selected" if str(option) in selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for option, label in self.choices)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
 
 
 class IsoDateInput(forms.DateInput):

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav, Ship
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav, Ship
 
 
 class DevelopmentConfig(JicengApp):
@@ -10,13 +10,13 @@ class DevelopmentConfig(JicengApp):
     url_prefix = "development/"
     api = [("/development", "mechanisms.development.api.router")]
     nav = [
-        Nav("workflows", _("Member development"), "development:register", "bi-person-plus", order=20, group=1),
+        Nav("workflows", _("Member development"), "development:register", "bi-person-plus", order=20, group=1, roles=STAFF_ROLES),
         Nav("workflows", _("Development warnings"), "development:warnings", "bi-exclamation-diamond", order=30,
-            group=1),
+            group=1, roles=STAFF_ROLES),
     ]
     demo, demo_order = "mechanisms.development.demo.generate_development", 60
     shipped = [Ship("development", "the member-development workflow", "mechanisms.development.apps.install_shipped", order=30)]
-    hooks = ["mechanisms.development.handlers"]  # connects to engines.workflows.signals.case_moved
+    hooks = ["mechanisms.development.handlers", "mechanisms.development.home"]  # engines.workflows.signals.case_moved; the home panel
 
     def connect(self):
         from engines.workflows.services import register_data_check

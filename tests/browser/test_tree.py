@@ -59,5 +59,5 @@ def test_the_tree_on_a_phone(phone_page, county, users):
     page.goto(page.base_url + f"/orgs/{county.township_a.pk}/")
     screenshot(page, "org-detail-phone")
     page.goto(page.base_url + "/")
-    page.wait_for_selector("#total-members")
+    page.wait_for_selector("#total-members, #home-panels .home-panel")
     screenshot(page, "home-phone")

@@ -51,7 +51,6 @@ ALLOWED = {
     "leader": "a user name of the test county",
     "member": "a user name of the test county",
     "Jiceng": "the product's name",
-    "matter": "a data field of the shipped 四议两公开 workflow, named only by its mechanism, not in the definition",
     "lagging": "the keyword a grade scheme's definition is told to end its lagging grade with",
 }
 

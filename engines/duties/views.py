@@ -28,6 +28,7 @@ from kernel.core import paging
 from kernel.core import todo as todo_sources
 from kernel.core.scope import CHANGE, VIEW
 from kernel.core.views import ScopedMixin, can_change
+from kernel.core.widgets import IsoDateInput
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.models import Organization
 from kernel.orgs.views import scope_root
@@ -349,7 +350,7 @@ class SubmissionForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("document", "Title"), max_length=200,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     occurred_on = forms.DateField(label=gettext_lazy("Took place on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+                                  widget=IsoDateInput(attrs={"class": "form-control"}))
     body = forms.CharField(label=gettext_lazy("Content"), required=False,
                            widget=forms.Textarea(attrs={"rows": 10, "class": "form-control"}))
     attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False,

@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
-from kernel.core import official, rates
+from kernel.core import official, paging, rates
 from kernel.core.pdf import render_official
 from kernel.core.scope import VIEW
 from kernel.core.views import ScopedMixin, can_change, history_rows
@@ -59,13 +59,10 @@ def page_number(request) -> int:
 
 
 def paginate(request, queryset, size=PAGE_SIZE) -> dict:
-    """One page of ``queryset`` without counting the whole of it."""
-    number = page_number(request)
-    rows = list(queryset[(number - 1) * size: number * size + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"rows": rows[:size], "page_number": number, "has_previous": number > 1,
-            "has_next": len(rows) > size, "query_string": query.urlencode(), "first_row": (number - 1) * size + 1}
+    """One page of ``queryset`` (kernel.core.paging): its keys for the page's own pagination, and the whole as
+    ``page`` for the count line above the list (``core/_list_count.html``)."""
+    page = paging.paginate(request, queryset, size=size)
+    return {**page, "page": page}
 
 
 def org_from_query(user, value):

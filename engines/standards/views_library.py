@@ -74,8 +74,13 @@ class StandardListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         can_import = Organization.objects.restrict(self.request.user, CHANGE).exists()
-        return super().get_context_data(section=SECTION, q=self.request.GET.get("q", ""), can_import=can_import,
+        data = super().get_context_data(section=SECTION, q=self.request.GET.get("q", ""), can_import=can_import,
                                         **kwargs)
+        shown = data["page_obj"]
+        data["page"] = {"total": shown.paginator.count, "first_row": shown.start_index(),
+                        "last_row": shown.end_index(), "has_previous": shown.has_previous(),
+                        "has_next": shown.has_next()}
+        return data
 
 
 class StandardMixin(ScopedMixin):

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, VIEW, scope_for
 from kernel.core.tree import ancestor_paths
 from kernel.core.views import ScopedDetailView, ScopedMixin, can_change, history_rows
@@ -141,15 +142,15 @@ class SearchView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         q = self.request.GET.get("q", "").strip()
-        results = []
+        page = None
         if q:
-            results = list(self.get_queryset().filter(search_filter(q)).select_related("merged_into")
-                           .order_by("path")[: SEARCH_LIMIT + 1])
+            page = paginate(self.request, self.get_queryset().filter(search_filter(q)).select_related("merged_into")
+                            .order_by("path"))
             scope = scope_for(self.request.user)
-            for org in results:
+            for org in page["rows"]:
                 org.visible_merged_into = org.merged_into if org.merged_into and scope.covers(org.merged_into.path) else None
-        return super().get_context_data(q=q, results=results[:SEARCH_LIMIT],
-                                        truncated=len(results) > SEARCH_LIMIT, **kwargs)
+        return super().get_context_data(q=q, results=page["rows"] if page else [], page=page,
+                                        page_path=reverse("orgs:search"), **kwargs)
 
 
 class DetailView(ScopedDetailView):

@@ -187,10 +187,11 @@ class InspectionMixin(ScopedMixin):
 
 class InspectionListView(InspectionMixin, View):
     def get(self, request):
-        rows = selectors.inspections(request.user)[:200]
+        page = paginate(request, selectors.inspections(request.user))
         form = InspectionForm(user=request.user)
         return render(request, "reporting/inspections.html", {
-            "inspections": rows, "form": form if form.fields["organization"].queryset.exists() else None})
+            "inspections": page["rows"], "page": page, "page_path": request.path,
+            "form": form if form.fields["organization"].queryset.exists() else None})
 
     def post(self, request):
         form = InspectionForm(request.POST, user=request.user)
@@ -282,9 +283,10 @@ class NoticeListView(NoticeMixin, View):
         if status not in ("", selectors.OVERDUE, *NoticeStatus.values):
             status = ""
         under = _under(request)
-        rows = selectors.notices(request.user, status=status, under=under) if under else []
+        page = paginate(request, selectors.notices(request.user, status=status, under=under) if under else [])
         return render(request, "reporting/notices.html", {
-            "notices": rows[:300] if under else [], "status": status, "statuses": NoticeStatus.choices,
+            "notices": page["rows"], "page": page, "page_path": request.path, "status": status,
+            "statuses": NoticeStatus.choices,
             "counts": selectors.notice_counts(request.user, under) if under else [], "under": under,
             "today": clock.today(),
         })

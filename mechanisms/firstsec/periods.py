@@ -37,3 +37,8 @@ def weeks_between(first: datetime.date, last: datetime.date) -> list[datetime.da
         weeks.append(monday)
         monday += datetime.timedelta(days=7)
     return weeks
+
+
+def last_complete_month(today: datetime.date) -> tuple[int, int]:
+    """(year, month) of the last month that has ended by ``today``: the month before today's."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)

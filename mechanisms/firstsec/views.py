@@ -44,7 +44,7 @@ from .forms import (
 )
 from .library import MONTHLY_STANDARD, RATER
 from .models import CheckIn, Dispatch, EliminationDecision, EliminationEntry, FirstsecRule, VillageClass
-from .periods import month_bounds, month_label, parse_month, week_start
+from .periods import last_complete_month, month_bounds, month_label, parse_month, week_start
 
 WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"), gettext_lazy("Fri"),
             gettext_lazy("Sat"), gettext_lazy("Sun")]
@@ -65,14 +65,15 @@ def _date(value, default=None):
         return default
 
 
-def _month(request) -> tuple[int, int]:
+def _month(request, default=None) -> tuple[int, int]:
+    """The ``month`` asked for (2025-06); else ``default``, else the month in progress."""
     try:
         year, month = parse_month(request.GET.get("month", ""))
         datetime.date(year, month, 1)
         return year, month
     except (ValueError, TypeError):
         today = clock.today()
-        return today.year, today.month
+        return default or (today.year, today.month)
 
 
 def _shift(year: int, month: int, step: int) -> str:
@@ -359,7 +360,8 @@ class RankingRunView(AssessmentMixin, View):
 
 class AttendanceView(DispatchMixin, View):
     def get(self, request):
-        year, month = _month(request)
+        # by default the last complete month: in the month in progress nobody can have met the minimums yet
+        year, month = _month(request, default=last_complete_month(clock.today()))
         rows = selectors.month_attendance(request.user, year=year, month=month)
         return render(request, "firstsec/attendance.html", {
             "rows": rows, "month": month_label(year, month), "previous": _shift(year, month, -1),

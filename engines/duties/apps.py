@@ -15,6 +15,7 @@ class DutiesConfig(JicengApp):
         Nav("duties", _("Overdue board"), "duties:board", "bi-stoplights", order=30),
         Nav("duties", _("Duty rules"), "duties:rules", "bi-journal-text", order=110, group=3),
     ]
+    hooks = ["engines.duties.home"]  # the home panels: obligations on time, what a township owes, decisions waiting
     daily = [Daily("duties", _("obligations of new subjects and periods generated, those of subjects that left "
                                "removed; overdue and missed, reminders, escalations, e-mail"), "engines.duties.services.daily")]
 

@@ -13,4 +13,5 @@ class CampaignsConfig(JicengApp):
     demo, demo_order = "mechanisms.campaigns.demo.generate_campaigns", 10
     shipped = [Ship("campaigns", "五个好, 六个好, 标准化, 示范化, 十有六册 and the other campaign standards",
                     "mechanisms.campaigns.library.install_standards", order=10)]
-    hooks = ["mechanisms.campaigns.rights", "mechanisms.campaigns.sources"]  # cross-inspection's scoring right; the registers (十有六册)
+    # cross-inspection's scoring right; the registers (十有六册); the home panel
+    hooks = ["mechanisms.campaigns.rights", "mechanisms.campaigns.sources", "mechanisms.campaigns.home"]

@@ -18,5 +18,5 @@ class ReportingConfig(JicengApp):
     demo, demo_order = "mechanisms.reporting.demo.generate_reporting", 30
     shipped = [Ship("reporting", "reports, 双向述职 and supervision rules and the 双向述职 standard",
                     "mechanisms.reporting.library.install_reporting_rules", order=20)]
-    # duties done on time as data sources of the standards engine; supervision notices on the to-do list
-    hooks = ["mechanisms.reporting.sources", "mechanisms.reporting.todo"]
+    # duties done on time as data sources of the standards engine; supervision notices on the to-do list and home page
+    hooks = ["mechanisms.reporting.sources", "mechanisms.reporting.todo", "mechanisms.reporting.home"]

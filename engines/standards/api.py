@@ -4,6 +4,7 @@ Reads go through ``restrict`` (directly or through engines.standards.selectors);
 engines.standards.services, which check the caller's scope again. Outside the scope: 404.
 """
 import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -783,6 +784,49 @@ def title_list(request, filters: Query[TitleFilters], page: Query[PageParams]):
 def get_title(request, title_id: int, action: str = VIEW) -> TitleAward:
     return get_scoped(TitleAward.objects.select_related("standard", "organization", "person"), request.auth, action,
                       pk=title_id)
+
+
+class TitleEventOut(Schema):
+    title: int = Field(..., description="The title (id).")
+    name: str
+    tier: str
+    event: Literal["granted", "kept", "removed"] = Field(
+        ..., description="granted from this year's results, kept from an earlier year, or removed this year.")
+
+
+class TitleYearStandardOut(Schema):
+    standard: StandardRef
+    events: list[TitleEventOut]
+
+
+class TitleYearOut(Schema):
+    year: int
+    standards: list[TitleYearStandardOut]
+    best: int | None = Field(..., description="The highest title held at the year's end (id), if any.")
+    best_name: str
+    step: Literal["", "up", "down", "same"] = Field(
+        ..., description="The best title against the year before (逐步升创); empty the first year.")
+
+
+@titles.get("/by-year", response=list[TitleYearOut])
+@scoped(TitleAward)
+def titles_by_year(request, organization: int | None = None, person: int | None = None):
+    """An organization's or a person's titles year by year: granted, kept and removed, and the highest held."""
+    from . import timeline
+
+    if (organization is None) == (person is None):
+        raise ValidationError(_("Name either an organization or a person."))
+    subject = (get_org(request, organization) if organization is not None
+               else get_scoped(Person.objects, request.auth, pk=person))
+    return [title_year_data(row) for row in timeline.subject_titles(request.auth, subject)["years"]]
+
+
+def title_year_data(row: dict) -> dict:
+    return {"year": row["year"], "best": row["best"].pk if row["best"] else None,
+            "best_name": row["best"].title if row["best"] else "", "step": row["step"],
+            "standards": [{"standard": standard_ref(cell["standard"]), "events": [
+                {"title": e["award"].pk, "name": e["award"].title, "tier": e["award"].tier_code, "event": e["event"]}
+                for e in cell["events"]]} for cell in row["cells"] if cell["events"]]}
 
 
 @titles.get("/{int:title_id}", response=TitleOut)

@@ -15,6 +15,7 @@ class StandardsConfig(JicengApp):
         Nav("standards", _("Titles"), "standards:title_list", "bi-patch-check", order=40),
         Nav("standards", _("Standards library"), "standards:library", "bi-journal-text", order=90, group=1),
     ]
+    hooks = ["engines.standards.marks"]  # the titles a person holds, on the person's page
 
     def connect(self):
         from kernel.core.todo import todo_source

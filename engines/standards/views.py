@@ -28,7 +28,7 @@ from kernel.orgs.models import Organization
 from kernel.orgs.views import scope_root
 from kernel.people.models import Person
 
-from . import counting, documents, exports, naming, selectors, services
+from . import counting, documents, exports, naming, selectors, services, timeline
 from .forms import DeclareForm, GrantForm, ItemRaterForm, LockForm, ScoreForm, TitleRevokeForm, checked
 from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
 from .sources import class_labels
@@ -706,7 +706,7 @@ class SubjectHistoryView(ScopedMixin, View):
                      "rank_label": _("Rank overall"), "total_label": _("Total")}
         return render(request, "standards/history.html", context(
             subject=subject, subject_kind=self.subject_field, standards=standards, standard=standard,
-            sheets=sheets, titles=titles, chart=chart))
+            sheets=sheets, titles=titles, chart=chart, by_year=timeline.subject_titles(request.user, subject)))
 
 
 class PersonHistoryView(SubjectHistoryView):

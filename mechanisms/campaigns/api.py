@@ -19,7 +19,7 @@ from kernel.core.pdf import pdf_file_responses, pdf_response, render_official
 from kernel.core.scope import CHANGE, VIEW
 from kernel.orgs.models import Organization
 
-from . import selectors, services
+from . import selectors, services, years
 from .models import Assignment, Campaign, InspectionTeam, StageKind, StageStatus
 
 router = Router(tags=["campaigns"])
@@ -278,6 +278,73 @@ def teams_data(campaign: Campaign) -> list[dict]:
             for team in InspectionTeam.objects.filter(campaign=campaign).select_related("township")]
 
 
+class YearCountsOut(Schema):
+    year: int
+    subjects: int = Field(..., description="Assessed that year.")
+    reached: int = Field(..., description="Reached the tier or a better one.")
+    reached_percent: float | None = Field(..., description="达标率: reached of assessed, in percent.")
+    named: int = Field(..., description="Newly named (a title of the tier or better) from that year's results.")
+    held: int = Field(..., description="Assessed that year and holding a title of the tier or better after the "
+                                      "year's naming (kept or newly named).")
+    held_percent: float | None = Field(..., description="命名率: holding a title of assessed, in percent.")
+
+
+class CampaignYearOut(YearCountsOut):
+    assessment: int
+    campaign: int
+    target_percent: float | None = Field(..., description="The year's planned share of the tier, in percent.")
+
+
+class TownshipYearsOut(Schema):
+    township: Ref
+    years: list[YearCountsOut]
+
+
+class TierRefOut(Schema):
+    code: str
+    name: str
+    level: int
+
+
+class CampaignYearsOut(Schema):
+    campaign: int
+    owner: Ref
+    standard: StandardRefOut | None
+    standards: list[StandardRefOut]
+    tier: TierRefOut | None
+    tiers: list[TierRefOut]
+    years: list[CampaignYearOut]
+    townships: list[TownshipYearsOut]
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def year_counts(row: dict) -> dict:
+    return {"year": row["year"], "subjects": row["subjects"], "reached": row["reached"],
+            "reached_percent": _number(row["reached_rate"]), "named": row["named"], "held": row["held"],
+            "held_percent": _number(row["held_rate"])}
+
+
+def tier_ref(tier) -> dict:
+    return {"code": tier.code, "name": tier.name, "level": tier.level}
+
+
+def years_data(data: dict) -> dict:
+    campaign = data["campaign"]
+    return {
+        "campaign": campaign.pk, "owner": ref(campaign.owner),
+        "standard": standard_ref(data["standard"]) if data["standard"] else None,
+        "standards": [standard_ref(standard) for standard in data["standards"]],
+        "tier": tier_ref(data["tier"]) if data["tier"] else None, "tiers": [tier_ref(t) for t in data["tiers"]],
+        "years": [{**year_counts(row), "assessment": row["assessment"].pk, "campaign": row["assessment"].campaign_pk,
+                   "target_percent": _number(row["target_rate"])} for row in data["years"]],
+        "townships": [{"township": ref(row["org"]), "years": [year_counts(cell) for cell in row["cells"]]}
+                      for row in data["townships"]],
+    }
+
+
 # --- campaigns ----------------------------------------------------------------------------------------------------
 
 @router.get("", response=list[CampaignOut])
@@ -307,6 +374,16 @@ def campaign_create(request, payload: CampaignCreateIn):
 @scoped(Campaign)
 def campaign_detail_view(request, campaign_id: int):
     return campaign_detail(get_campaign(request, campaign_id))
+
+
+@router.get("/{int:campaign_id}/years", response=CampaignYearsOut)
+@scoped(Campaign)
+def campaign_years(request, campaign_id: int, standard: str | None = None, tier: str | None = None):
+    """The campaign's results across years (逐年对比) for one of its standards (code; default the first) and a tier
+    (code; default the lowest): every year the owner ran the standard in a campaign, overall and per township — the
+    same figures as the page /campaigns/{id}/years/ and its workbook."""
+    campaign = get_campaign(request, campaign_id)
+    return years_data(years.campaign_years(request.auth, campaign, standard, tier))
 
 
 @router.post("/{int:campaign_id}/stages/{kind}/open", response=CampaignDetailOut)

@@ -8,10 +8,10 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -21,7 +21,7 @@ from kernel.core.paging import paginate
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
 
-from . import selectors, services
+from . import selectors, services, years
 from .forms import AssignForm, CampaignForm, ConfirmForm, MoveForm, NamingForm, WithdrawForm
 from .models import Assignment, Campaign, InspectionTeam, StageKind
 from .pdf import pdf_response, render_official, render_pdf
@@ -330,6 +330,34 @@ class TownshipRatesView(CampaignMixin, View):
         rates = selectors.creation_rates(request.user, assessment, campaign.owner, tier.code) if tier else None
         return render(request, "campaigns/townships.html", {
             "campaign": campaign, "assessment": assessment, "tiers": tiers, "tier": tier, "rates": rates})
+
+
+class CampaignYearsView(CampaignMixin, View):
+    """The campaign's results across years (逐年对比): per year and per township, the pass rate (达标率) and the
+    naming rate (命名率) of one of its standards at a tier, with their chart and workbook."""
+
+    def get(self, request, pk):
+        campaign = self.get_campaign(pk)
+        data = years.campaign_years(request.user, campaign, request.GET.get("standard"), request.GET.get("tier"))
+        query = urlencode({key: value for key, value in (
+            ("standard", data["standard"].code if data["standard"] else ""),
+            ("tier", data["tier"].code if data["tier"] else "")) if value})
+        return render(request, "campaigns/years.html", {
+            "campaign": campaign, "data": data, "chart": years.chart_data(data), "query": query})
+
+
+class CampaignYearsXlsxView(CampaignMixin, View):
+    def get(self, request, pk):
+        campaign = self.get_campaign(pk)
+        data = years.campaign_years(request.user, campaign, request.GET.get("standard"), request.GET.get("tier"))
+        response = HttpResponse(years.xlsx(data), content_type=XLSX)
+        label = _("year over year")
+        name = f"{campaign.name}-{data['standard'].name if data['standard'] else ''}-{label}.xlsx"
+        response.headers["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 REGISTERS = {

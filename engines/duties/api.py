@@ -23,6 +23,7 @@ from kernel.core.api import (
     choice,
     get_scoped,
     paginate,
+    paginate_rows,
     ref,
     run_service,
     scope_exempt,
@@ -493,3 +494,115 @@ def todo_elsewhere(request):
     return [{"title": item.title, "url": item.url, "due_on": item.due_on, "kind": item.kind,
              "source": str(item.source)} for item in todo_sources.collect(request.auth, clock.today(),
                                                                           exclude=(todo_items,))]
+
+
+# --- the to-do list and reminders (催办) -------------------------------------------------------------------------
+
+class DutyTodoOut(Schema):
+    title: str
+    url: str = Field(..., description="The page where the work is done.")
+    due_on: datetime.date | None = None
+    kind: str = Field(..., description="reminder, overdue, escalation, review, approval or open.")
+    source: str = Field(..., description="The kind of work, a translated label (报告, 督办通知, …).")
+    organization: str = Field(..., description="The organization (or person) that owes it.")
+    state: str = Field(..., description="A short translated state.")
+    action: str = Field(..., description="The label of the button that opens the page.")
+    overdue_days: int = Field(..., description="Days past due_on; 0 when not overdue.")
+
+
+def todo_data(item) -> dict:
+    return {"title": str(item.title), "url": item.url, "due_on": item.due_on, "kind": item.kind,
+            "source": str(item.source), "organization": str(item.organization), "state": str(item.state),
+            "action": str(item.action), "overdue_days": item.overdue_days}
+
+
+@router.get("/todo", response=Page[DutyTodoOut])
+@scope_exempt("the caller's own to-do list; each registered source answers for the caller only, scoped")
+def todo_list(request, page: Query[PageParams]):
+    """Everything the caller's organizations owe or must decide, from every engine and mechanism, sorted by deadline
+    (undated last): the to-do page's list."""
+    items = todo_sources.collect(request.auth, clock.today())
+    return paginate_rows(items, page, lambda rows: [todo_data(item) for item in rows])
+
+
+class UrgingOut(Schema):
+    id: int = Field(..., description="This delivery of the reminder to the caller (for /urgings/{id}/read).")
+    message: str
+    about: str
+    sender: Ref = Field(..., description="The organization that sent it.")
+    organization: Ref = Field(..., description="The caller's organization it was sent to.")
+    sent_at: datetime.datetime
+    read: bool
+    read_at: datetime.datetime | None = None
+
+
+def urging_data(recipient) -> dict:
+    return {"id": recipient.pk, "message": recipient.urging.message, "about": recipient.urging.about,
+            "sender": ref(recipient.urging.sender_org), "organization": ref(recipient.organization),
+            "sent_at": recipient.urging.created_at, "read": recipient.read_at is not None,
+            "read_at": recipient.read_at}
+
+
+@router.get("/urgings", response=Page[UrgingOut])
+@scope_exempt("the reminders sent to the caller only")
+def urging_list(request, page: Query[PageParams], unread: bool = False):
+    """The reminders (催办) the caller received: unread ones, and read ones of the last 30 days."""
+    from . import urging
+
+    rows = urging.received(request.auth, clock.today())
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return paginate(rows, page, lambda items: [urging_data(recipient) for recipient in items])
+
+
+@router.post("/urgings/{int:urging_id}/read", response=UrgingOut)
+@scope_exempt("the caller's own reminders only; another user's answers 404")
+def urging_read(request, urging_id: int):
+    from . import urging
+    from .models import UrgingRecipient
+
+    recipient = (UrgingRecipient.objects.filter(pk=urging_id, user=request.auth, urging__withdrawn_at__isnull=True)
+                 .select_related("urging__sender_org", "organization").first())
+    if recipient is None:
+        raise Http404
+    urging.mark_read(request.auth, recipient)
+    return urging_data(recipient)
+
+
+class UrgingSentOut(Schema):
+    id: int
+    message: str
+    about: str
+    sender: Ref = Field(..., description="The organization it was sent from.")
+    sent_at: datetime.datetime
+    recipients: int = Field(..., description="The users it was sent to.")
+    read: int = Field(..., description="Of them, those who read it.")
+    withdrawn_at: datetime.datetime | None = None
+    can_withdraw: bool = Field(..., description="Nobody has read it and it is not withdrawn.")
+
+
+def urging_sent_data(sent) -> dict:
+    return {"id": sent.pk, "message": sent.message, "about": sent.about, "sender": ref(sent.sender_org),
+            "sent_at": sent.created_at, "recipients": sent.recipient_count, "read": sent.read_count,
+            "withdrawn_at": sent.withdrawn_at, "can_withdraw": sent.withdrawn_at is None and not sent.read_count}
+
+
+@router.get("/urgings/sent", response=Page[UrgingSentOut])
+@scope_exempt("the reminders the caller sent only")
+def urging_sent_list(request, page: Query[PageParams]):
+    from . import urging
+
+    return paginate(urging.sent_by(request.auth), page, lambda items: [urging_sent_data(sent) for sent in items])
+
+
+@router.post("/urgings/sent/{int:urging_id}/withdraw", response=UrgingSentOut)
+@scope_exempt("the caller's own reminders only; another user's answers 404")
+def urging_withdraw(request, urging_id: int):
+    """Withdraws a reminder the caller sent, while none of its recipients has read it (422 after)."""
+    from . import urging
+
+    sent = urging.sent_by(request.auth).filter(pk=urging_id).first()
+    if sent is None:
+        raise Http404
+    run_service(request, urging.withdraw, urging=sent)
+    return urging_sent_data(urging.sent_by(request.auth).get(pk=urging_id))

@@ -319,6 +319,7 @@ class Urging(models.Model):
     about = models.CharField(_("about"), max_length=200)
     message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)  # by its sender, before anyone read it
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -336,6 +337,7 @@ class UrgingRecipient(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_urgings")
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # e-mailed once, where the user has an address
 
     class Meta:
         ordering = ["-urging__created_at", "-pk"]

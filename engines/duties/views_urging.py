@@ -1,7 +1,9 @@
 """Reminders (催办) from the overdue board: the form that sends one to the organizations with overdue obligations
-under a node, and the recipient marking one read (engines.duties.urging)."""
+under a node, the recipient marking one read, and the sender's list of the reminders they sent, where one nobody
+has read yet can be withdrawn (engines.duties.urging)."""
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kernel.core import paging
 from kernel.core.views import ScopedMixin
 from kernel.orgs.models import Organization
 from kernel.orgs.views import scope_root
 
 from . import clock, urging
-from .models import Obligation, UrgingRecipient
+from .models import Obligation, Urging, UrgingRecipient
 from .views import context, int_param, org_from_query, rule_from_query
 
 
@@ -78,6 +81,35 @@ class UrgingReadView(View):
     def post(self, request, pk):
         if not request.user.is_authenticated:
             raise Http404
-        recipient = get_object_or_404(UrgingRecipient, pk=pk, user=request.user)
+        recipient = get_object_or_404(UrgingRecipient, pk=pk, user=request.user, urging__withdrawn_at__isnull=True)
         urging.mark_read(request.user, recipient)
         return redirect("duties:todo")
+
+
+class UrgingsSentView(LoginRequiredMixin, View):
+    """The reminders the user sent, each with how many of its recipients read it; one nobody read can be
+    withdrawn."""
+
+    scope_exempt = "the user's own reminders, looked up by sender"
+
+    def get(self, request):
+        page = paging.paginate(request, urging.sent_by(request.user))
+        return render(request, "duties/urgings_sent.html", context(page=page, page_path=request.path))
+
+
+class UrgingWithdrawView(View):
+    """The sender withdraws a reminder nobody has read; nobody else's is found."""
+
+    scope_exempt = "the user's own reminders, looked up by sender"
+
+    def post(self, request, pk):
+        if not request.user.is_authenticated:
+            raise Http404
+        sent = get_object_or_404(Urging, pk=pk, sender=request.user)
+        try:
+            urging.withdraw(user=request.user, urging=sent)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Reminder withdrawn."))
+        return redirect("duties:urgings_sent")

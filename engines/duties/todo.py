@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from kernel.accounts.own import own_organization_ids
 from kernel.core.official import period_label
 from kernel.core.todo import TodoItem
 from kernel.core.views import can_change
@@ -60,20 +61,26 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
     rows = selectors.todo_rows(user, today)
     owed = rows["owed"].annotate(waiting=Count("submissions", filter=Q(submissions__review=Submission.Review.PENDING)))
     items = [obligation_item(user, obligation) for obligation in owed]
-    # A township may have hundreds of submissions awaiting it: read as plain rows, one URL reversed per list.
-    fields = ("pk", "title", "submitted_on", "occurred_on", "organization__name", "person__name")
+    # A township may have hundreds of submissions awaiting it: one query for reviews and approvals together (each
+    # has its partial index), read as plain rows, one URL reversed per list.
     review_url = reverse("duties:review", args=[0]).replace("/0/", "/{}/")
-    for row in rows["to_review"].values(*fields):
-        items.append(TodoItem(
-            title=row["title"], url=review_url.format(row["pk"]),
-            due_on=None, kind="review", source=_("Submission to review"), organization=_row_subject(row),
-            state=_("sent on %(day)s") % {"day": row["submitted_on"].isoformat()}, action=_("Review"),
-            key=f"duties.review:{row['pk']}"))
     approval_url = reverse("duties:approval", args=[0]).replace("/0/", "/{}/")
-    for row in rows["to_approve"].values(*fields):
-        items.append(TodoItem(
-            title=row["title"], url=approval_url.format(row["pk"]),
-            due_on=None, kind="approval", source=_("Late entry to approve"), organization=_row_subject(row),
-            state=_("took place on %(day)s") % {"day": row["occurred_on"].isoformat()}, action=_("Decide"),
-            key=f"duties.approval:{row['pk']}"))
+    pending = Submission.objects.filter(
+        Q(review=Submission.Review.PENDING) | Q(approval=Submission.Approval.PENDING),
+        obligation__owed_to_id__in=own_organization_ids(user),
+    ).order_by("submitted_on", "pk").values(
+        "pk", "title", "submitted_on", "occurred_on", "organization__name", "person__name", "review", "approval")
+    for row in pending:
+        if row["review"] == Submission.Review.PENDING:
+            items.append(TodoItem(
+                title=row["title"], url=review_url.format(row["pk"]),
+                due_on=None, kind="review", source=_("Submission to review"), organization=_row_subject(row),
+                state=_("sent on %(day)s") % {"day": row["submitted_on"].isoformat()}, action=_("Review"),
+                key=f"duties.review:{row['pk']}"))
+        if row["approval"] == Submission.Approval.PENDING:
+            items.append(TodoItem(
+                title=row["title"], url=approval_url.format(row["pk"]),
+                due_on=None, kind="approval", source=_("Late entry to approve"), organization=_row_subject(row),
+                state=_("took place on %(day)s") % {"day": row["occurred_on"].isoformat()}, action=_("Decide"),
+                key=f"duties.approval:{row['pk']}"))
     return items

@@ -12,10 +12,12 @@ on the same server process:
    each user its own session) and warms up for a few seconds;
 2. **baseline**: every user asks for /bench/ping/, a signed-in page that reads and renders nothing, for
    ``--baseline-duration`` seconds;
-3. **the mix**, for ``--duration`` seconds: the home page, the member list of the user's organization (first pages),
+3. **the mix**, for ``--duration`` seconds: the home page (then each of its panels, which the page loads as a
+   browser would: "home panel"), the member list of the user's organization (first pages),
    a member search, an organization page within the user's scope, the to-do list, and, for branch secretaries,
    a meeting with its attendance saved (POST /api/orglife/meetings) and a half-yearly report submitted
-   (POST /api/reporting/reports).
+   (POST /api/reporting/reports); not at the province scale, which is generated without the year's work (its mix is
+   the read pages).
 
 The users send requests back to back (no think time): the figures are the server's capacity, and latency is what a
 user waits at that throughput. Each user is a thread holding one keep-alive connection (http.client, no
@@ -169,6 +171,7 @@ class Server:
 # --- the users --------------------------------------------------------------------------------------------------
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+PANEL_URL = re.compile(r'hx-get="(/home/panels/[^"]+)"')  # the home page's panels, each loaded by the page
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -190,6 +193,7 @@ class User:
     cookies: dict = field(default_factory=dict)
     conn: http.client.HTTPConnection | None = None
     rng: random.Random = field(default_factory=random.Random)
+    panels: list = field(default_factory=list)  # the home page's panels still to load, as a browser would
 
     def connect(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -237,9 +241,11 @@ class User:
     def pick(self, phase: str):
         if phase == "baseline":
             return "baseline", ("GET", "/bench/ping/", None, {}, 200)
+        if self.panels and phase != "baseline":
+            return "home panel", ("GET", self.panels.pop(0), None, {}, 200)
         weights = dict(READ_KINDS)
-        if self.account["role"] == "branch_secretary":
-            weights.update(BRANCH_WRITES)
+        if self.account["role"] == "branch_secretary" and self.account.get("report_periods"):
+            weights.update(BRANCH_WRITES)  # not at the province scale, generated without the year's work
         kind = self.rng.choices(list(weights), list(weights.values()))[0]
         return kind, getattr(self, "req_" + kind.replace(" ", "_").replace("-", "_"))()
 
@@ -296,7 +302,9 @@ def run_phase(users: list[User], phase: str, seconds: float, samples: list, lock
             kind, (method, path, body, headers, expected) = user.pick("mix" if phase == "paced" else phase)
             started = time.perf_counter()
             try:
-                status, _ = user.request(method, path, body, headers)
+                status, page = user.request(method, path, body, headers)
+                if kind == "home" and status == 200:
+                    user.panels = PANEL_URL.findall(page.decode("utf-8", "replace"))
             except (http.client.HTTPException, OSError):
                 status = 0
             own.append(Sample(kind, phase, (time.perf_counter() - started) * 1000, status == expected, status))
@@ -452,7 +460,7 @@ def report(args, results: list[dict]) -> list[str]:
                       f"p95 {paced['p95']:.0f} ms (target < {TARGETS['p95_ms']:.0f} ms: "
                       f"{'met' if paced['p95'] < TARGETS['p95_ms'] else 'MISSED'}), errors {paced['errors']}.", ""]
     if len(results) > 1:
-        kinds = [k for k in READ_KINDS if all(k in r["mix"] and k in r["solo"] for r in results)]
+        kinds = [k for k in [*READ_KINDS, "home panel"] if all(k in r["mix"] and k in r["solo"] for r in results)]
         lines += ["Read pages' p95 (ms) by scale, under the 64 users and one user at a time:", "",
                   "| request | " + " | ".join(f"{r['scale']}, 64 users" for r in results) + " | "
                   + " | ".join(f"{r['scale']}, one user" for r in results) + " |",

@@ -83,7 +83,7 @@ def test_the_county_sees_the_boards_figures(client, users, county, reports):
     assert rate["value"] == board["rate"] and rate["colour"] == board["colour"]
     assert rate["last_year"] == "33.3"
     assert "20%" in rate["note"]  # the threshold behind red
-    assert figures["当前逾期"]["value"] == board["overdue"] and figures["未完成"]["value"] == board["missed"]
+    assert figures["当前逾期"]["value"] == board["overdue"] and figures["逾期未完成"]["value"] == board["missed"]
     api = client.get(f"/api/duties/rollup?root={county.county.pk}&year=2025").json()[0]
     assert float(api["on_time_percent"]) == 66.7 and api["overdue"] == 1 and api["colour"] == "red"
 

@@ -129,4 +129,4 @@ def warnings_panel(request, kind) -> PanelData | None:
     table = Table([_("Organization"), *[names[code] for code in KINDS]], rows, title=_("Development warnings"))
     return PanelData(figures=figures, table=table, template="development/_home_warnings.html",
                      context={"plain": PanelData(figures=figures), "rows": list(zip(rows, links))},
-                     actions=[(_("Development warnings"), url)])
+                     actions=[] if kind == "readonly" else [(_("Development warnings"), url)])

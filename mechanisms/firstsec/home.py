@@ -111,7 +111,8 @@ def attendance_panel(request, kind) -> PanelData | None:
                   table_rows, title=_("Attendance %(month)s") % {"month": label})
     classes = dict(VillageClass.choices)
     return PanelData(figures=figures, table=table, template="firstsec/_home_attendance.html",
-                     actions=[(_("Attendance"), attendance_url), (_("Monthly ranking"), ranking_url)],
+                     actions=[] if kind == "readonly" else [(_("Attendance"), attendance_url),
+                                                               (_("Monthly ranking"), ranking_url)],
                      context={"plain": PanelData(figures=figures), "ranking_url": ranking_url,
                               "last": [(sheet.person.name, sheet.parent.name if sheet.parent else "",
                                         classes.get(sheet.class_key, "")) for sheet in last]})

@@ -118,5 +118,5 @@ def lagging_panel(request, kind) -> PanelData | None:
     table = Table([_("Organization"), _("Lagging"), _("Lifted"), _("Lifted by the deadline"),
                    _("Lagging last year"), _("Lifted last year")], rows,
                   title=_("Lagging organizations %(year)s") % {"year": year})
-    actions = [(_("Timetable"), url), (_("Grades"), grades_url)] if campaigns else []
+    actions = [(_("Timetable"), url), (_("Grades"), grades_url)] if campaigns and kind != "readonly" else []
     return PanelData(figures=figures_, table=table, actions=actions)

@@ -114,8 +114,8 @@ def training_panel(request, kind) -> PanelData | None:
         links.append(f"{reverse('orglife:rates', args=[org.pk])}?year={year}" if org else "")
     table = Table([_("Organization"), _("Cadres owing 3 days"), _("Met"), _("Share"), _("Expected at meetings"),
                    _("Present"), _("Attendance rate")], rows, title=_("Training and attendance %(year)s") % {"year": year})
-    actions = [(_("Attendance rates"), rates_url),
-               (_("Training"), f"{reverse('orglife:training', args=[root.pk])}?year={year}")]
+    training_url = f"{reverse('orglife:training', args=[root.pk])}?year={year}"
+    actions = [] if kind == "readonly" else [(_("Attendance rates"), rates_url), (_("Training"), training_url)]
     return PanelData(figures=figures, table=table, template="orglife/_home_training.html", actions=actions,
                      context={"plain": PanelData(figures=figures), "rows": list(zip(rows, links))})
 

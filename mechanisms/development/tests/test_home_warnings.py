@@ -60,7 +60,7 @@ def test_the_panel_counts_each_kind_as_the_warnings_page_and_the_api(client, use
     assert page_counts(page) == [2, 1, 2, 1]
     api = client.get(f"/api/development/warnings?under={county.county.pk}").json()
     assert [sum(1 for w in api if w["kind"] == kind) for kind in KINDS] == [2, 1, 2, 1]
-    assert "home-figure-amber" in panel
+    assert "home-figure-amber" in panel and "btn-outline-primary" in panel
     # the table goes down to the townships, each a link to its own warnings
     assert reverse("development:warnings") + f"?org={county.township_a.pk}" in panel
 
@@ -83,5 +83,6 @@ def test_the_leader_sees_the_panel_and_a_member_does_not(client, users, warnings
     client.force_login(users["leader"])
     panel = client.get(reverse("core:home_panel", args=[PANEL])).content.decode()
     assert [int(value) for _link, value in panel_figures(panel)] == [2, 1, 2, 1]
+    assert "btn-outline-primary" not in panel  # read-only: the figures, no actions
     client.force_login(users["member"])
     assert client.get(reverse("core:home_panel", args=[PANEL])).status_code == 404

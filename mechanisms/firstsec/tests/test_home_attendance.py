@@ -67,6 +67,7 @@ def test_the_panel_shows_june_as_the_attendance_page_and_the_api_and_the_last_pl
     assert [value for _link, value in figures] == ["2", "66.7", "1", "1"]
     assert figures[0][0] == reverse("firstsec:attendance") + "?month=2025-06"
     assert "home-figure-red" in panel  # 66.7% is below 80%
+    assert "btn-outline-primary" in panel
 
     # the attendance page opens on June by itself, and says the same
     page = client.get(reverse("firstsec:attendance")).content.decode()
@@ -103,3 +104,4 @@ def test_a_township_sees_its_own_secretaries(client, users, county, june):
     client.force_login(users["inspector"])
     panel = client.get(reverse("core:home_panel", args=[PANEL])).content.decode()
     assert [value for _link, value in panel_figures(panel)] == ["1", "50.0", "1", "1"]
+    assert "btn-outline-primary" not in panel  # read-only: the figures, no actions

@@ -66,6 +66,7 @@ def test_the_panel_shows_the_boards_figures_against_last_year(client, jinta):
     board_url = reverse("grading:board", args=[jinta.upgrading.pk])
     assert [value for _link, value in figures] == ["4", "2", "1"]
     assert figures[1][0] == board_url
+    assert f'btn btn-sm btn-outline-primary" href="{board_url}"' in page  # the county's way to the board
     assert "home-figure-red" in page  # the deadline passed with two not lifted
     assert re.search(r"last year[^<]*\b3\b|上年[^<]*\b3\b", page)
 
@@ -100,5 +101,6 @@ def test_the_readonly_leader_sees_the_figures_and_a_branch_no_panel(client, jint
     client.force_login(make_user("leader_home", "leader", jinta.county))
     page = client.get(reverse("core:home_panel", args=[PANEL])).content.decode()
     assert [value for _link, value in panel_figures(page)] == ["4", "2", "1"]
+    assert "btn-outline-primary" not in page  # read-only: the figures, no actions
     client.force_login(make_user("branch_home", "branch_secretary", jinta.lagging[0]))
     assert client.get(reverse("core:home_panel", args=[PANEL])).status_code == 404

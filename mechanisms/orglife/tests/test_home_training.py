@@ -90,7 +90,7 @@ def test_a_township_sees_its_own_cadres_and_meetings(client, users, county, year
     client.force_login(users["township_b"])
     panel = client.get(reverse("core:home_panel", args=[PANEL])).content.decode()
     assert [value for _link, value in panel_figures(panel)] == ["1", "100.0", "100.0"]
-    assert "home-figure-green" in panel
+    assert "home-figure-green" in panel and "btn-outline-primary" in panel
     assert county.township_a.name not in panel and county.village_a1.name not in panel
     assert county.village_b1.name in panel
 
@@ -99,3 +99,4 @@ def test_the_inspector_sees_the_figures_of_their_township(client, users, county,
     client.force_login(users["inspector"])
     panel = client.get(reverse("core:home_panel", args=[PANEL])).content.decode()
     assert [value for _link, value in panel_figures(panel)] == ["1", "50.0", "50.0"]
+    assert "btn-outline-primary" not in panel  # read-only: the figures, no actions

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import Daily, JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, Daily, JicengApp, Nav
 
 
 class DutiesConfig(JicengApp):
@@ -11,11 +11,11 @@ class DutiesConfig(JicengApp):
     api = [("/duties", "engines.duties.api.router")]
     nav = [
         Nav("duties", _("My to-do list"), "duties:todo", "bi-list-check", order=10),
-        Nav("duties", _("Duty calendar"), "duties:calendar", "bi-calendar3", order=20),
-        Nav("duties", _("Overdue board"), "duties:board", "bi-stoplights", order=30),
-        Nav("duties", _("Duty rules"), "duties:rules", "bi-journal-text", order=110, group=3),
+        Nav("duties", _("Duty calendar"), "duties:calendar", "bi-calendar3", order=20, roles=STAFF_ROLES),
+        Nav("duties", _("Overdue board"), "duties:board", "bi-stoplights", order=30, roles=STAFF_ROLES),
+        Nav("duties", _("Duty rules"), "duties:rules", "bi-journal-text", order=110, group=3, roles=STAFF_ROLES),
     ]
-    hooks = ["engines.duties.home"]  # the home panels: obligations on time, what a township owes, decisions waiting
+    hooks = ["engines.duties.home_branch", "engines.duties.home"]  # the home panels: obligations on time, what a township owes, decisions waiting
     daily = [Daily("duties", _("obligations of new subjects and periods generated, those of subjects that left "
                                "removed; overdue and missed, reminders, escalations, e-mail"), "engines.duties.services.daily")]
 

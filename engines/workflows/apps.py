@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import Daily, JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, Daily, JicengApp, Nav
 
 
 class WorkflowsConfig(JicengApp):
@@ -10,8 +10,8 @@ class WorkflowsConfig(JicengApp):
     url_prefix = "workflows/"
     api = [("/workflows", "engines.workflows.api.router")]
     nav = [
-        Nav("workflows", _("All cases"), "workflows:cases", "bi-folder2-open", order=40, group=2),
-        Nav("workflows", _("Workflow definitions"), "workflows:list", "bi-journal-text", order=50, group=2),
+        Nav("workflows", _("All cases"), "workflows:cases", "bi-folder2-open", order=40, group=2, roles=STAFF_ROLES),
+        Nav("workflows", _("Workflow definitions"), "workflows:list", "bi-journal-text", order=50, group=2, roles=STAFF_ROLES),
     ]
     daily = [Daily("workflows", _("stage deadlines: reminders, overdue notices, escalations"),
                    "engines.workflows.reminders.tick")]

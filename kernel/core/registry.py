@@ -27,6 +27,10 @@ from django.urls import NoReverseMatch, include, path, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+# The roles that work on organizations' data, everyone's but member self-service: they see the department's menus
+# (``Nav(..., roles=STAFF_ROLES)``); a member sees only what concerns them.
+STAFF_ROLES = ("county_admin", "township_admin", "branch_secretary", "inspector", "leader")
+
 
 @dataclass(frozen=True)
 class Nav:

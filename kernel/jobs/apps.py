@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav
 
 
 class JobsConfig(JicengApp):
@@ -9,7 +9,7 @@ class JobsConfig(JicengApp):
     verbose_name = _("Background jobs")
     url_prefix = "jobs/"
     api = [("/jobs", "kernel.jobs.api.router")]
-    nav = [Nav("end", _("Jobs"), "jobs:list", "bi-hourglass-split", order=30)]
+    nav = [Nav("end", _("Jobs"), "jobs:list", "bi-hourglass-split", order=30, roles=STAFF_ROLES)]
 
     def connect(self):
         from django.utils.module_loading import autodiscover_modules

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav
 
 
 class OrgsConfig(JicengApp):
@@ -9,7 +9,7 @@ class OrgsConfig(JicengApp):
     verbose_name = _("Orgs")
     url_prefix = "orgs/"
     api = [("", "kernel.orgs.api.router")]
-    nav = [Nav("top", _("Organizations"), "orgs:tree", "bi-diagram-3", order=20)]
+    nav = [Nav("top", _("Organizations"), "orgs:tree", "bi-diagram-3", order=20, roles=STAFF_ROLES)]
 
     def connect(self):
         from kernel.core.changelog import change_recorded

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav
 
 
 class PeopleConfig(JicengApp):
@@ -9,4 +9,4 @@ class PeopleConfig(JicengApp):
     verbose_name = _("People")
     url_prefix = "people/"
     api = [("", "kernel.people.api.router")]
-    nav = [Nav("top", _("Members"), "people:member_list", "bi-people", order=30)]
+    nav = [Nav("top", _("Members"), "people:member_list", "bi-people", order=30, roles=STAFF_ROLES)]

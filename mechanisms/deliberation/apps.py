@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav, Ship
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav, Ship
 
 
 class DeliberationConfig(JicengApp):
@@ -11,7 +11,7 @@ class DeliberationConfig(JicengApp):
     url_prefix = "deliberation/"
     api = [("/deliberation", "mechanisms.deliberation.api.router")]
     nav = [Nav("cadres", _("Four deliberations and two disclosures"), "deliberation:index", "bi-chat-square-text",
-               order=70, group=2)]
+               order=70, group=2, roles=STAFF_ROLES)]
     demo, demo_order = "mechanisms.deliberation.demo.generate_deliberation", 100
     shipped = [Ship("deliberation", "the 四议两公开 workflow", "mechanisms.deliberation.apps.install_shipped", order=30)]
     hooks = ["mechanisms.deliberation.handlers"]  # connects to engines.workflows.signals.case_moved (the gates on every path)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav
 
 
 class ElectionsConfig(JicengApp):
@@ -10,5 +10,5 @@ class ElectionsConfig(JicengApp):
     verbose_name = _("Village elections")
     url_prefix = "elections/"
     api = [("/elections", "mechanisms.elections.api.router")]
-    nav = [Nav("cadres", _("Village elections"), "elections:index", "bi-box2-heart", order=60, group=2)]
+    nav = [Nav("cadres", _("Village elections"), "elections:index", "bi-box2-heart", order=60, group=2, roles=STAFF_ROLES)]
     demo, demo_order = "mechanisms.elections.demo.generate_elections", 90

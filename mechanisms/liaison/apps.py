@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav
 
 
 class LiaisonConfig(JicengApp):
@@ -10,7 +10,7 @@ class LiaisonConfig(JicengApp):
     url_prefix = "liaison/"
     api = [("/liaison", "mechanisms.liaison.api.router")]
     nav = [
-        Nav("duties", _("Liaison points"), "liaison:points", "bi-pin-map", order=90, group=2),
-        Nav("duties", _("Service day"), "liaison:requests", "bi-headset", order=100, group=2),
+        Nav("duties", _("Liaison points"), "liaison:points", "bi-pin-map", order=90, group=2, roles=STAFF_ROLES),
+        Nav("duties", _("Service day"), "liaison:requests", "bi-headset", order=100, group=2, roles=STAFF_ROLES),
     ]
     demo, demo_order = "mechanisms.liaison.demo.generate_liaison", 40

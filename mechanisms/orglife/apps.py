@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav, Ship
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav, Ship
 
 
 class OrglifeConfig(JicengApp):
@@ -9,8 +9,9 @@ class OrglifeConfig(JicengApp):
     verbose_name = _("Organization life and training")
     url_prefix = "orglife/"
     api = [("/orglife", "mechanisms.orglife.api.router")]
-    nav = [Nav("duties", _("Meetings and training"), "orglife:index", "bi-people", order=80, group=2)]
+    nav = [Nav("duties", _("Meetings and training"), "orglife:index", "bi-people", order=80, group=2, roles=STAFF_ROLES)]
     demo, demo_order = "mechanisms.orglife.demo.generate_orglife", 20
     shipped = [Ship("orglife", "三会一课, 主题党日, 组织生活会 and training rules", "mechanisms.orglife.library.install_rules",
                     order=20)]
-    hooks = ["mechanisms.orglife.sources", "mechanisms.orglife.home"]  # meetings and training as data sources of the standards engine; the home panel
+    hooks = ["mechanisms.orglife.sources", "mechanisms.orglife.home", "mechanisms.orglife.home_member",
+             "mechanisms.orglife.home_evaluations"]  # meetings and training as data sources of the standards engine; the home panel

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import JicengApp, Nav, Ship
+from kernel.core.registry import STAFF_ROLES, JicengApp, Nav, Ship
 
 
 class SelectionConfig(JicengApp):
@@ -10,7 +10,7 @@ class SelectionConfig(JicengApp):
     verbose_name = _("Good-cadre selection")
     url_prefix = "selection/"
     api = [("/selection", "mechanisms.selection.api.router")]
-    nav = [Nav("cadres", _("Good-cadre selection"), "selection:index", "bi-star", order=50, group=1)]
+    nav = [Nav("cadres", _("Good-cadre selection"), "selection:index", "bi-star", order=50, group=1, roles=STAFF_ROLES)]
     demo, demo_order = "mechanisms.selection.demo.generate_selection", 80
     shipped = [Ship("selection", "the 五讲五好 criteria of good-cadre selection", "mechanisms.selection.apps.install_shipped",
                     order=10)]

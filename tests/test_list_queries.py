@@ -23,7 +23,8 @@ PAGES = {
     "/standards/assessments/": 9,
     "/standards/titles/": 10,
     "/campaigns/": 9,
-    "/duties/todo/": 15,  # a query per to-do source (obligations, reviews, approvals, sheets, notices, cases), reminders
+    "/duties/todo/": 22,  # a query or two per to-do source (obligations, reviews, approvals, sheets, notices, cases, meetings,
+    # measures and grades, late check-ins, selections and rounds, elections, naming decisions), reminders
     "/duties/obligations/": 9,
     "/duties/rules/": 9,
     "/duties/board/": 13,

@@ -12,3 +12,4 @@ class ElectionsConfig(JicengApp):
     api = [("/elections", "mechanisms.elections.api.router")]
     nav = [Nav("cadres", _("Village elections"), "elections:index", "bi-box2-heart", order=60, group=2, roles=STAFF_ROLES)]
     demo, demo_order = "mechanisms.elections.demo.generate_elections", 90
+    hooks = ["mechanisms.elections.todo"]  # the elections waiting on the user, on the to-do list

@@ -15,4 +15,4 @@ class GradingConfig(JicengApp):
     daily = [Daily("grading", _("rectification measures: reminders and overdue notices"), "mechanisms.grading.reminders.tick")]
     shipped = [Ship("grading", "the rectification workflow of lagging organizations",
                     "mechanisms.grading.library.install_grading", order=30)]
-    hooks = ["mechanisms.grading.handlers", "mechanisms.grading.home"]  # a plan's acceptance writes its organization's re-grade; the home panel
+    hooks = ["mechanisms.grading.todo", "mechanisms.grading.handlers", "mechanisms.grading.home"]  # a plan's acceptance writes its organization's re-grade; the home panel

@@ -14,4 +14,4 @@ class CampaignsConfig(JicengApp):
     shipped = [Ship("campaigns", "五个好, 六个好, 标准化, 示范化, 十有六册 and the other campaign standards",
                     "mechanisms.campaigns.library.install_standards", order=10)]
     # cross-inspection's scoring right; the registers (十有六册); the home panel
-    hooks = ["mechanisms.campaigns.rights", "mechanisms.campaigns.sources", "mechanisms.campaigns.home"]
+    hooks = ["mechanisms.campaigns.todo", "mechanisms.campaigns.rights", "mechanisms.campaigns.sources", "mechanisms.campaigns.home"]

@@ -14,7 +14,7 @@ class SelectionConfig(JicengApp):
     demo, demo_order = "mechanisms.selection.demo.generate_selection", 80
     shipped = [Ship("selection", "the 五讲五好 criteria of good-cadre selection", "mechanisms.selection.apps.install_shipped",
                     order=10)]
-    hooks = ["mechanisms.selection.marks"]  # the good-cadre mark on a person's page
+    hooks = ["mechanisms.selection.todo", "mechanisms.selection.marks"]  # the good-cadre mark on a person's page
 
 
 def install_shipped(*, user, owner):

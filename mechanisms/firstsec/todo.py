@@ -3,7 +3,8 @@
 - The first secretary in post: today's check-in until it is made, and the weekly and half-yearly reports they owe
   (obligations of the duties engine, listed here under the same key with a greater weight so that they open the
   dispatch's report pages rather than the generic obligation page).
-- Those who approve late check-ins (the township or county over the village): how many await their decision."""
+- Those who approve late check-ins (the township or county over the village): how many await their decision,
+  opening the approvals page."""
 import datetime
 from dataclasses import replace
 
@@ -14,9 +15,10 @@ from django.utils.translation import ngettext
 from engines.duties.models import Obligation, ObligationState
 from engines.duties.selectors import todo_horizon
 from engines.duties.todo import obligation_item
-from kernel.core.scope import CHANGE, scope_for
+from kernel.core.scope import scope_for
 from kernel.core.todo import TodoItem, todo_source
 
+from . import selectors
 from .library import HALF_YEAR_RULE, WEEKLY_RULE
 from .models import CheckIn, Dispatch
 
@@ -33,8 +35,7 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
                 .select_related("village").order_by("-started_on").first() if person_id else None)
     if dispatch is not None:
         items.extend(_own(user, dispatch, today))
-    pending = (CheckIn.objects.restrict(user, CHANGE).filter(approval=CheckIn.Approval.PENDING)
-               .exclude(person_id=person_id or 0).count())
+    pending = len(selectors.pending_checkins(user))  # those of a township the user may change, as the page lists
     if pending:
         items.append(TodoItem(
             title=ngettext("%(count)d late check-in to approve", "%(count)d late check-ins to approve", pending)

@@ -57,3 +57,5 @@ def test_late_check_ins_wait_on_the_township(client, users, dispatch):
     assert item["title"] == "1 条补录打卡待审批" and item["kind"] == "approval"
     assert client.get(reverse("firstsec:approvals")).status_code == 200
     assert reverse("firstsec:approvals") not in [item["url"] for item in _todo(client, users["township_b"])]
+    # the village's branch sees the check-in but approving it is the township's
+    assert reverse("firstsec:approvals") not in [item["url"] for item in _todo(client, users["branch_a1"])]

@@ -15,7 +15,9 @@ class DutiesConfig(JicengApp):
         Nav("duties", _("Overdue board"), "duties:board", "bi-stoplights", order=30, roles=STAFF_ROLES),
         Nav("duties", _("Duty rules"), "duties:rules", "bi-journal-text", order=110, group=3, roles=STAFF_ROLES),
     ]
-    hooks = ["engines.duties.home_branch", "engines.duties.home"]  # the home panels: obligations on time, what a township owes, decisions waiting
+    # the home panels: what the branch owes now and next (home_branch); obligations on time, what a township owes,
+    # decisions waiting (home)
+    hooks = ["engines.duties.home_branch", "engines.duties.home"]
     daily = [Daily("duties", _("obligations of new subjects and periods generated, those of subjects that left "
                                "removed; overdue and missed, reminders, escalations, e-mail"), "engines.duties.services.daily")]
 

@@ -22,8 +22,9 @@ class FirstsecConfig(JicengApp):
     daily = [Daily("firstsec", _("dispatches whose term is over marked as ended"), "mechanisms.firstsec.apps.daily")]
     shipped = [Ship("firstsec", "first secretaries' duty rules and monthly standard",
                     "mechanisms.firstsec.library.install_firstsec", order=20)]
-    hooks = ["mechanisms.firstsec.todo", "mechanisms.firstsec.marks", "mechanisms.firstsec.sources", "mechanisms.firstsec.home",
-             "mechanisms.firstsec.home_personal"]  # the attendance data source, the village-class classifier, the mark; the department's home panel
+    # the attendance data source, the village-class classifier, the mark; the first secretary's home panel and kind
+    hooks = ["mechanisms.firstsec.todo", "mechanisms.firstsec.marks", "mechanisms.firstsec.sources", "mechanisms.firstsec.home_personal",
+             "mechanisms.firstsec.home"]
 
 
 def daily(*, today=None):

@@ -13,5 +13,6 @@ class OrglifeConfig(JicengApp):
     demo, demo_order = "mechanisms.orglife.demo.generate_orglife", 20
     shipped = [Ship("orglife", "三会一课, 主题党日, 组织生活会 and training rules", "mechanisms.orglife.library.install_rules",
                     order=20)]
-    hooks = ["mechanisms.orglife.todo", "mechanisms.orglife.sources", "mechanisms.orglife.home", "mechanisms.orglife.home_member",
-             "mechanisms.orglife.home_evaluations"]  # meetings and training as data sources of the standards engine; the home panel
+    # meetings and training as data sources of the standards engine; the home panels and marks of a member's own record
+    hooks = ["mechanisms.orglife.todo", "mechanisms.orglife.sources", "mechanisms.orglife.home_member", "mechanisms.orglife.home_evaluations",
+             "mechanisms.orglife.home"]

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext, pgettext
 
 from kernel.accounts.own import own_organization_ids
 from kernel.core.official import period_label
+from kernel.core.scope import scope_for
 from kernel.core.todo import TodoItem
 from kernel.core.views import can_change
 
@@ -30,6 +31,22 @@ def obligation_key(pk: int) -> str:
 
 def subject_name(row) -> str:
     return str(row.organization.name if row.organization_id else row.person.name if row.person_id else "")
+
+
+def owed_obligations(user, today: datetime.date) -> list:
+    """What the user's organizations (and the user as a member) owe until the to-do's horizon, with the submissions
+    awaiting review on each (``waiting``); read once per request: a mechanism's source listing some of them on its own
+    page (meetings, training) takes them from here."""
+    cached = getattr(user, "_jiceng_todo_owed", None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    if not own_organization_ids(user) and not scope_for(user).self_person_id:
+        owed = []
+    else:
+        owed = list(selectors.todo_rows(user, today)["owed"].annotate(
+            waiting=Count("submissions", filter=Q(submissions__review=Submission.Review.PENDING))))
+    user._jiceng_todo_owed = (today, owed)
+    return owed
 
 
 def _row_subject(row: dict) -> str:
@@ -58,9 +75,9 @@ def obligation_item(user, obligation) -> TodoItem:
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
     if not getattr(user, "pk", None):
         return []
-    rows = selectors.todo_rows(user, today)
-    owed = rows["owed"].annotate(waiting=Count("submissions", filter=Q(submissions__review=Submission.Review.PENDING)))
-    items = [obligation_item(user, obligation) for obligation in owed]
+    items = [obligation_item(user, obligation) for obligation in owed_obligations(user, today)]
+    if not own_organization_ids(user):
+        return items
     # A township may have hundreds of submissions awaiting it: one query for reviews and approvals together (each
     # has its partial index), read as plain rows, one URL reversed per list.
     review_url = reverse("duties:review", args=[0]).replace("/0/", "/{}/")

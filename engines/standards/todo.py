@@ -16,10 +16,11 @@ from .models import Assessment, ItemScore, RaterGroup, Sheet, Tier
 
 
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
-    if not getattr(user, "pk", None):
+    own = own_organization_ids(user) if getattr(user, "pk", None) else []
+    if not own:
         return []
     sheets = list(Sheet.objects.restrict(user).filter(
-        organization_id__in=own_organization_ids(user), assessment__status=Assessment.Status.OPEN)
+        organization_id__in=own, assessment__status=Assessment.Status.OPEN)
         .select_related("assessment__version__standard", "organization").order_by("assessment_id", "pk"))
     if not sheets:
         return []

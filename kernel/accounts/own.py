@@ -1,15 +1,21 @@
 """The organizations a user answers for: those they hold a grant that may change on (not their subtree).
 
 The to-do list gathers what these organizations owe or must decide; a township administrator's own organization is
-the township committee, a branch secretary's their branch. The answer is a subquery, so filtering by it costs no
-query of its own."""
+the township committee, a branch secretary's their branch. Every source of the to-do asks, so the answer is read once
+per request (kept on the user object, like the scope) as a list of ids: a leader or an inspector answers for no
+organization, and a source then asks the database nothing."""
 from .models import Grant
 from .roles import CAPABILITIES
 
 CHANGE_ROLES = tuple(role for role, capabilities in CAPABILITIES.items() if capabilities.change)
 
 
-def own_organization_ids(user):
-    """``organization_id__in=own_organization_ids(user)``: a subquery of the organizations' ids."""
-    return Grant.objects.filter(user_id=getattr(user, "pk", None) or 0, role__in=CHANGE_ROLES).values(
-        "organization_id")
+def own_organization_ids(user) -> list[int]:
+    """``organization_id__in=own_organization_ids(user)``: the organizations' ids, read once per user object."""
+    cached = getattr(user, "_jiceng_own_organizations", None)
+    if cached is None:
+        cached = list(Grant.objects.filter(user_id=getattr(user, "pk", None) or 0, role__in=CHANGE_ROLES)
+                      .values_list("organization_id", flat=True).distinct())
+        if getattr(user, "pk", None):
+            user._jiceng_own_organizations = cached
+    return cached

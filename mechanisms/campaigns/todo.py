@@ -14,10 +14,11 @@ from .models import Campaign, StageKind, StageStatus
 
 @todo_source
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
-    if not getattr(user, "pk", None):
+    own = own_organization_ids(user) if getattr(user, "pk", None) else []
+    if not own:
         return []
     rows = (Campaign.objects.restrict(user).filter(
-        owner_id__in=own_organization_ids(user), decision__isnull=True,
+        owner_id__in=own, decision__isnull=True,
         stages__kind=StageKind.NAMING, stages__status=StageStatus.OPEN)
         .values("pk", "name", "owner__name").order_by("-year", "pk")[:50])
     url = reverse("campaigns:naming", args=[0]).replace("/0/", "/{}/")

@@ -18,6 +18,8 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
     if not getattr(user, "pk", None):
         return []
     own = own_organization_ids(user)
+    if not own:
+        return []
     elections = list(Election.objects.restrict(user).filter(
         Q(organization_id__in=own, stage__in=(Stage.RECOMMEND, Stage.ELECT))
         | Q(organization__parent_id__in=own, stage=Stage.REVIEW))

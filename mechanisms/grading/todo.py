@@ -28,6 +28,8 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
     if not getattr(user, "pk", None):
         return []
     own = own_organization_ids(user)
+    if not own:
+        return []
     items = []
     measures = (Measure.objects.filter(plan__in=_plans(user, own), done_on=None, deadline__lte=todo_horizon(today))
                 .values("pk", "content", "deadline", "progress", "plan_id", "plan__case_id", "plan__organization__name")

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from engines.duties.models import DutyKind
-from engines.duties.selectors import todo_rows
-from engines.duties.todo import obligation_item
+from engines.duties.todo import obligation_item, owed_obligations
 from kernel.core.todo import TodoItem, todo_source
 from kernel.core.views import can_change
 
@@ -25,7 +24,8 @@ WEIGHT = 10
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
     if not getattr(user, "pk", None):
         return []
-    owed = todo_rows(user, today)["owed"].filter(version__kind__in=(DutyKind.MEETING, DutyKind.TRAINING))
+    owed = [obligation for obligation in owed_obligations(user, today)
+            if obligation.version.kind in (DutyKind.MEETING, DutyKind.TRAINING)]
     items = []
     for obligation in owed:
         item = obligation_item(user, obligation)

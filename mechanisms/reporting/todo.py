@@ -29,11 +29,13 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
     if not getattr(user, "pk", None):
         return []
     own = own_organization_ids(user)
+    if not own:
+        return []
     items = []
     notices = list(SupervisionNotice.objects.restrict(user).filter(
         Q(organization_id__in=own, status__in=(NoticeStatus.OPEN, NoticeStatus.SUBMITTED))
         | Q(issuer_id__in=own, status=NoticeStatus.SUBMITTED)).select_related("finding", "organization", "issuer"))
-    own_ids = {row["organization_id"] for row in own.values("organization_id")} if notices else set()
+    own_ids = set(own)
     for notice in notices:
         if notice.organization_id not in own_ids:
             continue

@@ -19,6 +19,8 @@ def todo_items(user, today: datetime.date) -> list[TodoItem]:
     if not getattr(user, "pk", None):
         return []
     own = own_organization_ids(user)
+    if not own:
+        return []
     items = []
     nominating = Selection.objects.restrict(user).filter(owner_id__in=own, status=SelectionStatus.NOMINATING).values(
         "pk", "name", "owner__name", "nominations_close_on").order_by("-year", "pk")[:50]

@@ -21,6 +21,11 @@ itself answers at once and one slow figure does not hold up the rest. A panel's 
 
 A panel function answers ``None`` when it has nothing to show the user (no grant it concerns, no data yet); it must
 only read what the user's scope allows, like any view.
+
+A panel's answer is kept for ``HOME_PANEL_SECONDS`` (120 s) per user and language (``cached_panel``): every visit to
+the home page loads every panel, and a county's figures do not change from one click to the next. What the user
+does shows at once: any change the user makes (a successful POST, PUT, PATCH or DELETE, ``note_change``) starts their
+panels afresh; what others do shows within the two minutes, and the panel says when its figures were read.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,6 +129,42 @@ def panels_for(user) -> list[tuple[Panel, str]]:
         if kind is not None:
             chosen.append((panel, kind))
     return chosen
+
+
+def _generation_key(user) -> str:
+    return f"home:generation:{user.pk}"
+
+
+def note_change(user) -> None:
+    """The user changed something: their panels are read afresh (kernel.core.middleware.RequestContextMiddleware)."""
+    from django.core.cache import cache
+
+    key = _generation_key(user)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
+
+
+def cached_panel(user, panel: "Panel", kind: str, compute):
+    """``compute()``'s answer for the user's panel, kept HOME_PANEL_SECONDS, with the time it was read."""
+    import datetime
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    seconds = getattr(settings, "HOME_PANEL_SECONDS", 120)
+    if not seconds:
+        return compute(), None
+    generation = cache.get(_generation_key(user), 0)
+    key = f"home:panel:{panel.code}:{kind}:{user.pk}:{generation}:{get_language()}:{datetime.date.today()}"
+    found = cache.get(key)
+    if found is None:
+        found = (compute(), timezone.now())
+        cache.set(key, found, seconds)
+    return found
 
 
 def panel_for(user, code: str) -> tuple[Panel, str] | None:

@@ -74,5 +74,9 @@ class RequestContextMiddleware:
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
         with acting_as(user, source=source, request_id=request.request_id):
             response = self.get_response(request)
+        if user is not None and request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            from .home import note_change
+
+            note_change(user)  # the user's home panels show what they just did
         response["X-Request-Id"] = request.request_id
         return response

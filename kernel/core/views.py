@@ -153,14 +153,14 @@ class HomePanelView(LoginRequiredMixin, TemplateView):
     def get(self, request, code):
         from django.http import Http404, StreamingHttpResponse
 
-        from .home import panel_for
+        from .home import cached_panel, panel_for
         from .xlsx_stream import iter_xlsx
 
         found = panel_for(request.user, code)
         if found is None:
             raise Http404
         panel, kind = found
-        data = panel.fn(request, kind)
+        data, read_at = cached_panel(request.user, panel, kind, lambda: panel.fn(request, kind))
         if self.xlsx:
             if data is None or data.table is None:
                 raise Http404
@@ -170,7 +170,7 @@ class HomePanelView(LoginRequiredMixin, TemplateView):
             filename = f"{panel.code}.xlsx"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        return self.render_to_response(self.get_context_data(panel=panel, kind=kind, data=data))
+        return self.render_to_response(self.get_context_data(panel=panel, kind=kind, data=data, read_at=read_at))
 
 
 def can_change(user, obj) -> bool:

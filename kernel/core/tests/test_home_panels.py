@@ -60,3 +60,28 @@ def test_a_panel_with_nothing_to_show_says_so(client, users, panels):
     answer = client.get(reverse("core:home_panel", args=["test.member"]))
     assert answer.status_code == 200 and "home-panel-empty" in answer.content.decode()
     assert client.get(reverse("core:home_panel_xlsx", args=["test.member"])).status_code == 404
+
+
+def test_a_panel_is_read_once_for_two_minutes_and_afresh_after_the_users_own_change(client, users, settings):
+    saved, reads = list(home.PANELS), []
+
+    @home.home_panel("test.counter", "Counter", kinds={"department"})
+    def counter(request, kind):
+        reads.append(1)
+        return PanelData(figures=[Figure("Reads", len(reads))])
+
+    try:
+        client.force_login(users["county"])
+        url = reverse("core:home_panel", args=["test.counter"])
+        first = client.get(url).content.decode()
+        assert ">1<" in first and "home-read-at" in first
+        assert ">1<" in client.get(url).content.decode() and len(reads) == 1  # kept
+        client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})  # any change the user makes
+        assert ">2<" in client.get(url).content.decode()
+        client.force_login(users["leader"])  # another user: their own reading
+        assert client.get(url).status_code == 404
+        settings.HOME_PANEL_SECONDS = 0  # kept for no time: read on every visit
+        client.force_login(users["county"])
+        assert ">3<" in client.get(url).content.decode() and ">4<" in client.get(url).content.decode()
+    finally:
+        home.PANELS[:] = saved

@@ -202,6 +202,14 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTE
 # what to mend, and a hostile file's errors cannot fill the memory.
 IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "2000"))
 
+# The cache: each process's own memory by default; with several app servers, one Redis for all (CACHE_URL,
+# redis://host:port/db), so that a change made through one server refreshes the user's home panels on every other.
+# The home page's panels are kept HOME_PANEL_SECONDS per user (0: read on every visit).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+          if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+HOME_PANEL_SECONDS = int(os.environ.get("HOME_PANEL_SECONDS", "120"))
+
 # Background jobs: a broker in production; in the embedded default they run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL" not in os.environ)

@@ -71,6 +71,7 @@ class Cluster:
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
             "FILE_STORAGE": "kernel.core.dbstorage.DatabaseStorage",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0", "JOBS_MODE": "celery",
+            "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "IMPORT_MAX_ROWS": str(BIG_ROWS + 1000), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4",
             "GUNICORN_ACCESS_LOG": "", "PYTHONPATH": str(ROOT), "TRUSTED_PROXY_COUNT": "1",
         }

@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -6,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kernel.core import clock
 from kernel.core.widgets import IsoDateInput
 from kernel.orgs.forms import BootstrapForm
 from kernel.orgs.models import Domain
@@ -25,7 +25,7 @@ class MeetingForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = datetime.date.today()
+        self.fields["date"].initial = clock.today()  # the system's day (a county may set it), not the computer's
 
 
 class ClassForm(BootstrapForm):

@@ -42,3 +42,10 @@ def test_the_branch_general_meeting_opens_the_meeting_form_and_leaves_once_held(
         client.force_login(make_user("branch_a2", "branch_secretary", county.village_a2))
         sibling = client.get(reverse("duties:todo")).content.decode()
         assert url not in sibling and reverse("orglife:meeting_new", args=[county.village_a2.pk]) in sibling
+
+
+def test_the_meeting_form_offers_the_systems_day(client, users, county):
+    with clock.today_is(datetime.date(2025, 9, 5)):
+        client.force_login(users["branch_a1"])
+        page = client.get(reverse("orglife:meeting_new", args=[county.village_a1.pk])).content.decode()
+        assert re.search(r'name="date"[^>]*value="2025-09-05"|value="2025-09-05"[^>]*name="date"', page)

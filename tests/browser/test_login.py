@@ -11,4 +11,5 @@ def test_login_and_wrong_password(page, users):
     screenshot(page, "login-error")
     login(page, "county")
     assert "/accounts/login/" not in page.url
-    assert page.get_by_text("county").first.is_visible()
+    assert page.locator("h1", has_text="county").is_visible()  # the welcome names the user
+    assert "county" in page.locator("form[action$='/logout/'] button").get_attribute("title")

@@ -16,7 +16,7 @@ from .models import Assessment, ItemScore, RaterGroup, Sheet, Tier
 
 
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
-    own = own_organization_ids(user) if getattr(user, "pk", None) else []
+    own = own_organization_ids(user)  # none for an anonymous user, a leader or an inspector
     if not own:
         return []
     sheets = list(Sheet.objects.restrict(user).filter(

@@ -14,7 +14,7 @@ from .models import Campaign, StageKind, StageStatus
 
 @todo_source
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
-    own = own_organization_ids(user) if getattr(user, "pk", None) else []
+    own = own_organization_ids(user)  # none for an anonymous user, a leader or an inspector
     if not own:
         return []
     rows = (Campaign.objects.restrict(user).filter(

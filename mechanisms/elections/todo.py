@@ -15,9 +15,7 @@ from .models import Election, Stage, TownshipDeadline
 
 @todo_source
 def todo_items(user, today: datetime.date) -> list[TodoItem]:
-    if not getattr(user, "pk", None):
-        return []
-    own = own_organization_ids(user)
+    own = own_organization_ids(user)  # none for an anonymous user, a leader or an inspector
     if not own:
         return []
     elections = list(Election.objects.restrict(user).filter(

@@ -45,7 +45,8 @@ def colour_note(colour: str) -> str:
                  for code, name, rule in colour_legend() if code == colour), "")
 
 
-def _board_url(root, year: int, **extra) -> str:
+def board_url(root, year: int, **extra) -> str:
+    """The overdue board under ``root`` for ``year`` (and, say, ``rule=pk``)."""
     query = "&".join(f"{key}={value}" for key, value in {"under": root.pk, "year": year, **extra}.items())
     return f"{reverse('duties:board')}?{query}"
 
@@ -64,7 +65,7 @@ def on_time_panel(request, kind) -> PanelData | None:
     total, children = rows[0], rows[1:]
     before = selectors.rollup_paths(user, root, year=year - 1, depth=0).get(root.path)
     last = selectors.with_rates(selectors.as_counts(before)) if before else None
-    url = _board_url(root, year)
+    url = board_url(root, year)
     figures = [
         Figure(_("On-time rate %(year)s") % {"year": year}, total["on_time_percent"] if total["due"] else "—",
                url=url, unit="%" if total["due"] else "", colour=total["colour"], note=colour_note(total["colour"]),

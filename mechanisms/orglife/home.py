@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from engines.duties.home import board_url
 from kernel.core import clock, rates
 from kernel.core.home import Figure, PanelData, Table, home_panel
 from kernel.core.tree import SEGMENT_WIDTH, subtree_q
@@ -58,10 +59,6 @@ def attendance_by_child(user, root: Organization, year: int) -> dict:
     return {row["child"]: (row["present"], row["expected"]) for row in rows}
 
 
-def board_url(root: Organization, rule, year: int) -> str:
-    return f"{reverse('duties:board')}?under={root.pk}&year={year}&rule={rule.pk}"
-
-
 @home_panel("orglife.training", gettext_lazy("Training and organization life"),
             kinds={"department", "township", "readonly"}, order=50, icon="bi-mortarboard")
 def training_panel(request, kind) -> PanelData | None:
@@ -84,7 +81,7 @@ def training_panel(request, kind) -> PanelData | None:
     rates_url = f"{reverse('orglife:rates', args=[root.pk])}?year={year}"
     figures = []
     if rule is not None and mine["owed"]:
-        url = board_url(root, rule, year)
+        url = board_url(root, year, rule=rule.pk)
         colour = "green" if mine["met"] >= mine["owed"] else ("red" if clock.today() > end else "amber")
         figures += [
             Figure(_("Cadres with 3 training days"), mine["met"], url=url, target=mine["owed"],

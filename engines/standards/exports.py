@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kernel.core import rates
 from kernel.core.pdf import render_pdf  # noqa: F401  the project's one PDF renderer, served as exports.render_pdf
-from kernel.core.xlsx_stream import iter_xlsx, safe_cell
+from kernel.core.xlsx_stream import append_row, iter_xlsx
 
 from . import selectors
 
@@ -98,44 +98,34 @@ def bulletin_figures(user, assessment, root, *, rank_rows: int = BULLETIN_RANK_R
 def bulletin_xlsx(figures) -> bytes:
     """The bulletin as a workbook: one sheet of summary figures, one per table."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")[:31]
-    bold = Font(bold=True)
-
-    def add(sheet, values, *, header=False):
-        sheet.append([None] * len(values))
-        row = sheet.max_row
-        for column, value in enumerate(values, start=1):
-            cell = safe_cell(sheet.cell(row=row, column=column), value)
-            if header:
-                cell.font = bold
 
     assessment = figures["assessment"]
-    add(summary, [f"{assessment.name} · {figures['root'].name}"], header=True)
-    add(summary, [_("Period"), assessment.period_label])
-    add(summary, [_("Subjects"), figures["subjects"]])
-    add(summary, [])
-    add(summary, [_("Tier"), _("Reached"), _("Share"), _("Target"), _("Target met")], header=True)
+    append_row(summary, [f"{assessment.name} · {figures['root'].name}"], header=True)
+    append_row(summary, [_("Period"), assessment.period_label])
+    append_row(summary, [_("Subjects"), figures["subjects"]])
+    append_row(summary, [])
+    append_row(summary, [_("Tier"), _("Reached"), _("Share"), _("Target"), _("Target met")], header=True)
     for row in figures["tiers"]:
         met = "" if row["met"] is None else (_("Yes") if row["met"] else _("No"))
-        add(summary, [row["tier"].name, row["reached"], row["percent"], row["target_percent"], met])
-    add(summary, [_("Vetoed"), figures["vetoed"], figures["vetoed_percent"]])
+        append_row(summary, [row["tier"].name, row["reached"], row["percent"], row["target_percent"], met])
+    append_row(summary, [_("Vetoed"), figures["vetoed"], figures["vetoed_percent"]])
 
     children = book.create_sheet(_("Pass rate")[:31])
-    add(children, [_("Organization"), _("Subjects"), _("Reached"), _("Pass rate")], header=True)
+    append_row(children, [_("Organization"), _("Subjects"), _("Reached"), _("Pass rate")], header=True)
     for row in figures["children"]:
-        add(children, [row["org"].name, row["subjects"], row["reached"], row["percent"]])
+        append_row(children, [row["org"].name, row["subjects"], row["reached"], row["percent"]])
 
     ranking = book.create_sheet(_("Ranking")[:31])
-    add(ranking, [_("List"), _("Rank"), _("Subject"), _("Under"), _("Total"), _("Tier"), _("Vetoed")], header=True)
+    append_row(ranking, [_("List"), _("Rank"), _("Subject"), _("Under"), _("Total"), _("Tier"), _("Vetoed")], header=True)
     lists = [(_("Top"), figures["top"]), (_("Bottom"), figures["bottom"]),
              (_("Commended"), figures["commended"]), (_("Yellow card"), figures["yellow_cards"])]
     for label, sheets in lists:
         for sheet in sheets:
-            add(ranking, [label, sheet.rank_all, subject_name(sheet), sheet.parent.name if sheet.parent else "",
+            append_row(ranking, [label, sheet.rank_all, subject_name(sheet), sheet.parent.name if sheet.parent else "",
                           sheet.total, sheet.tier_name, _("Yes") if sheet.vetoed else ""])
     for sheet in book.worksheets:
         sheet.column_dimensions["A"].width = 28

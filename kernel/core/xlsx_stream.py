@@ -51,6 +51,18 @@ def safe_cell(cell, value):
     return cell
 
 
+def append_row(sheet, values, *, header: bool = False):
+    """Appends ``values`` to an openpyxl ``sheet`` as a row of formula-safe cells, bold when ``header``."""
+    from openpyxl.styles import Font
+
+    sheet.append([None] * len(values))
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        cell = safe_cell(sheet.cell(row=row, column=column), value)
+        if header:
+            cell.font = Font(bold=True)
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""

@@ -16,7 +16,7 @@ from engines.standards.models import Sheet, TitleAward
 from engines.standards.selectors import target_progress
 from kernel.core import rates
 from kernel.core.tree import SEGMENT_WIDTH, subtree_q
-from kernel.core.xlsx_stream import safe_cell
+from kernel.core.xlsx_stream import append_row
 
 from .models import Campaign
 from .services import townships_of
@@ -144,37 +144,27 @@ def chart_data(data: dict) -> dict:
 def xlsx(data: dict) -> bytes:
     """The page's tables as a workbook: the years overall, then the pass rate and the naming rate by township."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
-    bold = Font(bold=True)
-
-    def add(sheet, values, *, header=False):
-        sheet.append([None] * len(values))
-        row = sheet.max_row
-        for column, value in enumerate(values, start=1):
-            cell = safe_cell(sheet.cell(row=row, column=column), value)
-            if header:
-                cell.font = bold
 
     campaign, standard, tier = data["campaign"], data["standard"], data["tier"]
     overall = book.active
     overall.title = _("By year")[:31]
-    add(overall, [f"{campaign.owner.name} · {standard.name if standard else ''} · {tier.name if tier else ''}"],
+    append_row(overall, [f"{campaign.owner.name} · {standard.name if standard else ''} · {tier.name if tier else ''}"],
         header=True)
-    add(overall, [_("Year"), _("Assessed"), _("Reached"), _("Pass rate"), _("Newly named"),
+    append_row(overall, [_("Year"), _("Assessed"), _("Reached"), _("Pass rate"), _("Newly named"),
                   _("Holding a title"), _("Naming rate"), _("Target")], header=True)
     for row in data["years"]:
-        add(overall, [row["year"], row["subjects"], row["reached"], rates.percent(row["reached_rate"]), row["named"],
+        append_row(overall, [row["year"], row["subjects"], row["reached"], rates.percent(row["reached_rate"]), row["named"],
                       row["held"], rates.percent(row["held_rate"]),
                       rates.percent(row["target_rate"]) if row["target_rate"] is not None else ""])
     years = [row["year"] for row in data["years"]]
     for title, key in ((_("Pass rate by township"), "reached"), (_("Naming rate by township"), "held")):
         sheet = book.create_sheet(title[:31])
-        add(sheet, [_("Township"), *years], header=True)
+        append_row(sheet, [_("Township"), *years], header=True)
         for row in data["townships"]:
-            add(sheet, [row["org"].name, *[rates.percent(cell[f"{key}_rate"]) for cell in row["cells"]]])
-        add(sheet, [_("Overall"), *[rates.percent(row[f"{key}_rate"]) for row in data["years"]]], header=True)
+            append_row(sheet, [row["org"].name, *[rates.percent(cell[f"{key}_rate"]) for cell in row["cells"]]])
+        append_row(sheet, [_("Overall"), *[rates.percent(row[f"{key}_rate"]) for row in data["years"]]], header=True)
     for sheet in book.worksheets:
         sheet.column_dimensions["A"].width = 28
     buffer = io.BytesIO()

@@ -3,6 +3,7 @@
 Screenshots go to test-artifacts/ for a person to look at.
 """
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,28 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def one_request_at_a_time(request):
+    """The live server answers one request at a time. Its threads share the test database's one in-memory SQLite
+    connection, and pages load parts of themselves at once (a home page's panels, each request saving the session):
+    side by side on one connection they fail with "database table is locked" and leave the connection in a broken
+    transaction for every test after. A file or PostgreSQL database waits such requests out; the test server does
+    not need to."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    app, lock = httpd.get_app(), threading.Lock()
+
+    def serial(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    httpd.set_app(serial)
+    yield
+    httpd.set_app(app)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ supervision notice to village A1 was rectified and waits on the county, and a fi
 A1. Screenshots: test-artifacts/journey-*.png.
 """
 import datetime
-import threading
 
 import pytest
 from django.conf import settings
@@ -75,24 +74,7 @@ def at_work(county):
 
 
 @pytest.fixture
-def one_at_a_time(live_server):
-    """The live server answers one request at a time. Its threads share the test database's one in-memory SQLite
-    connection, and a home page loads its panels at once, each request saving the session (SESSION_SAVE_EVERY_REQUEST):
-    side by side they fail with "database table is locked", which a file or PostgreSQL database waits out."""
-    httpd = live_server.thread.httpd
-    app, lock = httpd.get_app(), threading.Lock()
-
-    def serial(environ, start_response):
-        with lock:
-            return app(environ, start_response)
-
-    httpd.set_app(serial)
-    yield
-    httpd.set_app(app)
-
-
-@pytest.fixture
-def desk(browser, live_server, one_at_a_time):
+def desk(browser, live_server):
     """Opens a browser context (desktop or phone, Chinese unless told); all are closed at the end."""
     contexts = []
 

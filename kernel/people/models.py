@@ -63,6 +63,10 @@ class Person(BaseModel):
                          opclasses=["varchar_pattern_ops", "varchar_ops"]),
             models.Index(fields=["name_initials", "org_path"], name="person_initials_prefix_idx",
                          opclasses=["varchar_pattern_ops", "varchar_ops"]),
+            # The people on the road to membership (applicants, activists, candidates) are a few in a hundred:
+            # development's counts and warnings read them by subtree without scanning every member.
+            models.Index(fields=["stage", "org_path"], name="person_stage_path_idx",
+                         condition=models.Q(stage__in=["applicant", "activist", "candidate"])),
         ]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique",
@@ -109,6 +113,10 @@ class Member(BaseModel):
             models.Index(fields=["org_path", "id"]),
             models.Index(fields=["status", "org_path", "id"]),
             models.Index(fields=["no_post_class", "status", "org_path", "id"], name="member_class_path_idx"),
+            # Probationary members are a few in a hundred: the warnings (probation past its term) and the
+            # development figures read them by subtree without scanning every member.
+            models.Index(fields=["org_path", "joined_on"], name="member_probationary_idx",
+                         condition=models.Q(category="probationary")),
         ]
 
     def __str__(self):

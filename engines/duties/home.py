@@ -1,7 +1,8 @@
 """The duties engine's panels of the home page (kernel.core.home), and the legend of the overdue board's colours.
 
-- ``duties.on_time``: this year's obligations (reports, meetings, every rule) done on time, overdue now and missed,
-  under the user's top organization, with last year's rate: the overdue board's total row, from the same roll-up
+- ``duties.on_time``: this year's obligations (every rule) done on time, overdue now and missed, under the user's
+  top organization, with last year's rate, and the reports' and the meetings' on-time rates apart (the board narrowed
+  to that kind of duty): the overdue board's total row, from the same roll-up
   (selectors.rollup, read from the tally), the board's table of organizations below as the panel's table;
 - ``duties.owed`` (township): what the township's own organization owes upward now: the obligations on its to-do;
 - ``duties.decisions``: the items of the user's to-do that wait on their decision (submissions to review, late
@@ -20,7 +21,7 @@ from kernel.core.home import Figure, PanelData, Table, home_panel
 from kernel.orgs.views import scope_root
 
 from . import clock, selectors
-from .models import ObligationState
+from .models import DutyKind, ObligationState
 from .views import RAG_LABELS, STATE_ORDER
 
 # The to-do's kinds of item that wait on the user's decision.
@@ -51,6 +52,25 @@ def board_url(root, year: int, **extra) -> str:
     return f"{reverse('duties:board')}?{query}"
 
 
+# The kinds of duty whose on-time rate the panel shows apart (reports, meetings), each linked to the board narrowed to it.
+SPLIT_KINDS = ((DutyKind.REPORT, gettext_lazy("Reports on time")), (DutyKind.MEETING, gettext_lazy("Meetings on time")))
+
+
+def kind_figure(user, root, year: int, kind: str, label) -> Figure:
+    """The on-time rate of the obligations of one kind under ``root`` this year, against last year, as the overdue
+    board narrowed to that kind shows it."""
+    def rate(counts):
+        return selectors.with_rates(selectors.as_counts(counts)) if counts else None
+
+    now = rate(selectors.rollup_paths(user, root, year=year, depth=0, kind=kind).get(root.path))
+    last = rate(selectors.rollup_paths(user, root, year=year - 1, depth=0, kind=kind).get(root.path))
+    shown = now is not None and now["due"]
+    return Figure(str(label), now["on_time_percent"] if shown else "—", unit="%" if shown else "",
+                  url=board_url(root, year, kind=kind), colour=now["colour"] if shown else "",
+                  note=colour_note(now["colour"]) if shown else "",
+                  last_year=last["on_time_percent"] if last and last["due"] else None)
+
+
 @home_panel("duties.on_time", gettext_lazy("Reports and meetings on time"),
             kinds={"department", "township", "readonly"}, order=20, icon="bi-stoplights")
 def on_time_panel(request, kind) -> PanelData | None:
@@ -75,6 +95,7 @@ def on_time_panel(request, kind) -> PanelData | None:
         Figure(_("Missed"), total[ObligationState.MISSED], url=url,
                last_year=last[ObligationState.MISSED] if last else None),
         Figure(_("Still open"), total[ObligationState.OPEN], url=url),
+        *[kind_figure(user, root, year, kind, label) for kind, label in SPLIT_KINDS],
     ]
     headings = [_("Organization"), *[str(state.label) for state in STATE_ORDER], _("All obligations"),
                 _("On-time rate"), _("Status")]

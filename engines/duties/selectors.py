@@ -27,13 +27,16 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def obligations(user, *, under=None, rule=None, state=None, period=None, due_from=None, due_to=None,
-                subject=None, year=None):
-    """The obligations in the user's scope, filtered; ``period`` is a label (2025-Q3) or a day in it."""
+                subject=None, year=None, kind=None):
+    """The obligations in the user's scope, filtered; ``period`` is a label (2025-Q3) or a day in it; ``kind`` a
+    DutyKind (the rules whose version in force owes it: reports, meetings…)."""
     rows = Obligation.objects.restrict(user, VIEW)
     if under is not None:
         rows = rows.filter(subtree_q("org_path", [under.path]))
     if rule is not None:
         rows = rows.filter(rule=rule)
+    if kind:
+        rows = rows.filter(rule_id__in=rule_ids_of_kind(kind))
     if state:
         rows = rows.filter(state__in=[state] if isinstance(state, str) else list(state))
     if isinstance(period, datetime.date):
@@ -151,9 +154,16 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int | None = None) -> dict[str, tuple]:
+def rule_ids_of_kind(kind: str) -> list[int]:
+    """The rules whose version in force owes ``kind`` (a DutyKind: report, meeting, …)."""
+    return list(DutyRule.objects.filter(current_version__kind=kind).values_list("pk", flat=True))
+
+
+def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int | None = None,
+                 kind: str | None = None) -> dict[str, tuple]:
     """Counts by state for every node of ``root``'s subtree, down to ``depth`` levels below it (None: all), at
     once: {path: counts in STATES order} (``as_counts`` names them). Only obligations in the user's scope count.
+    ``kind``: only the rules owing that DutyKind (summed over them), instead of one ``rule`` or every rule.
 
     It reads the tally (duties/tally.py: counts per organization subtree, rule and year, kept by the database),
     one row per node as it stands. Tuples, not dicts: for 200,000 nodes building the dicts would cost more than
@@ -162,8 +172,15 @@ def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int |
     if not scope.everything and not scope.covers(root.path):
         return {}
     lo, hi = subtree_bounds(root.path)
-    where, params = ["t.rule_id = %s", "t.org_path >= %s", "t.org_path < %s"], [
-        rule.pk if rule is not None else tally.EVERY_RULE, lo, hi]
+    if kind:
+        rule_ids = rule_ids_of_kind(kind)
+        if not rule_ids:
+            return {}
+        where = [f"t.rule_id IN ({', '.join(['%s'] * len(rule_ids))})", "t.org_path >= %s", "t.org_path < %s"]
+        params = [*rule_ids, lo, hi]
+    else:
+        where, params = ["t.rule_id = %s", "t.org_path >= %s", "t.org_path < %s"], [
+            rule.pk if rule is not None else tally.EVERY_RULE, lo, hi]
     if not scope.everything:
         ranges = []
         for path in scope.roots("org", VIEW):
@@ -176,7 +193,7 @@ def rollup_paths(user, root: Organization, *, year=None, rule=None, depth: int |
     if depth is not None:
         where.append(f"length(t.org_path) <= {(depth_of(root.path) + depth) * SEGMENT_WIDTH}")
     counts = ", ".join(f"t.{state}" for state in STATES)
-    if year is None:  # a row per year: summed
+    if year is None or kind:  # a row per year (or per rule of the kind): summed
         counts = ", ".join(f"SUM(t.{state})" for state in STATES)
         sql = (f"SELECT t.org_path, {counts} FROM {tally.TABLE} t WHERE {' AND '.join(where)} GROUP BY t.org_path "
                f"HAVING SUM({' + '.join(f't.{state}' for state in STATES)}) <> 0")
@@ -201,12 +218,12 @@ def with_rates(row: dict) -> dict:
     return _finish(dict(row))
 
 
-def rollup(user, root: Organization, *, year=None, rule=None) -> list[dict]:
+def rollup(user, root: Organization, *, year=None, rule=None, kind=None) -> list[dict]:
     """The root and each child of it in the user's scope: counts by state, what came due, the on-time
     rate and the RAG colour. The root comes first."""
     if not scope_for(user).covers(root.path):
         return []
-    counts = rollup_paths(user, root, year=year, rule=rule, depth=1)
+    counts = rollup_paths(user, root, year=year, rule=rule, depth=1, kind=kind)
     empty = (0,) * len(STATES)
     children = Organization.objects.restrict(user, VIEW).filter(parent=root).order_by("path")
     return [{"org": org, **with_rates(as_counts(counts.get(org.path, empty)))} for org in [root, *children]]

@@ -220,11 +220,25 @@ class BoardMixin(ScopedMixin):
         root = org_from_query(user, request.GET.get("under")) or scope_root(user)
         year = int_param(request, "year", clock.today().year)
         rule = rule_from_query(user, request.GET.get("rule"))
-        rows = selectors.rollup(user, root, year=year, rule=rule) if root is not None else []
+        kind = None if rule is not None else kind_from_query(request.GET.get("kind"))
+        rows = selectors.rollup(user, root, year=year, rule=rule, kind=kind) if root is not None else []
         rows = [board_row(row) for row in rows]
         total = next((row for row in rows if row["org"].pk == root.pk), None) if root else None
         children = [row for row in rows if root is None or row["org"].pk != root.pk]
-        return {"root": root, "year": year, "rule": rule, "total": total, "children": children}
+        return {"root": root, "year": year, "rule": rule, "kind": kind or "", "total": total, "children": children,
+                "filter_query": filter_query(rule, kind)}
+
+
+def kind_from_query(value) -> str | None:
+    """A DutyKind from the query (reports, meetings, …), or None."""
+    return value if value in DutyKind.values else None
+
+
+def filter_query(rule, kind) -> str:
+    """The rule or kind the board and obligation list are narrowed to, as the query its links carry."""
+    if rule is not None:
+        return f"&rule={rule.pk}"
+    return f"&kind={kind}" if kind else ""
 
 
 def board_row(row: dict) -> dict:
@@ -296,15 +310,17 @@ class ObligationListView(ScopedMixin, View):
         user = request.user
         under = org_from_query(user, request.GET.get("under"))
         rule = rule_from_query(user, request.GET.get("rule"))
+        kind = None if rule is not None else kind_from_query(request.GET.get("kind"))
         state = request.GET.get("state", "")
         state = state if state in ObligationState.values else None
         period = request.GET.get("period", "").strip() or None
         due = parse_date(request.GET.get("due", "") or "")
         obligations = selectors.obligations(user, under=under, rule=rule, state=state, period=period,
-                                            due_from=due, due_to=due)
+                                            due_from=due, due_to=due, kind=kind)
         return render(request, "duties/obligation_list.html", context(
-            under=under, rule=rule, state=state or "", period=period or "", due=due,
-            rules=visible_rules(user), state_choices=ObligationState.choices, **paginate(request, obligations)))
+            under=under, rule=rule, kind=kind or "", state=state or "", period=period or "", due=due,
+            rules=visible_rules(user), kind_choices=DutyKind.choices, state_choices=ObligationState.choices,
+            **paginate(request, obligations)))
 
 
 class ObligationMixin(ScopedMixin):

@@ -88,6 +88,32 @@ def test_the_county_sees_the_boards_figures(client, users, county, reports):
     assert float(api["on_time_percent"]) == 66.7 and api["overdue"] == 1 and api["colour"] == "red"
 
 
+def test_reports_and_meetings_have_their_own_on_time_rates(client, users, county, reports):
+    """A monthly branch meeting rule beside the quarterly report: the panel shows each kind's rate apart, each the
+    figure of the board narrowed to that kind, whose links keep the kind down to the obligations."""
+    meetings = make_rule(county.county, code="branch-meeting", name="支部委员会会议", kind="meeting", topic="committee",
+                         cadence="monthly", due_days=0, grace_days=0).rule
+    services.generate(user=None, rule=meetings, year=2025)
+    services.refresh_states(today=TODAY)
+    client.force_login(users["county"])
+    figures = panel_figures(client.get(panel_url("duties.on_time"), **ZH).content.decode())
+    report, meeting = figures["报告按时完成率"], figures["会议按时完成率"]
+    report_board = board_total(client.get(report["url"], **ZH).content.decode())
+    assert "kind=report" in report["url"] and report["value"] == report_board["rate"] == "66.7"
+    assert report["last_year"] == "33.3"
+    page = client.get(meeting["url"], **ZH).content.decode()
+    meeting_board = board_total(page)
+    assert meeting["value"] == meeting_board["rate"] == "0.0" and meeting["colour"] == meeting_board["colour"] == "red"
+    assert meeting_board["missed"] == str(3 * 8)  # three branches, January to August, no grace; September is open
+    everything = board_total(client.get(figures["2025年按时完成率"]["url"], **ZH).content.decode())
+    assert int(everything["missed"]) == int(report_board["missed"]) + int(meeting_board["missed"])
+    listed = re.search(r'href="([^"]*state=missed[^"]*)"', page).group(1)
+    assert "kind=meeting" in html.unescape(listed)
+    rows = re.search(r'id="obligation-table".*?</table>', client.get(html.unescape(listed), **ZH).content.decode(),
+                     re.S).group(0)
+    assert "支部委员会会议" in rows and "村党支部季度报告" not in rows
+
+
 def test_a_township_sees_its_villages_only(client, users, county, reports):
     client.force_login(users["township_a"])
     page = client.get(panel_url("duties.on_time"), **ZH).content.decode()

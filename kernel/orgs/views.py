@@ -39,6 +39,17 @@ def scope_root(user):
     return visible.filter(path__in=scope_for(user).roots("org", VIEW)).order_by("depth", "path").first()
 
 
+def under_filter(user, value, root=None) -> tuple:
+    """A page's "under" filter (one township of the county, say): the organization ``value`` names in the user's
+    scope, or None (not given, not a number, or outside the scope: the page then shows everything it would), and
+    the choices, the children of ``root`` (default: the user's top organization) the user sees."""
+    root = root or scope_root(user)
+    visible = Organization.objects.restrict(user)
+    chosen = visible.filter(pk=int(value)).first() if str(value or "").isdigit() else None
+    choices = list(visible.filter(parent=root).only("pk", "name", "path").order_by("path")) if root else []
+    return chosen, choices
+
+
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

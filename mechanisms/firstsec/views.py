@@ -22,6 +22,7 @@ from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization, OrgType
+from kernel.orgs.views import under_filter
 from kernel.people.models import Person
 
 from . import selectors, services
@@ -362,10 +363,12 @@ class AttendanceView(DispatchMixin, View):
     def get(self, request):
         # by default the last complete month: in the month in progress nobody can have met the minimums yet
         year, month = _month(request, default=last_complete_month(clock.today()))
-        rows = selectors.month_attendance(request.user, year=year, month=month)
+        under, choices = under_filter(request.user, request.GET.get("under"))
+        rows = selectors.month_attendance(request.user, year=year, month=month, under=under)
         return render(request, "firstsec/attendance.html", {
             "rows": rows, "month": month_label(year, month), "previous": _shift(year, month, -1),
-            "next": _shift(year, month, 1), "compliant": sum(1 for row in rows if row["compliant"])})
+            "next": _shift(year, month, 1), "compliant": sum(1 for row in rows if row["compliant"]),
+            "under": under, "under_choices": choices, "under_query": f"&under={under.pk}" if under else ""})
 
 
 class EliminationView(ScopedMixin, View):

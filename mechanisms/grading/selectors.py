@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
 from kernel.core import clock
+from kernel.core.tree import subtree_q
 
 from .models import Grade, GradeLevel, Measure, Plan, Round, SupportTeam, Upgrading, Visit
 
@@ -57,13 +58,15 @@ def _lagging_grades(user, upgrading):
         confirmed_on=None)
 
 
-def board(user, upgrading, *, today: datetime.date | None = None) -> dict:
+def board(user, upgrading, *, today: datetime.date | None = None, under=None) -> dict:
     """The timetable: per lagging organization its plan's stage, measures done / overdue, team visits and its
     re-grade; in total how many were lifted (its plan accepted and a confirmed re-grade above the lagging grade
-    it had)."""
+    it had). ``under``: only the organizations under it (one township)."""
     today = today or clock.today()
-    initial = {grade.organization_id: grade for grade in _lagging_grades(user, upgrading).select_related(
-        "organization", "level")}
+    lagging = _lagging_grades(user, upgrading)
+    if under is not None:
+        lagging = lagging.filter(subtree_q("org_path", [under.path]))
+    initial = {grade.organization_id: grade for grade in lagging.select_related("organization", "level")}
     regrades = {grade.organization_id: grade for grade in Grade.objects.restrict(user).filter(
         upgrading=upgrading, round=Round.REGRADE, organization_id__in=initial).exclude(confirmed_on=None)
         .select_related("level")}

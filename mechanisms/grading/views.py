@@ -22,6 +22,7 @@ from kernel.core.paging import paginate
 from kernel.core.pdf import pdf_response, render_pdf
 from kernel.core.views import ScopedMixin, can_change, error_messages
 from kernel.orgs.models import Organization
+from kernel.orgs.views import under_filter
 
 from . import exports, selectors, services, workbooks
 from .forms import ConfirmForm, GradeSetForm, PlanActionForm, ReasonForm, RoundForm, TeamSetForm
@@ -229,29 +230,37 @@ class TeamSetView(UpgradingMixin, View):
         return redirect("grading:teams", upgrading.pk)
 
 
+def _board(request, upgrading) -> tuple[dict, dict]:
+    """The timetable, narrowed to one township when the query names one ("under"), with the filter's choices."""
+    under, choices = under_filter(request.user, request.GET.get("under"), upgrading.owner)
+    return selectors.board(request.user, upgrading, under=under), {
+        "under": under, "under_choices": choices, "under_query": f"?under={under.pk}" if under else ""}
+
+
 class BoardView(UpgradingMixin, View):
     def get(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        data = selectors.board(request.user, upgrading)
+        data, filters = _board(request, upgrading)
         return render(request, "grading/board.html", {
             "upgrading": upgrading, "board": data, "chart": selectors.board_chart(data),
-            "page": paginate(request, data["rows"]),
+            "page": paginate(request, data["rows"]), **filters,
             "can_run": can_change(request.user, upgrading)})
 
 
 class BoardXlsxView(UpgradingMixin, View):
     def get(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        response = StreamingHttpResponse(exports.board_xlsx(selectors.board(request.user, upgrading)),
-                                         content_type=exports.XLSX_TYPE)
-        response["Content-Disposition"] = exports.attachment(f"{upgrading.name}.xlsx")
+        data, filters = _board(request, upgrading)
+        response = StreamingHttpResponse(exports.board_xlsx(data), content_type=exports.XLSX_TYPE)
+        name = f"{upgrading.name}-{filters['under'].name}" if filters["under"] else upgrading.name
+        response["Content-Disposition"] = exports.attachment(f"{name}.xlsx")
         return response
 
 
 class BoardPdfView(UpgradingMixin, View):
     def get(self, request, pk):
         upgrading = self.get_upgrading(pk)
-        data = selectors.board(request.user, upgrading)
+        data, _filters = _board(request, upgrading)
         pdf = render_pdf("grading/board_pdf.html", {"upgrading": upgrading, "board": data,
                                                     "today": timezone.localdate()}, request)
         return pdf_response(pdf, f"{upgrading.name}.pdf")

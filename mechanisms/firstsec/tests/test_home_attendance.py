@@ -2,6 +2,7 @@
 the attendance page (which opens on that month too) and in the API; the 末位 of the latest ranking, as the ranking
 page marks them; the elimination list awaiting decision; by township in the table and its workbook; scoped."""
 import datetime
+import html
 import io
 import re
 
@@ -105,3 +106,18 @@ def test_a_township_sees_its_own_secretaries(client, users, county, june):
     panel = client.get(reverse("core:home_panel", args=[PANEL])).content.decode()
     assert [value for _link, value in panel_figures(panel)] == ["1", "50.0", "1", "1"]
     assert "btn-outline-primary" not in panel  # read-only: the figures, no actions
+
+
+def test_the_attendance_page_narrows_to_one_township(client, users, county, june):
+    client.force_login(users["county"])
+    url = reverse("firstsec:attendance")
+    page = client.get(url).content.decode()
+    offered = re.findall(r'<option value="(\d+)"', re.search(r'id="under-filter".*?</select>', page, re.S).group(0))
+    assert str(county.township_a.pk) in offered and str(county.township_b.pk) in offered
+    page = client.get(f"{url}?month=2025-06&under={county.township_a.pk}").content.decode()
+    assert summary(page) == ["1", "2"]  # as the panel's table row for township A: 2 in post, 1 met both
+    assert "钱第二" in page and "孙乙村" not in page
+    assert f"?month=2025-05&under={county.township_a.pk}" in html.unescape(page)  # the months keep the township
+    client.force_login(users["township_b"])
+    page = client.get(f"{url}?month=2025-06&under={county.township_a.pk}").content.decode()
+    assert summary(page) == ["1", "1"] and "钱第二" not in page

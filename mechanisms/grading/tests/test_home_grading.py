@@ -104,3 +104,28 @@ def test_the_readonly_leader_sees_the_figures_and_a_branch_no_panel(client, jint
     assert "btn-outline-primary" not in page  # read-only: the figures, no actions
     client.force_login(make_user("branch_home", "branch_secretary", jinta.lagging[0]))
     assert client.get(reverse("core:home_panel", args=[PANEL])).status_code == 404
+
+
+def test_the_county_narrows_the_timetable_to_one_township(client, jinta):
+    """The township filter of the board: the lifted count, the rows and the workbook of that township only, the same
+    figures the township's own user sees; a township outside the user's scope is not offered and not applied."""
+    client.force_login(make_user("county_filter", "county_admin", jinta.county))
+    board_url = reverse("grading:board", args=[jinta.upgrading.pk])
+    page = client.get(board_url).content.decode()
+    offered = re.findall(r'<option value="(\d+)"', re.search(r'id="under-filter".*?</select>', page, re.S).group(0))
+    assert offered == [str(town.pk) for town in jinta.townships]
+    township = jinta.lagging[1].parent
+    page = client.get(f"{board_url}?under={township.pk}").content.decode()
+    assert re.findall(r"\d+", re.search(r'id="lifted">([^<]*)<', page).group(1)) == ["1", "1"]
+    assert jinta.lagging[1].name in page and jinta.lagging[0].name not in page
+    assert f'selected>{township.name}</option>' in page
+    response = client.get(reverse("grading:board_xlsx", args=[jinta.upgrading.pk]) + f"?under={township.pk}")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert jinta.lagging[1].name in names and jinta.lagging[0].name not in names
+
+    client.force_login(make_user("town_filter", "township_admin", township))
+    other = jinta.lagging[0].parent
+    page = client.get(f"{board_url}?under={other.pk}").content.decode()
+    assert re.findall(r"\d+", re.search(r'id="lifted">([^<]*)<', page).group(1)) == ["1", "1"]  # its own, no more
+    assert jinta.lagging[0].name not in page

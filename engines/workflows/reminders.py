@@ -213,9 +213,77 @@ def tick(*, today: datetime.date | None = None) -> dict:
     return result
 
 
+# How many open cases under the user's own organizations are looked at for the ones waiting on them.
+WAITING_CASES = 2000
+
+
+def nearest_holders(case: Case, roles, by_path) -> set[int]:
+    """The users holding one of ``roles`` on the nearest organization that has any, walking up from the case's own:
+    the level a stage waits on (the branch for what a branch secretary records, the township for its approval)."""
+    if not roles:
+        return set()
+    for path in reversed(ancestor_paths(case.org_path)):
+        users = {user_id for user_id, role in by_path.get(path, ()) if role in roles}
+        if users:
+            return users
+    return set()
+
+
+def _waiting_kind(case: Case, stage: StageDef, today: datetime.date, approve: bool) -> str:
+    """As the stage's notices would say it (overdue past the deadline, a reminder within its reminder days), else
+    what is waited for."""
+    if case.due_on and case.due_on < today:
+        return "overdue"
+    if case.due_on and (case.due_on - today).days <= stage.remind_days:
+        return "reminder"
+    return "approval" if approve else "open"
+
+
+def waiting_items(user, today: datetime.date) -> list[TodoItem]:
+    """The open cases under the user's own organizations whose stage waits on them, whether or not a notice was
+    written (a stage with no time limit has none): to act in it, when the user is at the nearest level holding
+    one of its actor roles; to approve it, when its approval is still missing and the user is at the nearest
+    level holding one of its approval roles."""
+    from kernel.accounts.own import own_organization_ids
+    from kernel.core.tree import subtree_q
+    from kernel.orgs.models import Organization
+
+    from .models import Approval
+
+    own = own_organization_ids(user)
+    if not own:
+        return []
+    own_paths = list(Organization.objects.filter(pk__in=own).values_list("path", flat=True))
+    cases = list(_with_entry(Case.objects.restrict(user, VIEW).filter(subtree_q("org_path", own_paths),
+                                                                       status=Case.Status.OPEN))
+                 .select_related("organization").order_by("due_on", "org_path", "pk")[:WAITING_CASES])
+    if not cases:
+        return []
+    stages = _stages(cases)
+    by_path = _grants(cases)
+    approved = set(Approval.objects.filter(case__in=cases).values_list("case_id", "entry_id"))
+    items = []
+    for case in cases:
+        stage = stages.get((case.version_id, case.stage))
+        if stage is None or stage.final:
+            continue
+        approve = bool(stage.approval_roles) and (case.pk, case.entry_id) not in approved and \
+            user.pk in nearest_holders(case, stage.approval_roles, by_path)
+        if not approve and user.pk not in nearest_holders(case, stage.actors, by_path):
+            continue
+        items.append(TodoItem(
+            title=f"{case.title} · {stage.name}", url=reverse("workflows:case", args=[case.pk]), due_on=case.due_on,
+            kind=_waiting_kind(case, stage, today, approve),
+            source=_("Workflow stage"), organization=case.organization.name if case.organization_id else "",
+            state=_("awaiting your approval") if approve else stage.name,
+            action=_("Approve") if approve else _("Open case"), key=f"workflows.case:{case.pk}:", weight=1))
+    return items
+
+
 def todo_items(user, today: datetime.date):
     """The user's notices of cases still open: a stage's while the case stays where it was, an item's until it is
-    done; the gravest notice per stage or item."""
+    done; the gravest notice per stage or item; and the cases waiting on the user (waiting_items), a stage's notice
+    giving way to them."""
     if not getattr(user, "pk", None):
         return []
     visible = Case.objects.restrict(user, VIEW).filter(status=Case.Status.OPEN)
@@ -234,4 +302,4 @@ def todo_items(user, today: datetime.date):
     return [TodoItem(title=notice.message, url=reverse("workflows:case", args=[notice.case_id]),
                      due_on=notice.due_on, kind=notice.kind, source=_("Workflow stage"),
                      action=_("Open case"), key=f"workflows.case:{notice.case_id}:{notice.key}")
-            for notice in gravest.values()]
+            for notice in gravest.values()] + waiting_items(user, today)

@@ -153,3 +153,39 @@ def test_the_to_do_page_lists_the_notice_with_a_link_to_the_case(client, case, u
     assert "陳家村整改" in page and f'href="/workflows/cases/{case.pk}/"' in page
     client.force_login(users["township_b"])
     assert "陳家村整改" not in client.get(reverse("duties:todo")).content.decode()
+
+
+def waiting(user, day):
+    return [item for item in collect(user, day) if "/workflows/" in item.url]
+
+
+def test_a_case_waits_on_the_nearest_level_that_acts_or_approves_even_without_a_notice(county, users, client):
+    """No time limits, so no notice is ever written: the to-do still lists the case for whoever it waits on — the
+    branch while it drafts, then the township (the nearest actor level) to move it and the county to approve it,
+    the county's item gone once it approved; a township elsewhere and the read-only inspector never."""
+    from django.urls import reverse
+
+    stages = workflow_document()["stages"]
+    stages[0].pop("time_limit_days")
+    workflow = make_workflow(county.county, stages=stages).workflow
+    case = services.case_open(user=None, workflow=workflow, organization=county.village_a1, title="陳家村整改",
+                              today=OPENED)
+    day = D(2025, 2, 10)
+    (item,) = waiting(users["branch_a1"], day)
+    assert (item.due_on, item.kind, item.action) == (None, "open", "办理") and "拟定" in item.title
+    assert not waiting(users["township_a"], day)  # the branch acts first: the township is not waited on
+    assert not waiting(users["county"], day) and not waiting(users["inspector"], day)
+    client.force_login(users["branch_a1"])
+    assert f'href="/workflows/cases/{case.pk}/"' in client.get(reverse("duties:todo")).content.decode()
+
+    services.case_update(user=None, case=case, data={"problems": "p", "measures": "m"})
+    services.case_advance(user=None, case=case, today=day)
+    assert not waiting(users["branch_a1"], day)
+    (item,) = waiting(users["township_a"], day)
+    assert item.kind == "open" and "审批" in item.title
+    (item,) = waiting(users["county"], day)
+    assert item.kind == "approval" and item.state == "待您审批"
+    assert not waiting(users["township_b"], day)
+    services.case_approve(user=users["county"], case=case, today=day)
+    assert not waiting(users["county"], day)
+    assert waiting(users["township_a"], day)

@@ -3,7 +3,7 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from engines.duties import clock
@@ -211,6 +211,15 @@ def ranking(user, assessment: Assessment, *, class_key: str = "") -> list[Sheet]
     if class_key:
         sheets = sheets.filter(class_key=class_key)
     return list(sheets)
+
+
+def last_ranks(assessment: Assessment) -> dict:
+    """{class: the last place's rank} over the whole of the assessment (the county's month), whoever looks: the
+    elimination rule counts the last place in the county, so a township seeing its own rows must see the same last
+    place, not the last of what it sees. A class with one ranked person has no last place."""
+    rows = (Sheet.objects.filter(assessment=assessment, rank_class__isnull=False).values("class_key")
+            .annotate(last=Max("rank_class"), ranked=Count("pk")).order_by())
+    return {row["class_key"]: row["last"] for row in rows if row["ranked"] > 1}
 
 
 def satisfaction_by_sheet(sheet_ids, item_code: str) -> dict:

@@ -328,12 +328,12 @@ class RankingView(AssessmentMixin, View):
         attendance = {row["dispatch"].person_id: row for row in selectors.month_attendance(
             request.user, year=assessment.period_start.year, month=assessment.period_start.month,
             under=assessment.owner)}
-        groups = []
+        groups, last = [], selectors.last_ranks(assessment)
         for key, label in VillageClass.choices:
             rows = [s for s in sheets if s.class_key == key]
             if rows:
                 groups.append({"key": key, "label": label, "sheets": [(s, attendance.get(s.person_id)) for s in rows],
-                               "last": max((s.rank_class or 0) for s in rows)})
+                               "last": last.get(key)})
         return render(request, "firstsec/ranking.html", {
             "assessment": assessment, "groups": groups, "class_key": class_key, "classes": VillageClass.choices,
             "assessments": selectors.monthly_assessments(request.user)[:24],

@@ -121,3 +121,29 @@ def test_the_attendance_page_narrows_to_one_township(client, users, county, june
     client.force_login(users["township_b"])
     page = client.get(f"{url}?month=2025-06&under={county.township_a.pk}").content.decode()
     assert summary(page) == ["1", "1"] and "钱第二" not in page
+
+
+def test_the_last_place_is_the_countys_whoever_looks(client, users, county, installed, agency, make_secretary):
+    """Three weak and lax villages, two in township A and the last in B: township A's ranking marks no last place
+    among its own two (the elimination rule counts the county's last), township B's marks its one."""
+    with clock.today_is(D(2025, 6, 16)):
+        dispatches = {}
+        for name, village, days, nights in (("赵第一", county.village_a1, 25, 15), ("钱第二", county.village_a2, 15, 8),
+                                            ("孙第三", county.village_b1, 5, 1)):
+            dispatches[name] = services.dispatch_create(
+                user=users["county"], person=make_secretary(name), village=village, village_class="weak_lax",
+                sending_unit="县农业农村局", sending_org=agency, started_on=START, ends_on=D(2027, 6, 1))
+            check_ins(dispatches[name], days, nights)
+    with clock.today_is(D(2025, 7, 2)):
+        assessment = services.monthly_assessment(user=users["county"], county=county.county, year=2025, month=6)
+        services.monthly_results(user=users["county"], assessment=assessment)
+    url = reverse("firstsec:ranking", args=[assessment.pk])
+
+    def marked(user):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        return re.findall(r'<tr data-person="(\d+)" data-rank="\d*" class="table-danger"', page)
+
+    assert marked(users["county"]) == [str(dispatches["孙第三"].person_id)]
+    assert marked(users["township_a"]) == []
+    assert marked(users["township_b"]) == [str(dispatches["孙第三"].person_id)]

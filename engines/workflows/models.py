@@ -76,7 +76,7 @@ class StageDef(models.Model):
     """One stage of a workflow version and its gate.
 
     ``actors``: role codes that may act on a case in this stage (on an organization whose subtree holds
-    the case). The gate (all must hold to leave forwards): ``required_fields`` filled in the case data;
+    the case); the first listed is the one the stage waits on (the to-do), those after it may step in. The gate (all must hold to leave forwards): ``required_fields`` filled in the case data;
     at least ``attachments`` files attached while in the stage; ``approval_roles`` non-empty → an
     Approval by a user holding one of those roles over the case; ``vote`` (e.g. {"for": "votes_for",
     "eligible": "eligible_voters", "rule": "majority"}) → the named data fields satisfy the rule;

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.accounts.models import Grant
 from kernel.core import clock
-from kernel.core.scope import VIEW
+from kernel.core.scope import CHANGE, VIEW
 from kernel.core.todo import TodoItem
 from kernel.core.tree import ancestor_paths
 
@@ -241,21 +241,23 @@ def _waiting_kind(case: Case, stage: StageDef, today: datetime.date, approve: bo
 
 def waiting_items(user, today: datetime.date) -> list[TodoItem]:
     """The open cases under the user's own organizations whose stage waits on them, whether or not a notice was
-    written (a stage with no time limit has none): to act in it, when the user is at the nearest level holding
-    one of its actor roles; to approve it, when its approval is still missing and the user is at the nearest
-    level holding one of its approval roles."""
-    from kernel.accounts.own import own_organization_ids
-    from kernel.core.tree import subtree_q
-    from kernel.orgs.models import Organization
+    written (a stage with no time limit has none). A stage waits on its first-listed role, the others listed after
+    it being those above who may step in (a development stage: the branch secretary; the rectification plan's
+    approval: the township; its acceptance: the county): to act in it, when the user holds the first actor role
+    at the nearest level holding it; to approve it, while its approval is missing, the same with the first
+    approval role."""
+    from kernel.accounts.own import own_organization_ids, own_roles
 
     from .models import Approval
 
     own = own_organization_ids(user)
     if not own:
         return []
-    own_paths = list(Organization.objects.filter(pk__in=own).values_list("path", flat=True))
-    cases = list(_with_entry(Case.objects.restrict(user, VIEW).filter(subtree_q("org_path", own_paths),
-                                                                       status=Case.Status.OPEN))
+    roles = sorted(own_roles(user))
+    at_stage = Exists(StageDef.objects.filter(version_id=OuterRef("version_id"), code=OuterRef("stage"), final=False)
+                      .filter(Q(actors__0__in=roles) | Q(approval_roles__0__in=roles)))
+    # the subtrees of the organizations the user answers for are those they may change in
+    cases = list(_with_entry(Case.objects.restrict(user, CHANGE).filter(at_stage, status=Case.Status.OPEN))
                  .select_related("organization").order_by("due_on", "org_path", "pk")[:WAITING_CASES])
     if not cases:
         return []
@@ -268,8 +270,8 @@ def waiting_items(user, today: datetime.date) -> list[TodoItem]:
         if stage is None or stage.final:
             continue
         approve = bool(stage.approval_roles) and (case.pk, case.entry_id) not in approved and \
-            user.pk in nearest_holders(case, stage.approval_roles, by_path)
-        if not approve and user.pk not in nearest_holders(case, stage.actors, by_path):
+            user.pk in nearest_holders(case, stage.approval_roles[:1], by_path)
+        if not approve and user.pk not in nearest_holders(case, stage.actors[:1], by_path):
             continue
         items.append(TodoItem(
             title=f"{case.title} · {stage.name}", url=reverse("workflows:case", args=[case.pk]), due_on=case.due_on,

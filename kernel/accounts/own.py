@@ -10,12 +10,22 @@ from .roles import CAPABILITIES
 CHANGE_ROLES = tuple(role for role, capabilities in CAPABILITIES.items() if capabilities.change)
 
 
-def own_organization_ids(user) -> list[int]:
-    """``organization_id__in=own_organization_ids(user)``: the organizations' ids, read once per user object."""
-    cached = getattr(user, "_jiceng_own_organizations", None)
+def own_grants(user) -> list[tuple[int, str]]:
+    """(organization id, role) of the user's grants that may change, read once per user object."""
+    cached = getattr(user, "_jiceng_own_grants", None)
     if cached is None:
         cached = list(Grant.objects.filter(user_id=getattr(user, "pk", None) or 0, role__in=CHANGE_ROLES)
-                      .values_list("organization_id", flat=True).distinct())
+                      .values_list("organization_id", "role").distinct())
         if getattr(user, "pk", None):
-            user._jiceng_own_organizations = cached
+            user._jiceng_own_grants = cached
     return cached
+
+
+def own_organization_ids(user) -> list[int]:
+    """``organization_id__in=own_organization_ids(user)``: the organizations' ids, read once per user object."""
+    return sorted({organization_id for organization_id, _role in own_grants(user)})
+
+
+def own_roles(user) -> set[str]:
+    """The roles the user holds on the organizations they answer for."""
+    return {role for _organization_id, role in own_grants(user)}

@@ -1,8 +1,8 @@
 """Good-cadre selection on the to-do list (kernel.core.todo): what waits on the department running a selection —
 nominations to close and the rounds to start (while it takes nominations, due the day they close), each open
 round to score, vote or close (due when its objection window ends, for a public notice), and each objection
-raised in a public notice to look into and decide; and what waits on the units under it (township and other
-party committees): their nominations, due the day nominations close, with how many they have entered so far.
+raised in a public notice to look into and decide; and what waits on the units under it (counties under a city,
+townships and other party committees): their nominations, due the day nominations close, with how many they have entered so far.
 Each item opens the page where it is done."""
 import datetime
 
@@ -18,9 +18,9 @@ from kernel.orgs.models import Organization, OrgType
 
 from .models import Nomination, Objection, Round, RoundStatus, Selection, SelectionStatus
 
-# The units asked for nominations: the party committees (townships, agencies' working committees) and general
-# branches under the organization running the selection.
-NOMINATING_UNITS = (OrgType.PARTY_COMMITTEE, OrgType.GENERAL_BRANCH)
+# The units asked for nominations: the committees (a city's counties), party committees (townships, agencies'
+# working committees) and general branches under the organization running the selection.
+NOMINATING_UNITS = (OrgType.COMMITTEE, OrgType.PARTY_COMMITTEE, OrgType.GENERAL_BRANCH)
 
 
 @todo_source

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mechanisms.selection",
     "mechanisms.elections",
     "mechanisms.deliberation",
+    "mechanisms.membership",
 ]
 
 MIDDLEWARE = [

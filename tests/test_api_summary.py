@@ -49,7 +49,7 @@ def test_summary_counts_the_whole_subtree_by_code(as_user, county, openapi):
     assert orgs["by_domain"]["rural"] == 5 and orgs["branches_by_domain"]["rural"] == 3
     assert orgs["branches_by_domain"]["community"] == 0
     assert members["total"] == 3  # 王五 died: counted by status only
-    assert members["by_status"] == {"active": 3, "transferred_out": 0, "deceased": 1, "left": 0}
+    assert members["by_status"] == {"active": 3, "suspended": 0, "transferred_out": 0, "deceased": 1, "left": 0}
     assert members["by_classification"]["office"] == 1 and members["by_classification"]["elderly"] == 1
     assert members["by_classification"]["poor"] == 0
     assert members["by_gender"] == {"male": 2, "female": 1}

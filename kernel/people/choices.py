@@ -45,6 +45,7 @@ class MemberCategory(models.TextChoices):
 
 class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("In good standing")
+    SUSPENDED = "suspended", _("Standing suspended")
     TRANSFERRED_OUT = "transferred_out", _("Transferred out")
     DECEASED = "deceased", _("Deceased")
     LEFT = "left", _("Left the party")

@@ -95,6 +95,10 @@ class Member(BaseModel):
     full_on = models.DateField(_("full membership on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    # Standing that leaves the member counted (MEMBERSHIP.md): 失联 since a date, 保留党籍 since a date (and until).
+    lost_contact_on = models.DateField(_("contact lost on"), null=True, blank=True)
+    kept_since = models.DateField(_("standing kept since"), null=True, blank=True)
+    kept_until = models.DateField(_("standing kept until"), null=True, blank=True)
     # 任职 is derived from posts (kept by the post services); the 无职 subclass is entered.
     holds_post = models.BooleanField(_("holds a post"), default=False, editable=False)
     no_post_class = models.CharField(

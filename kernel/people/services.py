@@ -4,6 +4,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from kernel.core import clock, idcard
@@ -18,7 +19,13 @@ from .choices import MemberCategory, MemberStatus, Stage
 from .models import Member, Person, Post
 
 PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "phone", "stage")
+# Sent after a member's status or category changed through member_update (the form, the API, an import):
+# ``member``, ``user``, ``changes`` {field: (before, after)}. The standing rules record what came another way.
+member_standing_changed = Signal()
+
 MEMBER_FIELDS = ("category", "applied_on", "joined_on", "full_on", "no_post_class")
+# Changed through the standing rules (mechanisms.membership), not the membership form.
+STANDING_FIELDS = ("lost_contact_on", "kept_since", "kept_until")
 
 
 def validate_person_fields(data: dict) -> dict:
@@ -187,7 +194,7 @@ def member_update(*, user, member: Member, **fields) -> Member:
     require_in_scope(user, member.org_path, realm="people")
     before = snapshot(member)
     for k, v in fields.items():
-        if k not in (*MEMBER_FIELDS, "status", "status_changed_on"):
+        if k not in (*MEMBER_FIELDS, *STANDING_FIELDS, "status", "status_changed_on"):
             raise TypeError(f"not editable: {k}")
         setattr(member, k, v)
     _check_membership(member.person, {k for k in fields if getattr(member, k) != before.get(k)})
@@ -201,6 +208,10 @@ def member_update(*, user, member: Member, **fields) -> Member:
         _count_member(member.person.organization, +1 if now_active else -1)
     member.save()
     record_change(member, ChangeRecord.Action.UPDATE, before=before)
+    changed = {k: (before.get(k), getattr(member, k)) for k in ("status", "category")
+               if before.get(k) != getattr(member, k)}
+    if changed:
+        member_standing_changed.send(sender=Member, member=member, user=user, changes=changed)
     return member
 
 

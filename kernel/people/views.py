@@ -191,6 +191,7 @@ class PersonDetailView(ScopedMixin, View):
         return {
             "person": person,
             "marks": marks.collect(request.user, person),
+            "membership_links": marks.links(request.user, person) if membership else [],
             "membership": membership,
             "current_posts": current,
             "past_posts": [p for p in posts if not p.is_current],

@@ -1,0 +1,302 @@
+"""A member's standing and its history, a change of it (409 with the preview before an exit), its withdrawal,
+the register of changes, and transfers with their letters. Reads through ``restrict``; writes through the services,
+which check the caller's scope again. Outside the scope: 404."""
+import datetime
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+
+from kernel.core.api import (
+    In,
+    NeedsConfirmationOut,
+    Page,
+    PageParams,
+    Ref,
+    choice,
+    get_scoped,
+    paginate,
+    ref,
+    run_service,
+    scoped,
+)
+from kernel.core.tree import subtree_q
+from kernel.people.choices import MemberCategory, MemberStatus
+from kernel.people.models import Person
+
+from . import services, transfers
+from .models import OPEN_TRANSFER, ExitReason, Kind, StandingChange, Transfer, TransferKind, TransferStatus
+
+router = Router(tags=["membership"])
+
+
+class StandingChangeOut(Schema):
+    id: int
+    person: Ref
+    kind: choice(Kind)
+    on: datetime.date
+    reason: str
+    until: datetime.date | None
+    decision: str
+    decided_by: str
+    number: str
+    note: str
+    category_before: str
+    category_after: str
+    status_before: str
+    status_after: str
+    withdrawn_on: datetime.date | None
+    withdraw_reason: str
+
+
+class StandingOut(Schema):
+    person: Ref
+    category: choice(MemberCategory)
+    status: choice(MemberStatus)
+    status_changed_on: datetime.date | None
+    probation_ends_on: datetime.date | None
+    lost_contact_on: datetime.date | None
+    kept_since: datetime.date | None
+    kept_until: datetime.date | None
+    changes: list[StandingChangeOut]
+
+
+class StandingIn(In):
+    kind: choice(Kind)
+    on: datetime.date | None = None
+    reason: choice(ExitReason, blank=True) = ""
+    until: datetime.date | None = None
+    decision: str = Field("", max_length=300)
+    decided_by: str = Field("", max_length=100)
+    number: str = Field("", max_length=60)
+    note: str = ""
+    confirm: bool = Field(False, description="An exit without it: 409 with the preview, and nothing is written.")
+
+
+class ExitPreviewOut(NeedsConfirmationOut):
+    name: str
+    organization: str
+    reason: str
+    on: str
+    effects: list[str]
+
+
+class StandingWithdrawIn(In):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+def change_data(change: StandingChange) -> dict:
+    return {"id": change.pk, "person": ref(change.person), "kind": change.kind, "on": change.on,
+            "reason": change.reason, "until": change.until, "decision": change.decision,
+            "decided_by": change.decided_by, "number": change.number, "note": change.note,
+            "category_before": change.category_before, "category_after": change.category_after,
+            "status_before": change.status_before, "status_after": change.status_after,
+            "withdrawn_on": change.withdrawn_on, "withdraw_reason": change.withdraw_reason}
+
+
+def _member(request, person_id: int):
+    person = Person.objects.restrict(request.auth).select_related("membership").filter(pk=person_id).first()
+    member = getattr(person, "membership", None) if person else None
+    if member is None:
+        raise Http404
+    return person, member
+
+
+def standing_data(request, person, member) -> dict:
+    changes = StandingChange.objects.restrict(request.auth).filter(member=member).select_related("person")
+    return {"person": ref(person), "category": member.category, "status": member.status,
+            "status_changed_on": member.status_changed_on,
+            "probation_ends_on": services.probation_end(member) if member.category == MemberCategory.PROBATIONARY
+            else None, "lost_contact_on": member.lost_contact_on, "kept_since": member.kept_since,
+            "kept_until": member.kept_until, "changes": [change_data(c) for c in changes.order_by("on", "pk")]}
+
+
+@router.get("/people/{person_id}/standing", response=StandingOut)
+@scoped(StandingChange)
+def standing_get(request, person_id: int):
+    """The member's standing now and every change of it, oldest first (withdrawn ones marked)."""
+    person, member = _member(request, person_id)
+    return standing_data(request, person, member)
+
+
+@router.post("/people/{person_id}/standing", response={201: StandingChangeOut, 409: ExitPreviewOut})
+@scoped(StandingChange)
+def standing_create(request, person_id: int, payload: StandingIn):
+    """Records a change of standing (MEMBERSHIP.md's rules; refused with the reason when it may not be made). An
+    exit needs ``confirm: true``: without it the answer is 409 with what it would do."""
+    _person, member = _member(request, person_id)
+    data = payload.model_dump()
+    try:
+        change = run_service(request, services.standing_change, member=member, **data)
+    except services.NeedsConfirmation as exc:
+        return Status(409, {"code": "confirmation_required", "message": exc.messages[0], **exc.details})
+    return Status(201, change_data(change))
+
+
+@router.post("/changes/{change_id}/withdraw", response=StandingChangeOut)
+@scoped(StandingChange)
+def standing_withdraw(request, change_id: int, payload: StandingWithdrawIn):
+    """Withdraws the member's latest change (the record goes back to what it was before it)."""
+    change = request.scoped.get(pk=change_id)
+    return change_data(run_service(request, services.standing_withdraw, change=change, reason=payload.reason))
+
+
+@router.get("/changes", response=Page[StandingChangeOut])
+@scoped(StandingChange)
+def changes_list(request, page: Query[PageParams], under: int | None = None, year: int | None = None,
+                 kind: choice(Kind, blank=True) = "", reason: choice(ExitReason, blank=True) = ""):
+    """The register of changes of standing, newest first: under an organization, in a year, of a kind or a way of
+    leaving."""
+    rows = request.scoped().select_related("person")
+    if under is not None:
+        from kernel.orgs.models import Organization
+
+        org = Organization.objects.restrict(request.auth).filter(pk=under).first()
+        if org is None:
+            raise Http404
+        rows = rows.filter(subtree_q("org_path", [org.path]))
+    if year:
+        rows = rows.filter(on__year=year)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if reason:
+        rows = rows.filter(reason=reason)
+    return paginate(rows.order_by("-on", "-pk"), page, lambda items: [change_data(c) for c in items])
+
+
+# --- transfers -----------------------------------------------------------------------------------------------------
+
+class TransferOut(Schema):
+    id: int
+    kind: choice(TransferKind)
+    person: Ref
+    from_org: Ref | None
+    to_org: Ref | None
+    outside_name: str
+    serial: str
+    issued_on: datetime.date
+    valid_until: datetime.date
+    dues_paid_to: str
+    status: choice(TransferStatus)
+    status_reason: str
+    status_on: datetime.date | None
+    accepted_on: datetime.date | None
+    in_transit: bool
+    receipt_due_on: datetime.date | None
+    receipt_state: str
+
+
+class TransferIn(In):
+    kind: choice([("within", "within"), ("out", "out")])
+    to_org: int | None = Field(None, description="Within the system: the receiving organization's id.")
+    outside_name: str = Field("", max_length=200)
+    dues_paid_to: str = Field(..., max_length=7, description="The month dues are paid up to, YYYY-MM.")
+    valid_days: int = Field(30, ge=10, le=90)
+    note: str = Field("", max_length=300)
+    confirm: bool = Field(False, description="Dues behind: without it, 409 with the preview and nothing is written.")
+
+
+class TransferPreviewOut(NeedsConfirmationOut):
+    name: str
+    dues_paid_to: str
+    owed_since: str
+
+
+class TransferActionIn(In):
+    reason: str = Field("", max_length=300)
+    on: datetime.date | None = None
+
+
+def transfer_data(transfer: Transfer) -> dict:
+    obligation = transfer.obligation
+    return {"id": transfer.pk, "kind": transfer.kind, "person": ref(transfer.person), "from_org": ref(transfer.from_org),
+            "to_org": ref(transfer.to_org), "outside_name": transfer.outside_name, "serial": transfer.serial,
+            "issued_on": transfer.issued_on, "valid_until": transfer.valid_until,
+            "dues_paid_to": transfer.dues_paid_to, "status": transfer.status, "status_reason": transfer.status_reason,
+            "status_on": transfer.status_on, "accepted_on": transfer.accepted_on, "in_transit": transfer.in_transit,
+            "receipt_due_on": obligation.due_on if obligation else None,
+            "receipt_state": obligation.state if obligation else ""}
+
+
+TRANSFER_ROWS = ("person", "from_org", "to_org", "obligation")
+
+
+@router.get("/transfers", response=Page[TransferOut])
+@scoped(Transfer)
+def transfers_list(request, page: Query[PageParams], status: str = ""):
+    """The transfers from or to the caller's organizations (each side sees its half), newest first; ``status``
+    one of the statuses or ``open`` (in transit or held)."""
+    rows = request.scoped().select_related(*TRANSFER_ROWS)
+    if status == "open":
+        rows = rows.filter(status__in=OPEN_TRANSFER)
+    elif status:
+        rows = rows.filter(status=status)
+    return paginate(rows.order_by("-issued_on", "-pk"), page, lambda items: [transfer_data(t) for t in items])
+
+
+@router.get("/transfers/{transfer_id}", response=TransferOut)
+@scoped(Transfer)
+def transfer_get(request, transfer_id: int):
+    return transfer_data(get_scoped(Transfer.objects.select_related(*TRANSFER_ROWS), request.auth, pk=transfer_id))
+
+
+@router.post("/people/{person_id}/transfers", response={201: TransferOut, 409: TransferPreviewOut})
+@scoped(Transfer)
+def transfer_create(request, person_id: int, payload: TransferIn):
+    """Issues the introduction letter (MEMBERSHIP.md): within the system the member stays counted here until the
+    receiver accepts, and the receiver owes the receipt within a month."""
+    _person, member = _member(request, person_id)
+    to_org = None
+    if payload.to_org is not None:
+        from kernel.orgs.models import Organization
+
+        to_org = Organization.objects.filter(pk=payload.to_org).first()
+        if to_org is None:
+            raise Http404
+    try:
+        transfer = run_service(request, transfers.transfer_issue, member=member, kind=payload.kind, to_org=to_org,
+                               outside_name=payload.outside_name, dues_paid_to=payload.dues_paid_to,
+                               valid_days=payload.valid_days, note=payload.note, confirm=payload.confirm)
+    except services.NeedsConfirmation as exc:
+        return Status(409, {"code": "confirmation_required", "message": exc.messages[0], **exc.details})
+    return Status(201, transfer_data(transfer))
+
+
+def _act(request, transfer_id: int, service, **kwargs) -> dict:
+    transfer = get_scoped(Transfer.objects.all(), request.auth, pk=transfer_id)
+    run_service(request, service, transfer=transfer, **kwargs)
+    return transfer_data(Transfer.objects.select_related(*TRANSFER_ROWS).get(pk=transfer.pk))
+
+
+@router.post("/transfers/{transfer_id}/accept", response=TransferOut)
+@scoped(Transfer)
+def transfer_accept(request, transfer_id: int, payload: TransferActionIn):
+    """The receiver receives the member (on ``on``, default today): the member moves and the receipt is done."""
+    return _act(request, transfer_id, transfers.transfer_accept, on=payload.on)
+
+
+@router.post("/transfers/{transfer_id}/hold", response=TransferOut)
+@scoped(Transfer)
+def transfer_hold(request, transfer_id: int, payload: TransferActionIn):
+    """The receiver holds the transfer (挂起) with a ``reason``: still in transit."""
+    return _act(request, transfer_id, transfers.transfer_hold, reason=payload.reason)
+
+
+@router.post("/transfers/{transfer_id}/return", response=TransferOut)
+@scoped(Transfer)
+def transfer_return(request, transfer_id: int, payload: TransferActionIn):
+    """The receiver sends the transfer back (退回) with a ``reason``: the member stays where they were."""
+    return _act(request, transfer_id, transfers.transfer_return, reason=payload.reason)
+
+
+@router.post("/transfers/{transfer_id}/cancel", response=TransferOut)
+@scoped(Transfer)
+def transfer_cancel(request, transfer_id: int, payload: TransferActionIn):
+    """The sender cancels a letter still in transit, with a ``reason``."""
+    return _act(request, transfer_id, transfers.transfer_cancel, reason=payload.reason)
+
+
+@router.post("/transfers/{transfer_id}/receipt", response=TransferOut)
+@scoped(Transfer)
+def transfer_receipt(request, transfer_id: int, payload: TransferActionIn):
+    """The sender records the receipt of a letter out of the system (on ``on``): the member is transferred out."""
+    return _act(request, transfer_id, transfers.transfer_receipt, on=payload.on)

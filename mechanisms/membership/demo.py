@@ -1,0 +1,106 @@
+"""Standing for the demo county or city: over the last year a few members out of contact, a few with their standing
+kept (abroad), and beside the seed's counted members (whose number in good standing stays the seed's) others whose
+standing was suspended after six months out of contact or who left the party, by death mostly and rarely the other
+ways; each through the standing rules, as a township records it. At province scale it touches a few hundred
+members, whatever the size."""
+import datetime
+import random
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from kernel.core import clock, idcard
+from kernel.core.actor import acting_as
+from kernel.core.tree import subtree_q
+from kernel.orgs.models import Organization
+from kernel.people.choices import MemberCategory, MemberStatus
+from kernel.people.models import Member, Person
+from kernel.people.services import member_create, person_create
+
+from . import dates, services
+from .models import ExitReason, Kind
+
+# Shares of the members touched (a county of 7,760 members: about 60 changes), capped for a province.
+SHARE, CAP = 0.006, 400
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志文玉兰春红德福"
+EXITS = [ExitReason.DECEASED] * 8 + [ExitReason.LAPSED, ExitReason.REMOVED, ExitReason.PERSUADED,
+                                     ExitReason.WITHDREW, ExitReason.EXPELLED]
+
+
+def generate_membership(root: Organization, seed: int, today: datetime.date | None = None, progress=print) -> dict:
+    with acting_as(None, source="command:demo_data:membership"), transaction.atomic():
+        return _generate(root, seed, today or clock.today(), progress)
+
+
+def _extra_member(rng, branch_member: Member, today: datetime.date):
+    """A member of the same branch beside the seed's counted ones: the demo's exits and suspensions fall on such
+    members, so the members in good standing stay the seed's number (7,760 in the county)."""
+    gender = "male" if rng.random() < 0.7 else "female"
+    birth = datetime.date(rng.randint(1938, 1975), rng.randint(1, 12), rng.randint(1, 28))
+    region = (branch_member.person.id_number or "430530")[:6]
+    for sequence in range(rng.randint(0, 499), 1000):
+        number = idcard.make(region, birth, sequence % 500, gender)
+        if not Person.objects.filter(id_number=number).exists():
+            break
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    person = person_create(user=None, organization=branch_member.person.organization, name=name, gender=gender,
+                           birth_date=birth, id_number=number)
+    joined = datetime.date(rng.randint(max(birth.year + 20, 1960), 2015), rng.randint(1, 12), 1)
+    return member_create(user=None, person=person, category=MemberCategory.FULL,
+                         applied_on=datetime.date(joined.year - 1, joined.month, 1), joined_on=joined,
+                         full_on=datetime.date(joined.year + 1, joined.month, 1))
+
+
+def _generate(root, seed, today, progress) -> dict:
+    rng = random.Random(seed + 18)
+    # members in good standing holding no post and with no login account (the demo's own accounts stay as they are)
+    base = Member.objects.filter(subtree_q("org_path", [root.path]), status=MemberStatus.ACTIVE, holds_post=False,
+                                 person__account__isnull=True)
+    total = base.count()
+    wanted = min(CAP, max(8, round(total * SHARE)))
+    # a sample spread over the tree without reading every member: random ids between the first and the last
+    bounds = base.aggregate(lo=Min("pk"), hi=Max("pk"))
+    if bounds["lo"] is None:
+        return {}
+    guesses = {rng.randint(bounds["lo"], bounds["hi"]) for _ in range(wanted * 3)}
+    members = {m.pk: m for m in base.filter(pk__in=guesses).select_related("person__organization")}
+    ids = sorted(members)
+    rng.shuffle(ids)
+    counts = {kind: 0 for kind in Kind.values}
+    body = "党支部支部大会"
+    with clock.today_is(today):
+        for n, pk in enumerate(ids[:wanted]):
+            member = members[pk]
+            share = n / wanted
+            if share < 0.3 and member.joined_on < today - datetime.timedelta(days=400):
+                # out of contact, still counted
+                lost = today - datetime.timedelta(days=rng.randint(30, 170))
+                services.standing_change(user=None, member=member, kind=Kind.LOSE_CONTACT, on=lost)
+                counts[Kind.LOSE_CONTACT] += 1
+            elif share < 0.45 and member.joined_on < today - datetime.timedelta(days=400):
+                services.standing_change(user=None, member=member, kind=Kind.KEEP,
+                                         on=today - datetime.timedelta(days=rng.randint(30, 300)), decided_by=body,
+                                         decision="出国（境）定居，保留党籍", until=dates.add_months(today, 12))
+                counts[Kind.KEEP] += 1
+            elif share < 0.6:
+                # out of contact for over six months, the standing suspended
+                extra = _extra_member(rng, member, today)
+                lost = today - datetime.timedelta(days=rng.randint(200, 330))
+                services.standing_change(user=None, member=extra, kind=Kind.LOSE_CONTACT, on=lost)
+                services.standing_change(user=None, member=extra, kind=Kind.SUSPEND,
+                                         on=lost + datetime.timedelta(days=185), decided_by=body,
+                                         decision="失联超过六个月，停止党籍")
+                counts[Kind.LOSE_CONTACT] += 1
+                counts[Kind.SUSPEND] += 1
+            else:
+                extra = _extra_member(rng, member, today)
+                reason = EXITS[n % len(EXITS)]
+                services.standing_change(
+                    user=None, member=extra, kind=Kind.EXIT, reason=reason,
+                    on=today - datetime.timedelta(days=rng.randint(5, 330)),
+                    decided_by="" if reason == ExitReason.DECEASED else body, confirm=True)
+                counts[Kind.EXIT] += 1
+    progress(f"  standing: {counts[Kind.LOSE_CONTACT]} out of contact ({counts[Kind.SUSPEND]} suspended), "
+             f"{counts[Kind.KEEP]} kept, {counts[Kind.EXIT]} left")
+    return counts

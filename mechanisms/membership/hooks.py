@@ -1,0 +1,44 @@
+"""The standing's marks on the person page (kernel.core.marks) and the record of changes made another way."""
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kernel.core.marks import Mark
+from kernel.people.choices import MemberStatus
+
+from .models import OPEN_TRANSFER, Transfer
+
+
+def standing_marks(user, person) -> list[Mark]:
+    member = getattr(person, "membership", None)
+    if member is None:
+        return []
+    url = reverse("membership:standing", args=[person.pk])
+    marks = []
+    if member.status == MemberStatus.SUSPENDED:
+        marks.append(Mark(_("Standing suspended"), url, member.status_changed_on.isoformat()
+                          if member.status_changed_on else "", "danger"))
+    if member.lost_contact_on:
+        marks.append(Mark(_("Out of contact since %(date)s") % {"date": member.lost_contact_on.isoformat()}, url,
+                          style="warning"))
+    transfer = (Transfer.objects.filter(member=member, status__in=OPEN_TRANSFER).select_related("to_org")
+                .only("pk", "serial", "to_org__name", "outside_name").first())
+    if transfer is not None:
+        marks.append(Mark(_("In transit to %(to)s") % {"to": transfer.destination},
+                          reverse("membership:transfer", args=[transfer.pk]), transfer.serial, "warning"))
+    if member.kept_since:
+        marks.append(Mark(_("Standing kept since %(date)s") % {"date": member.kept_since.isoformat()}, url,
+                          member.kept_until.isoformat() if member.kept_until else "", "secondary"))
+    return marks
+
+
+def record_other_change(sender, *, member, user, changes, **kwargs):
+    from .services import record_correction
+
+    record_correction(member=member, user=user, changes=changes)
+
+
+def standing_links(user, person) -> list:
+    from kernel.core.marks import Link
+
+    return [Link(_("Standing"), reverse("membership:standing", args=[person.pk]), "bi-person-vcard"),
+            Link(_("Transfer"), reverse("membership:transfer_issue", args=[person.pk]), "bi-arrow-left-right")]

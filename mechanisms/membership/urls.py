@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views, views_transfers
+
+app_name = "membership"
+urlpatterns = [
+    path("people/<int:pk>/", views.StandingView.as_view(), name="standing"),
+    path("people/<int:pk>/transfer/", views_transfers.TransferIssueView.as_view(), name="transfer_issue"),
+    path("people/<int:pk>/transfer-in/", views_transfers.TransferInView.as_view(), name="transfer_in"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes.xlsx", views.ChangesXlsxView.as_view(), name="changes_xlsx"),
+    path("changes/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    path("transfers/", views_transfers.TransferListView.as_view(), name="transfers"),
+    path("transfers/<int:pk>/", views_transfers.TransferDetailView.as_view(), name="transfer"),
+    path("transfers/<int:pk>/letter.pdf", views_transfers.TransferLetterView.as_view(), name="transfer_letter"),
+    path("transfers/<int:pk>/<slug:action>/", views_transfers.TransferActionView.as_view(), name="transfer_action"),
+]

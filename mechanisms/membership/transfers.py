@@ -154,8 +154,9 @@ def transfer_issue(*, user, member: Member, kind: str, to_org: Organization | No
 
 
 def _lock(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("member", "person", "from_org", "to_org").get(
-        pk=transfer.pk)
+    # the organizations are nullable (outer joins): lock the transfer's own row only
+    return (Transfer.objects.select_for_update(of=("self",))
+            .select_related("member", "person", "from_org", "to_org").get(pk=transfer.pk))
 
 
 def _require_receiver(user, transfer: Transfer) -> None:

@@ -6,6 +6,7 @@ import datetime
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
+from kernel.core import clock
 from kernel.core.api import (
     In,
     NeedsConfirmationOut,
@@ -23,8 +24,18 @@ from kernel.core.tree import subtree_q
 from kernel.people.choices import MemberCategory, MemberStatus
 from kernel.people.models import Person
 
-from . import services, transfers
-from .models import OPEN_TRANSFER, ExitReason, Kind, StandingChange, Transfer, TransferKind, TransferStatus
+from . import floating, services, transfers
+from .models import (
+    OPEN_TRANSFER,
+    ExitReason,
+    FloatDirection,
+    FloatingMember,
+    Kind,
+    StandingChange,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 
 router = Router(tags=["membership"])
 
@@ -300,3 +311,113 @@ def transfer_cancel(request, transfer_id: int, payload: TransferActionIn):
 def transfer_receipt(request, transfer_id: int, payload: TransferActionIn):
     """The sender records the receipt of a letter out of the system (on ``on``): the member is transferred out."""
     return _act(request, transfer_id, transfers.transfer_receipt, on=payload.on)
+
+
+# --- floating members ----------------------------------------------------------------------------------------------
+
+class FloatingOut(Schema):
+    id: int
+    direction: choice(FloatDirection)
+    organization: Ref
+    person: Ref | None
+    name: str
+    home_organization: str
+    place: str
+    fixed_place: bool
+    since: datetime.date
+    reason: str
+    contact_here: str
+    contact_there: str
+    expected_return: datetime.date | None
+    card_number: str
+    card_issued_on: datetime.date | None
+    card_valid_until: datetime.date | None
+    returned_on: datetime.date | None
+    card_checked: bool
+    should_transfer: bool
+
+
+class FloatingIn(In):
+    direction: choice(FloatDirection)
+    organization: int
+    person: int | None = Field(None, description="The outflow register: the member of the organization who is away.")
+    name: str = Field("", max_length=50, description="The inflow register: the member's name.")
+    home_organization: str = Field("", max_length=200, description="The inflow register: where the member belongs.")
+    place: str = Field(..., max_length=200)
+    fixed_place: bool = False
+    since: datetime.date
+    reason: str = Field("", max_length=200)
+    contact_here: str = Field("", max_length=100)
+    contact_there: str = Field("", max_length=100)
+    expected_return: datetime.date | None = None
+    card_number: str = Field("", max_length=40)
+    card_issued_on: datetime.date | None = None
+    card_valid_until: datetime.date | None = None
+    note: str = Field("", max_length=300)
+
+
+class FloatingReturnIn(In):
+    on: datetime.date | None = None
+    card_checked: bool = False
+
+
+class FloatingReportIn(In):
+    on: datetime.date
+    text: str = Field("", max_length=200)
+
+
+def floating_data(row: FloatingMember, today) -> dict:
+    return {"id": row.pk, "direction": row.direction, "organization": ref(row.organization), "person": ref(row.person),
+            **{name: getattr(row, name) for name in (
+                "name", "home_organization", "place", "fixed_place", "since", "reason", "contact_here",
+                "contact_there", "expected_return", "card_number", "card_issued_on", "card_valid_until",
+                "returned_on", "card_checked")},
+            "should_transfer": row.should_transfer(today)}
+
+
+@router.get("/floating", response=Page[FloatingOut])
+@scoped(FloatingMember)
+def floating_list(request, page: Query[PageParams], direction: choice(FloatDirection, blank=True) = "",
+                  away: bool = True):
+    """The outflow and inflow registers of the caller's organizations; ``away`` (default) those not back yet."""
+    rows = request.scoped().select_related("organization", "person")
+    if direction:
+        rows = rows.filter(direction=direction)
+    if away:
+        rows = rows.filter(returned_on__isnull=True)
+    today = clock.today()
+    return paginate(rows.order_by("returned_on", "-since", "-pk"), page,
+                    lambda items: [floating_data(row, today) for row in items])
+
+
+@router.post("/floating", response={201: FloatingOut})
+@scoped(FloatingMember)
+def floating_create(request, payload: FloatingIn):
+    """Registers a member away (``out``: the organization's own member, by ``person``) or come in (``in``: by
+    ``name`` and ``home_organization``), with the activity card if one was issued."""
+    from kernel.orgs.models import Organization
+
+    data = payload.model_dump()
+    organization = get_scoped(Organization.objects, request.auth, pk=data.pop("organization"))
+    person_id = data.pop("person")
+    person = get_scoped(Person.objects, request.auth, pk=person_id) if person_id is not None else None
+    row = run_service(request, floating.floating_register, organization=organization, person=person, **data)
+    return Status(201, floating_data(row, clock.today()))
+
+
+@router.post("/floating/{floating_id}/return", response=FloatingOut)
+@scoped(FloatingMember)
+def floating_back(request, floating_id: int, payload: FloatingReturnIn):
+    """The member is back (the activity card checked, when one was issued)."""
+    row = get_scoped(FloatingMember.objects, request.auth, pk=floating_id)
+    row = run_service(request, floating.floating_return, floating=row, on=payload.on, card_checked=payload.card_checked)
+    return floating_data(FloatingMember.objects.select_related("organization", "person").get(pk=row.pk), clock.today())
+
+
+@router.post("/floating/{floating_id}/report", response=FloatingOut)
+@scoped(FloatingMember)
+def floating_report(request, floating_id: int, payload: FloatingReportIn):
+    """The member's yearly report to the home branch, recorded against the year's duty."""
+    row = get_scoped(FloatingMember.objects, request.auth, pk=floating_id)
+    run_service(request, floating.report_record, floating=row, on=payload.on, text=payload.text)
+    return floating_data(FloatingMember.objects.select_related("organization", "person").get(pk=row.pk), clock.today())

@@ -12,17 +12,20 @@ class MembershipConfig(JicengApp):
     nav = [
         Nav("cadres", _("Standing changes"), "membership:changes", "bi-person-vcard", order=60, roles=STAFF_ROLES),
         Nav("cadres", _("Transfers"), "membership:transfers", "bi-arrow-left-right", order=61, roles=STAFF_ROLES),
+        Nav("cadres", _("Floating members"), "membership:floating", "bi-geo-alt", order=62, roles=STAFF_ROLES),
     ]
     demo, demo_order = "mechanisms.membership.demo.generate_membership", 110
-    shipped = [Ship("membership", "the transfer-receipt duty rule", "mechanisms.membership.library.install_membership_rules",
+    shipped = [Ship("membership", "the transfer-receipt and floating members' yearly report duty rules", "mechanisms.membership.library.install_membership_rules",
                     order=25)]
 
     def connect(self):
         from kernel.core.marks import link_source, mark_source
+        from kernel.core.todo import todo_source
         from kernel.people.services import member_standing_changed
 
         from . import hooks
 
         mark_source(hooks.standing_marks)
+        todo_source(hooks.todo_items)
         link_source(hooks.standing_links)
         member_standing_changed.connect(hooks.record_other_change, dispatch_uid="membership.record_other_change")

@@ -17,8 +17,8 @@ from kernel.people.choices import MemberCategory, MemberStatus
 from kernel.people.models import Member, Person
 from kernel.people.services import member_create, person_create
 
-from . import dates, services
-from .models import ExitReason, Kind
+from . import dates, floating, services
+from .models import ExitReason, FloatDirection, Kind
 
 # Shares of the members touched (a county of 7,760 members: about 60 changes), capped for a province.
 SHARE, CAP = 0.006, 400
@@ -101,6 +101,17 @@ def _generate(root, seed, today, progress) -> dict:
                     on=today - datetime.timedelta(days=rng.randint(5, 330)),
                     decided_by="" if reason == ExitReason.DECEASED else body, confirm=True)
                 counts[Kind.EXIT] += 1
+        places = ["广东省东莞市", "广东省深圳市", "浙江省义乌市", "湖南省长沙市", "江苏省苏州市"]
+        floating_count = 0
+        for pk in ids[wanted: wanted + max(2, wanted // 3)]:
+            member = members[pk]
+            since = today - datetime.timedelta(days=rng.randint(20, 400))
+            floating.floating_register(
+                user=None, direction=FloatDirection.OUT, organization=member.person.organization, person=member.person,
+                place=rng.choice(places), fixed_place=rng.random() < 0.4, since=max(since, member.joined_on),
+                reason=rng.choice(["务工", "经商", "求学"]), contact_here="村党支部书记")
+            floating_count += 1
+    progress(f"  floating members: {floating_count} in the outflow registers")
     progress(f"  standing: {counts[Kind.LOSE_CONTACT]} out of contact ({counts[Kind.SUSPEND]} suspended), "
              f"{counts[Kind.KEEP]} kept, {counts[Kind.EXIT]} left")
     return counts

@@ -65,3 +65,25 @@ class TransferInForm(BootstrapMixin, forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
     on = forms.DateField(required=False)
+
+
+class FloatingForm(BootstrapMixin, forms.Form):
+    place = forms.CharField(label=_("Where"), max_length=200)
+    fixed_place = forms.BooleanField(label=_("At a fixed place"), required=False)
+    since = forms.DateField(label=_("Since"), widget=IsoDateInput())
+    reason = forms.CharField(label=_("Why"), max_length=200, required=False)
+    contact_here = forms.CharField(label=_("Contact here"), max_length=100, required=False)
+    contact_there = forms.CharField(label=_("Contact there"), max_length=100, required=False)
+    expected_return = forms.DateField(label=_("Expected back"), required=False, widget=IsoDateInput())
+    card_number = forms.CharField(label=_("Activity card number"), max_length=40, required=False)
+    card_issued_on = forms.DateField(label=_("Card issued on"), required=False, widget=IsoDateInput())
+    card_valid_until = forms.DateField(label=_("Card valid until"), required=False, widget=IsoDateInput())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FloatingInForm(FloatingForm):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    home_organization = forms.CharField(label=_("Home organization"), max_length=200)
+    organization = forms.IntegerField(widget=forms.HiddenInput())
+
+    field_order = ["name", "home_organization", "place"]

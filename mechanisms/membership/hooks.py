@@ -41,4 +41,27 @@ def standing_links(user, person) -> list:
     from kernel.core.marks import Link
 
     return [Link(_("Standing"), reverse("membership:standing", args=[person.pk]), "bi-person-vcard"),
-            Link(_("Transfer"), reverse("membership:transfer_issue", args=[person.pk]), "bi-arrow-left-right")]
+            Link(_("Transfer"), reverse("membership:transfer_issue", args=[person.pk]), "bi-arrow-left-right"),
+            Link(_("Gone out"), reverse("membership:floating_out", args=[person.pk]), "bi-geo-alt")]
+
+
+def todo_items(user, today) -> list:
+    """The floating members away more than six months at a fixed place, on their organization's to-do: transfer the
+    relationship instead (the outflow register's home branch issues the letter)."""
+    from kernel.accounts.own import own_organization_ids
+    from kernel.core.todo import TodoItem
+
+    from .dates import add_months
+    from .models import FloatingMember
+
+    own = own_organization_ids(user)
+    if not own:
+        return []
+    rows = (FloatingMember.objects.filter(organization_id__in=own, returned_on__isnull=True, fixed_place=True,
+                                          since__lt=add_months(today, -6))
+            .select_related("organization").order_by("since", "pk")[:100])
+    return [TodoItem(title=_("%(name)s: over six months at %(place)s") % {"name": row.name, "place": row.place},
+                     url=reverse("membership:floating_member", args=[row.pk]), due_on=add_months(row.since, 6),
+                     kind="overdue", source=_("Floating member"), organization=row.organization.name,
+                     state=_("transfer instead"), action=_("Open"), key=f"membership.floating:{row.pk}")
+            for row in rows]

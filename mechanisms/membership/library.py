@@ -1,4 +1,5 @@
-"""The duty rule this app ships as an editable default (the transfer receipt), installed through the engine."""
+"""The duty rules this app ships as editable defaults (the transfer receipt, the floating members' yearly report),
+installed through the engine."""
 from pathlib import Path
 
 from django.db import transaction
@@ -7,6 +8,8 @@ from kernel.orgs.models import Organization
 
 HERE = Path(__file__).resolve().parent
 RECEIPT_RULE = "transfer-receipt"
+FLOATING_RULE = "floating-yearly-report"
+RULES = (RECEIPT_RULE, FLOATING_RULE)
 
 
 def rule_text(code: str = RECEIPT_RULE) -> str:
@@ -15,7 +18,8 @@ def rule_text(code: str = RECEIPT_RULE) -> str:
 
 @transaction.atomic
 def install_membership_rules(*, user, owner: Organization) -> dict:
-    """Imports the transfer-receipt rule for ``owner``; an unchanged file keeps its version. {code: version}."""
+    """Imports the transfer-receipt and floating members' yearly report rules for ``owner``; an unchanged file keeps
+    its version. {code: version}."""
     from engines.duties.services import rule_import
 
-    return {RECEIPT_RULE: rule_import(user=user, text=rule_text(), owner=owner)}
+    return {code: rule_import(user=user, text=rule_text(code), owner=owner) for code in RULES}

@@ -91,7 +91,7 @@ class TransferStatus(models.TextChoices):
     ISSUED = "issued", _("In transit")
     HELD = "held", _("Held by the receiver")
     RETURNED = "returned", _("Sent back")
-    ACCEPTED = "accepted", _("Received")
+    ACCEPTED = "accepted", pgettext_lazy("transfer", "Received")
     CANCELLED = "cancelled", _("Cancelled by the sender")
 
 
@@ -180,3 +180,61 @@ class Transfer(BaseModel):
     @property
     def origin(self) -> str:
         return self.from_org.name if self.from_org_id else self.outside_name
+
+
+class FloatDirection(models.TextChoices):
+    OUT = "out", _("Gone out (流出)")
+    IN = "in", _("Come in (流入)")
+
+
+class FloatingMember(BaseModel):
+    """A floating member (流动党员, MEMBERSHIP.md) in the outflow register of the home branch (a member of it, away)
+    or the inflow register of the organization where they live and work (a member of an organization elsewhere,
+    named as text: the host sees no more of them than the register holds). The base committee's activity card
+    (流动党员活动证) is kept with its number, issue and period; the card is checked on return. A member away more
+    than six months at a fixed place should transfer instead (``should_transfer``)."""
+
+    direction = models.CharField(_("register"), max_length=4, choices=FloatDirection.choices)
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    home_organization = models.CharField(_("home organization"), max_length=200, blank=True)
+    place = models.CharField(_("where"), max_length=200)
+    fixed_place = models.BooleanField(_("at a fixed place"), default=False)
+    since = models.DateField(_("since"))
+    reason = models.CharField(_("why"), max_length=200, blank=True)
+    contact_here = models.CharField(_("contact here"), max_length=100, blank=True)
+    contact_there = models.CharField(_("contact there"), max_length=100, blank=True)
+    expected_return = models.DateField(_("expected back"), null=True, blank=True)
+    card_number = models.CharField(_("activity card number"), max_length=40, blank=True)
+    card_issued_on = models.DateField(_("card issued on"), null=True, blank=True)
+    card_valid_until = models.DateField(_("card valid until"), null=True, blank=True)
+    returned_on = models.DateField(_("back on"), null=True, blank=True)
+    card_checked = models.BooleanField(_("card checked on return"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("floating member")
+        verbose_name_plural = _("floating members")
+        ordering = ["returned_on", "-since", "-id"]
+        indexes = [models.Index(fields=["org_path", "direction", "returned_on"])]
+
+    def __str__(self):
+        return f"{self.name} · {self.place}"
+
+    @property
+    def away(self) -> bool:
+        return self.returned_on is None
+
+    def should_transfer(self, today) -> bool:
+        """Away more than six months at a fixed place: the rules say transfer the relationship instead."""
+        from .dates import add_months
+
+        return self.away and self.fixed_place and add_months(self.since, 6) < today

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_transfers
+from . import views, views_floating, views_transfers
 
 app_name = "membership"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("changes.xlsx", views.ChangesXlsxView.as_view(), name="changes_xlsx"),
     path("changes/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    path("people/<int:pk>/floating/", views_floating.FloatingOutView.as_view(), name="floating_out"),
+    path("floating/", views_floating.FloatingListView.as_view(), name="floating"),
+    path("floating/<int:pk>/", views_floating.FloatingDetailView.as_view(), name="floating_member"),
     path("transfers/", views_transfers.TransferListView.as_view(), name="transfers"),
     path("transfers/<int:pk>/", views_transfers.TransferDetailView.as_view(), name="transfer"),
     path("transfers/<int:pk>/letter.pdf", views_transfers.TransferLetterView.as_view(), name="transfer_letter"),

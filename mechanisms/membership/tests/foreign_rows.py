@@ -1,7 +1,7 @@
 """Township-B rows of the membership models at the scope walk's FOREIGN_PK (tests/test_scope_walk.py)."""
 import datetime
 
-from mechanisms.membership.models import StandingChange, Transfer
+from mechanisms.membership.models import FloatingMember, StandingChange, Transfer
 
 
 def foreign_rows(pk, foreign, org_fields) -> dict:
@@ -17,4 +17,8 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
                        serial="WJX-2024-0001", issued_on=datetime.date(2024, 3, 1), valid_until=datetime.date(2024, 3, 31),
                        dues_paid_to="2024-02", category="full")
 
-    return {StandingChange: standing_change, Transfer: transfer}
+    def floating_member(county):
+        return foreign(FloatingMember, direction="out", person_id=pk, name="王五", **org_fields(), place="广东省深圳市",
+                       since=datetime.date(2024, 2, 1))
+
+    return {StandingChange: standing_change, Transfer: transfer, FloatingMember: floating_member}

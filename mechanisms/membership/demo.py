@@ -18,6 +18,7 @@ from kernel.people.models import Member, Person
 from kernel.people.services import member_create, person_create
 
 from . import dates, floating, services
+from .library import install_membership_rules
 from .models import ExitReason, FloatDirection, Kind
 
 # Shares of the members touched (a county of 7,760 members: about 60 changes), capped for a province.
@@ -53,6 +54,7 @@ def _extra_member(rng, branch_member: Member, today: datetime.date):
 
 
 def _generate(root, seed, today, progress) -> dict:
+    install_membership_rules(user=None, owner=root)  # the transfer receipt and the floating members' yearly report
     rng = random.Random(seed + 18)
     # members in good standing holding no post and with no login account (the demo's own accounts stay as they are)
     base = Member.objects.filter(subtree_q("org_path", [root.path]), status=MemberStatus.ACTIVE, holds_post=False,

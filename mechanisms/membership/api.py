@@ -375,6 +375,13 @@ def floating_data(row: FloatingMember, today) -> dict:
             "should_transfer": row.should_transfer(today)}
 
 
+def _floating_act(request, floating_id: int, service, **kwargs) -> dict:
+    """One register row in the caller's scope (else 404), acted on by ``service``, as it then stands."""
+    row = get_scoped(FloatingMember.objects, request.auth, pk=floating_id)
+    run_service(request, service, floating=row, **kwargs)
+    return floating_data(FloatingMember.objects.select_related("organization", "person").get(pk=row.pk), clock.today())
+
+
 @router.get("/floating", response=Page[FloatingOut])
 @scoped(FloatingMember)
 def floating_list(request, page: Query[PageParams], direction: choice(FloatDirection, blank=True) = "",
@@ -409,15 +416,12 @@ def floating_create(request, payload: FloatingIn):
 @scoped(FloatingMember)
 def floating_back(request, floating_id: int, payload: FloatingReturnIn):
     """The member is back (the activity card checked, when one was issued)."""
-    row = get_scoped(FloatingMember.objects, request.auth, pk=floating_id)
-    row = run_service(request, floating.floating_return, floating=row, on=payload.on, card_checked=payload.card_checked)
-    return floating_data(FloatingMember.objects.select_related("organization", "person").get(pk=row.pk), clock.today())
+    return _floating_act(request, floating_id, floating.floating_return, on=payload.on,
+                         card_checked=payload.card_checked)
 
 
 @router.post("/floating/{floating_id}/report", response=FloatingOut)
 @scoped(FloatingMember)
 def floating_report(request, floating_id: int, payload: FloatingReportIn):
     """The member's yearly report to the home branch, recorded against the year's duty."""
-    row = get_scoped(FloatingMember.objects, request.auth, pk=floating_id)
-    run_service(request, floating.report_record, floating=row, on=payload.on, text=payload.text)
-    return floating_data(FloatingMember.objects.select_related("organization", "person").get(pk=row.pk), clock.today())
+    return _floating_act(request, floating_id, floating.report_record, on=payload.on, text=payload.text)

@@ -188,8 +188,7 @@ def transfer_accept(*, user, transfer: Transfer, on: datetime.date | None = None
     """The receiving organization receives the member: the member moves to it and the receipt is done."""
     transfer = _lock(transfer)
     _require_receiver(user, transfer)
-    if transfer.status not in OPEN_TRANSFER:
-        refuse(_("This transfer is no longer in transit (%(status)s).") % {"status": transfer.get_status_display()})
+    _require_open(transfer)
     on = on or clock.today()
     if on < transfer.issued_on or on > clock.today():
         refuse(_("The day it was received lies between the letter's issue and today."), field="on")
@@ -205,6 +204,21 @@ def transfer_accept(*, user, transfer: Transfer, on: datetime.date | None = None
     return transfer
 
 
+def _require_open(transfer: Transfer) -> None:
+    if transfer.status not in OPEN_TRANSFER:
+        refuse(_("This transfer is no longer in transit (%(status)s).") % {"status": transfer.get_status_display()})
+
+
+def _set_status(user, transfer: Transfer, status: str, reason: str, *, closes: bool) -> Transfer:
+    """Writes a status with its reason (a hold, a return, a cancellation); ``closes``: the receipt's duty is waived."""
+    transfer.status, transfer.status_reason, transfer.status_on = status, reason.strip(), clock.today()
+    transfer.decided_by = user_or_none(user)
+    transfer.save(update_fields=["status", "status_reason", "status_on", "decided_by", "updated_at"])
+    if closes:
+        _close_obligation(user, transfer, done=False, day=clock.today())
+    return transfer
+
+
 @transaction.atomic
 def transfer_hold(*, user, transfer: Transfer, reason: str) -> Transfer:
     """The receiver holds the transfer (挂起) with a reason: still in transit, the member still counted at the
@@ -215,10 +229,7 @@ def transfer_hold(*, user, transfer: Transfer, reason: str) -> Transfer:
         refuse(_("Only a transfer in transit can be held."))
     if not reason.strip():
         refuse(_("Say why the transfer is held."), field="reason")
-    transfer.status, transfer.status_reason, transfer.status_on = TransferStatus.HELD, reason.strip(), clock.today()
-    transfer.decided_by = user_or_none(user)
-    transfer.save(update_fields=["status", "status_reason", "status_on", "decided_by", "updated_at"])
-    return transfer
+    return _set_status(user, transfer, TransferStatus.HELD, reason, closes=False)
 
 
 @transaction.atomic
@@ -226,16 +237,10 @@ def transfer_return(*, user, transfer: Transfer, reason: str) -> Transfer:
     """The receiver sends the transfer back (退回) with a reason: the member stays where they were."""
     transfer = _lock(transfer)
     _require_receiver(user, transfer)
-    if transfer.status not in OPEN_TRANSFER:
-        refuse(_("This transfer is no longer in transit (%(status)s).") % {"status": transfer.get_status_display()})
+    _require_open(transfer)
     if not reason.strip():
         refuse(_("Say why the transfer is sent back."), field="reason")
-    transfer.status, transfer.status_reason, transfer.status_on = TransferStatus.RETURNED, reason.strip(), \
-        clock.today()
-    transfer.decided_by = user_or_none(user)
-    transfer.save(update_fields=["status", "status_reason", "status_on", "decided_by", "updated_at"])
-    _close_obligation(user, transfer, done=False, day=clock.today())
-    return transfer
+    return _set_status(user, transfer, TransferStatus.RETURNED, reason, closes=True)
 
 
 @transaction.atomic
@@ -243,16 +248,10 @@ def transfer_cancel(*, user, transfer: Transfer, reason: str) -> Transfer:
     """The sender withdraws a letter still in transit (issued by mistake, the member staying after all)."""
     transfer = _lock(transfer)
     _require_sender(user, transfer)
-    if transfer.status not in OPEN_TRANSFER:
-        refuse(_("This transfer is no longer in transit (%(status)s).") % {"status": transfer.get_status_display()})
+    _require_open(transfer)
     if not reason.strip():
         refuse(_("Say why the letter is cancelled."), field="reason")
-    transfer.status, transfer.status_reason, transfer.status_on = TransferStatus.CANCELLED, reason.strip(), \
-        clock.today()
-    transfer.decided_by = user_or_none(user)
-    transfer.save(update_fields=["status", "status_reason", "status_on", "decided_by", "updated_at"])
-    _close_obligation(user, transfer, done=False, day=clock.today())
-    return transfer
+    return _set_status(user, transfer, TransferStatus.CANCELLED, reason, closes=True)
 
 
 @transaction.atomic
@@ -263,8 +262,7 @@ def transfer_receipt(*, user, transfer: Transfer, on: datetime.date | None = Non
     _require_sender(user, transfer)
     if transfer.kind != TransferKind.OUT:
         refuse(_("Only a letter out of the system has its receipt recorded by the sender."))
-    if transfer.status not in OPEN_TRANSFER:
-        refuse(_("This transfer is no longer in transit (%(status)s).") % {"status": transfer.get_status_display()})
+    _require_open(transfer)
     on = on or clock.today()
     if on < transfer.issued_on or on > clock.today():
         refuse(_("The day the receipt came back lies between the letter's issue and today."), field="on")

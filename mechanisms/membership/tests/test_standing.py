@@ -18,12 +18,6 @@ D = datetime.date
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
-@pytest.fixture(autouse=True)
-def today():
-    with clock.today_is(D(2025, 6, 16)):
-        yield
-
-
 @pytest.fixture
 def probationer(county):
     person = person_create(user=None, organization=county.village_a1, name="赵预备", gender="female",

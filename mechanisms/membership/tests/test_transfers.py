@@ -13,21 +13,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from kernel.core import clock
-from mechanisms.membership.library import install_membership_rules
 
 D = datetime.date
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
 @pytest.fixture(autouse=True)
-def today():
-    with clock.today_is(D(2025, 6, 16)):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def shipped(county):
-    install_membership_rules(user=None, owner=county.county)
+def installed(shipped):
+    """The shipped rules, for every test here (the conftest's ``shipped``)."""
 
 
 def issue(client, person, **data):

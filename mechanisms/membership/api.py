@@ -20,11 +20,10 @@ from kernel.core.api import (
     run_service,
     scoped,
 )
-from kernel.core.tree import subtree_q
 from kernel.people.choices import MemberCategory, MemberStatus
 from kernel.people.models import Person
 
-from . import floating, services, transfers
+from . import floating, selectors, services, transfers
 from .models import (
     OPEN_TRANSFER,
     ExitReason,
@@ -157,21 +156,13 @@ def changes_list(request, page: Query[PageParams], under: int | None = None, yea
                  kind: choice(Kind, blank=True) = "", reason: choice(ExitReason, blank=True) = ""):
     """The register of changes of standing, newest first: under an organization, in a year, of a kind or a way of
     leaving."""
-    rows = request.scoped().select_related("person")
+    org = None
     if under is not None:
         from kernel.orgs.models import Organization
 
-        org = Organization.objects.restrict(request.auth).filter(pk=under).first()
-        if org is None:
-            raise Http404
-        rows = rows.filter(subtree_q("org_path", [org.path]))
-    if year:
-        rows = rows.filter(on__year=year)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if reason:
-        rows = rows.filter(reason=reason)
-    return paginate(rows.order_by("-on", "-pk"), page, lambda items: [change_data(c) for c in items])
+        org = get_scoped(Organization.objects, request.auth, pk=under)
+    rows = selectors.changes(request.auth, under=org, year=year, kind=kind, reason=reason)
+    return paginate(rows, page, lambda items: [change_data(c) for c in items])
 
 
 # --- transfers -----------------------------------------------------------------------------------------------------

@@ -84,6 +84,5 @@ class FloatingForm(BootstrapMixin, forms.Form):
 class FloatingInForm(FloatingForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     home_organization = forms.CharField(label=_("Home organization"), max_length=200)
-    organization = forms.IntegerField(widget=forms.HiddenInput())
 
     field_order = ["name", "home_organization", "place"]

@@ -11,7 +11,6 @@ from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.views import ScopedMixin, error_messages
 from kernel.orgs.models import Organization
-from kernel.orgs.views import scope_root
 from kernel.people.forms import apply_service_errors
 from kernel.people.models import Person
 
@@ -39,7 +38,7 @@ class FloatingListView(ScopedMixin, View):
         return render(request, "membership/floating.html", {
             "page": page, "direction": direction, "away": request.GET.get("away", ""), "hosts": hosts,
             "in_form": form or FloatingInForm(initial={"since": today}), "today": today,
-            "root": scope_root(request.user)})
+            "host": int(request.POST["organization"]) if request.POST.get("organization", "").isdigit() else 0})
 
     def post(self, request):
         """The inflow register: a member of an organization elsewhere, living or working here."""
@@ -47,7 +46,8 @@ class FloatingListView(ScopedMixin, View):
         if not form.is_valid():
             return self.get(request, form=form)
         data = dict(form.cleaned_data)
-        organization = self.scoped_object(Organization.objects.all(), pk=data.pop("organization"))
+        host = request.POST.get("organization", "")  # the select of the organizations the user may register in
+        organization = self.scoped_object(Organization.objects.all(), pk=int(host) if host.isdigit() else 0)
         try:
             floating.floating_register(user=request.user, direction=FloatDirection.IN, organization=organization,
                                        **data)

@@ -80,6 +80,10 @@ class FloatingForm(BootstrapMixin, forms.Form):
     card_valid_until = forms.DateField(label=_("Card valid until"), required=False, widget=IsoDateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fixed_place"].widget.attrs["class"] = "form-check-input"  # a check box, not a text box
+
 
 class FloatingInForm(FloatingForm):
     name = forms.CharField(label=_("Name"), max_length=50)

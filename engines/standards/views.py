@@ -30,7 +30,7 @@ from kernel.people.models import Person
 
 from . import counting, documents, exports, naming, selectors, services, timeline
 from .forms import DeclareForm, GrantForm, ItemRaterForm, LockForm, ScoreForm, TitleRevokeForm, checked
-from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, TitleAward
+from .models import Assessment, Evidence, Item, ItemScore, RaterGroup, Sheet, Standard, Tier, TitleAward
 from .sources import class_labels
 
 PAGE_SIZE = 50
@@ -580,10 +580,11 @@ class TitleListView(ScopedMixin, View):
 
     def get(self, request):
         titles, under, filters = self.filtered(request)
-        tiers = self.get_queryset().values_list("tier_code", flat=True).distinct().order_by("tier_code")
+        codes = list(self.get_queryset().values_list("tier_code", flat=True).distinct().order_by("tier_code"))
+        names = dict(Tier.objects.filter(code__in=codes).values_list("code", "name"))  # shown by name (达标)
         return render(request, "standards/title_list.html", context(
             standards=Standard.objects.restrict(request.user).order_by("code"), statuses=TitleAward.Status.choices,
-            tiers=list(tiers), under=under, filters=filters,
+            tiers=[(code, names.get(code, code)) for code in codes], under=under, filters=filters,
             **paginate(request, titles.order_by("-granted_on", "org_path", "pk"))))
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mechanisms.elections",
     "mechanisms.deliberation",
     "mechanisms.membership",
+    "mechanisms.terms",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,11 @@ PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "educ
 # Sent after a member's status or category changed through member_update (the form, the API, an import):
 # ``member``, ``user``, ``changes`` {field: (before, after)}. The standing rules record what came another way.
 member_standing_changed = Signal()
+# Sent when an organization's committee changed at a term change (换届), e.g. an election's result taking office:
+# ``organization``, ``on`` (the day the new committee took office), ``user``, ``before`` and ``after`` (the posts held
+# before the change and after it, each with ``title`` and ``person``), ``how`` (``assembly``, ``congress``,
+# ``appointed``) and ``decision`` (what decided it, as text). The terms register (mechanisms.terms) records it.
+organization_term_changed = Signal()
 
 MEMBER_FIELDS = ("category", "applied_on", "joined_on", "full_on", "no_post_class")
 # Changed through the standing rules (mechanisms.membership), not the membership form.

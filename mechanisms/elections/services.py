@@ -2,7 +2,8 @@
 
 An election moves recommend → review → elect → done, one step at a time; each step records who finished it
 and when. Finishing the election ends the outgoing committee's posts and creates the elected ones through
-kernel.people.services.
+kernel.people.services, and announces the term change (kernel.people.services.organization_term_changed) with the
+posts before and after, which the terms register records.
 """
 import datetime
 
@@ -20,7 +21,7 @@ from kernel.orgs.models import Domain, Organization, OrgStatus, OrgType
 from kernel.people.choices import PostTitle
 from kernel.people.choices import Stage as PersonStage
 from kernel.people.models import Person, Post
-from kernel.people.services import post_create, post_end
+from kernel.people.services import organization_term_changed, post_create, post_end
 
 from . import rules
 from .models import REPLACED_TITLES, Candidate, Election, Review, Stage, TermChange, TownshipDeadline
@@ -263,7 +264,8 @@ def outcome(election: Election) -> dict:
 
 @transaction.atomic
 def election_finish(*, user, election: Election) -> Election:
-    """Closes a valid election: the outgoing committee's posts end and the elected take theirs on the day held.
+    """Closes a valid election: the outgoing committee's posts end and the elected take theirs on the day held,
+    a term change of the village (organization_term_changed) with the posts before and after.
 
     Someone re-elected to the post they hold keeps that post as it is.
     """
@@ -275,7 +277,8 @@ def election_finish(*, user, election: Election) -> Election:
         raise ValidationError(result["problems"])
     held_on = election.held_on
     winners = {(c.person_id, c.title): c for c in result["winners"]}
-    outgoing = Post.objects.current(held_on).filter(organization=election.organization, title__in=REPLACED_TITLES)
+    outgoing = list(Post.objects.current(held_on).filter(organization=election.organization,
+                                                         title__in=REPLACED_TITLES).select_related("person"))
     for post in outgoing:
         if (post.person_id, post.title) in winners:
             winners.pop((post.person_id, post.title))  # re-elected to the same post: it simply continues
@@ -285,6 +288,11 @@ def election_finish(*, user, election: Election) -> Election:
         post_create(user=user, person=candidate.person, organization=election.organization, title=candidate.title,
                     started_on=held_on)
     Candidate.objects.filter(pk__in=[c.pk for c in result["winners"]]).update(elected=True)
+    incoming = Post.objects.current(held_on).filter(organization=election.organization,
+                                                    title__in=REPLACED_TITLES).select_related("person")
+    organization_term_changed.send(sender=Election, organization=election.organization, on=held_on, user=user,
+                                   before=outgoing, after=list(incoming), how="assembly",
+                                   decision=election.term_change.name)
     return _move(election, user, Stage.DONE, elected_by=user_or_none(user))
 
 

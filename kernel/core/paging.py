@@ -23,7 +23,9 @@ def page_number(request) -> int:
 
 def capped_count(queryset, cap: int) -> int:
     """At most ``cap + 1``: one bounded subquery, whatever the size of the list."""
-    return queryset.select_related(None).order_by()[: cap + 1].count()
+    if queryset._fields is None:  # rows of values() (a grouped list) take no select_related
+        queryset = queryset.select_related(None)
+    return queryset.order_by()[: cap + 1].count()
 
 
 def paginate(request, rows, *, size: int | None = None, cap: int = COUNT_CAP) -> dict:

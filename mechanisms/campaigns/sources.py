@@ -1,7 +1,8 @@
 """The registers of 十有六册 the system already holds, as data sources of the engine's items.
 
 A register passes when the branch has something on record: members, activists, village cadres (current
-posts). Meeting attendance and dues are not kept here yet, so those items are scored by hand.
+posts). The dues ledger is a source of the membership mechanism (registers.dues, dues.collection.*); meeting
+attendance is counted by orglife.
 """
 
 from engines.standards.sources import data_source

@@ -13,6 +13,7 @@ from kernel.core.api import (
     Page,
     PageParams,
     Ref,
+    Year,
     choice,
     get_scoped,
     paginate,
@@ -152,7 +153,7 @@ def standing_withdraw(request, change_id: int, payload: StandingWithdrawIn):
 
 @router.get("/changes", response=Page[StandingChangeOut])
 @scoped(StandingChange)
-def changes_list(request, page: Query[PageParams], under: int | None = None, year: int | None = None,
+def changes_list(request, page: Query[PageParams], under: int | None = None, year: Year | None = None,
                  kind: choice(Kind, blank=True) = "", reason: choice(ExitReason, blank=True) = ""):
     """The register of changes of standing, newest first: under an organization, in a year, of a kind or a way of
     leaving."""

@@ -8,15 +8,23 @@ class MembershipConfig(JicengApp):
     label = "membership"
     verbose_name = _("Membership standing")
     url_prefix = "membership/"
-    api = [("/membership", "mechanisms.membership.api.router")]
+    api = [("/membership", "mechanisms.membership.api.router"), ("/membership/dues", "mechanisms.membership.api_dues.router"),
+           ("/membership/evaluation", "mechanisms.membership.api_evaluation.router")]
     nav = [
         Nav("cadres", _("Standing changes"), "membership:changes", "bi-person-vcard", order=60, roles=STAFF_ROLES),
         Nav("cadres", _("Transfers"), "membership:transfers", "bi-arrow-left-right", order=61, roles=STAFF_ROLES),
         Nav("cadres", _("Floating members"), "membership:floating", "bi-geo-alt", order=62, roles=STAFF_ROLES),
+        Nav("cadres", _("Democratic evaluation"), "membership:evaluation", "bi-clipboard-check", order=63,
+            roles=STAFF_ROLES),
+        Nav("cadres", _("Heart-to-heart talks"), "membership:talk_index", "bi-chat-heart", order=64, roles=STAFF_ROLES),
+        Nav("cadres", _("Party dues"), "membership:dues", "bi-cash-coin", order=66, roles=STAFF_ROLES),
     ]
     demo, demo_order = "mechanisms.membership.demo.generate_membership", 110
-    shipped = [Ship("membership", "the transfer-receipt and floating members' yearly report duty rules", "mechanisms.membership.library.install_membership_rules",
-                    order=25)]
+    shipped = [Ship("membership", "the transfer-receipt, floating members' yearly report, yearly talks and rectification duty rules", "mechanisms.membership.library.install_membership_rules",
+                    order=25),
+               Ship("dues-bands", "the dues bands of the 2008 rules, a first version the county may change",
+                    "mechanisms.membership.dues.install_dues_bands", order=26)]
+    hooks = ["mechanisms.membership.sources"]  # the dues sources of the standards' items
 
     def connect(self):
         from kernel.core.marks import link_source, mark_source

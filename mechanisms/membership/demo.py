@@ -18,6 +18,8 @@ from kernel.people.models import Member, Person
 from kernel.people.services import member_create, person_create
 
 from . import dates, floating, services
+from .demo_dues import generate_dues
+from .demo_evaluation import generate_evaluation
 from .library import install_membership_rules
 from .models import ExitReason, FloatDirection, Kind
 
@@ -116,4 +118,6 @@ def _generate(root, seed, today, progress) -> dict:
     progress(f"  floating members: {floating_count} in the outflow registers")
     progress(f"  standing: {counts[Kind.LOSE_CONTACT]} out of contact ({counts[Kind.SUSPEND]} suspended), "
              f"{counts[Kind.KEEP]} kept, {counts[Kind.EXIT]} left")
+    generate_evaluation(root, seed, today, progress)  # last year's grades and cases, this year's talks
+    generate_dues(root, today, progress)  # bases, this year's ledger, most of it paid
     return counts

@@ -47,7 +47,8 @@ def standing_links(user, person) -> list:
 
 def todo_items(user, today) -> list:
     """The floating members away more than six months at a fixed place, on their organization's to-do: transfer the
-    relationship instead (the outflow register's home branch issues the letter)."""
+    relationship instead (the outflow register's home branch issues the letter); and the open cases of members
+    graded 不合格."""
     from kernel.accounts.own import own_organization_ids
     from kernel.core.todo import TodoItem
 
@@ -60,8 +61,34 @@ def todo_items(user, today) -> list:
     rows = (FloatingMember.objects.filter(organization_id__in=own, returned_on__isnull=True, fixed_place=True,
                                           since__lt=add_months(today, -6))
             .select_related("organization").order_by("since", "pk")[:100])
-    return [TodoItem(title=_("%(name)s: over six months at %(place)s") % {"name": row.name, "place": row.place},
-                     url=reverse("membership:floating_member", args=[row.pk]), due_on=add_months(row.since, 6),
-                     kind="overdue", source=_("Floating member"), organization=row.organization.name,
-                     state=_("transfer instead"), action=_("Open"), key=f"membership.floating:{row.pk}")
-            for row in rows]
+    items = [TodoItem(title=_("%(name)s: over six months at %(place)s") % {"name": row.name, "place": row.place},
+                      url=reverse("membership:floating_member", args=[row.pk]), due_on=add_months(row.since, 6),
+                      kind="overdue", source=_("Floating member"), organization=row.organization.name,
+                      state=_("transfer instead"), action=_("Open"), key=f"membership.floating:{row.pk}")
+             for row in rows]
+    return items + evaluation_case_items(own)
+
+
+def evaluation_case_items(own: list[int]) -> list:
+    """The open cases of members graded 不合格, on their organization's to-do: help them, decide the outcome, record
+    the rectification by its deadline."""
+    from kernel.core.todo import TodoItem
+
+    from .models_evaluation import OPEN_CASE, EvaluationCase
+
+    cases = (EvaluationCase.objects.filter(organization_id__in=own, state__in=OPEN_CASE)
+             .select_related("person", "organization").order_by("deadline", "opened_on", "pk")[:100])
+    return [TodoItem(title=_("%(name)s: unqualified in %(year)s") % {"name": case.person.name, "year": case.year},
+                     url=reverse("membership:evaluation_case", args=[case.pk]), due_on=case.deadline,
+                     kind="open", source=_("Democratic evaluation"), organization=case.organization.name,
+                     state=_case_step(case), action=_("Open"), key=f"membership.evaluation_case:{case.pk}")
+            for case in cases]
+
+
+def _case_step(case) -> str:
+    """What the open case waits for."""
+    from .models_evaluation import CaseState
+
+    if case.state == CaseState.RECTIFYING:
+        return _("record the rectification")
+    return _("decide the outcome") if case.helped_on else _("help the member")

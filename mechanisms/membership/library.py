@@ -1,5 +1,6 @@
-"""The duty rules this app ships as editable defaults (the transfer receipt, the floating members' yearly report),
-installed through the engine."""
+"""The duty rules this app ships as editable defaults (the transfer receipt, the floating members' yearly report,
+the branches' yearly heart-to-heart talks, an unqualified member's rectification within a period), installed through
+the engine."""
 from pathlib import Path
 
 from django.db import transaction
@@ -9,7 +10,9 @@ from kernel.orgs.models import Organization
 HERE = Path(__file__).resolve().parent
 RECEIPT_RULE = "transfer-receipt"
 FLOATING_RULE = "floating-yearly-report"
-RULES = (RECEIPT_RULE, FLOATING_RULE)
+TALKS_RULE = "talks-yearly"
+RECTIFY_RULE = "evaluation-rectification"
+RULES = (RECEIPT_RULE, FLOATING_RULE, TALKS_RULE, RECTIFY_RULE)
 
 
 def rule_text(code: str = RECEIPT_RULE) -> str:
@@ -18,8 +21,7 @@ def rule_text(code: str = RECEIPT_RULE) -> str:
 
 @transaction.atomic
 def install_membership_rules(*, user, owner: Organization) -> dict:
-    """Imports the transfer-receipt and floating members' yearly report rules for ``owner``; an unchanged file keeps
-    its version. {code: version}."""
+    """Imports the rules of ``RULES`` for ``owner``; an unchanged file keeps its version. {code: version}."""
     from engines.duties.services import rule_import
 
     return {code: rule_import(user=user, text=rule_text(code), owner=owner) for code in RULES}

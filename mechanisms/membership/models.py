@@ -238,3 +238,17 @@ class FloatingMember(BaseModel):
         from .dates import add_months
 
         return self.away and self.fixed_place and add_months(self.since, 6) < today
+
+
+from .models_dues import (  # noqa: E402,F401  (the dues models live in their own module)
+    DuesBand,
+    DuesBase,
+    DuesLine,
+    DuesOneOff,
+    DuesRelief,
+    DuesSchedule,
+    PayerKind,
+    ReliefKind,
+    ReliefStatus,
+)
+from .models_evaluation import EvaluationCase, EvaluationGrade, Talk  # noqa: E402,F401  (evaluation and talks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_floating, views_transfers
+from . import urls_dues, urls_evaluation, views, views_floating, views_transfers
 
 app_name = "membership"
 urlpatterns = [
@@ -17,4 +17,4 @@ urlpatterns = [
     path("transfers/<int:pk>/", views_transfers.TransferDetailView.as_view(), name="transfer"),
     path("transfers/<int:pk>/letter.pdf", views_transfers.TransferLetterView.as_view(), name="transfer_letter"),
     path("transfers/<int:pk>/<slug:action>/", views_transfers.TransferActionView.as_view(), name="transfer_action"),
-]
+] + urls_dues.urlpatterns + urls_evaluation.urlpatterns

@@ -1,9 +1,11 @@
-"""The membership scenarios' day (16 June 2025) and the duty rules the app ships, installed as a new site would."""
+"""The membership scenarios' day (16 June 2025) and the duty rules and dues bands the app ships, installed as a new
+site would."""
 import datetime
 
 import pytest
 
 from kernel.core import clock
+from mechanisms.membership.dues import install_dues_bands
 from mechanisms.membership.library import install_membership_rules
 
 
@@ -16,3 +18,4 @@ def today():
 @pytest.fixture
 def shipped(county):
     install_membership_rules(user=None, owner=county.county)
+    install_dues_bands(user=None, owner=county.county)

@@ -23,10 +23,10 @@ PAGES = {
     "/standards/assessments/": 9,
     "/standards/titles/": 10,
     "/campaigns/": 9,
-    "/duties/todo/": 27,  # a query or two per to-do source (obligations, reviews, approvals, sheets, notices, cases
+    "/duties/todo/": 28,  # a query or two per to-do source (obligations, reviews, approvals, sheets, notices, cases
     # waiting on the user, meetings, measures and grades, late check-ins, selections, rounds, objections and the
     # nominations asked of units, elections, naming decisions, floating members to transfer, members graded 不合格
-    # with an open case), reminders
+    # with an open case, members warned of 自行脱党), reminders
     "/duties/obligations/": 9,
     "/duties/rules/": 9,
     "/duties/board/": 13,

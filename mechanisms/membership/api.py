@@ -417,3 +417,56 @@ def floating_back(request, floating_id: int, payload: FloatingReturnIn):
 def floating_report(request, floating_id: int, payload: FloatingReportIn):
     """The member's yearly report to the home branch, recorded against the year's duty."""
     return _floating_act(request, floating_id, floating.report_record, on=payload.on, text=payload.text)
+
+
+# --- the statistics annual report -----------------------------------------------------------------------------------
+
+class StatisticsRowOut(Schema):
+    row: str = Field(..., description="The organization's code, or \"total\".")
+    name: str
+    category: str = Field(..., description="all, probationary or full.")
+    opening: int
+    joined: int
+    moved_in: int
+    came_in: int
+    moved_out: int
+    went_out: int
+    left: dict[str, int]
+    made_full: int
+    closing: int
+    balanced: bool
+
+
+class StatisticsOut(Schema):
+    organization: Ref
+    year: int
+    reconciliation: list[StatisticsRowOut]
+    tables: dict[str, dict[str, dict[str, int]]] = Field(..., description="{table: {row code or total: {column: n}}}")
+
+
+@router.get("/statistics", response=StatisticsOut)
+@scoped(StandingChange)
+def statistics_get(request, year: Year, organization: int | None = None):
+    """The party statistics annual report of an organization's subtree (default: the caller's top one) for a
+    year: the reconciling form per row (each child organization, the organization's own members, the total) and
+    category, and the tables of the members at the end of the year."""
+    from kernel.orgs.models import Organization
+    from kernel.orgs.views import scope_root
+
+    from . import statistics
+
+    root = get_scoped(Organization.objects, request.auth, pk=organization) if organization else scope_root(request.auth)
+    if root is None:
+        raise Http404
+    period = statistics.Period(root, year)
+    data = statistics.report(period)
+    codes = {**dict(Organization.objects.filter(path__in=[path for path, _name in data["rows"]])
+                    .values_list("path", "code")), "total": "total"}
+    names = {**dict(data["rows"]), "total": str(statistics.TOTAL)}
+    rows = [{"row": codes.get(path, path), "name": names.get(path, path), "category": category,
+             **{key: cell[key] for key in ("opening", "joined", "moved_in", "came_in", "moved_out", "went_out",
+                                           "made_full", "closing", "balanced")}, "left": cell["left"]}
+            for path, cells in data["reconciliation"].items() for category, cell in cells.items()]
+    tables = {table: {codes.get(path, path): cells for path, cells in found.items()}
+              for table, found in data["tables"].items()}
+    return {"organization": ref(root), "year": year, "reconciliation": rows, "tables": tables}

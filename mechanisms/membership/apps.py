@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kernel.core.registry import STAFF_ROLES, JicengApp, Nav, Ship
+from kernel.core.registry import STAFF_ROLES, Daily, JicengApp, Nav, Ship
 
 
 class MembershipConfig(JicengApp):
@@ -9,7 +9,8 @@ class MembershipConfig(JicengApp):
     verbose_name = _("Membership standing")
     url_prefix = "membership/"
     api = [("/membership", "mechanisms.membership.api.router"), ("/membership/dues", "mechanisms.membership.api_dues.router"),
-           ("/membership/evaluation", "mechanisms.membership.api_evaluation.router")]
+           ("/membership/evaluation", "mechanisms.membership.api_evaluation.router"),
+           ("/membership/lapse", "mechanisms.membership.api_lapse.router")]
     nav = [
         Nav("cadres", _("Standing changes"), "membership:changes", "bi-person-vcard", order=60, roles=STAFF_ROLES),
         Nav("cadres", _("Transfers"), "membership:transfers", "bi-arrow-left-right", order=61, roles=STAFF_ROLES),
@@ -17,13 +18,17 @@ class MembershipConfig(JicengApp):
         Nav("cadres", _("Democratic evaluation"), "membership:evaluation", "bi-clipboard-check", order=63,
             roles=STAFF_ROLES),
         Nav("cadres", _("Heart-to-heart talks"), "membership:talk_index", "bi-chat-heart", order=64, roles=STAFF_ROLES),
+        Nav("cadres", _("Lapse warnings"), "membership:lapse", "bi-exclamation-diamond", order=65, roles=STAFF_ROLES),
         Nav("cadres", _("Party dues"), "membership:dues", "bi-cash-coin", order=66, roles=STAFF_ROLES),
+        Nav("cadres", _("Party statistics"), "membership:statistics", "bi-table", order=67, roles=STAFF_ROLES),
     ]
     demo, demo_order = "mechanisms.membership.demo.generate_membership", 110
-    shipped = [Ship("membership", "the transfer-receipt, floating members' yearly report, yearly talks and rectification duty rules", "mechanisms.membership.library.install_membership_rules",
+    shipped = [Ship("membership", "the transfer-receipt, floating members' yearly report, yearly talks, rectification and lapse-talk duty rules", "mechanisms.membership.library.install_membership_rules",
                     order=25),
                Ship("dues-bands", "the dues bands of the 2008 rules, a first version the county may change",
                     "mechanisms.membership.dues.install_dues_bands", order=26)]
+    daily = [Daily("membership-lapse", _("lapse warnings: members six months without organization life, dues or "
+                                         "assigned work warned, a talk owed"), "mechanisms.membership.lapse.daily")]
     hooks = ["mechanisms.membership.sources"]  # the dues sources of the standards' items
 
     def connect(self):

@@ -20,6 +20,7 @@ from kernel.people.services import member_create, person_create
 from . import dates, floating, services
 from .demo_dues import generate_dues
 from .demo_evaluation import generate_evaluation
+from .demo_lapse import generate_lapse
 from .library import install_membership_rules
 from .models import ExitReason, FloatDirection, Kind
 
@@ -36,7 +37,7 @@ def generate_membership(root: Organization, seed: int, today: datetime.date | No
         return _generate(root, seed, today or clock.today(), progress)
 
 
-def _extra_member(rng, branch_member: Member, today: datetime.date):
+def extra_member(rng, branch_member: Member, today: datetime.date):
     """A member of the same branch beside the seed's counted ones: the demo's exits and suspensions fall on such
     members, so the members in good standing stay the seed's number (7,760 in the county)."""
     gender = "male" if rng.random() < 0.7 else "female"
@@ -89,7 +90,7 @@ def _generate(root, seed, today, progress) -> dict:
                 counts[Kind.KEEP] += 1
             elif share < 0.6:
                 # out of contact for over six months, the standing suspended
-                extra = _extra_member(rng, member, today)
+                extra = extra_member(rng, member, today)
                 lost = today - datetime.timedelta(days=rng.randint(200, 330))
                 services.standing_change(user=None, member=extra, kind=Kind.LOSE_CONTACT, on=lost)
                 services.standing_change(user=None, member=extra, kind=Kind.SUSPEND,
@@ -98,7 +99,7 @@ def _generate(root, seed, today, progress) -> dict:
                 counts[Kind.LOSE_CONTACT] += 1
                 counts[Kind.SUSPEND] += 1
             else:
-                extra = _extra_member(rng, member, today)
+                extra = extra_member(rng, member, today)
                 reason = EXITS[n % len(EXITS)]
                 services.standing_change(
                     user=None, member=extra, kind=Kind.EXIT, reason=reason,
@@ -120,4 +121,5 @@ def _generate(root, seed, today, progress) -> dict:
              f"{counts[Kind.KEEP]} kept, {counts[Kind.EXIT]} left")
     generate_evaluation(root, seed, today, progress)  # last year's grades and cases, this year's talks
     generate_dues(root, today, progress)  # bases, this year's ledger, most of it paid
+    generate_lapse(root, today, progress)  # a handful of members at risk of 自行脱党 warned, in different states
     return counts

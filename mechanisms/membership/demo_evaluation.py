@@ -58,10 +58,15 @@ def _cases(root: Organization, rng: random.Random, year: int, today: datetime.da
         .order_by("pk")[:200])
     chosen = rng.sample(candidates, min(UNQUALIFIED, len(candidates)))
     helped_on, decided_on = today - datetime.timedelta(days=40), today - datetime.timedelta(days=30)
+    from .demo import extra_member  # (demo imports this module)
+
     for n, row in enumerate(chosen):
-        evaluation.grade_set(user=None, member=row.member, year=year, grade=Grade.UNQUALIFIED,
+        # the one persuaded to withdraw leaves the party: a member beside the seed's counted ones (whose number in
+        # good standing stays the seed's)
+        member = extra_member(rng, row.member, today) if n == 2 else row.member
+        evaluation.grade_set(user=None, member=member, year=year, grade=Grade.UNQUALIFIED,
                              goals_met=GoalsMet.NO, note="群众评议意见较大，长期不参加组织生活")
-        case = row.member.evaluation_cases.get(year=year)
+        case = member.evaluation_cases.get(year=year)
         evaluation.case_help(user=None, case=case, on=helped_on, helped_by="支部书记",
                              note="支部书记与其谈心谈话，帮助查找问题、制定整改措施")
         if n == 1:

@@ -143,13 +143,13 @@ def schedule_save(*, user, owner: Organization, valid_from, bands: dict, note: s
 
 
 def install_dues_bands(*, user, owner: Organization) -> dict:
-    """The shipped bands as the owner's first version (kept when the owner already has bands)."""
+    """The shipped bands as the owner's first version (kept when the owner already has bands): {code: version}."""
     found = DuesSchedule.objects.filter(owner=owner).order_by("-version").first()
     if found is None:
         valid_from, bands = shipped_bands()
         found = schedule_save(user=user, owner=owner, valid_from=valid_from, bands=bands,
                               note=_("The shipped bands (2008 rules)"))
-    return {"dues-bands": found.version}
+    return {"dues-bands": found}
 
 
 def schedules_for(path: str) -> list[DuesSchedule]:

@@ -47,8 +47,8 @@ def standing_links(user, person) -> list:
 
 def todo_items(user, today) -> list:
     """The floating members away more than six months at a fixed place, on their organization's to-do: transfer the
-    relationship instead (the outflow register's home branch issues the letter); and the open cases of members
-    graded 不合格."""
+    relationship instead (the outflow register's home branch issues the letter); the open cases of members
+    graded 不合格; and the open warnings of 自行脱党."""
     from kernel.accounts.own import own_organization_ids
     from kernel.core.todo import TodoItem
 
@@ -56,8 +56,9 @@ def todo_items(user, today) -> list:
     from .models import FloatingMember
 
     own = own_organization_ids(user)
+    lapse = lapse_items(user, own, today)
     if not own:
-        return []
+        return lapse
     rows = (FloatingMember.objects.filter(organization_id__in=own, returned_on__isnull=True, fixed_place=True,
                                           since__lt=add_months(today, -6))
             .select_related("organization").order_by("since", "pk")[:100])
@@ -66,7 +67,7 @@ def todo_items(user, today) -> list:
                       kind="overdue", source=_("Floating member"), organization=row.organization.name,
                       state=_("transfer instead"), action=_("Open"), key=f"membership.floating:{row.pk}")
              for row in rows]
-    return items + evaluation_case_items(own)
+    return items + evaluation_case_items(own) + lapse
 
 
 def evaluation_case_items(own: list[int]) -> list:
@@ -92,3 +93,34 @@ def _case_step(case) -> str:
     if case.state == CaseState.RECTIFYING:
         return _("record the rectification")
     return _("decide the outcome") if case.helped_on else _("help the member")
+
+
+def lapse_items(user, own: list[int], today) -> list:
+    """The open warnings of 自行脱党 on the member's branch's to-do (the talk by its deadline, then the outcome), in
+    place of the talk's duty, which the engine would list on the member's own to-do: there it is hidden (the branch
+    owes the talk, not the member)."""
+    from django.db.models import Q
+
+    from engines.duties.todo import obligation_key
+    from kernel.core.scope import scope_for
+    from kernel.core.todo import TodoItem
+
+    from .models_lapse import OPEN_WARNING, LapseState, LapseWarning
+
+    self_person = scope_for(user).self_person_id
+    if not own and self_person is None:
+        return []
+    mine = Q(organization_id__in=own) | Q(person_id=self_person) if self_person else Q(organization_id__in=own)
+    rows = (LapseWarning.objects.filter(mine, state__in=OPEN_WARNING).select_related("person", "organization")
+            .order_by("talk_due", "pk")[:100])
+    items = []
+    for row in rows:
+        key = obligation_key(row.obligation_id) if row.obligation_id else f"membership.lapse:{row.pk}"
+        talk_owed = row.state == LapseState.OPEN
+        items.append(TodoItem(
+            title=_("%(name)s: warned of lapsing (自行脱党)") % {"name": row.person.name},
+            url=reverse("membership:lapse_warning", args=[row.pk]), due_on=row.talk_due if talk_owed else None,
+            kind="overdue" if talk_owed and row.talk_due < today else "open", source=_("Lapse warning"),
+            organization=row.organization.name, state=_("talk owed") if talk_owed else _("decide the outcome"),
+            action=_("Open"), key=key, weight=10, hidden=row.organization_id not in own))
+    return items

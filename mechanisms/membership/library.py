@@ -1,6 +1,6 @@
 """The duty rules this app ships as editable defaults (the transfer receipt, the floating members' yearly report,
-the branches' yearly heart-to-heart talks, an unqualified member's rectification within a period), installed through
-the engine."""
+the branches' yearly heart-to-heart talks, an unqualified member's rectification within a period, the talk with a
+member warned of 自行脱党), installed through the engine."""
 from pathlib import Path
 
 from django.db import transaction
@@ -12,7 +12,9 @@ RECEIPT_RULE = "transfer-receipt"
 FLOATING_RULE = "floating-yearly-report"
 TALKS_RULE = "talks-yearly"
 RECTIFY_RULE = "evaluation-rectification"
-RULES = (RECEIPT_RULE, FLOATING_RULE, TALKS_RULE, RECTIFY_RULE)
+LAPSE_RULE = "lapse-talk"
+STATISTICS_RULE = "statistics-annual-report"
+RULES = (RECEIPT_RULE, FLOATING_RULE, TALKS_RULE, RECTIFY_RULE, LAPSE_RULE, STATISTICS_RULE)
 
 
 def rule_text(code: str = RECEIPT_RULE) -> str:

@@ -252,3 +252,4 @@ from .models_dues import (  # noqa: E402,F401  (the dues models live in their ow
     ReliefStatus,
 )
 from .models_evaluation import EvaluationCase, EvaluationGrade, Talk  # noqa: E402,F401  (evaluation and talks)
+from .models_lapse import LapseOutcome, LapseState, LapseWarning  # noqa: E402,F401  (the early warning of 自行脱党)

@@ -56,6 +56,11 @@ class DuesSchedule(BaseModel):
     def __str__(self):
         return f"{self.owner} · v{self.version}"
 
+    @property
+    def number(self) -> int:
+        """The version's number, as ``install_shipped`` reports every shipped thing's."""
+        return self.version
+
 
 class DuesBand(models.Model):
     schedule = models.ForeignKey(DuesSchedule, on_delete=models.CASCADE, related_name="bands")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_dues, urls_evaluation, views, views_floating, views_transfers
+from . import urls_dues, urls_evaluation, views, views_floating, views_statistics, views_transfers
 
 app_name = "membership"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("people/<int:pk>/transfer/", views_transfers.TransferIssueView.as_view(), name="transfer_issue"),
     path("people/<int:pk>/transfer-in/", views_transfers.TransferInView.as_view(), name="transfer_in"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("statistics/", views_statistics.StatisticsView.as_view(), name="statistics"),
+    path("statistics/people/", views_statistics.StatisticsPeopleView.as_view(), name="statistics_people"),
+    path("statistics.xlsx", views_statistics.StatisticsXlsxView.as_view(), name="statistics_xlsx"),
+    path("statistics/submit/", views_statistics.StatisticsSubmitView.as_view(), name="statistics_submit"),
     path("changes.xlsx", views.ChangesXlsxView.as_view(), name="changes_xlsx"),
     path("changes/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("people/<int:pk>/floating/", views_floating.FloatingOutView.as_view(), name="floating_out"),

@@ -15,4 +15,5 @@ class OrglifeConfig(JicengApp):
                     order=20)]
     # meetings and training as data sources of the standards engine; the home panels and marks of a member's own record
     hooks = ["mechanisms.orglife.todo", "mechanisms.orglife.sources", "mechanisms.orglife.home_member", "mechanisms.orglife.home_evaluations",
-             "mechanisms.orglife.home"]
+             "mechanisms.orglife.home",
+             "mechanisms.orglife.activity"]  # the attendance ledger as members' organization life (kernel.people.activity)

@@ -11,6 +11,7 @@ from mechanisms.membership.models import (
     EvaluationCase,
     EvaluationGrade,
     FloatingMember,
+    LapseWarning,
     StandingChange,
     Talk,
     Transfer,
@@ -67,6 +68,12 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
         return foreign(DuesOneOff, member_id=pk, org_path=org_fields()["org_path"], paid_on=datetime.date(2024, 7, 1),
                        amount=Decimal("2000"), upward=True)
 
+    def lapse_warning(county):
+        return foreign(LapseWarning, person_id=pk, member_id=pk, **org_fields(), flagged_on=datetime.date(2025, 6, 2),
+                       window_from=datetime.date(2024, 12, 1), window_to=datetime.date(2025, 5, 31), no_dues=True,
+                       talk_due=datetime.date(2025, 7, 2))
+
     return {DuesSchedule: dues_schedule, DuesBase: dues_base, DuesRelief: dues_relief, DuesLine: dues_line,
             DuesOneOff: dues_one_off, StandingChange: standing_change, Transfer: transfer, FloatingMember: floating_member,
-            EvaluationGrade: evaluation_grade, EvaluationCase: evaluation_case, Talk: talk}
+            EvaluationGrade: evaluation_grade, EvaluationCase: evaluation_case, Talk: talk,
+            LapseWarning: lapse_warning}

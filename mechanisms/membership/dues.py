@@ -233,15 +233,28 @@ def _owed_sql(bands: dict) -> tuple[str, list]:
     return "CASE " + " ".join(whens) + " ELSE NULL END", params
 
 
-def _joins(month: datetime.date) -> tuple[str, list]:
-    """The base and the approved relief in force for ``month``, joined to each member ``m``."""
-    sql = """
-        LEFT JOIN membership_duesbase b ON b.id = (
-            SELECT b2.id FROM membership_duesbase b2 WHERE b2.member_id = m.id AND b2.from_month <= %s
-            ORDER BY b2.from_month DESC LIMIT 1)
-        LEFT JOIN membership_duesrelief r ON r.id = (
-            SELECT r2.id FROM membership_duesrelief r2 WHERE r2.member_id = m.id AND r2.status = 'approved'
-            AND r2.from_month <= %s AND r2.to_month >= %s ORDER BY r2.decided_on DESC, r2.id DESC LIMIT 1)"""
+def _joins(month: datetime.date, *, grouped: bool) -> tuple[str, list]:
+    """The base and the approved relief in force for ``month``, joined to each member ``m``: the member's latest base
+    from on or before the month, and the latest approved relief covering it. ``grouped`` (a whole ledger): grouped
+    once, then joined, so a province's month is a few hash joins; else (a few lines owed again) looked up per
+    member."""
+    if grouped:
+        sql = """
+            LEFT JOIN (SELECT member_id, MAX(from_month) AS from_month FROM membership_duesbase
+                       WHERE from_month <= %s GROUP BY member_id) lb ON lb.member_id = m.id
+            LEFT JOIN membership_duesbase b ON b.member_id = lb.member_id AND b.from_month = lb.from_month
+            LEFT JOIN (SELECT member_id, MAX(id) AS id FROM membership_duesrelief
+                       WHERE status = 'approved' AND from_month <= %s AND to_month >= %s GROUP BY member_id) lr
+                   ON lr.member_id = m.id
+            LEFT JOIN membership_duesrelief r ON r.id = lr.id"""
+    else:
+        sql = """
+            LEFT JOIN membership_duesbase b ON b.id = (
+                SELECT b2.id FROM membership_duesbase b2 WHERE b2.member_id = m.id AND b2.from_month <= %s
+                ORDER BY b2.from_month DESC LIMIT 1)
+            LEFT JOIN membership_duesrelief r ON r.id = (
+                SELECT r2.id FROM membership_duesrelief r2 WHERE r2.member_id = m.id AND r2.status = 'approved'
+                AND r2.from_month <= %s AND r2.to_month >= %s ORDER BY r2.id DESC LIMIT 1)"""
     return sql, [month, month, month]
 
 
@@ -280,7 +293,7 @@ def generate(month, *, path: str | None = None, organization: Organization | Non
     written = 0
     for schedule, applies, deeper in _schedule_groups(path, month):
         owed, owed_params = _owed_sql(bands_of(schedule))
-        joins, join_params = _joins(month)
+        joins, join_params = _joins(month, grouped=True)
         owing, owing_params = _owing_members(month)
         where, params = ["m.org_path >= %s AND m.org_path < %s"], list(subtree_bounds(applies))
         for other in deeper:
@@ -308,7 +321,7 @@ def owed_now(member: Member, month: datetime.date) -> Decimal | None:
     """What ``member`` owes for ``month`` under the base, relief and bands in force that month."""
     base = DuesBase.objects.filter(member=member, from_month__lte=month).order_by("-from_month").first()
     relief = (DuesRelief.objects.filter(member=member, status=ReliefStatus.APPROVED, from_month__lte=month,
-                                        to_month__gte=month).order_by("-decided_on", "-pk").first())
+                                        to_month__gte=month).order_by("-pk").first())
     return owed_for(bands_of(schedule_in_force(member.org_path, month)),
                     payer_kind=base.payer_kind if base else None, base=base.amount if base else None,
                     relief=relief, occupation=member.person.occupation)
@@ -327,7 +340,7 @@ def reprice(since, *, path: str = "", member: Member | None = None) -> int:
     for month in months:
         for schedule, applies, deeper in _schedule_groups(path if member is None else member.org_path[:5], month):
             owed, owed_params = _owed_sql(bands_of(schedule))
-            joins, join_params = _joins(month)
+            joins, join_params = _joins(month, grouped=False)
             where, params = ["month = %s", "org_path >= %s AND org_path < %s"], [month, *subtree_bounds(applies)]
             for other in deeper:
                 where.append("NOT (org_path >= %s AND org_path < %s)")

@@ -101,24 +101,37 @@ class Period:
 
 # --- where each member stood ---------------------------------------------------------------------------------------
 
-def _path_at(day):
-    """The member's organization path on ``day`` (a date, or an OuterRef to one of the member's dates)."""
+def _moved(period: Period) -> tuple[list[int], list[int]]:
+    """The members with a transfer within the system received touching the subtree, and those come in from
+    outside into it: the few whose place on a day must be read back from their transfers (the others stood where
+    they are now)."""
+    accepted = Transfer.objects.filter(status=TransferStatus.ACCEPTED)
+    within = (accepted.filter(kind=TransferKind.WITHIN)
+              .filter(subtree_q("from_path", [period.root.path]) | subtree_q("to_path", [period.root.path])))
+    came_in = accepted.filter(subtree_q("to_path", [period.root.path]), kind=TransferKind.IN)
+    return (sorted(set(within.values_list("member_id", flat=True))),
+            sorted(set(came_in.values_list("member_id", flat=True))))
+
+
+def _path_at(day, moved: list[int]):
+    """The member's organization path on ``day`` (a date, or an OuterRef to one of the member's dates): the
+    current one, unless a transfer within the system was received after ``day``."""
     later = (Transfer.objects.filter(member=OuterRef("pk"), kind=TransferKind.WITHIN, status=TransferStatus.ACCEPTED,
                                      accepted_on__gt=day).order_by("accepted_on", "pk").values("from_path")[:1])
-    return Coalesce(Subquery(later), F("org_path"))
+    return Case(When(pk__in=moved, then=Coalesce(Subquery(later), F("org_path"))), default=F("org_path"),
+                output_field=CharField())
 
 
 def _members(period: Period):
     """Every member who may have stood in the root's subtree during the year or at its ends, with the dates that
     place them: when they came in from outside, left, went out of the system."""
-    moved_from_here = Transfer.objects.filter(subtree_q("from_path", [period.root.path]), kind=TransferKind.WITHIN,
-                                              status=TransferStatus.ACCEPTED).values("member_id")
+    moved, came_in_ids = _moved(period)
     came_in = (Transfer.objects.filter(member=OuterRef("pk"), kind=TransferKind.IN, status=TransferStatus.ACCEPTED)
                .order_by("-accepted_on", "-pk").values("accepted_on")[:1])
     exit_reason = (StandingChange.objects.filter(member=OuterRef("pk"), kind=Kind.EXIT, withdrawn_on__isnull=True)
                    .order_by("-on", "-pk").values("reason")[:1])
-    return (Member.objects.filter(subtree_q("org_path", [period.root.path]) | Q(pk__in=moved_from_here))
-            .annotate(came_in_on=Subquery(came_in, output_field=DateField()),
+    rows = (Member.objects.filter(subtree_q("org_path", [period.root.path]) | Q(pk__in=moved))
+            .annotate(came_in_on=Case(When(pk__in=came_in_ids, then=Subquery(came_in)), output_field=DateField()),
                       exit_on=Case(When(status__in=[MemberStatus.LEFT, MemberStatus.DECEASED],
                                         then=F("status_changed_on")), output_field=DateField()),
                       out_on=Case(When(status=MemberStatus.TRANSFERRED_OUT, then=F("status_changed_on")),
@@ -126,6 +139,8 @@ def _members(period: Period):
                       way_of_leaving=Case(When(status=MemberStatus.DECEASED, then=Value(ExitReason.DECEASED.value)),
                                           default=Coalesce(Subquery(exit_reason), Value(UNRECORDED)),
                                           output_field=CharField())))
+    rows.moved = moved
+    return rows
 
 
 def _in_party(day) -> Q:
@@ -142,7 +157,8 @@ def _category_at(day):
 def _at(period: Period, day: datetime.date):
     """The members in the party on ``day`` who stood in the subtree then, with their row and category."""
     return (_members(period).filter(_in_party(day))
-            .annotate(stood=_path_at(Value(day, output_field=DateField())), category_then=_category_at(day))
+            .annotate(stood=_path_at(Value(day, output_field=DateField()), _moved(period)[0]),
+                      category_then=_category_at(day))
             .filter(subtree_q("stood", [period.root.path])))
 
 
@@ -150,21 +166,22 @@ def event_sets(period: Period) -> dict:
     """Each member movement's queryset: its members, each with ``stood`` (the path where it counts) and
     ``category_then``."""
     members = _members(period)
+    moved = members.moved
     joined = (members.filter(joined_on__year=period.year)
               .filter(Q(came_in_on__isnull=True) | Q(came_in_on__lte=F("joined_on")))
-              .annotate(stood=_path_at(OuterRef("joined_on")),
+              .annotate(stood=_path_at(OuterRef("joined_on"), moved),
                         category_then=Value(MemberCategory.PROBATIONARY.value, output_field=CharField())))
     made_full = (members.filter(full_on__year=period.year, full_on__gt=F("joined_on"))
                  .filter(Q(exit_on__isnull=True) | Q(exit_on__gt=F("full_on")))
                  .filter(Q(out_on__isnull=True) | Q(out_on__gt=F("full_on")))
-                 .annotate(stood=_path_at(OuterRef("full_on")),
+                 .annotate(stood=_path_at(OuterRef("full_on"), moved),
                            category_then=Value(MemberCategory.PROBATIONARY.value, output_field=CharField())))
     left = (members.filter(exit_on__year=period.year)
             .annotate(stood=F("org_path"), category_then=_category_at(F("exit_on"))))
     went_out = (members.filter(out_on__year=period.year)
                 .annotate(stood=F("org_path"), category_then=_category_at(F("out_on"))))
     came_in = (members.filter(came_in_on__year=period.year)
-               .annotate(stood=_path_at(OuterRef("came_in_on")), category_then=_category_at(F("came_in_on"))))
+               .annotate(stood=_path_at(OuterRef("came_in_on"), moved), category_then=_category_at(F("came_in_on"))))
     sets = {"opening": _at(period, period.before), "closing": _at(period, period.end), "joined": joined,
             "made_full": made_full, "left": left, "went_out": went_out, "came_in": came_in}
     return {name: (rows if name in ("opening", "closing") else rows.filter(subtree_q("stood", [period.root.path])))

@@ -153,7 +153,7 @@ def ledger_get(request, organization: int, month: str):
     yet (open the month to add them)."""
     org = _organization(request, organization)
     lines = dues.ledger(request.auth, org, month)
-    totals = dues.totals(request.scoped().filter(organization=org, month=dues.month_of(month)))
+    totals = dues.totals(request.scoped().filter(org_path=org.path, month=dues.month_of(month)))
     return {"organization": ref(org), "month": dues.month_of(month).strftime("%Y-%m"), "owed": totals["owed"],
             "paid": totals["paid"], "settled": totals["settled"], "not_on_ledger": dues.missing_count(org, month),
             "lines": [line_data(line) for line in lines]}

@@ -12,6 +12,7 @@ from kernel.people.choices import MemberStatus
 from kernel.people.models import Member
 
 from . import evaluation, talks
+from .demo_extra import extra_member
 from .models_evaluation import CaseOutcome, EvaluationGrade, GoalsMet, Grade, GradeSource
 
 # Members graded at most (a province's demo stays quick), branches given talks, members in a 不合格 case.
@@ -58,8 +59,6 @@ def _cases(root: Organization, rng: random.Random, year: int, today: datetime.da
         .order_by("pk")[:200])
     chosen = rng.sample(candidates, min(UNQUALIFIED, len(candidates)))
     helped_on, decided_on = today - datetime.timedelta(days=40), today - datetime.timedelta(days=30)
-    from .demo import extra_member  # (demo imports this module)
-
     for n, row in enumerate(chosen):
         # the one persuaded to withdraw leaves the party: a member beside the seed's counted ones (whose number in
         # good standing stays the seed's)

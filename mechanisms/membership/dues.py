@@ -550,7 +550,7 @@ def paid_up_to(member: Member) -> str:
 def ledger(user, organization: Organization, month) -> list[DuesLine]:
     """The organization's lines for ``month`` (its members then), by name."""
     month = month_of(month)
-    return list(DuesLine.objects.restrict(user).filter(organization=organization, month=month)
+    return list(DuesLine.objects.restrict(user).filter(org_path=organization.path, month=month)
                 .select_related("member__person", "recorded_by").order_by("member__person__name_search", "pk"))
 
 
@@ -577,9 +577,10 @@ def totals(lines) -> dict:
     return row
 
 
-def by_organization(month, organization_ids) -> dict:
-    """{organization id: the month's figures (lines, owed, paid, settled, unset, unpaid, rate)}."""
-    rows = (DuesLine.objects.filter(month=month_of(month), organization_id__in=list(organization_ids))
+def by_organization(month, organizations) -> dict:
+    """{organization id: the month's figures (lines, owed, paid, settled, unset, unpaid, rate)} of the members
+    directly in each of ``organizations``."""
+    rows = (DuesLine.objects.filter(month=month_of(month), org_path__in=[org.path for org in organizations])
             .values("organization").annotate(lines=Count("pk"), owed_sum=Sum("owed"), paid_sum=Sum("paid"),
                                              settled=Count("pk", filter=Q(owed__isnull=False, paid__gte=F("owed"))),
                                              unset=Count("pk", filter=Q(owed__isnull=True))))
@@ -609,7 +610,7 @@ def roster(user, organization: Organization, year: int) -> dict:
     """The 党费收缴花名册 of ``organization`` for ``year``: a row per member on its ledger that year (by name),
     each with the base at the year's end (or its last one), the twelve months (owed, paid, when; None where no
     line) and the totals."""
-    lines = (DuesLine.objects.restrict(user).filter(organization=organization, month__year=year)
+    lines = (DuesLine.objects.restrict(user).filter(org_path=organization.path, month__year=year)
              .select_related("member__person").order_by("member__person__name_search", "month"))
     rows: dict = {}
     for line in lines:

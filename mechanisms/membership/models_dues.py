@@ -146,10 +146,15 @@ class PaySource(models.TextChoices):
 
 
 class DuesLine(models.Model):
-    member = models.ForeignKey("people.Member", verbose_name=_("member"), on_delete=models.PROTECT,
-                               related_name="dues_lines")
-    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
-                                     related_name="+")
+    # The ledger is the one table written millions of rows at a time (a province's month): its rows are selected
+    # from the members themselves in the statement that writes them, so the database is not asked to check each
+    # reference again (db_constraint=False), and members and organizations are never deleted.
+    # (a member's lines are found by the unique index on member and month; an organization's by its path)
+    member = models.ForeignKey("people.Member", verbose_name=_("member"), on_delete=models.DO_NOTHING,
+                               related_name="dues_lines", db_constraint=False, db_index=False)
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"),
+                                     on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                                     db_index=False)
     org_path = models.CharField(max_length=255, editable=False)
     month = models.DateField(_("month"))
     # None: no base is recorded for the member and the bands give no amount of their own
@@ -170,7 +175,9 @@ class DuesLine(models.Model):
         verbose_name_plural = _("dues ledger")
         ordering = ["month", "member"]
         constraints = [models.UniqueConstraint(fields=["member", "month"], name="dues_line_member_month_unique")]
-        indexes = [models.Index(fields=["org_path", "month"]), models.Index(fields=["organization", "month"])]
+        # a month is written at once: month first keeps its index entries together (an organization's month, a
+        # subtree's month read by the path within it)
+        indexes = [models.Index(fields=["month", "org_path"])]
 
     @property
     def settled(self) -> bool:

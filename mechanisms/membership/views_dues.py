@@ -63,7 +63,7 @@ class DuesOverviewView(ScopedMixin, View):
             organizations = organizations.filter(subtree_q("path", roots))
             lines = lines.filter(subtree_q("org_path", roots))
         page = paginate(request, organizations)
-        figures = dues.by_organization(month, [org.pk for org in page["rows"]])
+        figures = dues.by_organization(month, page["rows"])
         page["rows"] = [(org, figures.get(org.pk)) for org in page["rows"]]
         return render(request, "membership/dues.html", {
             "month": month, "under": under, "under_choices": choices, "page": page, "totals": dues.totals(lines),
@@ -92,7 +92,7 @@ class LedgerView(LedgerMixin, View):
         return render(request, "membership/dues_ledger.html", {
             "organization": organization, "month": month, "lines": lines,
             "missing": dues.missing_count(organization, month),
-            "totals": dues.totals(DuesLine.objects.filter(organization=organization, month=month)),
+            "totals": dues.totals(DuesLine.objects.filter(org_path=organization.path, month=month)),
             "can_change": scope_for(request.user).covers(organization.path, realm="people", action=CHANGE),
             "previous": (month - datetime.timedelta(days=1)).replace(day=1), "next": dues.next_month(month),
             "today": clock.today(), "import_errors": getattr(self, "import_errors", None)})
@@ -116,7 +116,7 @@ class LedgerView(LedgerMixin, View):
 
     def _tap(self, request, organization, month, action):
         line = get_object_or_404(DuesLine.objects.restrict(request.user, CHANGE).select_related("member__person"),
-                                 pk=request.POST.get("line") or 0, organization=organization, month=month)
+                                 pk=request.POST.get("line") or 0, org_path=organization.path, month=month)
         if action == "pay":
             paid_on = _date_or_today(request.POST.get("paid_on"))
             dues.pay(user=request.user, member=line.member, months=[month], paid_on=paid_on,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -202,8 +203,10 @@ class EvaluationCaseActionView(EvaluationCaseView):
         try:
             act(request.user, case, form.cleaned_data)
         except NeedsConfirmation as needed:
-            return render(request, "membership/evaluation_case_confirm.html", {
-                "case": case, "preview": needed.details, "message": needed.messages[0],
+            return render(request, "membership/exit_confirm.html", {
+                "action": reverse("membership:evaluation_case_action", args=[case.pk, "decide"]),
+                "back": reverse("membership:evaluation_case", args=[case.pk]),
+                "preview": needed.details, "message": needed.messages[0],
                 "form": CaseDecideForm(initial={**form.cleaned_data, "confirm": True})})
         except PermissionDenied as error:
             error_messages(request, error)

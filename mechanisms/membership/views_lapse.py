@@ -4,6 +4,7 @@ the figures, the talk, the outcome (the exit's preview before it is recorded) an
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -115,8 +116,10 @@ class LapseActionView(LapseWarningView):
         try:
             ACTIONS[action](self, warning, dict(form.cleaned_data))
         except NeedsConfirmation as needed:
-            return render(request, "membership/lapse_confirm.html", {
-                "warning": warning, "preview": needed.details, "message": needed.messages[0],
+            return render(request, "membership/exit_confirm.html", {
+                "action": reverse("membership:lapse_action", args=[warning.pk, "decide"]),
+                "back": reverse("membership:lapse_warning", args=[warning.pk]),
+                "preview": needed.details, "message": needed.messages[0],
                 "form": LapseDecideForm(initial={**form.cleaned_data, "confirm": True})})
         except PermissionDenied as error:
             error_messages(request, error)

@@ -223,9 +223,10 @@ def blank_cell() -> dict:
     return {**_blank(), "left_total": 0, "expected": 0, "balanced": True}
 
 
-def reconciliation(period: Period) -> dict:
+def reconciliation(period: Period, closing: list[dict] | None = None) -> dict:
     """{row path: {category: counts}} with "all" as a category and the root's path as the total row; counts holds
-    each movement (``left`` by way of leaving), ``left_total`` and ``balanced``."""
+    each movement (``left`` by way of leaving), ``left_total`` and ``balanced``. ``closing``: the end of the year
+    as ``closing_groups`` counted it (else counted here)."""
     table: dict = {}
 
     def add(row: str, category: str, name: str, n: int = 1, reason: str | None = None):
@@ -238,7 +239,12 @@ def reconciliation(period: Period) -> dict:
                     cell["left"][reason] += n
 
     width = period.width
-    for name, rows in event_sets(period).items():
+    sets = event_sets(period)
+    if closing is not None:
+        del sets["closing"]
+        for group in closing:
+            add(group["row"], group["category_then"], "closing", group["n"])
+    for name, rows in sets.items():
         grouped = (rows.order_by().annotate(row=Substr("stood", 1, width))
                    .values("row", "category_then", *(["way_of_leaving"] if name == "left" else []))
                    .annotate(n=Count("pk")))
@@ -330,21 +336,31 @@ TABLE_TITLES = {"basic": _("Members' basic situation"), "age": _("Members by age
                 "education": _("Members by education"), "joining": _("Members by time of joining")}
 
 
-def tables(period: Period) -> dict:
-    """{table: {row path or "total": {column key: count}}} of the members at the end of the year."""
+def closing_groups(period: Period) -> list[dict]:
+    """The members at the end of the year counted once by row and category, with every table's columns
+    (``<table>__<column>``) and ``n``."""
+    counts = {f"{table}__{key}": Count("pk", filter=q)
+              for table, found in table_filters(period).items() for key, _label, q in found}
     closing = _at(period, period.end).annotate(row=Substr("stood", 1, period.width))
-    found: dict = {}
-    for table, columns in table_filters(period).items():
-        rows = closing.order_by().values("row").annotate(**{key: Count("pk", filter=q) for key, _label, q in columns})
-        cells = found.setdefault(table, {})
-        total = cells.setdefault("total", {key: 0 for key, _label, _q in columns})
-        for group in rows:
-            row = group.pop("row")
-            row = row if len(row) == period.width else period.root.path
-            cell = cells.setdefault(row, {key: 0 for key, _label, _q in columns})
-            for key, n in group.items():
-                cell[key] += n
-                total[key] += n
+    groups = list(closing.order_by().values("row", "category_then").annotate(n=Count("pk"), **counts))
+    for group in groups:
+        group["row"] = group["row"] if len(group["row"]) == period.width else period.root.path
+    return groups
+
+
+def tables(period: Period, groups: list[dict] | None = None) -> dict:
+    """{table: {row path or "total": {column key: count}}} of the members at the end of the year (from
+    ``closing_groups``, counted here if not given)."""
+    columns = table_filters(period)
+    found: dict = {table: {"total": {key: 0 for key, _label, _q in cols}} for table, cols in columns.items()}
+    for group in groups if groups is not None else closing_groups(period):
+        for name, n in group.items():
+            if "__" not in name:
+                continue
+            table, key = name.split("__", 1)
+            cell = found[table].setdefault(group["row"], {k: 0 for k, _label, _q in columns[table]})
+            cell[key] += n
+            found[table]["total"][key] += n
     return found
 
 
@@ -400,8 +416,9 @@ def rows_of(period: Period) -> list[tuple[str, str]]:
 def report(period: Period) -> dict:
     """Everything the report shows, computed once: the reconciling form, the closing members' tables, the
     organizations."""
-    return {"reconciliation": reconciliation(period), "tables": tables(period), "organizations": organizations(period),
-            "rows": rows_of(period)}
+    closing = closing_groups(period)  # the end of the year read once, for the form and the tables
+    return {"reconciliation": reconciliation(period, closing), "tables": tables(period, closing),
+            "organizations": organizations(period), "rows": rows_of(period)}
 
 
 def closing_figures(data: dict) -> dict:

@@ -430,7 +430,7 @@ def approving_path(relief: DuesRelief) -> str:
 def relief_decide(*, user, relief: DuesRelief, approve: bool, note: str = "") -> DuesRelief:
     """The committee above approves (the lines of those months are owed again under it) or refuses; a branch
     cannot approve its own decision."""
-    relief = DuesRelief.objects.select_for_update().select_related("member__person__organization__parent").get(
+    relief = DuesRelief.objects.select_for_update(of=("self",)).select_related("member__person__organization__parent").get(
         pk=relief.pk)
     require_in_scope(user, approving_path(relief), realm="people")
     if relief.status != ReliefStatus.PROPOSED:
@@ -448,7 +448,7 @@ def relief_decide(*, user, relief: DuesRelief, approve: bool, note: str = "") ->
 @transaction.atomic
 def relief_withdraw(*, user, relief: DuesRelief, note: str) -> DuesRelief:
     """The branch withdraws a decision (proposed or approved): what is owed goes back to the bands."""
-    relief = DuesRelief.objects.select_for_update().select_related("member__person").get(pk=relief.pk)
+    relief = DuesRelief.objects.select_for_update(of=("self",)).select_related("member__person").get(pk=relief.pk)
     require_in_scope(user, relief.org_path, realm="people")
     if relief.status not in (ReliefStatus.PROPOSED, ReliefStatus.APPROVED):
         refuse(_("This decision was already dealt with (%(status)s).") % {"status": relief.get_status_display()})

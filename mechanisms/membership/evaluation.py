@@ -110,7 +110,7 @@ def _follow_case(row: EvaluationGrade) -> EvaluationCase | None:
 def _write_grade(user, member: Member, year: int, grade: str, goals_met: str, *, source: str = GradeSource.ENTERED,
                  assessment: Assessment | None = None, decided_on: datetime.date | None = None,
                  note: str = "") -> EvaluationGrade:
-    existing = (EvaluationGrade.objects.select_for_update().select_related("case")
+    existing = (EvaluationGrade.objects.select_for_update(of=("self",)).select_related("case")
                 .filter(member=member, year=year).first())
     _check_grade(member, year, grade, goals_met, existing)
     row = existing or EvaluationGrade(person=member.person, member=member, year=year)
@@ -130,7 +130,7 @@ def _write_grade(user, member: Member, year: int, grade: str, goals_met: str, *,
 def grade_set(*, user, member: Member, year: int, grade: str, goals_met: str = GoalsMet.UNKNOWN,
               decided_on: datetime.date | None = None, note: str = "") -> EvaluationGrade:
     """Records (or corrects) the member's grade for ``year`` by hand; 不合格 opens the member's case."""
-    member = Member.objects.select_for_update().select_related("person").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("person").get(pk=member.pk)
     require_in_scope(user, member.org_path, realm="people")
     if decided_on is not None and decided_on > clock.today():
         refuse(_("A grade is recorded once it was decided: the date cannot be in the future."), field="decided_on")
@@ -265,7 +265,7 @@ def _end_duty(case: EvaluationCase, note: str) -> None:
 
 
 def _locked_case(user, case: EvaluationCase) -> EvaluationCase:
-    case = (EvaluationCase.objects.select_for_update().select_related("person", "member", "organization", "obligation")
+    case = (EvaluationCase.objects.select_for_update(of=("self",)).select_related("person", "member", "organization", "obligation")
             .get(pk=case.pk))
     require_in_scope(user, case.org_path, realm="people")
     return case

@@ -239,7 +239,7 @@ def daily(*, today: datetime.date | None = None) -> dict:
 
 
 def _locked(user, warning: LapseWarning) -> LapseWarning:
-    warning = (LapseWarning.objects.select_for_update()
+    warning = (LapseWarning.objects.select_for_update(of=("self",))
                .select_related("person", "member", "organization", "obligation__rule", "talk").get(pk=warning.pk))
     require_in_scope(user, warning.org_path, realm="people")
     return warning

@@ -106,7 +106,7 @@ def talk_record(*, user, organization: Organization, on: datetime.date, kind: st
 @transaction.atomic
 def talk_delete(*, user, talk: Talk) -> None:
     """Deletes a talk recorded by mistake; the yearly count moves to the next talk of its kind, if any."""
-    talk = Talk.objects.select_for_update().select_related("organization", "submission").get(pk=talk.pk)
+    talk = Talk.objects.select_for_update(of=("self",)).select_related("organization", "submission").get(pk=talk.pk)
     require_in_scope(user, talk.org_path, realm="people")
     if talk.submission_id:
         duties.submission_withdraw(user=None, submission=talk.submission)

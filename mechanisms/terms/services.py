@@ -182,7 +182,7 @@ def term_change(*, user, organization: Organization, started_on: datetime.date, 
     next begins, numbered after it unless ``number`` says otherwise, expiring after the length in force (or on
     ``expires_on``, with the reason). ``holders`` [{title, before, after}] (persons or None): default, the posts held
     the day before and that day. Before the current term's expiry it needs ``confirm`` (NeedsConfirmation)."""
-    organization = Organization.objects.select_for_update().select_related("parent").get(pk=organization.pk)
+    organization = Organization.objects.select_for_update(of=("self",)).select_related("parent").get(pk=organization.pk)
     require_in_scope(user, organization.path, realm="org")
     if organization.org_type not in TERM_TYPES or not organization.is_active:
         refuse(_("%(name)s has no terms: only an active base committee, general branch or branch has.") % {
@@ -248,7 +248,7 @@ def term_change(*, user, organization: Organization, started_on: datetime.date, 
 def term_expiry_set(*, user, term: Term, expires_on: datetime.date, reason: str) -> Term:
     """Sets the current term's expiry to another day than its length gives, with the reason (a term extended by
     the organization above, say); its reminder's deadline follows."""
-    term = Term.objects.select_for_update().select_related("organization").get(pk=term.pk)
+    term = Term.objects.select_for_update(of=("self",)).select_related("organization").get(pk=term.pk)
     require_in_scope(user, term.org_path, realm="org")
     if term.withdrawn_on is not None or term.ended_on is not None:
         refuse(_("Only the current term's expiry can be changed."))
@@ -271,7 +271,7 @@ def term_expiry_set(*, user, term: Term, expires_on: datetime.date, reason: str)
 def term_withdraw(*, user, term: Term, reason: str) -> Term:
     """Withdraws a term change recorded by mistake (the organization's latest): the term is marked withdrawn, its
     reminder waived, and the term before it is current again with its reminder open as it was."""
-    term = Term.objects.select_for_update().select_related("organization").get(pk=term.pk)
+    term = Term.objects.select_for_update(of=("self",)).select_related("organization").get(pk=term.pk)
     require_in_scope(user, term.org_path, realm="org")
     if term.withdrawn_on is not None:
         refuse(_("This term change was withdrawn already."))

@@ -77,7 +77,9 @@ MENUS = [
     Menu("standards", _("Standards"), "bi-award"),
     Menu("duties", _("Duties"), "bi-calendar-check"),
     Menu("workflows", _("Workflows"), "bi-signpost-split"),
+    Menu("members", _("Members"), "bi-people"),
     Menu("cadres", _("Cadres and villages"), "bi-person-badge"),
+    Menu("building", _("Grassroots building"), "bi-buildings"),
 ]
 _MENU_CODES = {m.code for m in MENUS} | {"top", "end"}
 

@@ -12,15 +12,15 @@ class MembershipConfig(JicengApp):
            ("/membership/evaluation", "mechanisms.membership.api_evaluation.router"),
            ("/membership/lapse", "mechanisms.membership.api_lapse.router")]
     nav = [
-        Nav("cadres", _("Standing changes"), "membership:changes", "bi-person-vcard", order=60, roles=STAFF_ROLES),
-        Nav("cadres", _("Transfers"), "membership:transfers", "bi-arrow-left-right", order=61, roles=STAFF_ROLES),
-        Nav("cadres", _("Floating members"), "membership:floating", "bi-geo-alt", order=62, roles=STAFF_ROLES),
-        Nav("cadres", _("Democratic evaluation"), "membership:evaluation", "bi-clipboard-check", order=63,
+        Nav("members", _("Standing changes"), "membership:changes", "bi-person-vcard", order=60, roles=STAFF_ROLES),
+        Nav("members", _("Transfers"), "membership:transfers", "bi-arrow-left-right", order=61, roles=STAFF_ROLES),
+        Nav("members", _("Floating members"), "membership:floating", "bi-geo-alt", order=62, roles=STAFF_ROLES),
+        Nav("members", _("Democratic evaluation"), "membership:evaluation", "bi-clipboard-check", order=63,
             roles=STAFF_ROLES),
-        Nav("cadres", _("Heart-to-heart talks"), "membership:talk_index", "bi-chat-heart", order=64, roles=STAFF_ROLES),
-        Nav("cadres", _("Lapse warnings"), "membership:lapse", "bi-exclamation-diamond", order=65, roles=STAFF_ROLES),
-        Nav("cadres", _("Party dues"), "membership:dues", "bi-cash-coin", order=66, roles=STAFF_ROLES),
-        Nav("cadres", _("Party statistics"), "membership:statistics", "bi-table", order=67, roles=STAFF_ROLES),
+        Nav("members", _("Heart-to-heart talks"), "membership:talk_index", "bi-chat-heart", order=64, roles=STAFF_ROLES),
+        Nav("members", _("Lapse warnings"), "membership:lapse", "bi-exclamation-diamond", order=65, roles=STAFF_ROLES),
+        Nav("members", _("Party dues"), "membership:dues", "bi-cash-coin", order=66, roles=STAFF_ROLES),
+        Nav("members", _("Party statistics"), "membership:statistics", "bi-table", order=67, roles=STAFF_ROLES),
     ]
     demo, demo_order = "mechanisms.membership.demo.generate_membership", 110
     shipped = [Ship("membership", "the transfer-receipt, floating members' yearly report, yearly talks, rectification and lapse-talk duty rules", "mechanisms.membership.library.install_membership_rules",

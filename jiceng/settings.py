@@ -65,6 +65,16 @@ INSTALLED_APPS = [
     "mechanisms.deliberation",
     "mechanisms.membership",
     "mechanisms.terms",
+    "mechanisms.representatives",
+    "mechanisms.goals",
+    "mechanisms.letters",
+    "mechanisms.classes",
+    "mechanisms.economy",
+    "mechanisms.funds",
+    "mechanisms.reserve",
+    "mechanisms.staffing",
+    "mechanisms.care",
+    "mechanisms.cadrestats",
 ]
 
 MIDDLEWARE = [

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "mechanisms.staffing",
     "mechanisms.care",
     "mechanisms.cadrestats",
+    "mechanisms.workreport",
 ]
 
 MIDDLEWARE = [

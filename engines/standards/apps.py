@@ -15,7 +15,7 @@ class StandardsConfig(JicengApp):
         Nav("standards", _("Titles"), "standards:title_list", "bi-patch-check", order=40, roles=STAFF_ROLES),
         Nav("standards", _("Standards library"), "standards:library", "bi-journal-text", order=90, group=1, roles=STAFF_ROLES),
     ]
-    hooks = ["engines.standards.marks"]  # the titles a person holds, on the person's page
+    hooks = ["engines.standards.marks", "engines.standards.workreport"]  # the titles a person holds; the work report
 
     def connect(self):
         from kernel.core.todo import todo_source

@@ -237,3 +237,66 @@ def test_county_demo_fills_every_mechanism(county_output, db):
     assert {"done", "late", "missed"} <= states
     assert SupervisionNotice.objects.exists()
     assert LiaisonPoint.objects.exists()
+
+
+def _figure_on_page(client, url: str) -> str:
+    """The figure the page at ``url`` shows: the ``data-value`` of its element ``data-figure`` named by the
+    fragment, or the list's count (``data-total``) when there is no fragment."""
+    import html
+    import re
+
+    path, _hash, key = url.partition("#")
+    response = client.get(html.unescape(path))
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    if key:
+        tags = re.findall(r'<[^<>]*\bdata-figure="' + re.escape(key) + r'"[^<>]*>', page)
+        found = [value for tag in tags for value in re.findall(r'\bdata-value="([^"]*)"', tag)]
+    else:
+        found = re.findall(r'\bdata-total="([^"]*)"', page)
+    assert len(found) == 1, f"{url}: {len(found)} elements carry the figure"
+    return found[0]
+
+
+def _same_number(shown: str, on_page: str) -> bool:
+    from decimal import Decimal
+
+    return Decimal(shown.rstrip("%")) == Decimal(on_page or "0")
+
+
+def test_work_report_figures_equal_their_pages(county_output, db):
+    """Drafted over HTTP for the county of the demo, every figure of the work report equals the figure of the page
+    it links to, and the report carries the seed's kinds of figures: standards reached, members developed, training."""
+    import html
+    import re
+
+    from kernel.core import clock
+    from tests.scenario import api, log_in
+
+    client = log_in("county", "jiceng-demo")
+    year = clock.today().year
+    county_id = api(client, "get", "/orgs").json()["items"][0]["id"]
+    response = client.post("/workreport/", {"organization": county_id, "year": year})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(response["Location"]).content.decode()
+    links = [(html.unescape(label), html.unescape(href))
+             for href, label in re.findall(r'<a href="([^"]*)" class="report-figure">([^<]*)</a>', page)]
+    assert len(links) >= 6
+    headings = " ".join(re.findall(r'<h2 class="h6 mt-3 report-heading">([^<]*)</h2>', page))
+    for expected in ("标准", "发展党员", "培训"):
+        assert expected in headings, headings
+    for shown, url in links:
+        assert _same_number(shown, _figure_on_page(client, url)), (shown, url)
+    # a hand-made change is kept until the user confirms drafting again
+    report = response["Location"].rstrip("/").split("/")[-1]
+    detail = api(client, "get", f"/workreport/reports/{report}").json()
+    edited = api(client, "put", f"/workreport/reports/{report}",
+                 {"title": detail["title"], "body": detail["body"] + "\n\n另有说明。"})
+    assert edited.status_code == 200
+    again = api(client, "post", f"/workreport/reports/{report}/redraft", {})
+    assert again.status_code == 409 and "另有说明" in again.json()["current"]
+    assert "另有说明" not in again.json()["draft"]
+    assert "另有说明" in api(client, "get", f"/workreport/reports/{report}").json()["body"]
+    # the PDF prints
+    pdf = client.get(f"/workreport/{report}/report.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"

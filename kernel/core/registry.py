@@ -77,7 +77,7 @@ MENUS = [
     Menu("standards", _("Standards"), "bi-award"),
     Menu("duties", _("Duties"), "bi-calendar-check"),
     Menu("workflows", _("Workflows"), "bi-signpost-split"),
-    Menu("members", _("Members"), "bi-people"),
+    Menu("members", _("Member affairs"), "bi-people"),
     Menu("cadres", _("Cadres and villages"), "bi-person-badge"),
     Menu("building", _("Grassroots building"), "bi-buildings"),
 ]

@@ -22,6 +22,11 @@ PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "educ
 # Sent after a member's status or category changed through member_update (the form, the API, an import):
 # ``member``, ``user``, ``changes`` {field: (before, after)}. The standing rules record what came another way.
 member_standing_changed = Signal()
+# Sent by a bulk import (tools.dataio) after it wrote memberships set-based, bypassing member_update: ``user`` and
+# ``rows``, a list of (member id, person id, org_path, joined_on, full_on, category before, category after, status
+# before, status after, status_changed_on), one per member the import registered (before: "") or whose status or
+# category it changed. The standing rules record them in bulk (mechanisms.membership).
+members_imported = Signal()
 # Sent when an organization's committee changed at a term change (换届), e.g. an election's result taking office:
 # ``organization``, ``on`` (the day the new committee took office), ``user``, ``before`` and ``after`` (the posts held
 # before the change and after it, each with ``title`` and ``person``), ``how`` (``assembly``, ``congress``,

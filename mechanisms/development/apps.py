@@ -16,7 +16,9 @@ class DevelopmentConfig(JicengApp):
     ]
     demo, demo_order = "mechanisms.development.demo.generate_development", 60
     shipped = [Ship("development", "the member-development workflow", "mechanisms.development.apps.install_shipped", order=30)]
-    hooks = ["mechanisms.development.handlers", "mechanisms.development.home"]  # engines.workflows.signals.case_moved; the home panel
+    hooks = ["mechanisms.development.handlers", "mechanisms.development.home",  # engines.workflows.signals.case_moved; the home panel
+             "mechanisms.development.statistics",  # the development figures of the statistics annual report
+             "mechanisms.development.workreport"]  # its section of the year's work report
 
     def connect(self):
         from engines.workflows.services import register_data_check

@@ -442,6 +442,21 @@ class StatisticsOut(Schema):
     year: int
     reconciliation: list[StatisticsRowOut]
     tables: dict[str, dict[str, dict[str, int]]] = Field(..., description="{table: {row code or total: {column: n}}}")
+    comparison: dict[str, dict[str, dict[str, int]]] = Field(
+        ..., description="Two-year comparison: {before|after: {row code or total: {basic column: n}}}")
+    leavers: dict[str, dict[str, int]] = Field(
+        ..., description="Leavers by way of leaving (or total): {column (total, women, age:…, education:…, "
+                         "joining:…): n}")
+    probation: dict[str, dict[str, int]] = Field(
+        ..., description="Probationary members made full: {row code or total: {made_full, on_time, "
+                         "after_extension, extended, cancelled: n}}")
+    admitted: dict[str, dict[str, int]] = Field(
+        ..., description="Members admitted in the year: {row code or total: {column: n}}")
+    sources: dict[str, dict[str, dict[str, int]]] = Field(
+        ..., description="Figures other apps give (training, development): {source: {row code or total: {column: n}}}")
+    commendations: dict[str, dict[str, dict[str, int]]] = Field(
+        ..., description="In-party commendations: {grid: {honour: {level or total: n}}, rows: {row code or total: "
+                         "{honour or total: n}}}")
 
 
 @router.get("/statistics", response=StatisticsOut)
@@ -469,4 +484,13 @@ def statistics_get(request, year: Year, organization: int | None = None):
             for path, cells in data["reconciliation"].items() for category, cell in cells.items()]
     tables = {table: {codes.get(path, path): cells for path, cells in found.items()}
               for table, found in data["tables"].items()}
-    return {"organization": ref(root), "year": year, "reconciliation": rows, "tables": tables}
+    def by_code(found: dict) -> dict:
+        return {codes.get(path, path): cells for path, cells in found.items()}
+
+    return {"organization": ref(root), "year": year, "reconciliation": rows, "tables": tables,
+            "comparison": {side: by_code(found) for side, found in data["comparison"].items()},
+            "leavers": data["leavers"], "probation": by_code(data["probation"]),
+            "admitted": by_code(data["admitted"]),
+            "sources": {key: by_code({**src["rows"], "total": src["total"]}) for key, src in data["sources"].items()},
+            "commendations": {"grid": data["commendations"]["grid"],
+                              "rows": by_code(data["commendations"]["rows"])}}

@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kernel.core import clock
 from kernel.core.api import In, Page, PageParams, Ref, Year, choice, get_scoped, paginate, ref, run_service, scoped
-from kernel.core.scope import VIEW, scope_for
+from kernel.core.scope import CHANGE, VIEW, scope_for
+from kernel.core.services import NeedsConfirmation
 from kernel.orgs.models import Organization
 
 from . import dues
@@ -291,3 +292,142 @@ def bands_get(request, organization: int | None = None, month: str = ""):
             "valid_from": schedule.valid_from.strftime("%Y-%m"),
             "bands": [{"payer_kind": b.payer_kind, "upto": b.upto, "rate": b.rate, "minimum": b.minimum,
                        "maximum": b.maximum} for band_list in dues.bands_of(schedule).values() for b in band_list]}
+
+
+# --- the bands' versions: a new one (a preview first), the list, a withdrawal ----------------------------------
+
+class DuesBandIn(In):
+    payer_kind: choice(PayerKind)
+    upto: Decimal | None = Field(None, ge=0, description="A bracket's top (its base up to); empty: the open last one.")
+    rate: Decimal | None = Field(None, ge=0, le=100, description="A bracket's percentage of the base.")
+    minimum: Decimal | None = Field(None, ge=0, description="Farmers, students…: the lowest amount a month.")
+    maximum: Decimal | None = Field(None, ge=0, description="Farmers, students…: the highest amount a month.")
+
+
+class DuesBandsIn(In):
+    owner: int = Field(..., description="The county (or city) committee whose bands these are.")
+    valid_from: str = Field(..., max_length=7, description="The month it applies from, YYYY-MM.")
+    note: str = Field("", max_length=300)
+    bands: list[DuesBandIn] = Field(..., max_length=60, description="Every kind of payer: brackets, or a range.")
+    confirm: bool = Field(False, description="Without it, the answer is 409 with the preview and nothing is written.")
+
+
+class DuesBandsWithdrawIn(In):
+    reason: str = Field("", max_length=300)
+    confirm: bool = Field(False, description="Without it, the answer is 409 with the preview and nothing is written.")
+
+
+class DuesBandsChangeOut(Schema):
+    payer_kind: choice(PayerKind)
+    label: str
+    before: str
+    after: str
+    changed: bool
+
+
+class DuesBandsReplacedOut(Schema):
+    id: int
+    version: int
+    owner: str
+    valid_from: str
+
+
+class DuesBandsPreviewOut(Schema):
+    """What a new version (or a withdrawal) changes: the bands per kind of payer before and after, the members
+    whose monthly amount changes from its first month (more, less) and the month's total change, and the ledger
+    lines already opened that would be owed again (those paid already counted apart). ``replaces``: the version in
+    force before (for a withdrawal, the one owed under again)."""
+
+    code: str = "confirmation_required"
+    message: str = ""
+    owner: Ref
+    version: int
+    valid_from: str
+    replaces: DuesBandsReplacedOut | None
+    bands: list[DuesBandsChangeOut]
+    members_changed: int
+    members_up: int
+    members_down: int
+    monthly_change: Decimal
+    lines_repriced: int
+    lines_paid_repriced: int
+    months: list[str]
+
+
+class DuesBandsVersionOut(Schema):
+    id: int
+    owner: Ref
+    version: int
+    valid_from: str
+    note: str
+    withdrawn_on: datetime.date | None
+    withdraw_reason: str
+    bands: list[DuesBandOut]
+
+
+def _bands_mapping(bands: list[DuesBandIn]) -> dict:
+    """The bands of the body as the mapping the service checks ({kind: brackets | {minimum, maximum}})."""
+    mapping: dict = {}
+    for band in bands:
+        if band.payer_kind in dues.AMOUNT_KINDS:
+            mapping[band.payer_kind] = {"minimum": band.minimum, "maximum": band.maximum}
+        else:
+            mapping.setdefault(band.payer_kind, []).append({"upto": band.upto, "rate": band.rate})
+    return mapping
+
+
+def version_data(schedule: DuesSchedule) -> dict:
+    return {"id": schedule.pk, "owner": ref(schedule.owner), "version": schedule.version,
+            "valid_from": schedule.valid_from.strftime("%Y-%m"), "note": schedule.note,
+            "withdrawn_on": schedule.withdrawn_on, "withdraw_reason": schedule.withdraw_reason,
+            "bands": [{"payer_kind": b.payer_kind, "upto": b.upto, "rate": b.rate, "minimum": b.minimum,
+                       "maximum": b.maximum} for band_list in dues.bands_of(schedule).values() for b in band_list]}
+
+
+def _owner(request, pk: int) -> Organization:
+    return get_scoped(Organization.objects, request.auth, pk=pk)
+
+
+@router.get("/bands/versions", response=list[DuesBandsVersionOut])
+@scoped(DuesSchedule)
+def bands_versions(request):
+    """Every version of the bands the caller works under or sets, withdrawn ones marked, newest first."""
+    return [version_data(s) for s in request.scoped().select_related("owner").prefetch_related("bands")]
+
+
+@router.post("/bands/preview", response=DuesBandsPreviewOut)
+@scoped(DuesSchedule)
+def bands_preview(request, payload: DuesBandsIn):
+    """What saving these bands as a new version would change (nothing is written; ``confirm`` is ignored)."""
+    return {"message": "", **run_service(request, dues.schedule_preview, owner=_owner(request, payload.owner),
+                                         valid_from=payload.valid_from, bands=_bands_mapping(payload.bands))}
+
+
+@router.post("/bands", response={201: DuesBandsVersionOut, 409: DuesBandsPreviewOut})
+@scoped(DuesSchedule)
+def bands_create(request, payload: DuesBandsIn):
+    """A new version of an owner's bands from a month on (this month or later): a bulk change, so without
+    ``confirm: true`` the answer is 409 with what it would change; with it, the lines opened from that month on
+    are owed again under it."""
+    try:
+        schedule = run_service(request, dues.schedule_save, owner=_owner(request, payload.owner),
+                               valid_from=payload.valid_from, bands=_bands_mapping(payload.bands), note=payload.note,
+                               confirm=payload.confirm)
+    except NeedsConfirmation as exc:
+        return Status(409, {"code": "confirmation_required", "message": exc.messages[0], **exc.details})
+    return Status(201, version_data(DuesSchedule.objects.select_related("owner").get(pk=schedule.pk)))
+
+
+@router.post("/bands/{schedule_id}/withdraw", response={200: DuesBandsVersionOut, 409: DuesBandsPreviewOut})
+@scoped(DuesSchedule)
+def bands_withdraw(request, schedule_id: int, payload: DuesBandsWithdrawIn):
+    """Withdraws the owner's latest version, saved by mistake, before any month it priced is paid (say why in
+    ``reason``): the lines it priced are owed again under the version before. Without ``confirm: true`` the
+    answer is 409 with what it would change."""
+    schedule = get_scoped(DuesSchedule.objects.select_related("owner"), request.auth, CHANGE, pk=schedule_id)
+    try:
+        schedule = run_service(request, dues.schedule_withdraw, schedule=schedule, reason=payload.reason,
+                               confirm=payload.confirm)
+    except NeedsConfirmation as exc:
+        return Status(409, {"code": "confirmation_required", "message": exc.messages[0], **exc.details})
+    return version_data(DuesSchedule.objects.select_related("owner").get(pk=schedule.pk))

@@ -17,6 +17,7 @@ from kernel.people.choices import MemberStatus
 from kernel.people.models import Member
 
 from . import dates, floating, services
+from .demo_commendation import generate_commendations
 from .demo_dues import generate_dues
 from .demo_evaluation import generate_evaluation
 from .demo_extra import extra_member
@@ -101,4 +102,5 @@ def _generate(root, seed, today, progress) -> dict:
     generate_evaluation(root, seed, today, progress)  # last year's grades and cases, this year's talks
     generate_dues(root, today, progress)  # bases, this year's ledger, most of it paid
     generate_lapse(root, today, progress)  # a handful of members at risk of 自行脱党 warned, in different states
+    generate_commendations(root, seed, today, progress)  # 七一's in-party commendations, last year and this
     return counts

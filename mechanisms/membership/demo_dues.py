@@ -11,6 +11,7 @@ from kernel.orgs.models import Organization, OrgType
 from kernel.people.choices import MemberStatus
 
 from . import dues
+from .models_dues import DuesBase
 
 WHOLE_YEAR_UP_TO = 200_000
 
@@ -33,8 +34,11 @@ def generate_dues(root: Organization, today: datetime.date, progress=print) -> d
                                      WHEN 'retired' THEN 2000 + (m.id %% 40) * 100 ELSE 2500 + (m.id %% 60) * 150 END,
                    %s, ''
             FROM people_member m JOIN people_person p ON p.id = m.person_id
-            WHERE m.status = %s AND m.org_path >= %s AND m.org_path < %s
-              AND NOT EXISTS (SELECT 1 FROM membership_duesbase x WHERE x.member_id = m.id)""",
+            WHERE m.status = %s AND m.org_path >= %s AND m.org_path < %s {missing}""".format(
+                # asked only when the subtree has bases already: against a table empty when the statement began,
+                # the planner scans the rows the statement itself writes once per member
+                missing="AND NOT EXISTS (SELECT 1 FROM membership_duesbase x WHERE x.member_id = m.id)"
+                if DuesBase.objects.filter(org_path__gte=lo, org_path__lt=hi).exists() else ""),
                        [now, now, this_month.replace(month=1), MemberStatus.ACTIVE, lo, hi])
         bases = cursor.rowcount
     months = (dues.months_between(this_month.replace(month=1), this_month)

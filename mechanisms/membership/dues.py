@@ -19,7 +19,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from kernel.core import clock
-from kernel.core.services import refuse, require_in_scope, user_or_none
+from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, user_or_none
 from kernel.core.tree import ancestor_paths, subtree_bounds, subtree_q
 from kernel.orgs.models import Organization, OrgType
 from kernel.people.choices import MemberStatus, Occupation
@@ -121,40 +121,263 @@ def _amount(value) -> Decimal | None:
     return amount
 
 
-@transaction.atomic
-def schedule_save(*, user, owner: Organization, valid_from, bands: dict, note: str = "") -> DuesSchedule:
-    """A new version of ``owner``'s bands, applying from the month ``valid_from`` on; earlier months keep theirs.
-    Unpaid lines of the owner's subtree from that month on are owed again under it."""
+LIVE = Q(withdrawn_on__isnull=True)
+
+
+def _bands_from_rows(rows: list[dict]) -> dict:
+    """{kind: [DuesBand…]} of checked rows not saved yet, in bracket order (as ``bands_of`` gives a version's)."""
+    found: dict = {}
+    for row in rows:
+        found.setdefault(row["payer_kind"], []).append(DuesBand(**row))
+    for kind in found:
+        found[kind].sort(key=lambda b: (b.upto is None, b.upto or 0))
+    return found
+
+
+def _figure(value: Decimal | None) -> str:
+    """3000.00 as 3000, 0.50 as 0.5."""
+    text = "" if value is None else format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def describe(kind: str, bands: list) -> str:
+    """One kind's bands as a line of text ("up to 3000: 0.5% · … · above: 2%"); "" without any."""
+    if not bands:
+        return ""
+    if kind in AMOUNT_KINDS:
+        return _("%(low)s–%(high)s yuan a month") % {"low": bands[0].minimum.quantize(CENT),
+                                                      "high": bands[0].maximum.quantize(CENT)}
+    return " · ".join(_("up to %(upto)s: %(rate)s%%") % {"upto": _figure(b.upto), "rate": _figure(b.rate)}
+                      if b.upto is not None else _("above: %(rate)s%%") % {"rate": _figure(b.rate)} for b in bands)
+
+
+def _differences(before: dict, after: dict) -> list[dict]:
+    """Per kind of payer, the bands before and after and whether they differ."""
+    rows = []
+    for kind, label in PayerKind.choices:
+        was, now = describe(kind, before.get(kind, [])), describe(kind, after.get(kind, []))
+        rows.append({"payer_kind": kind, "label": str(label), "before": was, "after": now, "changed": was != now})
+    return rows
+
+
+def _region_sql(column: str, path: str, deeper: list[str]) -> tuple[str, list]:
+    """SQL: ``column`` (a path) in the subtree at ``path`` and not in the subtrees ``deeper`` (owners below that
+    decide for their own)."""
+    where, params = [f"{column} >= %s AND {column} < %s"], list(subtree_bounds(path))
+    for other in deeper:
+        where.append(f"NOT ({column} >= %s AND {column} < %s)")
+        params += list(subtree_bounds(other))
+    return " AND ".join(where), params
+
+
+def _region(path: str, month: datetime.date, *, excluding: int | None = None) -> tuple[DuesSchedule | None, list]:
+    """The version in force for members directly under the owner at ``path`` in ``month`` (its own, or the nearest
+    owner's above) and the subtrees of owners below that decide for their own; ``excluding`` a version (the one
+    being withdrawn)."""
+    groups = _schedule_groups(path, month, excluding=excluding)
+    for schedule, applies, deeper in groups:
+        if applies == path:
+            return schedule, deeper
+    return None, [applies for _schedule, applies, _deeper in groups]
+
+
+DIFFERS = "(x.owed_before <> x.owed_after OR (x.owed_before IS NULL) <> (x.owed_after IS NULL))"
+
+
+def _members_changing(path: str, deeper: list[str], month: datetime.date, before: dict, after: dict) -> dict:
+    """How many members owing dues in ``month`` (in the region) owe another amount under ``after`` than under
+    ``before``: more, less, and the month's total change."""
+    was, was_params = _owed_sql(before)
+    now, now_params = _owed_sql(after)
+    joins, join_params = _joins(month, grouped=True)
+    owing, owing_params = _owing_members(month)
+    region, region_params = _region_sql("m.org_path", path, deeper)
+    sql = f"""
+        SELECT COUNT(*), SUM(CASE WHEN x.owed_after > x.owed_before THEN 1 ELSE 0 END),
+               SUM(CASE WHEN x.owed_after < x.owed_before THEN 1 ELSE 0 END),
+               SUM(COALESCE(x.owed_after, 0) - COALESCE(x.owed_before, 0))
+        FROM (SELECT {was} AS owed_before, {now} AS owed_after
+              FROM people_member m JOIN people_person p ON p.id = m.person_id {joins}
+              WHERE {owing} AND {region}) x
+        WHERE {DIFFERS}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*was_params, *now_params, *join_params, *owing_params, *region_params])
+        count, up, down, change = cursor.fetchone()
+    return {"members_changed": count or 0, "members_up": up or 0, "members_down": down or 0,
+            "monthly_change": _cents(change)}
+
+
+def _lines_changing(path: str, deeper: list[str], month: datetime.date, after: dict) -> tuple[int, int]:
+    """The ledger lines of ``month`` (in the region) whose amount owed ``after`` changes, and how many of them
+    hold a payment."""
+    now, now_params = _owed_sql(after)
+    joins, join_params = _joins(month, grouped=True)
+    region, region_params = _region_sql("l.org_path", path, deeper)
+    sql = f"""
+        SELECT COUNT(*), SUM(CASE WHEN x.paid > 0 THEN 1 ELSE 0 END)
+        FROM (SELECT l.owed AS owed_before, {now} AS owed_after, l.paid
+              FROM membership_duesline l JOIN people_member m ON m.id = l.member_id
+              JOIN people_person p ON p.id = m.person_id {joins}
+              WHERE l.month = %s AND {region}) x
+        WHERE {DIFFERS}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*now_params, *join_params, month, *region_params])
+        count, paid = cursor.fetchone()
+    return count or 0, paid or 0
+
+
+def _opened_months(path: str, first: datetime.date, before: datetime.date | None = None) -> list[datetime.date]:
+    lines = DuesLine.objects.filter(subtree_q("org_path", [path]), month__gte=first)
+    if before is not None:
+        lines = lines.filter(month__lt=before)
+    return sorted(set(lines.values_list("month", flat=True).distinct()))
+
+
+def _next_version_from(owner: Organization, month: datetime.date, *, excluding: int | None = None):
+    """The first month after ``month`` from which a later live version of the owner applies (None: none)."""
+    later = DuesSchedule.objects.filter(LIVE, owner=owner, valid_from__gt=month)
+    if excluding is not None:
+        later = later.exclude(pk=excluding)
+    return later.aggregate(first=Min("valid_from"))["first"]
+
+
+def _impact(owner: Organization, first: datetime.date, *, bands: dict | None = None,
+            withdrawing: DuesSchedule | None = None) -> dict:
+    """What a new version (``bands`` from ``first``) or the withdrawal of one (``withdrawing``) does: the bands
+    before and after, the members whose monthly amount changes from ``first`` and by how much in all, and the
+    ledger lines already opened that are owed again (those holding a payment counted apart). Months from which
+    a later version of the owner applies are not touched."""
+    excluding = withdrawing.pk if withdrawing else None
+    current, deeper = _region(owner.path, first, excluding=excluding)
+    before = bands_of(withdrawing) if withdrawing else bands_of(current)
+    after = bands_of(current) if withdrawing else bands
+    figures = _members_changing(owner.path, deeper, first, before, after)
+    lines = paid = 0
+    months = []
+    for month in _opened_months(owner.path, first, _next_version_from(owner, first, excluding=excluding)):
+        region_now, region_deeper = _region(owner.path, month, excluding=excluding)
+        changed, with_payment = _lines_changing(owner.path, region_deeper, month,
+                                                bands_of(region_now) if withdrawing else bands)
+        if changed:
+            months.append(month.strftime("%Y-%m"))
+        lines, paid = lines + changed, paid + with_payment
+    return {"owner": {"id": owner.pk, "name": owner.name}, "valid_from": first.strftime("%Y-%m"),
+            "replaces": ({"id": current.pk, "version": current.version, "owner": current.owner.name,
+                          "valid_from": current.valid_from.strftime("%Y-%m")} if current is not None else None),
+            "bands": _differences(before, after), **figures, "lines_repriced": lines, "lines_paid_repriced": paid,
+            "months": months}
+
+
+def _check_owner(user, owner: Organization) -> None:
     require_in_scope(user, owner.path, realm="org")
     if owner.org_type != OrgType.COMMITTEE:
         refuse(_("The bands are set by a county (or city) committee."), field="owner")
+
+
+def schedule_preview(*, user, owner: Organization, valid_from, bands: dict) -> dict:
+    """What saving these bands as a new version would do (nothing is written): see ``_impact``."""
+    _check_owner(user, owner)
     valid_from = month_of(valid_from)
     rows = _rows_from(bands)
-    latest = DuesSchedule.objects.select_for_update().filter(owner=owner).order_by("-version").first()
-    if latest is not None and valid_from < month_of(clock.today()):
+    latest = DuesSchedule.objects.filter(owner=owner).order_by("-version").first()
+    if DuesSchedule.objects.filter(LIVE, owner=owner).exists() and valid_from < month_of(clock.today()):
         refuse(_("New bands apply from this month or a later one: months past keep the bands they were owed "
                  "under."), field="valid_from")
+    preview = _impact(owner, valid_from, bands=_bands_from_rows(rows))
+    if preview["replaces"] is not None and not any(row["changed"] for row in preview["bands"]):
+        refuse(_("These are the bands in force from that month already: there is nothing to change."))
+    preview["version"] = (latest.version + 1) if latest else 1
+    return preview
+
+
+@transaction.atomic
+def schedule_save(*, user, owner: Organization, valid_from, bands: dict, note: str = "",
+                  confirm: bool = False) -> DuesSchedule:
+    """A new version of ``owner``'s bands, applying from the month ``valid_from`` on; earlier months keep theirs.
+    A bulk change: without ``confirm`` a NeedsConfirmation with its preview (``schedule_preview``). The lines of
+    the owner's subtree opened from that month on are owed again under it."""
+    _check_owner(user, owner)
+    DuesSchedule.objects.select_for_update().filter(owner=owner).exists()  # one new version of an owner at a time
+    preview = schedule_preview(user=user, owner=owner, valid_from=valid_from, bands=bands)
+    if not confirm:
+        raise NeedsConfirmation(_("Read what the new bands change and confirm them."), preview)
+    valid_from = month_of(valid_from)
     schedule = DuesSchedule.objects.create(owner=owner, owner_path=owner.path, valid_from=valid_from,
-                                           version=(latest.version + 1) if latest else 1, note=note.strip(),
+                                           version=preview["version"], note=note.strip(),
                                            created_by=user_or_none(user))
-    DuesBand.objects.bulk_create(DuesBand(schedule=schedule, **row) for row in rows)
+    DuesBand.objects.bulk_create(DuesBand(schedule=schedule, **row) for row in _rows_from(bands))
     reprice(valid_from, path=owner.path)
+    return schedule
+
+
+def withdraw_preview(*, user, schedule: DuesSchedule) -> dict:
+    """What withdrawing a version would do, or why it may not be: only the owner's latest version still in force
+    may be, before any month it priced holds a payment, and not when no bands would be left."""
+    owner = schedule.owner
+    _check_owner(user, owner)
+    if schedule.withdrawn_on is not None:
+        refuse(_("This version was withdrawn already."))
+    latest = DuesSchedule.objects.filter(LIVE, owner=owner).order_by("-valid_from", "-version").first()
+    if latest is None or latest.pk != schedule.pk:
+        refuse(_("Only the latest version of an organization's bands can be withdrawn."))
+    preview = _impact(owner, schedule.valid_from, withdrawing=schedule)
+    if preview["replaces"] is None:
+        refuse(_("Without this version no bands would be in force: save a new version instead."))
+    paid = _paid_under(schedule)
+    if paid:
+        refuse(_("Version %(version)s cannot be withdrawn: %(count)s months of dues owed under it are paid already "
+                 "(from %(month)s on). Save a new version instead.") % {
+            "version": schedule.version, "count": paid, "month": schedule.valid_from.strftime("%Y-%m")})
+    preview["version"] = schedule.version
+    return preview
+
+
+def _paid_under(schedule: DuesSchedule) -> int:
+    """Lines priced under ``schedule`` (its owner's region, from its first month on) that hold a payment."""
+    paid = 0
+    for month in _opened_months(schedule.owner_path, schedule.valid_from):
+        in_force, deeper = _region(schedule.owner_path, month)
+        if in_force is None or in_force.pk != schedule.pk:
+            continue
+        region, params = _region_sql("org_path", schedule.owner_path, deeper)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM membership_duesline WHERE month = %s AND paid > 0 AND {region}",
+                           [month, *params])
+            paid += cursor.fetchone()[0]
+    return paid
+
+
+@transaction.atomic
+def schedule_withdraw(*, user, schedule: DuesSchedule, reason: str, confirm: bool = False) -> DuesSchedule:
+    """Withdraws a version saved by mistake (see ``withdraw_preview``): it stays, marked withdrawn, and the lines it
+    priced are owed again under the version before it. Without ``confirm`` a NeedsConfirmation with its preview."""
+    schedule = DuesSchedule.objects.select_for_update().select_related("owner").get(pk=schedule.pk)
+    preview = withdraw_preview(user=user, schedule=schedule)
+    if not reason.strip():
+        refuse(_("Say why the version is withdrawn."), field="reason")
+    if not confirm:
+        raise NeedsConfirmation(_("Read what withdrawing the version changes and confirm it."), preview)
+    schedule.withdrawn_on, schedule.withdrawn_by, schedule.withdraw_reason = (clock.today(), user_or_none(user),
+                                                                              reason.strip())
+    schedule.save(update_fields=["withdrawn_on", "withdrawn_by", "withdraw_reason", "updated_at"])
+    reprice(schedule.valid_from, path=schedule.owner_path)
     return schedule
 
 
 def install_dues_bands(*, user, owner: Organization) -> dict:
     """The shipped bands as the owner's first version (kept when the owner already has bands): {code: version}."""
-    found = DuesSchedule.objects.filter(owner=owner).order_by("-version").first()
+    found = DuesSchedule.objects.filter(LIVE, owner=owner).order_by("-version").first()
     if found is None:
         valid_from, bands = shipped_bands()
         found = schedule_save(user=user, owner=owner, valid_from=valid_from, bands=bands,
-                              note=_("The shipped bands (2008 rules)"))
+                              note=_("The shipped bands (2008 rules)"), confirm=True)
     return {"dues-bands": found}
 
 
 def schedules_for(path: str) -> list[DuesSchedule]:
     """The versions that may apply at ``path``: its own and its ancestors', nearest owner first, newest first."""
-    rows = list(DuesSchedule.objects.filter(owner_path__in=ancestor_paths(path) + [path]).prefetch_related("bands"))
+    rows = list(DuesSchedule.objects.filter(LIVE, owner_path__in=ancestor_paths(path) + [path])
+                .prefetch_related("bands"))
     return sorted(rows, key=lambda s: (-len(s.owner_path), -s.valid_from.toordinal(), -s.version))
 
 
@@ -266,13 +489,17 @@ def _owing_members(month: datetime.date) -> tuple[str, list]:
             "AND (m.kept_until IS NULL OR m.kept_until >= %s))", [MemberStatus.ACTIVE, end, end, month])
 
 
-def _schedule_groups(path: str, month: datetime.date) -> list[tuple[DuesSchedule, str, list[str]]]:
+def _schedule_groups(path: str, month: datetime.date, *,
+                     excluding: int | None = None) -> list[tuple[DuesSchedule, str, list[str]]]:
     """For the subtree at ``path``: each owner's version in force for ``month``, the subtree it applies to, and the
-    subtrees of owners below that decide for their own (nearest owner above ``path`` first)."""
+    subtrees of owners below that decide for their own (nearest owner above ``path`` first). Withdrawn versions
+    (and ``excluding``) do not count."""
     in_force = {}
-    for schedule in (DuesSchedule.objects.filter(Q(owner_path__in=ancestor_paths(path)) | subtree_q("owner_path", [path]),
-                                                 valid_from__lte=month)
-                     .prefetch_related("bands").order_by("owner_path", "-valid_from", "-version")):
+    versions = DuesSchedule.objects.filter(LIVE, Q(owner_path__in=ancestor_paths(path)) | subtree_q("owner_path", [path]),
+                                           valid_from__lte=month)
+    if excluding is not None:
+        versions = versions.exclude(pk=excluding)
+    for schedule in versions.prefetch_related("bands").order_by("owner_path", "-valid_from", "-version"):
         in_force.setdefault(schedule.owner_path, schedule)
     above = [owner for owner in in_force if path.startswith(owner)]
     starts = ([max(above, key=len)] if above else []) + [owner for owner in in_force if owner.startswith(path)
@@ -306,12 +533,17 @@ def generate(month, *, path: str | None = None, organization: Organization | Non
         if DuesLine.objects.filter(subtree_q("org_path", [applies]), month=month).exists():
             missing = "AND NOT EXISTS (SELECT 1 FROM membership_duesline x WHERE x.member_id = m.id AND x.month = %s)"
             params.append(month)
+        # in the members' order: the unique index on member and month is then written page after page, not at
+        # random (a province's month: 4M entries into an index of every month before)
         sql = f"""
             INSERT INTO membership_duesline (member_id, organization_id, org_path, month, owed, paid, paid_by, source)
             SELECT m.id, p.organization_id, m.org_path, %s, {owed}, 0, '', ''
             FROM people_member m JOIN people_person p ON p.id = m.person_id {joins}
-            WHERE {owing} AND {" AND ".join(where)} {missing}"""
-        with connection.cursor() as cursor:
+            WHERE {owing} AND {" AND ".join(where)} {missing}
+            ORDER BY m.id"""
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # the members' bases grouped in memory, not spilled to disk
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(sql, [month, *owed_params, *join_params, *owing_params, *params])
             written += cursor.rowcount
     return written

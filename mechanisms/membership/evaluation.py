@@ -32,6 +32,7 @@ from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, us
 from kernel.core.tree import subtree_q
 from kernel.orgs.models import Organization
 from kernel.people.choices import MemberStatus
+from kernel.people.goals import goals_outcomes
 from kernel.people.models import Member
 
 from . import services
@@ -83,6 +84,14 @@ def _check_grade(member: Member, year: int, grade: str, goals_met: str, existing
             "name": name, "year": year, "state": case.get_state_display()}, field="grade")
 
 
+def recorded_goals(member_ids, year: int, given: dict | None = None) -> dict:
+    """{member id: goals_met} where the goals are not said (blank or 不详): the outcome recorded by the app that keeps
+    the yearly goals letters (kernel.people.goals), when there is one."""
+    outcomes = goals_outcomes(list(member_ids), year)
+    return {pk: outcomes[pk] for pk in member_ids if pk in outcomes
+            and (given is None or given.get(pk) in (None, "", GoalsMet.UNKNOWN))}
+
+
 def _follow_case(row: EvaluationGrade) -> EvaluationCase | None:
     """Opens (or reopens) the member's case for a 不合格 grade; withdraws an open one for a grade corrected."""
     case = EvaluationCase.objects.select_for_update().filter(member_id=row.member_id, year=row.year).first()
@@ -129,8 +138,10 @@ def _write_grade(user, member: Member, year: int, grade: str, goals_met: str, *,
 @transaction.atomic
 def grade_set(*, user, member: Member, year: int, grade: str, goals_met: str = GoalsMet.UNKNOWN,
               decided_on: datetime.date | None = None, note: str = "") -> EvaluationGrade:
-    """Records (or corrects) the member's grade for ``year`` by hand; 不合格 opens the member's case."""
+    """Records (or corrects) the member's grade for ``year`` by hand; 不合格 opens the member's case. Goals not
+    said: the outcome of the member's goals letter, where one is recorded."""
     member = Member.objects.select_for_update(of=("self",)).select_related("person").get(pk=member.pk)
+    goals_met = recorded_goals([member.pk], year, {member.pk: goals_met}).get(member.pk, goals_met or GoalsMet.UNKNOWN)
     require_in_scope(user, member.org_path, realm="people")
     if decided_on is not None and decided_on > clock.today():
         refuse(_("A grade is recorded once it was decided: the date cannot be in the future."), field="decided_on")
@@ -145,7 +156,11 @@ def grades_save(*, user, organization: Organization, year: int, rows) -> int:
     require_in_scope(user, organization.path, realm="people")
     existing = {row.member_id: row for row in EvaluationGrade.objects.filter(organization=organization, year=year)}
     errors, changes = [], []
+    rows = list(rows)
+    recorded = recorded_goals([member.pk for member, _grade, _goals in rows], year,
+                              {member.pk: goals for member, _grade, goals in rows})
     for member, grade, goals_met in rows:
+        goals_met = recorded.get(member.pk, goals_met or GoalsMet.UNKNOWN)
         if member.person.organization_id != organization.pk:
             refuse(_("%(name)s is not a member of %(organization)s.") % {"name": member.person.name,
                                                                          "organization": organization.name})
@@ -197,6 +212,8 @@ def assessment_plan(user, organization: Organization, assessment: Assessment) ->
         scores.setdefault(score.sheet_id, []).append(score)
     existing = {row.member_id: row for row in EvaluationGrade.objects.filter(
         subtree_q("org_path", [organization.path]), year=year).select_related("case")}
+    recorded = recorded_goals([sheet.person.membership.pk for sheet in sheets
+                               if getattr(sheet.person, "membership", None) is not None], year)
     plan = {"year": year, "rows": [], "by_grade": {code: 0 for code in Grade.values}, "new": 0, "changed": 0,
             "unchanged": 0, "skipped": []}
     for sheet in sheets:
@@ -205,6 +222,8 @@ def assessment_plan(user, organization: Organization, assessment: Assessment) ->
             plan["skipped"].append(_("%(name)s: no grade computed.") % {"name": sheet.person.name})
             continue
         goals = _goals(scores.get(sheet.pk, []), len(pass_fail))
+        if goals == GoalsMet.UNKNOWN:
+            goals = recorded.get(member.pk, goals)
         before = existing.get(member.pk)
         try:
             _check_grade(member, year, sheet.tier, goals, before)

@@ -5,9 +5,9 @@ from kernel.core import clock
 from kernel.core.widgets import IsoDateInput
 from kernel.people.forms import BootstrapMixin
 
-from .models import ExitReason, Kind
+from .models import FROM_REGISTRY, ExitReason, Kind
 
-RECORDED_KINDS = [(value, label) for value, label in Kind.choices if value != Kind.CORRECTION]
+RECORDED_KINDS = [(value, label) for value, label in Kind.choices if value not in FROM_REGISTRY]
 
 
 class StandingForm(BootstrapMixin, forms.Form):

@@ -37,6 +37,12 @@ def record_other_change(sender, *, member, user, changes, **kwargs):
     record_correction(member=member, user=user, changes=changes)
 
 
+def record_import(sender, *, user, rows, **kwargs):
+    from .services import record_imported
+
+    record_imported(user=user, rows=rows)
+
+
 def standing_links(user, person) -> list:
     from kernel.core.marks import Link
 

@@ -20,6 +20,7 @@ from kernel.core.scope import ScopedQuerySet
 
 
 class Kind(models.TextChoices):
+    JOIN = "join", pgettext_lazy("standing change", "Joined the party")
     EXTEND_PROBATION = "extend_probation", _("Probation extended")
     MAKE_FULL = "make_full", _("Made a full member")
     SUSPEND = "suspend", _("Standing suspended")
@@ -30,6 +31,11 @@ class Kind(models.TextChoices):
     REGAIN_CONTACT = "regain_contact", _("Contact regained")
     EXIT = "exit", pgettext_lazy("standing change", "Left the party")
     CORRECTION = "correction", _("Corrected in the registry")
+
+
+# Recorded from the registry (its forms, the API, an import), not by the standing rules: changed there, not
+# recorded nor withdrawn here.
+FROM_REGISTRY = (Kind.JOIN, Kind.CORRECTION)
 
 
 class ExitReason(models.TextChoices):
@@ -240,6 +246,7 @@ class FloatingMember(BaseModel):
         return self.away and self.fixed_place and add_months(self.since, 6) < today
 
 
+from .models_commendation import Commendation, CommendationLevel, Honour  # noqa: E402,F401  (in-party commendations)
 from .models_dues import (  # noqa: E402,F401  (the dues models live in their own module)
     DuesBand,
     DuesBase,

@@ -1,9 +1,10 @@
 """Party dues (党费, MEMBERSHIP.md): the bands, each member's base, reductions and exemptions, and the ledger.
 
 - ``DuesSchedule`` is a version of the bands an organization (the county, by default the root) applies from a
-  month on; a change is a new version, so past months keep the bands they were owed under. Its ``DuesBand`` rows
-  say, per kind of payer, either brackets (up to an amount of the base, a percentage of it) or an amount range
-  (the base is the amount itself: farmers 0.2–1 yuan, students and members on relief 0.2).
+  month on; a change is a new version, so past months keep the bands they were owed under (a version saved by
+  mistake is withdrawn, never deleted). Its ``DuesBand`` rows say, per kind of payer, either brackets (up to an
+  amount of the base, a percentage of it) or an amount range (the base is the amount itself: farmers 0.2–1 yuan,
+  students and members on relief 0.2).
 - ``DuesBase`` is a member's base from a month on (a pay rise applies from the month the new pay starts); the
   base in force for a month is the latest starting on or before it.
 - ``DuesRelief`` is a reduction or an exemption for months, decided by the branch and approved by the committee
@@ -43,6 +44,12 @@ class DuesSchedule(BaseModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # A version saved by mistake is withdrawn (before its first month has a payment): it stays, marked, and the
+    # months it priced are owed again under the version before it.
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     objects = OwnedQuerySet.as_manager()  # seen by those below the owner, changed by those over it
     scope_path_field = "owner_path"
@@ -163,8 +170,9 @@ class DuesLine(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.CharField(_("paid on the member's behalf by"), max_length=50, blank=True)
     source = models.CharField(_("entered by"), max_length=8, choices=PaySource.choices, blank=True)
+    # nobody looks lines up by who entered them: no index to write for each of a month's millions of lines
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"

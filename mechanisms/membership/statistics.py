@@ -40,8 +40,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kernel.core.tree import SEGMENT_WIDTH, subtree_q
-from kernel.orgs.models import Organization, OrgType
-from kernel.people.choices import Education, MemberCategory, MemberStatus
+from kernel.orgs.models import Domain, Organization, OrgType
+from kernel.people.choices import Classification, Education, MemberCategory, MemberStatus, Occupation
 from kernel.people.models import Member
 
 from .models import ExitReason, Kind, StandingChange, Transfer, TransferKind, TransferStatus
@@ -312,6 +312,9 @@ def table_filters(period: Period) -> dict:
             q &= Q(joined_on__lte=high)
         joining.append((key, JOINING_LABELS[key], q))
     ages = [(key, AGE_LABELS[key], _age_q(end, low, high)) for key, low, high in AGE_BANDS]
+    women, probationary = Q(person__gender="female"), Q(category_then=MemberCategory.PROBATIONARY)
+    rural, community = Q(person__organization__domain=Domain.RURAL), Q(person__organization__domain=Domain.COMMUNITY)
+    student = Q(person__occupation=Occupation.STUDENT)
     return {
         "basic": [("total", _("Members"), Q()), ("women", _("Women"), Q(person__gender="female")),
                   ("minority", _("Ethnic minorities"), ~Q(person__ethnicity="01")),
@@ -323,6 +326,34 @@ def table_filters(period: Period) -> dict:
         "age": ages,
         "education": education,
         "joining": joining,
+        # 乡镇村党员: the members of rural (township and village) organizations, by occupation
+        "rural": [("total", _("Members"), rural), ("women", _("Women"), rural & women),
+                  ("probationary", _("Probationary members"), rural & probationary),
+                  ("young", _("35 or under"), rural & _age_q(end, None, 35)),
+                  ("farmer", _("Farmers, herders and fishers"), rural & Q(person__occupation=Occupation.FARMER)),
+                  ("migrant", _("Away for work or business"), rural & Q(no_post_class=Classification.MIGRANT)),
+                  ("worker", _("Workers"), rural & Q(person__occupation=Occupation.WORKER)),
+                  ("retired", _("Retired"), rural & Q(person__occupation=Occupation.RETIRED)),
+                  ("other", _("Other occupations"), rural & ~Q(person__occupation__in=[
+                      Occupation.FARMER, Occupation.WORKER, Occupation.RETIRED]))],
+        # 街道社区党员: the members of community organizations
+        "community": [("total", _("Members"), community), ("women", _("Women"), community & women),
+                      ("probationary", _("Probationary members"), community & probationary),
+                      ("retired", _("Retired"), community & Q(person__occupation=Occupation.RETIRED)),
+                      ("worker", _("Workers"), community & Q(person__occupation=Occupation.WORKER)),
+                      ("professional", _("Professionals"), community & Q(person__occupation=Occupation.PROFESSIONAL)),
+                      ("lost", _("Out of contact"), community & Q(lost_contact_on__isnull=False,
+                                                                  lost_contact_on__lte=end)),
+                      ("other", _("Other occupations"), community & ~Q(person__occupation__in=[
+                          Occupation.RETIRED, Occupation.WORKER, Occupation.PROFESSIONAL]))],
+        # 学生党员: the registry has no school type; the level of study is read from the education recorded
+        "student": [("total", _("Members"), student), ("women", _("Women"), student & women),
+                    ("probationary", _("Probationary members"), student & probationary),
+                    ("graduate", _("Postgraduate"), student & Q(person__education=Education.GRADUATE)),
+                    ("university", _("University"), student & Q(person__education=Education.UNIVERSITY)),
+                    ("college", _("Junior college"), student & Q(person__education=Education.COLLEGE)),
+                    ("other", _("Other or not recorded"), student & ~Q(person__education__in=[
+                        Education.GRADUATE, Education.UNIVERSITY, Education.COLLEGE]))],
     }
 
 
@@ -333,14 +364,17 @@ JOINING_LABELS = {"before_1949": _("Before October 1949"), "1949_1966": _("Octob
                   "1979_2002": _("January 1979 – October 2002"), "2002_2012": _("November 2002 – October 2012"),
                   "since_2012": _("Since November 2012")}
 TABLE_TITLES = {"basic": _("Members' basic situation"), "age": _("Members by age"),
-                "education": _("Members by education"), "joining": _("Members by time of joining")}
+                "education": _("Members by education"), "joining": _("Members by time of joining"),
+                "rural": _("Township and village members"), "community": _("Street and community members"),
+                "student": _("Student members")}
 
 
-def closing_groups(period: Period) -> list[dict]:
+def closing_groups(period: Period, only: tuple[str, ...] | None = None) -> list[dict]:
     """The members at the end of the year counted once by row and category, with every table's columns
-    (``<table>__<column>``) and ``n``."""
+    (``<table>__<column>``; ``only`` those tables) and ``n``."""
     counts = {f"{table}__{key}": Count("pk", filter=q)
-              for table, found in table_filters(period).items() for key, _label, q in found}
+              for table, found in table_filters(period).items() if only is None or table in only
+              for key, _label, q in found}
     closing = _at(period, period.end).annotate(row=Substr("stood", 1, period.width))
     groups = list(closing.order_by().values("row", "category_then").annotate(n=Count("pk"), **counts))
     for group in groups:
@@ -348,12 +382,12 @@ def closing_groups(period: Period) -> list[dict]:
     return groups
 
 
-def tables(period: Period, groups: list[dict] | None = None) -> dict:
+def tables(period: Period, groups: list[dict] | None = None, only: tuple[str, ...] | None = None) -> dict:
     """{table: {row path or "total": {column key: count}}} of the members at the end of the year (from
-    ``closing_groups``, counted here if not given)."""
-    columns = table_filters(period)
+    ``closing_groups``, counted here if not given; ``only`` those tables)."""
+    columns = {table: found for table, found in table_filters(period).items() if only is None or table in only}
     found: dict = {table: {"total": {key: 0 for key, _label, _q in cols}} for table, cols in columns.items()}
-    for group in groups if groups is not None else closing_groups(period):
+    for group in groups if groups is not None else closing_groups(period, only):
         for name, n in group.items():
             if "__" not in name:
                 continue
@@ -375,12 +409,22 @@ def organizations(period: Period) -> dict:
 # --- the people behind a figure -------------------------------------------------------------------------------------
 
 def people(period: Period, figure: str, *, row: str | None = None, category: str = ""):
-    """The members behind one figure of the report: a movement (``left`` or ``left:<reason>``), or a column of the
-    closing tables (``<table>:<column>``); within a row (a child's path) and a category. None for an unknown
-    figure."""
+    """The members behind one figure of the report: a movement (``left`` or ``left:<reason>``), a column of the
+    closing tables (``<table>:<column>``), or a figure of the further tables (``statistics_tables.extra_people``:
+    the persons of another app's source are persons, not members); within a row (a child's path) and a category.
+    None for an unknown figure."""
+    from .statistics_tables import extra_people
+
     sets = event_sets(period)
     name, _sep, detail = figure.partition(":")
-    if name in sets:
+    extra = extra_people(period, sets, name, detail, row)
+    if extra is not None:  # a figure of the further tables: members (filtered below), or persons (done)
+        if extra is False:
+            return None
+        if extra.model is not Member:
+            return extra
+        rows = extra
+    elif name in sets:
         rows = sets[name]
         if name == "left" and detail:
             rows = rows.filter(way_of_leaving=detail)
@@ -416,9 +460,13 @@ def rows_of(period: Period) -> list[tuple[str, str]]:
 def report(period: Period) -> dict:
     """Everything the report shows, computed once: the reconciling form, the closing members' tables, the
     organizations."""
+    from .statistics_tables import extra_tables
+
     closing = closing_groups(period)  # the end of the year read once, for the form and the tables
-    return {"reconciliation": reconciliation(period, closing), "tables": tables(period, closing),
+    data = {"reconciliation": reconciliation(period, closing), "tables": tables(period, closing),
             "organizations": organizations(period), "rows": rows_of(period)}
+    data.update(extra_tables(period, data))
+    return data
 
 
 def closing_figures(data: dict) -> dict:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import urls_dues, urls_evaluation, views, views_floating, views_statistics, views_transfers
+from . import (
+    urls_dues,
+    urls_evaluation,
+    views,
+    views_commendation,
+    views_floating,
+    views_statistics,
+    views_transfers,
+)
 
 app_name = "membership"
 urlpatterns = [
@@ -12,6 +20,11 @@ urlpatterns = [
     path("statistics/people/", views_statistics.StatisticsPeopleView.as_view(), name="statistics_people"),
     path("statistics.xlsx", views_statistics.StatisticsXlsxView.as_view(), name="statistics_xlsx"),
     path("statistics/submit/", views_statistics.StatisticsSubmitView.as_view(), name="statistics_submit"),
+    path("statistics/withdraw/", views_statistics.StatisticsWithdrawView.as_view(), name="statistics_withdraw"),
+    path("commendations/", views_commendation.CommendationListView.as_view(), name="commendations"),
+    path("commendations.xlsx", views_commendation.CommendationXlsxView.as_view(), name="commendations_xlsx"),
+    path("commendations/<int:pk>/withdraw/", views_commendation.CommendationWithdrawView.as_view(),
+         name="commendation_withdraw"),
     path("changes.xlsx", views.ChangesXlsxView.as_view(), name="changes_xlsx"),
     path("changes/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("people/<int:pk>/floating/", views_floating.FloatingOutView.as_view(), name="floating_out"),

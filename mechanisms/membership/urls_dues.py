@@ -8,6 +8,7 @@ urlpatterns = [
     path("dues/arrears/", views_dues.ArrearsView.as_view(), name="dues_arrears"),
     path("dues/arrears.xlsx", views_dues.ArrearsView.as_view(), {"fmt": "xlsx"}, name="dues_arrears_xlsx"),
     path("dues/bands/", views_dues.BandsView.as_view(), name="dues_bands"),
+    path("dues/bands/<int:pk>/withdraw/", views_dues.BandsWithdrawView.as_view(), name="dues_bands_withdraw"),
     path("dues/reliefs/", views_dues.ReliefsView.as_view(), name="dues_reliefs"),
     path("dues/reliefs/<int:pk>/<slug:action>/", views_dues.ReliefDecideView.as_view(), name="dues_relief_decide"),
     re_path(r"^dues/(?P<pk>\d+)/(?P<month>\d{4}-\d{2})/$", views_dues.LedgerView.as_view(), name="dues_ledger"),

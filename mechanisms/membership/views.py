@@ -20,7 +20,7 @@ from kernel.people.models import Person
 
 from . import selectors, services
 from .forms import StandingForm, WithdrawForm
-from .models import ExitReason, Kind, StandingChange
+from .models import FROM_REGISTRY, ExitReason, Kind, StandingChange
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +36,7 @@ class StandingView(ScopedMixin, View):
         history = list(selectors.history(request.user, person))
         live = sorted((change for change in history if change.withdrawn_on is None), key=lambda change: change.pk)
         last_live = live[-1] if live else None
-        latest = last_live if last_live is not None and last_live.kind != Kind.CORRECTION else None
+        latest = last_live if last_live is not None and last_live.kind not in FROM_REGISTRY else None
         return render(request, "membership/standing.html", {
             "person": person, "member": member, "history": history, "can_change": can_change,
             "form": form or StandingForm(), "withdrawable": latest if latest is last_live else None,

@@ -18,8 +18,9 @@ from kernel.core import clock
 from kernel.core.paging import paginate
 from kernel.core.pdf import pdf_response, render_pdf
 from kernel.core.scope import CHANGE, VIEW, scope_for
+from kernel.core.services import NeedsConfirmation
 from kernel.core.tree import subtree_q
-from kernel.core.views import ScopedMixin, error_messages
+from kernel.core.views import ScopedMixin, error_messages, id_or_none
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.models import Organization, OrgType
 from kernel.orgs.views import is_htmx, under_filter
@@ -312,18 +313,19 @@ class ReliefDecideView(ScopedMixin, View):
 
 class BandsView(ScopedMixin, View):
     """The bands in force for the user's organization with every version, and a new version from a month on
-    (for those who hold the owner's organization)."""
+    (for those who hold the owner's organization): a preview of what it changes first, then the confirmation."""
 
     scope_model = DuesSchedule
 
-    def get(self, request, errors=None, posted=None):
-        roots = scope_for(request.user).roots("org", VIEW)
+    def get(self, request, errors=None, posted=None, status=200):
+        scope = scope_for(request.user)
+        roots = scope.roots("org", VIEW)
         path = roots[0] if roots else ""
         current = dues.schedule_in_force(path, dues.month_of(clock.today())) if path else None
         committees = Organization.objects.filter(org_type=OrgType.COMMITTEE).order_by("path")
-        owners = list(committees if scope_for(request.user).everything
-                      else committees.filter(subtree_q("path", scope_for(request.user).roots("org", CHANGE))))
-        mapping, in_force = posted or dues.as_mapping(current), dues.bands_of(current)
+        owners = list(committees if scope.everything
+                      else committees.filter(subtree_q("path", scope.roots("org", CHANGE))))
+        mapping, in_force = (posted or {}).get("bands") or dues.as_mapping(current), dues.bands_of(current)
         kinds = []
         for kind, label in PayerKind.choices:
             given = mapping.get(kind) or ({} if kind in AMOUNT_KINDS else [])
@@ -331,30 +333,82 @@ class BandsView(ScopedMixin, View):
                 given = (list(given) + [{}] * BRACKET_ROWS)[:BRACKET_ROWS]
             kinds.append({"kind": kind, "label": label, "is_amount": kind in AMOUNT_KINDS,
                           "in_force": in_force.get(kind, []), "given": given})
+        versions = list(self.get_queryset().select_related("owner", "created_by", "withdrawn_by"))
+        latest = {}
+        for version in sorted(versions, key=lambda v: (v.valid_from, v.version)):
+            if version.withdrawn_on is None:
+                latest[version.owner_id] = version.pk
+        for version in versions:
+            version.can_withdraw = (latest.get(version.owner_id) == version.pk
+                                    and scope.covers(version.owner_path, realm="org", action=CHANGE))
         return render(request, "membership/dues_bands.html", {
-            "current": current, "versions": self.get_queryset().select_related("owner", "created_by"),
-            "owners": owners, "kinds": kinds, "errors": errors or [],
-            "next_month": dues.next_month(dues.month_of(clock.today()))})
+            "current": current, "versions": versions, "owners": owners, "kinds": kinds, "errors": errors or [],
+            "posted": posted or {}, "next_month": dues.next_month(dues.month_of(clock.today()))}, status=status)
 
-    def post(self, request):
-        owner = Organization.objects.filter(pk=request.POST.get("owner") or 0).first()
-        bands, rows = {}, BRACKET_ROWS
+    @staticmethod
+    def posted(request) -> dict:
+        bands = {}
         for kind in PayerKind.values:
             if kind in AMOUNT_KINDS:
                 bands[kind] = {"minimum": request.POST.get(f"{kind}-minimum"),
                                "maximum": request.POST.get(f"{kind}-maximum")}
             else:
                 bands[kind] = [{"upto": request.POST.get(f"{kind}-{i}-upto"),
-                                "rate": request.POST.get(f"{kind}-{i}-rate")} for i in range(rows)
+                                "rate": request.POST.get(f"{kind}-{i}-rate")} for i in range(BRACKET_ROWS)
                                if request.POST.get(f"{kind}-{i}-rate", "").strip()]
+        return {"bands": bands, "owner": request.POST.get("owner", ""), "valid_from": request.POST.get("valid_from", ""),
+                "note": request.POST.get("note", "")}
+
+    def post(self, request):
+        posted = self.posted(request)
+        if request.POST.get("action") == "edit":  # back from the preview to the form, nothing lost
+            return self.get(request, posted=posted)
+        owner = Organization.objects.filter(pk=id_or_none(posted["owner"]) or 0).first()
         try:
             if owner is None:
                 raise PermissionDenied(_("Choose the organization whose bands these are."))
-            schedule = dues.schedule_save(user=request.user, owner=owner, valid_from=request.POST.get("valid_from"),
-                                          bands=bands, note=request.POST.get("note", ""))
+            schedule = dues.schedule_save(user=request.user, owner=owner, valid_from=posted["valid_from"],
+                                          bands=posted["bands"], note=posted["note"],
+                                          confirm=request.POST.get("confirm") == "on")
+        except NeedsConfirmation as needed:
+            return render(request, "membership/dues_bands_confirm.html", {
+                "preview": needed.details, "owner": owner, "note": posted["note"],
+                "hidden": [(name, value) for name, value in request.POST.items()
+                           if name not in ("csrfmiddlewaretoken", "confirm", "action") and value.strip()]})
         except (ValidationError, PermissionDenied) as error:
-            return self.get(request, errors=getattr(error, "messages", [str(error)]), posted=bands)
+            return self.get(request, errors=getattr(error, "messages", [str(error)]), posted=posted, status=422)
         messages.success(request, _("Version %(version)s of the bands applies from %(month)s.") % {
             "version": schedule.version, "month": schedule.valid_from.strftime("%Y-%m")})
         return redirect("membership:dues_bands")
 
+
+class BandsWithdrawView(ScopedMixin, View):
+    """Withdraws a version of the bands saved by mistake: what it changes back first, the reason, the
+    confirmation."""
+
+    scope_model = DuesSchedule
+    scope_action = CHANGE
+
+    def get(self, request, pk, reason="", errors=None, status=200):
+        schedule = self.get_scoped(pk=pk)
+        try:
+            preview = dues.withdraw_preview(user=request.user, schedule=schedule)
+        except (ValidationError, PermissionDenied) as error:
+            error_messages(request, error)
+            return redirect("membership:dues_bands")
+        return render(request, "membership/dues_bands_withdraw.html", {
+            "schedule": schedule, "preview": preview, "reason": reason, "errors": errors or []}, status=status)
+
+    def post(self, request, pk):
+        schedule = self.get_scoped(pk=pk)
+        reason = request.POST.get("reason", "")
+        try:
+            dues.schedule_withdraw(user=request.user, schedule=schedule, reason=reason,
+                                   confirm=request.POST.get("confirm") == "on")
+        except NeedsConfirmation:
+            return self.get(request, pk, reason=reason)
+        except (ValidationError, PermissionDenied) as error:
+            return self.get(request, pk, reason=reason, errors=getattr(error, "messages", [str(error)]), status=422)
+        messages.success(request, _("Version %(version)s of the bands is withdrawn; the months it priced are owed "
+                                    "under the version before it again.") % {"version": schedule.version})
+        return redirect("membership:dues_bands")

@@ -107,11 +107,14 @@ class EvaluationYearView(ScopedMixin, View):
         grades = {row.member_id: row for row in EvaluationGrade.objects.restrict(request.user)
                   .filter(organization=organization, year=year).select_related("case")}
         submitted = submitted or {}
+        members = self.members(organization, year)
+        recorded = evaluation.recorded_goals([member.pk for member in members], year,
+                                             {pk: row.goals_met for pk, row in grades.items()})
         rows = [{"member": member, "grade": grades.get(member.pk),
                  "value": submitted.get(f"grade_{member.pk}", getattr(grades.get(member.pk), "grade", "")),
-                 "goals": submitted.get(f"goals_{member.pk}",
-                                        getattr(grades.get(member.pk), "goals_met", GoalsMet.UNKNOWN))}
-                for member in self.members(organization, year)]
+                 "goals": submitted.get(f"goals_{member.pk}", recorded.get(
+                     member.pk, getattr(grades.get(member.pk), "goals_met", GoalsMet.UNKNOWN)))}
+                for member in members]
         assessments = evaluation.assessments_for(request.user, organization, year)
         return render(request, "membership/evaluation_year.html", {
             "organization": organization, "year": year, "years": _years(), "rows": rows, "grades": Grade.choices,

@@ -1,6 +1,8 @@
 """The party statistics annual report's pages: the report of an organization's subtree for a year (the reconciling
-form, the leaving table, the closing members' tables, democratic evaluation, organizations, the reviewers' checks),
-the people behind any figure, the workbook, and the submission upward as the base committee's yearly duty."""
+form, the leaving table, the closing members' tables, democratic evaluation, the further tables of
+``statistics_grids`` — two-year comparison, leaving, probation, development, training, commendations —,
+organizations, the reviewers' checks), the people behind any figure, the workbook, the submission upward as the base
+committee's yearly duty, and its withdrawal while next year's report is not in."""
 import datetime
 import io
 import json
@@ -27,7 +29,7 @@ from kernel.orgs.models import Organization, OrgType
 from kernel.orgs.views import scope_root
 from kernel.people.models import Member
 
-from . import evaluation, statistics
+from . import evaluation, statistics, statistics_grids
 from .library import STATISTICS_RULE
 from .models import ExitReason
 from .statistics import CATEGORY_LABELS, LEAVING, ROW_LABELS, TABLE_TITLES, TOTAL, UNRECORDED, Period
@@ -55,6 +57,17 @@ class StatisticsMixin(ScopedMixin):
         today = clock.today()
         year = int(year) if year.isdigit() and 1950 <= int(year) <= today.year else today.year - 1
         return Period(root, year)
+
+
+def _submission_of(root, year: int):
+    return (Submission.objects.filter(rule__code=STATISTICS_RULE, organization=root,
+                                      obligation__period_start=datetime.date(year, 1, 1)).order_by("-pk").first())
+
+
+def _next_submission(period: Period):
+    """Next year's report as submitted: once it is, this year's can no longer be withdrawn (its closing figures are
+    next year's opening check)."""
+    return _submission_of(period.root, period.year + 1)
 
 
 def _last_submitted(period: Period) -> dict | None:
@@ -113,6 +126,9 @@ class StatisticsView(StatisticsMixin, View):
             "grade_rows": grade_rows, "grade_columns": [label for _value, label in evaluation.Grade.choices],
             "organizations": [(org_types.get(kind, kind), n) for kind, n in data["organizations"]["by_type"].items()],
             "checks": statistics.checks(period, data, _last_submitted(period)), "submission": submission,
+            "grids": statistics_grids.grids(period, data),
+            "can_withdraw": submission is not None and scope_for(request.user).covers(
+                period.root.path, realm="org", action=CHANGE) and _next_submission(period) is None,
             "years": range(clock.today().year, clock.today().year - 6, -1),
             "can_submit": period.root.org_type == OrgType.PARTY_COMMITTEE and scope_for(request.user).covers(
                 period.root.path, realm="org", action=CHANGE),
@@ -135,7 +151,7 @@ class StatisticsPeopleView(StatisticsMixin, View):
         if rows is None:
             raise Http404
         return render(request, "membership/statistics_people.html", {
-            "period": period, "page": paginate(request, rows), "figure": figure,
+            "period": period, "page": paginate(request, rows), "figure": figure, "persons": rows.model is not Member,
             "back": f"{reverse('membership:statistics')}?root={period.root.pk}&year={period.year}"})
 
 
@@ -172,9 +188,26 @@ def workbook(period: Period, data: dict) -> bytes:
             cells = data["tables"].get(key, {}).get(path) or {}
             for column, value in enumerate([name, *[cells.get(k, 0) for k, _label, _q in columns]], start=1):
                 put(sheet.cell(row=line, column=column), value)
+    for grid in statistics_grids.grids(period, data):
+        sheet = book.create_sheet(_sheet_title(book, grid["sheet"]))
+        header_row(sheet, [grid["first"], *grid["columns"]])
+        for line, row in enumerate(grid["rows"], start=2):
+            for column, value in enumerate([row["name"], *[n for n, _link in row["cells"]]], start=1):
+                put(sheet.cell(row=line, column=column), value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_title(book, title: str) -> str:
+    """A sheet name Excel takes: none of the characters []:*?/ and backslash, at most 31 characters, not one the
+    workbook has already."""
+    clean = "".join(" " if char in "[]:*?/\\" else char for char in str(title)).strip()[:31] or "Sheet"
+    name, n = clean, 2
+    while name in book.sheetnames:
+        suffix = f" {n}"
+        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    return name
 
 
 class StatisticsXlsxView(StatisticsMixin, View):
@@ -215,3 +248,43 @@ class StatisticsSubmitView(StatisticsMixin, View):
             return redirect(back)
         messages.success(request, _("The report is submitted to the committee above."))
         return redirect(back)
+
+
+class StatisticsWithdrawView(StatisticsMixin, View):
+    """Withdraws the year's submission: a preview of what it undoes (the duty open again, the kept closing figures
+    dropped), then the confirmation. Allowed while next year's report has not been submitted."""
+
+    def _context(self, request):
+        period = self.period(request)
+        submission = _submission_of(period.root, period.year)
+        if submission is None or not scope_for(request.user).covers(period.root.path, realm="org", action=CHANGE):
+            raise Http404
+        back = f"{reverse('membership:statistics')}?root={period.root.pk}&year={period.year}"
+        closing = {}
+        try:
+            closing = (json.loads(submission.body).get("closing") or {}).get("total", {})
+        except (ValueError, AttributeError):
+            pass
+        return {"period": period, "submission": submission, "back": back, "closing": closing.get("all"),
+                "next_submission": _next_submission(period),
+                "obligation": submission.obligation}
+
+    def get(self, request):
+        return render(request, "membership/statistics_withdraw.html", self._context(request))
+
+    def post(self, request):
+        context = self._context(request)
+        period, submission = context["period"], context["submission"]
+        try:
+            if context["next_submission"] is not None:
+                raise ValidationError(_("Next year's report has been submitted: this one can no longer be "
+                                        "withdrawn."))
+            if request.POST.get("confirm") != "1":
+                raise ValidationError(_("Confirm the withdrawal after reading what it undoes."))
+            duties.submission_withdraw(user=request.user, submission=submission)
+        except (ValidationError, PermissionDenied) as error:
+            error_messages(request, error)
+            return render(request, "membership/statistics_withdraw.html", context, status=400)
+        messages.success(request, _("The %(year)s report is withdrawn: the duty is open again.") % {
+            "year": period.year})
+        return redirect(context["back"])

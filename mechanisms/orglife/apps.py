@@ -16,4 +16,6 @@ class OrglifeConfig(JicengApp):
     # meetings and training as data sources of the standards engine; the home panels and marks of a member's own record
     hooks = ["mechanisms.orglife.todo", "mechanisms.orglife.sources", "mechanisms.orglife.home_member", "mechanisms.orglife.home_evaluations",
              "mechanisms.orglife.home",
-             "mechanisms.orglife.activity"]  # the attendance ledger as members' organization life (kernel.people.activity)
+             "mechanisms.orglife.activity",  # the attendance ledger as members' organization life (kernel.people.activity)
+             "mechanisms.orglife.statistics",  # member training in the statistics annual report (kernel.people.statistics_sources)
+             "mechanisms.orglife.workreport"]  # training's section of the year's work report

@@ -18,8 +18,8 @@ class WorkReport(BaseModel):
                                      related_name="+")
     org_path = models.CharField(max_length=255, editable=False, db_index=True)
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
+    title = models.CharField(_("report title"), max_length=200)
+    body = models.TextField(_("report text"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     drafted_at = models.DateTimeField(_("drafted from the data at"), null=True, blank=True)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

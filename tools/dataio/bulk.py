@@ -21,7 +21,7 @@ from kernel.core.models import ChangeRecord
 from kernel.orgs import stats
 from kernel.orgs.models import Organization, OrgStatus
 from kernel.people.models import Member, Person, Post
-from kernel.people.services import MEMBERSHIP_FIELDS, membership_refusals
+from kernel.people.services import MEMBERSHIP_FIELDS, members_imported, membership_refusals
 
 from .columns import CHOICE, MEMBER_COLUMNS
 from .common import PROGRESS_EVERY, Plan, Sheet, no_progress
@@ -414,7 +414,21 @@ class BulkImport:
             stats.add_counts(stat_changes())
             progress(row_count, row_count, _("Writing the change log"))
             self.write_log(now)
+            self.send_standing()
             self.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
+
+    def send_standing(self) -> None:
+        """The members registered, or whose status or category changed, for the standing's record
+        (kernel.people.services.members_imported), as the row-by-row importer sends them."""
+        self.execute("""
+            SELECT member_id, person_id, org_path, joined_on, full_on,
+                   CASE WHEN had_member THEN old_category ELSE '' END, category,
+                   CASE WHEN had_member THEN old_status ELSE '' END, status, status_changed_on
+            FROM import_row WHERE NOT had_member OR category IS DISTINCT FROM old_category
+                                  OR status IS DISTINCT FROM old_status""")
+        rows = self.cursor.fetchall()
+        if rows:
+            members_imported.send(sender=Member, user=self.importer.user, rows=rows)
 
     def write_log(self, now: datetime.datetime) -> None:
         actor = current_actor()

@@ -20,6 +20,7 @@ from kernel.people.choices import MemberStatus, PostTitle, Stage
 from kernel.people.models import Member, Person, Post
 from kernel.people.services import (
     MEMBERSHIP_FIELDS,
+    members_imported,
     membership_refusals,
     validate_member_dates,
     validate_person_fields,
@@ -231,9 +232,11 @@ class Writes:
         self.deltas: dict[int, int] = {}  # organization id -> change of active members
         self.touched: set[str] = set()  # paths of the organizations whose people change
         self.links = []  # (row, person row): the row's "person" is the person's id once it has one
+        self.standing = []  # (member row, category before, status before): registered ("" before) or changed
+        self.user = None
 
     def add(self, importer: MemberImport, plan: Plan, record, old, person_values, member_values, posts) -> None:
-        today = importer.today
+        today, self.user = importer.today, importer.user
         org_id, org_path = record["organization"], record["org_path"]
         name_search, name_initials = search_keys(person_values["name"])
         person = {"id": old["id"] if old else None, **person_values, "stage": Stage.MEMBER,
@@ -268,8 +271,11 @@ class Writes:
             if old is None:
                 self.links.append((member, person))
             self.log.append((Member, "create", member, None, person["name"], org_path))
+            self.standing.append((member, "", ""))
             changed += ["membership"]
         else:
+            if (member_old["status"], member_old["category"]) != (member["status"], member["category"]):
+                self.standing.append((member, member_old["category"], member_old["status"]))
             member_changed = [k for k in member if member[k] != member_old[k]]
             if member_changed:
                 self.member_changed.append(member)
@@ -354,6 +360,10 @@ class Writes:
         for model, action, row, before, repr_, path in self.log:
             log.add(model, action, row, before=before, repr_=repr_, path=path)
         log.write()
+        if self.standing:
+            members_imported.send(sender=Member, user=self.user, rows=[
+                (m["id"], m["person"], m["org_path"], m["joined_on"], m["full_on"], category, m["category"], status,
+                 m["status"], m["status_changed_on"]) for m, category, status in self.standing])
 
 
 def refresh_stats(touched) -> None:

@@ -3,6 +3,7 @@ import datetime
 from decimal import Decimal
 
 from mechanisms.membership.models import (
+    Commendation,
     DuesBase,
     DuesLine,
     DuesOneOff,
@@ -73,7 +74,12 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
                        window_from=datetime.date(2024, 12, 1), window_to=datetime.date(2025, 5, 31), no_dues=True,
                        talk_due=datetime.date(2025, 7, 2))
 
-    return {DuesSchedule: dues_schedule, DuesBase: dues_base, DuesRelief: dues_relief, DuesLine: dues_line,
+    def commendation(county):
+        return foreign(Commendation, person_id=pk, **org_fields(), year=2024, honour="excellent_member",
+                       level="township", decided_on=datetime.date(2024, 7, 1))
+
+    return {Commendation: commendation,
+            DuesSchedule: dues_schedule, DuesBase: dues_base, DuesRelief: dues_relief, DuesLine: dues_line,
             DuesOneOff: dues_one_off, StandingChange: standing_change, Transfer: transfer, FloatingMember: floating_member,
             EvaluationGrade: evaluation_grade, EvaluationCase: evaluation_case, Talk: talk,
             LapseWarning: lapse_warning}

@@ -141,7 +141,8 @@ def test_the_bands_change_from_a_month_on_and_past_months_keep_theirs(client, us
     assert "本月或以后" in refused.content.decode()
     broken = client.post(reverse("membership:dues_bands"), {**form, "employed-1-upto": "2000"}, **ZH)
     assert 'id="bands-errors"' in broken.content.decode()
-    assert client.post(reverse("membership:dues_bands"), form).status_code == 302
+    assert client.post(reverse("membership:dues_bands"), form).status_code == 200  # its preview first
+    assert client.post(reverse("membership:dues_bands"), {**form, "confirm": "on"}).status_code == 302
     owed = [line_of(ledger(client, village, m), "张三")["owed"] for m in ("2025-12", "2026-01", "2026-02")]
     assert owed == ["42.00", "42.00", "50.40"]
     bands = client.get("/api/membership/dues/bands", {"month": "2026-02"}).json()

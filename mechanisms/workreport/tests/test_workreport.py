@@ -21,7 +21,7 @@ def test_a_county_drafts_edits_and_finishes_its_report():
     page = admin.get(f"/workreport/{report['id']}/").content.decode()
     assert "report-body" in page
     again = api(admin, "post", "/workreport/reports", {"organization": root["id"], "year": year})
-    assert again.status_code == 422 and "已有" in again.content.decode()
+    assert again.status_code == 422 and "已有" in again.json()["message"]
     bad_year = api(admin, "post", "/workreport/reports", {"organization": root["id"], "year": 1800})
     assert bad_year.status_code == 422
     # what is typed stays text: only links to the site's own pages become links

@@ -283,7 +283,7 @@ def test_work_report_figures_equal_their_pages(county_output, db):
              for href, label in re.findall(r'<a href="([^"]*)" class="report-figure">([^<]*)</a>', page)]
     assert len(links) >= 6
     headings = " ".join(re.findall(r'<h2 class="h6 mt-3 report-heading">([^<]*)</h2>', page))
-    for expected in ("乡村领导班子", "创建达标", "发展党员", "培训"):
+    for expected in ("乡村领导班子", "创建达标", "党员队伍", "发展党员", "培训"):
         assert expected in headings, headings
     for shown, url in links:
         assert _same_number(shown, _figure_on_page(client, url)), (shown, url)

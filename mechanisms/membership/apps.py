@@ -43,7 +43,8 @@ class MembershipConfig(JicengApp):
                                          "assigned work warned, a talk owed"), "mechanisms.membership.lapse.daily")]
     hooks = ["mechanisms.membership.sources",  # the dues sources of the standards' items
              "mechanisms.membership.home_statistics",  # the statistics report's home panel
-             "mechanisms.membership.home_dues"]  # the dues' home panel
+             "mechanisms.membership.home_dues",  # the dues' home panel
+             "mechanisms.membership.workreport"]  # the members' section of the year's work report
 
     def connect(self):
         from kernel.core.marks import link_source, mark_source

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kernel.core.workreport import Paragraph, ReportFigure, sections
 
@@ -29,7 +30,10 @@ def _figure_text(figure: ReportFigure) -> str:
         compared.append(_("last year %(value)s") % {"value": f"{_number(figure.last_year)}{figure.unit}"})
     if figure.target is not None:
         compared.append(_("target %(value)s") % {"value": f"{_number(figure.target)}{figure.unit}"})
-    return f"{text} ({_('; ').join(compared)})" if compared else text
+    if not compared:
+        return text
+    return _("%(figure)s (%(compared)s)") % {"figure": text,
+                                            "compared": pgettext("between comparisons", "; ").join(compared)}
 
 
 def paragraph_text(paragraph: Paragraph) -> str:

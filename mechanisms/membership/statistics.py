@@ -502,9 +502,9 @@ def checks(period: Period, data: dict, last_submitted: dict | None) -> list[dict
                .select_related("person").order_by("on", "pk"))
     for kind, label in ((Kind.SUSPEND, _("Standing suspended this year: %(n)s (name list below).")),
                         (Kind.RESTORE, _("Standing restored this year: %(n)s (name list below)."))):
-        names = [f"{change.person.name}（{change.on:%Y-%m-%d}）" for change in changes if change.kind == kind]
-        if names:
-            found.append({"kind": kind, "message": label % {"n": len(names)}, "people": names})
+        listed = [f"{change.person.name}（{change.on:%Y-%m-%d}）" for change in changes if change.kind == kind]
+        if listed:
+            found.append({"kind": kind, "message": label % {"n": len(listed)}, "people": listed})
     unrecorded = total["left"].get(UNRECORDED, 0)
     if unrecorded:
         found.append({"kind": "unrecorded", "message": _(

@@ -1,7 +1,8 @@
-"""The party statistics annual report of the province root (4M members) on PostgreSQL: ``statistics.report`` (the
+"""The party statistics annual report of the province root (4M members) on PostgreSQL: ``statistics_tables.report`` (the
 reconciling form with every movement and the closing members' tables) against hand-written GROUP BY queries of the
 same counts measured in the same run (the members at the year's end by row and category; the basic, age, education
-and joining columns by row), which know nothing of transfers or exits. Medians of ``--reps`` runs.
+and joining columns by row; and the same at the end of the year before, which the two-year comparison counts), which
+know nothing of transfers or exits. Medians of ``--reps`` runs.
     DATABASE_URL=postgres://… .venv/bin/python bench/bench_statistics.py
 """
 import argparse
@@ -13,7 +14,7 @@ from run import machine  # bench/run.py: django is set up on import
 
 from kernel.core import clock  # noqa: E402
 from kernel.orgs.models import Organization  # noqa: E402
-from mechanisms.membership import statistics  # noqa: E402
+from mechanisms.membership import statistics, statistics_tables  # noqa: E402
 
 HAND = """
     SELECT substr(m.org_path, 1, %(w)s) AS row,
@@ -34,18 +35,20 @@ def main():
     args = parser.parse_args()
     root = Organization.objects.get(parent=None)
     period = statistics.Period(root, args.year)
-    params = {"w": period.width, "end": period.end, "y30": period.end.replace(year=period.end.year - 31),
-              "y61": period.end.replace(year=period.end.year - 61)}
+    ends = [period.end, period.before]  # this year's end, and last year's for the two-year comparison
+    params = [{"w": period.width, "end": end, "y30": end.replace(year=end.year - 31),
+               "y61": end.replace(year=end.year - 61)} for end in ends]
     report_times, hand_times = [], []
     data = None
     for _ in range(args.reps):
         started = time.perf_counter()
-        data = statistics.report(period)
+        data = statistics_tables.report(period)
         report_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(HAND, params)
-            cursor.fetchall()
+            for one in params:
+                cursor.execute(HAND, one)
+                cursor.fetchall()
         hand_times.append(time.perf_counter() - started)
     r, h = stats.median(report_times), stats.median(hand_times)
     total = data["reconciliation"]["total"]["all"]

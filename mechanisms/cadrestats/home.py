@@ -49,5 +49,5 @@ def structure_panel(request, kind) -> PanelData | None:
     table = Table([_("Group"), _("People"), _("Average age"), str(selectors.SHARES["college"][1]) + " (%)",
                    str(selectors.SHARES["junior"][1]) + " (%)"], rows, title=_("Cadre structure"))
     return PanelData(figures=figures, table=table,
-                     actions=[(_("Cadre structure"), reverse("cadrestats:structure") + "?" + urlencode(
-                         {"year": today.year}))])
+                     actions=[] if kind == "readonly" else [(_("Cadre structure"), reverse(
+                         "cadrestats:structure") + "?" + urlencode({"year": today.year}))])

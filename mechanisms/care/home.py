@@ -43,4 +43,4 @@ def care_panel(request, kind) -> PanelData | None:
     table = Table([_("Figure"), str(year), str(year - 1)],
                   [[str(figure.label), figure.value, figure.last_year] for figure in figures],
                   title=_("Care and service"))
-    return PanelData(figures=figures, table=table, actions=[(_("Care and service"), links["cared"])])
+    return PanelData(figures=figures, table=table, actions=[] if kind == "readonly" else [(_("Care and service"), links["cared"])])

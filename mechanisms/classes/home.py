@@ -44,4 +44,4 @@ def classes_panel(request, kind) -> PanelData | None:
     table = Table([_("Township"), _("Villages"), _("Share at the target's class or better"), _("Target"),
                    _("Moved up"), _("Moved down")],
                   [[r["township"].name, r["villages"], r["share"], r["target"], r["up"], r["down"]] for r in rows])
-    return PanelData(figures=figures, table=table, actions=[(_("Village classes"), overview)])
+    return PanelData(figures=figures, table=table, actions=[] if kind == "readonly" else [(_("Village classes"), overview)])

@@ -46,4 +46,4 @@ def letters_panel(request, kind) -> PanelData | None:
         row[3] += letter.accepted is False
     table = Table([_("Issued by"), _("Issued"), _("Signed"), _("Overdue, not signed"), _("Failed the check")],
                   [[name, *numbers] for name, numbers in sorted(per.items())])
-    return PanelData(figures=figures, table=table, actions=[(_("Responsibility letters"), _url(year))])
+    return PanelData(figures=figures, table=table, actions=[] if kind == "readonly" else [(_("Responsibility letters"), _url(year))])

@@ -468,13 +468,13 @@ def statistics_get(request, year: Year, organization: int | None = None):
     from kernel.orgs.models import Organization
     from kernel.orgs.views import scope_root
 
-    from . import statistics
+    from . import statistics, statistics_tables
 
     root = get_scoped(Organization.objects, request.auth, pk=organization) if organization else scope_root(request.auth)
     if root is None:
         raise Http404
     period = statistics.Period(root, year)
-    data = statistics.report(period)
+    data = statistics_tables.report(period)
     codes = {**dict(Organization.objects.filter(path__in=[path for path, _name in data["rows"]])
                     .values_list("path", "code")), "total": "total"}
     names = {**dict(data["rows"]), "total": str(statistics.TOTAL)}

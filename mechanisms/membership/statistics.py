@@ -408,16 +408,14 @@ def organizations(period: Period) -> dict:
 
 # --- the people behind a figure -------------------------------------------------------------------------------------
 
-def people(period: Period, figure: str, *, row: str | None = None, category: str = ""):
+def people(period: Period, figure: str, *, row: str | None = None, category: str = "", extra_people=None):
     """The members behind one figure of the report: a movement (``left`` or ``left:<reason>``), a column of the
-    closing tables (``<table>:<column>``), or a figure of the further tables (``statistics_tables.extra_people``:
-    the persons of another app's source are persons, not members); within a row (a child's path) and a category.
-    None for an unknown figure."""
-    from .statistics_tables import extra_people
-
+    closing tables (``<table>:<column>``), or a figure of the further tables (``extra_people``, which
+    ``statistics_tables.people`` passes: the persons of another app's source are persons, not members); within a
+    row (a child's path) and a category. None for an unknown figure."""
     sets = event_sets(period)
     name, _sep, detail = figure.partition(":")
-    extra = extra_people(period, sets, name, detail, row)
+    extra = extra_people(period, sets, name, detail, row) if extra_people is not None else None
     if extra is not None:  # a figure of the further tables: members (filtered below), or persons (done)
         if extra is False:
             return None
@@ -455,18 +453,6 @@ def rows_of(period: Period) -> list[tuple[str, str]]:
     """The report's rows: (path, name) of each child of the root, and the root itself for its own members."""
     children = list(Organization.objects.filter(parent=period.root).order_by("path").values_list("path", "name"))
     return [*children, (period.root.path, period.root.name)]
-
-
-def report(period: Period) -> dict:
-    """Everything the report shows, computed once: the reconciling form, the closing members' tables, the
-    organizations."""
-    from .statistics_tables import extra_tables
-
-    closing = closing_groups(period)  # the end of the year read once, for the form and the tables
-    data = {"reconciliation": reconciliation(period, closing), "tables": tables(period, closing),
-            "organizations": organizations(period), "rows": rows_of(period)}
-    data.update(extra_tables(period, data))
-    return data
 
 
 def closing_figures(data: dict) -> dict:

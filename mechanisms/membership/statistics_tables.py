@@ -27,7 +27,18 @@ from kernel.people.statistics_sources import sources
 from . import commendations
 from .models import ExitReason, Kind, StandingChange
 from .models_commendation import CommendationLevel, Honour
-from .statistics import LEAVING, Period, _age_q, table_filters, tables
+from .statistics import (
+    LEAVING,
+    Period,
+    _age_q,
+    closing_groups,
+    organizations,
+    reconciliation,
+    rows_of,
+    table_filters,
+    tables,
+)
+from .statistics import people as statistics_people
 
 LEAVER_TABLES = ("age", "education", "joining")
 PROBATION_COLUMNS = ("made_full", "on_time", "after_extension", "extended", "cancelled")
@@ -226,3 +237,18 @@ def extra_people(period: Period, sets: dict, name: str, detail: str, row: str | 
             return False
         return persons.select_related("organization").order_by("name_search", "pk")
     return None
+
+
+def report(period: Period) -> dict:
+    """Everything the report shows, computed once: the reconciling form, the closing members' tables, the
+    organizations, and the further tables."""
+    closing = closing_groups(period)  # the end of the year read once, for the form and the tables
+    data = {"reconciliation": reconciliation(period, closing), "tables": tables(period, closing),
+            "organizations": organizations(period), "rows": rows_of(period)}
+    data.update(extra_tables(period, data))
+    return data
+
+
+def people(period: Period, figure: str, *, row: str | None = None, category: str = ""):
+    """The people behind any figure of the report, the further tables' included (``statistics.people``)."""
+    return statistics_people(period, figure, row=row, category=category, extra_people=extra_people)

@@ -29,7 +29,7 @@ from kernel.orgs.models import Organization, OrgType
 from kernel.orgs.views import scope_root
 from kernel.people.models import Member
 
-from . import evaluation, statistics, statistics_grids
+from . import evaluation, statistics, statistics_grids, statistics_tables
 from .library import STATISTICS_RULE
 from .models import ExitReason
 from .statistics import CATEGORY_LABELS, LEAVING, ROW_LABELS, TABLE_TITLES, TOTAL, UNRECORDED, Period
@@ -86,7 +86,7 @@ def _last_submitted(period: Period) -> dict | None:
 class StatisticsView(StatisticsMixin, View):
     def get(self, request):
         period = self.period(request)
-        data = statistics.report(period)
+        data = statistics_tables.report(period)
         category = request.GET.get("category", "all")
         category = category if category in CATEGORY_LABELS else "all"
         rows = [*data["rows"], ("total", TOTAL)]
@@ -146,7 +146,7 @@ class StatisticsPeopleView(StatisticsMixin, View):
         if row is not None and not row.startswith(period.root.path):
             raise Http404
         category = request.GET.get("category", "")
-        rows = statistics.people(period, figure, row=row, category=category if category in statistics.CATEGORIES
+        rows = statistics_tables.people(period, figure, row=row, category=category if category in statistics.CATEGORIES
                                  else "")
         if rows is None:
             raise Http404
@@ -213,7 +213,7 @@ def _sheet_title(book, title: str) -> str:
 class StatisticsXlsxView(StatisticsMixin, View):
     def get(self, request):
         period = self.period(request)
-        response = HttpResponse(workbook(period, statistics.report(period)), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(workbook(period, statistics_tables.report(period)), content_type=XLSX_CONTENT_TYPE)
         filename = _("Party statistics %(year)s %(name)s.xlsx") % {"year": period.year, "name": period.root.name}
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
@@ -237,7 +237,7 @@ class StatisticsSubmitView(StatisticsMixin, View):
                 raise ValidationError(_("A year's report is submitted once the year is over."))
             if request.POST.get("confirm") != "1":
                 raise ValidationError(_("Read the checks, then confirm the submission."))
-            data = statistics.report(period)
+            data = statistics_tables.report(period)
             attachment = ContentFile(workbook(period, data), name=f"statistics-{period.root.code}-{period.year}.xlsx")
             duties.submit(user=request.user, rule=rule, subject=period.root, occurred_on=clock.today(),
                           title=_("Party statistics annual report %(year)s") % {"year": period.year},

@@ -57,5 +57,5 @@ def reserve_panel(request, kind) -> PanelData | None:
     table = Table([_("Track"), _("Started"), _("Achieved"), _("Stopped"), _("Under way")],
                   [[t["label"], t["started"], t["achieved"], t["stopped"], t["ongoing"]] for t in tracks],
                   title=_("Two-way cultivation %(year)s") % {"year": year})
-    return PanelData(figures=rows, table=table, actions=[(_("Reserve pool"), pool_url),
-                                                         (_("Two-way cultivation"), cultivation_url)])
+    actions = [] if kind == "readonly" else [(_("Reserve pool"), pool_url), (_("Two-way cultivation"), cultivation_url)]
+    return PanelData(figures=rows, table=table, actions=actions)

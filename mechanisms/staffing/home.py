@@ -46,5 +46,6 @@ def staffing_panel(request, kind) -> PanelData | None:
                    _("Organizers not certified")],
                   [[t["township"].name, t["full_time"], t["part_time"], t["uncertified"]]
                    for t in ratios["townships"]], title=_("Organizers"))
-    return PanelData(figures=figures, table=table, actions=[(_("Instructors"), reverse("staffing:instructors")),
-                                                            (_("Organizers"), reverse("staffing:organizers"))])
+    actions = [] if kind == "readonly" else [(_("Instructors"), reverse("staffing:instructors")),
+                                             (_("Organizers"), reverse("staffing:organizers"))]
+    return PanelData(figures=figures, table=table, actions=actions)

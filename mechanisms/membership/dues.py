@@ -512,41 +512,87 @@ def _schedule_groups(path: str, month: datetime.date, *,
     return groups
 
 
+LEDGER = "membership_duesline"
+LINE_COLUMNS = "member_id, organization_id, org_path, month, owed, paid, paid_by, source"
+
+
 def generate(month, *, path: str | None = None, organization: Organization | None = None) -> int:
     """Opens ``month``'s ledger: a line for each member who owes dues that month and has none yet, in the subtree
-    at ``path`` or among the members of ``organization`` only. Returns how many lines were written."""
+    at ``path`` or among the members of ``organization`` only. Returns how many lines were written.
+
+    On PostgreSQL the ledger is partitioned by month (migration 0011). The first time a month is opened its lines
+    are written into a table of their own with no index, the few lines already entered for it (paid ahead) moved
+    in first; its indexes are then built in one sort each as it is attached as the month's partition. Later
+    openings of the month (a new member, another subtree) write into the partition like any insert."""
     month = month_of(month)
     path = organization.path if organization is not None else (path or "")
-    written = 0
-    for schedule, applies, deeper in _schedule_groups(path, month):
-        owed, owed_params = _owed_sql(bands_of(schedule))
-        joins, join_params = _joins(month, grouped=True)
-        owing, owing_params = _owing_members(month)
-        where, params = ["m.org_path >= %s AND m.org_path < %s"], list(subtree_bounds(applies))
-        for other in deeper:
-            where.append("NOT (m.org_path >= %s AND m.org_path < %s)")
-            params += list(subtree_bounds(other))
-        if organization is not None:
-            where.append("p.organization_id = %s")
-            params.append(organization.pk)
-        missing = ""
-        if DuesLine.objects.filter(subtree_q("org_path", [applies]), month=month).exists():
-            missing = "AND NOT EXISTS (SELECT 1 FROM membership_duesline x WHERE x.member_id = m.id AND x.month = %s)"
-            params.append(month)
-        # in the members' order: the unique index on member and month is then written page after page, not at
-        # random (a province's month: 4M entries into an index of every month before)
-        sql = f"""
-            INSERT INTO membership_duesline (member_id, organization_id, org_path, month, owed, paid, paid_by, source)
-            SELECT m.id, p.organization_id, m.org_path, %s, {owed}, 0, '', ''
-            FROM people_member m JOIN people_person p ON p.id = m.person_id {joins}
-            WHERE {owing} AND {" AND ".join(where)} {missing}
-            ORDER BY m.id"""
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # the members' bases grouped in memory, not spilled to disk
-                cursor.execute("SET LOCAL work_mem = '256MB'")
+    with transaction.atomic(), connection.cursor() as cursor:
+        partition, moved = (_month_table(cursor, month) if connection.vendor == "postgresql" else (None, 0))
+        if connection.vendor == "postgresql":  # the members' bases grouped in memory, not spilled to disk
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        written = 0
+        for schedule, applies, deeper in _schedule_groups(path, month):
+            owed, owed_params = _owed_sql(bands_of(schedule))
+            joins, join_params = _joins(month, grouped=True)
+            owing, owing_params = _owing_members(month)
+            where, params = ["m.org_path >= %s AND m.org_path < %s"], list(subtree_bounds(applies))
+            for other in deeper:
+                where.append("NOT (m.org_path >= %s AND m.org_path < %s)")
+                params += list(subtree_bounds(other))
+            if organization is not None:
+                where.append("p.organization_id = %s")
+                params.append(organization.pk)
+            if partition is not None:  # a new table: ids from the ledger's sequence, written in any order
+                target, ids, order = partition, "nextval('membership_duesline_id_seq'), ", ""
+                missing = f"AND NOT EXISTS (SELECT 1 FROM {partition} x WHERE x.member_id = m.id)" if moved else ""
+            else:
+                # in the members' order: the unique index on member and month is then written page after page,
+                # not at random
+                target, ids, order = LEDGER, "", "ORDER BY m.id"
+                missing = ""
+                if DuesLine.objects.filter(subtree_q("org_path", [applies]), month=month).exists():
+                    missing = ("AND NOT EXISTS (SELECT 1 FROM membership_duesline x "
+                               "WHERE x.member_id = m.id AND x.month = %s)")
+                    params.append(month)
+            sql = f"""
+                INSERT INTO {target} ({"id, " if ids else ""}{LINE_COLUMNS})
+                SELECT {ids}m.id, p.organization_id, m.org_path, %s, {owed}, 0, '', ''
+                FROM people_member m JOIN people_person p ON p.id = m.person_id {joins}
+                WHERE {owing} AND {" AND ".join(where)} {missing}
+                {order}"""
             cursor.execute(sql, [month, *owed_params, *join_params, *owing_params, *params])
             written += cursor.rowcount
+        if partition is not None:
+            _attach(cursor, partition, month)
     return written
+
+
+def _month_table(cursor, month: datetime.date) -> tuple[str | None, int]:
+    """PostgreSQL: when ``month`` has no partition yet, a new table for it (unattached, no index) holding the lines
+    already entered for it, moved out of the default partition; (its name, how many were moved). (None, 0) when the
+    month has its partition. Openings of the same month wait for each other."""
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('membership.dues.month'), %s)",
+                   [month.year * 100 + month.month])
+    name = f"{LEDGER}_y{month:%Y}m{month:%m}"
+    cursor.execute("SELECT to_regclass(%s)", [name])
+    if cursor.fetchone()[0] is not None:
+        return None, 0
+    cursor.execute(f"CREATE TABLE {name} (LIKE {LEDGER} INCLUDING DEFAULTS)")
+    # checked on each row written, so that attaching needs no scan of its own
+    cursor.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_range CHECK (month >= %s AND month < %s)",
+                   [month, next_month(month)])
+    cursor.execute(f"WITH moved AS (DELETE FROM {LEDGER}_default WHERE month = %s RETURNING *) "
+                   f"INSERT INTO {name} SELECT * FROM moved", [month])
+    return name, cursor.rowcount
+
+
+def _attach(cursor, name: str, month: datetime.date) -> None:
+    """The month's table becomes its partition: the ledger's indexes are built on it (one sort each, with memory
+    to sort in), and the planner is given its statistics."""
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    cursor.execute(f"ALTER TABLE {LEDGER} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
+                   [month, next_month(month)])
+    cursor.execute(f"ANALYZE {name}")
 
 
 def owed_now(member: Member, month: datetime.date) -> Decimal | None:

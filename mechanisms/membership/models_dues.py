@@ -153,7 +153,10 @@ class PaySource(models.TextChoices):
 
 
 class DuesLine(models.Model):
-    # The ledger is the one table written millions of rows at a time (a province's month): its rows are selected
+    # The ledger is the one table written millions of rows at a time (a province's month). On PostgreSQL it is
+    # partitioned by month (migration 0011): a month's lines are written into a table of their own with no index,
+    # whose indexes are then built in one sort each and which is attached as the month's partition (dues.generate);
+    # its primary key there is (id, month), ids staying unique through the one identity sequence. Its rows are selected
     # from the members themselves in the statement that writes them, so the database is not asked to check each
     # reference again (db_constraint=False), and members and organizations are never deleted.
     # (a member's lines are found by the unique index on member and month; an organization's by its path)
@@ -170,9 +173,10 @@ class DuesLine(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.CharField(_("paid on the member's behalf by"), max_length=50, blank=True)
     source = models.CharField(_("entered by"), max_length=8, choices=PaySource.choices, blank=True)
-    # nobody looks lines up by who entered them: no index to write for each of a month's millions of lines
+    # nobody looks lines up by who entered them: no index to write for each of a month's millions of lines, and no
+    # database constraint to check on them (users are deactivated, not deleted)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", db_index=False)
+                                    related_name="+", db_index=False, db_constraint=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"

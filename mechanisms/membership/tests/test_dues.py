@@ -168,3 +168,36 @@ def test_bad_input_is_refused_and_each_township_sees_its_own(client, users, coun
     assert client.get(reverse("membership:dues_member", args=[zhang.pk])).status_code == 404
     assert client.get("/api/membership/dues/ledger", {"organization": village.pk, "month": "2025-12"}).status_code == 404
     assert "陳家村党支部" not in client.get(reverse("membership:dues"), {"month": "2025-12"}).content.decode()
+
+
+def test_months_paid_ahead_are_kept_when_the_months_are_opened(client, users, county):
+    """A member going away pays a quarter ahead before those months' ledgers are opened; opening them later (on
+    PostgreSQL each month then gets its own partition of the ledger) keeps the payments, writes one line per
+    member, and opening a month again writes nothing."""
+    zhang, chen, village = county.people["zhangsan"], county.people["chen"], county.village_a1
+    client.force_login(users["branch_a1"])
+    assert set_base(client, zhang, payer_kind="employed", amount="4200", from_month="2025-06").status_code == 302
+    assert set_base(client, chen, payer_kind="retired", amount="5200", from_month="2025-06").status_code == 302
+    ahead = ["2026-01", "2026-02", "2026-03"]
+    response = client.post(f"/api/membership/dues/people/{zhang.pk}/payments",
+                           {"months": ahead, "paid_on": "2026-01-10"}, content_type="application/json")
+    assert response.status_code == 201 and [line["paid"] for line in response.json()] == ["42.00"] * 3
+    for month in ahead[:2]:
+        client.post(reverse("membership:dues_ledger", args=[village.pk, month]), {"action": "open"})
+    before = {m: ledger(client, village, m)["lines"] for m in ahead[:2]}
+    for month in ahead[:2]:
+        client.post(reverse("membership:dues_ledger", args=[village.pk, month]), {"action": "open"})  # again
+        lines = ledger(client, village, month)["lines"]
+        assert lines == before[month]
+        names = [line["person"]["name"] for line in lines]
+        assert len(names) == len(set(names)) and {"张三", "陳小紅"} <= set(names)
+        assert (line_of({"lines": lines}, "张三")["paid"], line_of({"lines": lines}, "陳小紅")["paid"]) == (
+            "42.00", "0.00")
+        assert line_of({"lines": lines}, "陳小紅")["owed"] == "52.00"
+    # March, not opened yet, holds only the line paid ahead; it is still there when March is opened
+    assert [line["person"]["name"] for line in ledger(client, village, "2026-03")["lines"]] == ["张三"]
+    client.post(reverse("membership:dues_ledger", args=[village.pk, "2026-03"]), {"action": "open"})
+    march = ledger(client, village, "2026-03")["lines"]
+    assert line_of({"lines": march}, "张三")["paid"] == "42.00" and len(march) == len(before["2026-01"])
+    person = client.get(f"/api/membership/dues/people/{zhang.pk}", {"year": 2026}).json()
+    assert person["paid_up_to"] == "2026-03"

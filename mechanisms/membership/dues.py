@@ -462,10 +462,10 @@ def _joins(month: datetime.date, *, grouped: bool) -> tuple[str, list]:
     once, then joined, so a province's month is a few hash joins; else (a few lines owed again) looked up per
     member."""
     if grouped:
+        # a base is in force from its month until the next base's (until_month, kept by base_set): one hash join
         sql = """
-            LEFT JOIN (SELECT member_id, MAX(from_month) AS from_month FROM membership_duesbase
-                       WHERE from_month <= %s GROUP BY member_id) lb ON lb.member_id = m.id
-            LEFT JOIN membership_duesbase b ON b.member_id = lb.member_id AND b.from_month = lb.from_month
+            LEFT JOIN membership_duesbase b ON b.member_id = m.id AND b.from_month <= %s
+                   AND (b.until_month IS NULL OR b.until_month > %s)
             LEFT JOIN (SELECT member_id, MAX(id) AS id FROM membership_duesrelief
                        WHERE status = 'approved' AND from_month <= %s AND to_month >= %s GROUP BY member_id) lr
                    ON lr.member_id = m.id
@@ -478,7 +478,8 @@ def _joins(month: datetime.date, *, grouped: bool) -> tuple[str, list]:
             LEFT JOIN membership_duesrelief r ON r.id = (
                 SELECT r2.id FROM membership_duesrelief r2 WHERE r2.member_id = m.id AND r2.status = 'approved'
                 AND r2.from_month <= %s AND r2.to_month >= %s ORDER BY r2.id DESC LIMIT 1)"""
-    return sql, [month, month, month]
+        return sql, [month, month, month]
+    return sql, [month, month, month, month]
 
 
 def _owing_members(month: datetime.date) -> tuple[str, list]:
@@ -520,79 +521,98 @@ def generate(month, *, path: str | None = None, organization: Organization | Non
     """Opens ``month``'s ledger: a line for each member who owes dues that month and has none yet, in the subtree
     at ``path`` or among the members of ``organization`` only. Returns how many lines were written.
 
-    On PostgreSQL the ledger is partitioned by month (migration 0011). The first time a month is opened its lines
-    are written into a table of their own with no index, the few lines already entered for it (paid ahead) moved
-    in first; its indexes are then built in one sort each as it is attached as the month's partition. Later
-    openings of the month (a new member, another subtree) write into the partition like any insert."""
+    On PostgreSQL the ledger is partitioned by month (migration 0011), and the first opening of a month writes its
+    partition whole (``_write_month``). Later openings of the month (a new member, another subtree), and every
+    opening on SQLite, insert the lines the month lacks into the ledger."""
     month = month_of(month)
     path = organization.path if organization is not None else (path or "")
+    groups = []  # for each owner of bands in force: the SELECT of its members' lines, and its parameters
+    for schedule, applies, deeper in _schedule_groups(path, month):
+        owed, owed_params = _owed_sql(bands_of(schedule))
+        joins, join_params = _joins(month, grouped=True)
+        owing, owing_params = _owing_members(month)
+        where, params = ["m.org_path >= %s AND m.org_path < %s"], list(subtree_bounds(applies))
+        for other in deeper:
+            where.append("NOT (m.org_path >= %s AND m.org_path < %s)")
+            params += list(subtree_bounds(other))
+        if organization is not None:
+            where.append("p.organization_id = %s")
+            params.append(organization.pk)
+        groups.append((applies, f"""
+            SELECT m.id AS member_id, p.organization_id, m.org_path, %s AS month, {owed} AS owed
+            FROM people_member m JOIN people_person p ON p.id = m.person_id {joins}
+            WHERE {owing} AND {" AND ".join(where)}""", [month, *owed_params, *join_params, *owing_params, *params]))
+    if not groups:
+        return 0
     with transaction.atomic(), connection.cursor() as cursor:
-        partition, moved = (_month_table(cursor, month) if connection.vendor == "postgresql" else (None, 0))
-        if connection.vendor == "postgresql":  # the members' bases grouped in memory, not spilled to disk
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the members' bases hashed in memory, not on disk
+            partition = _month_table(cursor, month)
+            if partition is not None:
+                return _write_month(cursor, partition, month, groups)
         written = 0
-        for schedule, applies, deeper in _schedule_groups(path, month):
-            owed, owed_params = _owed_sql(bands_of(schedule))
-            joins, join_params = _joins(month, grouped=True)
-            owing, owing_params = _owing_members(month)
-            where, params = ["m.org_path >= %s AND m.org_path < %s"], list(subtree_bounds(applies))
-            for other in deeper:
-                where.append("NOT (m.org_path >= %s AND m.org_path < %s)")
-                params += list(subtree_bounds(other))
-            if organization is not None:
-                where.append("p.organization_id = %s")
-                params.append(organization.pk)
-            if partition is not None:  # a new table: ids from the ledger's sequence, written in any order
-                target, ids, order = partition, "nextval('membership_duesline_id_seq'), ", ""
-                missing = f"AND NOT EXISTS (SELECT 1 FROM {partition} x WHERE x.member_id = m.id)" if moved else ""
-            else:
-                # in the members' order: the unique index on member and month is then written page after page,
-                # not at random
-                target, ids, order = LEDGER, "", "ORDER BY m.id"
-                missing = ""
-                if DuesLine.objects.filter(subtree_q("org_path", [applies]), month=month).exists():
-                    missing = ("AND NOT EXISTS (SELECT 1 FROM membership_duesline x "
-                               "WHERE x.member_id = m.id AND x.month = %s)")
-                    params.append(month)
-            sql = f"""
-                INSERT INTO {target} ({"id, " if ids else ""}{LINE_COLUMNS})
-                SELECT {ids}m.id, p.organization_id, m.org_path, %s, {owed}, 0, '', ''
-                FROM people_member m JOIN people_person p ON p.id = m.person_id {joins}
-                WHERE {owing} AND {" AND ".join(where)} {missing}
-                {order}"""
-            cursor.execute(sql, [month, *owed_params, *join_params, *owing_params, *params])
+        for applies, select, params in groups:
+            missing = ""
+            if DuesLine.objects.filter(subtree_q("org_path", [applies]), month=month).exists():
+                missing = ("AND NOT EXISTS (SELECT 1 FROM membership_duesline x "
+                           "WHERE x.member_id = m.id AND x.month = %s)")
+                params = [*params, month]
+            # in the members' order: the unique index on member and month is then written page after page
+            cursor.execute(f"INSERT INTO {LEDGER} ({LINE_COLUMNS}) SELECT member_id, organization_id, org_path, "
+                           f"month, owed, 0, '', '' FROM ({select} {missing} ORDER BY m.id) x", params)
             written += cursor.rowcount
-        if partition is not None:
-            _attach(cursor, partition, month)
-    return written
+        return written
 
 
-def _month_table(cursor, month: datetime.date) -> tuple[str | None, int]:
-    """PostgreSQL: when ``month`` has no partition yet, a new table for it (unattached, no index) holding the lines
-    already entered for it, moved out of the default partition; (its name, how many were moved). (None, 0) when the
-    month has its partition. Openings of the same month wait for each other."""
+def _month_table(cursor, month: datetime.date) -> str | None:
+    """PostgreSQL: the name of the partition to write when ``month`` has none yet; None when it has one. Openings
+    of the same month wait for each other."""
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('membership.dues.month'), %s)",
                    [month.year * 100 + month.month])
     name = f"{LEDGER}_y{month:%Y}m{month:%m}"
     cursor.execute("SELECT to_regclass(%s)", [name])
-    if cursor.fetchone()[0] is not None:
-        return None, 0
-    cursor.execute(f"CREATE TABLE {name} (LIKE {LEDGER} INCLUDING DEFAULTS)")
-    # checked on each row written, so that attaching needs no scan of its own
-    cursor.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_range CHECK (month >= %s AND month < %s)",
-                   [month, next_month(month)])
-    cursor.execute(f"WITH moved AS (DELETE FROM {LEDGER}_default WHERE month = %s RETURNING *) "
-                   f"INSERT INTO {name} SELECT * FROM moved", [month])
-    return name, cursor.rowcount
+    return name if cursor.fetchone()[0] is None else None
 
 
-def _attach(cursor, name: str, month: datetime.date) -> None:
-    """The month's table becomes its partition: the ledger's indexes are built on it (one sort each, with memory
-    to sort in), and the planner is given its statistics."""
+def _write_month(cursor, name: str, month: datetime.date, groups: list) -> int:
+    """A month opened the first time, written as a table of its own and attached as the month's partition:
+
+    - the table is created from its SELECT (CREATE TABLE … AS may use parallel workers; INSERT … SELECT may not),
+      its columns cast to the ledger's types, with no index to keep up row by row;
+    - its ids are the month's own: the month's number times 2³⁴ plus the member's id, unique as a member has one
+      line a month (the sequence, which numbers the lines written one by one, stays far below; the largest id,
+      about 2⁴⁹, is still exact in a browser's numbers);
+    - the lines already entered for the month (paid ahead, in the default partition) are moved in;
+    - its columns are checked not null and its months in range in one scan, so attaching it scans no more;
+    - attaching it builds the ledger's indexes on it, one sort each; the planner is given its statistics."""
+    cursor.execute("SELECT attname, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "
+                   "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", [LEDGER])
+    columns = cursor.fetchall()
+    values = {"id": "%s::bigint * 17179869184 + x.member_id", "paid": "0", "paid_by": "''", "source": "''"}
+    select = ", ".join(f"CAST({values.get(column, 'x.' + column if column in LINE_COLUMNS else 'NULL')} AS {kind})"
+                       f" AS {column}" for column, kind, _notnull in columns)
+    cursor.execute(f"SELECT 1 FROM {LEDGER}_default WHERE month = %s LIMIT 1", [month])
+    ahead = cursor.fetchone() is not None
+    missing = (f"AND NOT EXISTS (SELECT 1 FROM {LEDGER}_default d WHERE d.member_id = m.id AND d.month = %s)"
+               if ahead else "")
+    union = " UNION ALL ".join(f"{sql} {missing}" for _applies, sql, _params in groups)
+    params = [month.year * 12 + month.month - 1]
+    for _applies, _sql, group_params in groups:
+        params += group_params + ([month] if ahead else [])
+    cursor.execute(f"CREATE TABLE {name} AS SELECT {select} FROM ({union}) x", params)
+    written = cursor.rowcount
+    checks = [f"ALTER COLUMN {column} SET NOT NULL" for column, _kind, notnull in columns if notnull]
+    cursor.execute(f"ALTER TABLE {name} {', '.join(checks)}, ADD CONSTRAINT {name}_range "
+                   "CHECK (month >= %s AND month < %s)", [month, next_month(month)])
+    if ahead:
+        names = ", ".join(column for column, _kind, _notnull in columns)
+        cursor.execute(f"WITH moved AS (DELETE FROM {LEDGER}_default WHERE month = %s RETURNING *) "
+                       f"INSERT INTO {name} ({names}) SELECT {names} FROM moved", [month])
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
     cursor.execute(f"ALTER TABLE {LEDGER} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
                    [month, next_month(month)])
     cursor.execute(f"ANALYZE {name}")
+    return written
 
 
 def owed_now(member: Member, month: datetime.date) -> Decimal | None:
@@ -665,8 +685,22 @@ def base_set(*, user, member: Member, payer_kind: str, amount, from_month, note:
         member=member, from_month=from_month,
         defaults={"org_path": member.org_path, "payer_kind": payer_kind, "amount": amount, "note": note.strip(),
                   "recorded_by": user_or_none(user)})
+    _chain_bases(member)
     reprice(from_month, member=member)
+    base.refresh_from_db()
     return base
+
+
+def _chain_bases(member: Member) -> None:
+    """Each of the member's bases ends where the next begins (the latest has no end)."""
+    bases = list(DuesBase.objects.select_for_update().filter(member=member).order_by("from_month"))
+    changed = []
+    for base, following in zip(bases, [*bases[1:], None]):
+        until = following.from_month if following is not None else None
+        if base.until_month != until:
+            base.until_month = until
+            changed.append(base)
+    DuesBase.objects.bulk_update(changed, ["until_month"])
 
 
 @transaction.atomic

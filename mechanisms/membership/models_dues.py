@@ -88,6 +88,9 @@ class DuesBase(BaseModel):
     payer_kind = models.CharField(_("kind of payer"), max_length=16, choices=PayerKind.choices)
     amount = models.DecimalField(_("base (yuan a month)"), max_digits=10, decimal_places=2)
     from_month = models.DateField(_("from (month)"))
+    # the month the member's next base starts (None: the latest), kept by dues.base_set, so that the base in force
+    # for a month is one condition on each row and a province's month joins its bases without grouping them
+    until_month = models.DateField(_("until (month, not included)"), null=True, blank=True, editable=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

@@ -201,3 +201,14 @@ def test_months_paid_ahead_are_kept_when_the_months_are_opened(client, users, co
     assert line_of({"lines": march}, "张三")["paid"] == "42.00" and len(march) == len(before["2026-01"])
     person = client.get(f"/api/membership/dues/people/{zhang.pk}", {"year": 2026}).json()
     assert person["paid_up_to"] == "2026-03"
+    # a rise from February (6,000: 1.5 %), then last year's January base entered late (2,000: 0.5 %): each month
+    # opened afterwards owes under the base in force that month, and February's line paid ahead is owed again
+    assert set_base(client, zhang, payer_kind="employed", amount="6000", from_month="2026-02").status_code == 302
+    assert set_base(client, zhang, payer_kind="employed", amount="2000", from_month="2025-01").status_code == 302
+    for month in ("2025-03", "2025-07"):
+        client.post(reverse("membership:dues_ledger", args=[village.pk, month]), {"action": "open"})
+    owed = {m: line_of(ledger(client, village, m), "张三")["owed"] for m in ("2025-03", "2025-07", "2026-01",
+                                                                            "2026-02")}
+    assert owed == {"2025-03": "10.00", "2025-07": "42.00", "2026-01": "42.00", "2026-02": "90.00"}
+    bases = client.get(f"/api/membership/dues/people/{zhang.pk}").json()["bases"]
+    assert sorted(base["from_month"][:7] for base in bases) == ["2025-01", "2025-06", "2026-02"]

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .scope import ScopedManager
+from .scope import ScopedManager, ScopedQuerySet
 
 
 class BaseModel(models.Model):
@@ -19,6 +19,39 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WithdrawableQuerySet(ScopedQuerySet):
+    """The rows of a :class:`Withdrawable` model: those that count (``live()``) and those withdrawn."""
+
+    def live(self):
+        return self.filter(withdrawn_on__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_on__isnull=False)
+
+
+class Withdrawable(models.Model):
+    """A row recorded by mistake is withdrawn, never deleted: it stays, marked with the day and the reason, and
+    counts no more. Withdrawn through ``kernel.core.withdrawal.withdraw`` (scope, reason required, the change
+    logged with who did it); a model that shows who withdrew it on its pages adds ``withdrawn_by`` (a user
+    foreign key), which the helper fills in as well. Scoped models keep ``objects = WithdrawableQuerySet
+    .as_manager()`` for ``.live()``; ``Withdrawable.live_q("budget__")`` filters through a relation."""
+
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+    @staticmethod
+    def live_q(prefix: str = "") -> models.Q:
+        """The condition of rows that count, through ``prefix`` (a relation's name and ``__``) if given."""
+        return models.Q(**{f"{prefix}withdrawn_on__isnull": True})
 
 
 class ChangeRecord(models.Model):

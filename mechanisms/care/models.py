@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.core.models import BaseModel
+from kernel.core.models import BaseModel, Withdrawable, WithdrawableQuerySet
 from kernel.core.scope import ScopedQuerySet
 
 
@@ -95,7 +95,7 @@ class FundKind(models.TextChoices):
     PAYOUT = "payout", _("Payout")
 
 
-class FundEntry(BaseModel):
+class FundEntry(Withdrawable, BaseModel):
     """One movement of the mutual-aid fund kept by ``organization``."""
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("fund of"), on_delete=models.PROTECT,
                                      related_name="+")
@@ -108,10 +108,9 @@ class FundEntry(BaseModel):
     source = models.CharField(_("from or for"), max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+    # withdrawn_on, withdraw_reason: Withdrawable
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WithdrawableQuerySet.as_manager()
     scope_path_field = "org_path"
     scope_realm = "org"
 

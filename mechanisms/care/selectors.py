@@ -91,7 +91,7 @@ def fund_entries(user, root, *, year: int | None = None):
 
 def fund_balances(user, root) -> list[dict]:
     """Each fund under ``root``: its organization, money in, payouts and balance (withdrawn entries left out)."""
-    rows = (FundEntry.objects.restrict(user).filter(subtree_q("org_path", [root.path]), withdrawn_on__isnull=True)
+    rows = (FundEntry.objects.restrict(user).live().filter(subtree_q("org_path", [root.path]))
             .values("organization_id", "organization__name", "org_path")
             .annotate(income=Sum("amount", filter=Q(kind=FundKind.INCOME), default=Decimal(0)),
                       payouts=Sum("amount", filter=Q(kind=FundKind.PAYOUT), default=Decimal(0)),

@@ -13,6 +13,7 @@ from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, user_or_none
 from kernel.core.tree import subtree_q
+from kernel.core.withdrawal import withdraw
 from kernel.orgs.models import Domain, Organization, OrgType
 from kernel.people.choices import MemberStatus
 from kernel.people.models import Member, Person
@@ -130,7 +131,7 @@ def visit_record(*, user, person: Person, visited_on: datetime.date, visitor: st
 
 def balance(organization: Organization, *, exclude: FundEntry | None = None) -> Decimal:
     """What the organization's fund holds: money in less payouts, withdrawn entries left out."""
-    rows = FundEntry.objects.filter(organization=organization, withdrawn_on__isnull=True)
+    rows = FundEntry.objects.live().filter(organization=organization)
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
     sums = dict(rows.values("kind").annotate(total=Sum("amount")).values_list("kind", "total"))
@@ -180,18 +181,14 @@ def fund_withdraw(*, user, entry: FundEntry, reason: str) -> FundEntry:
     """Withdraws an entry recorded by mistake: it stays, marked, and counts no more. Money in that was paid out
     since cannot be withdrawn (the balance would fall below nothing)."""
     entry = FundEntry.objects.select_for_update().select_related("organization").get(pk=entry.pk)
-    require_in_scope(user, entry.org_path, realm="org")
-    if entry.withdrawn_on is not None:
-        refuse(_("This entry was withdrawn already."))
-    reason = _text(reason, "reason", _("Say why the entry is withdrawn."))
-    if entry.kind == FundKind.INCOME and balance(entry.organization, exclude=entry) < 0:
-        refuse(_("Without this money the fund would hold less than nothing: withdraw the payouts made from it "
-                 "first."))
-    before = snapshot(entry)
-    entry.withdrawn_on, entry.withdraw_reason = clock.today(), reason
-    entry.save(update_fields=["withdrawn_on", "withdraw_reason", "updated_at"])
-    record_change(entry, ChangeRecord.Action.UPDATE, before=before)
-    return entry
+
+    def check():
+        if entry.kind == FundKind.INCOME and balance(entry.organization, exclude=entry) < 0:
+            refuse(_("Without this money the fund would hold less than nothing: withdraw the payouts made from it "
+                     "first."))
+
+    return withdraw(entry, user=user, reason=reason, what=_("Say why the entry is withdrawn."),
+                    already=_("This entry was withdrawn already."), check=check)
 
 
 # --- commitments and volunteer service ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.core.models import BaseModel
+from kernel.core.models import BaseModel, Withdrawable, WithdrawableQuerySet
 from kernel.core.scope import OwnedQuerySet, ScopedQuerySet
 
 
@@ -121,7 +121,7 @@ class Budget(BaseModel):
         return self.title or str(self.get_kind_display())
 
 
-class Payment(BaseModel):
+class Payment(Withdrawable, BaseModel):
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="payments")
     org_path = models.CharField(max_length=255, editable=False)
     paid_on = models.DateField(_("paid on"))
@@ -130,10 +130,9 @@ class Payment(BaseModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+    # withdrawn_on, withdraw_reason: Withdrawable
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WithdrawableQuerySet.as_manager()
     scope_path_field = "org_path"
     scope_realm = "org"
 

@@ -13,6 +13,7 @@ from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, user_or_none
 from kernel.core.tree import subtree_q
+from kernel.core.withdrawal import withdraw
 from kernel.orgs.models import Organization
 
 from . import selectors
@@ -128,7 +129,7 @@ def batch_withdraw(*, user, batch: BudgetBatch) -> BudgetBatch:
     if batch.withdrawn_on is not None:
         refuse(_("These budgets were withdrawn already."))
     rows = Budget.objects.filter(batch=batch, withdrawn_on__isnull=True)
-    if Payment.objects.filter(budget__in=rows, withdrawn_on__isnull=True).exists():
+    if Payment.objects.live().filter(budget__in=rows).exists():
         refuse(_("Payments are recorded on some of these budgets: withdraw the payments first."))
     rows.update(withdrawn_on=clock.today())
     before = snapshot(batch)
@@ -178,7 +179,7 @@ def budget_withdraw(*, user, budget: Budget) -> Budget:
     require_in_scope(user, budget.org_path, realm="org")
     if budget.withdrawn_on is not None:
         refuse(_("This budget was withdrawn already."))
-    if budget.payments.filter(withdrawn_on__isnull=True).exists():
+    if budget.payments.live().exists():
         refuse(_("Payments are recorded on this budget: withdraw the payments first."))
     before = snapshot(budget)
     budget.withdrawn_on = clock.today()
@@ -190,7 +191,7 @@ def budget_withdraw(*, user, budget: Budget) -> Budget:
 # --- payments ---------------------------------------------------------------------------------------------------
 
 def _repaid(budget: Budget) -> None:
-    paid = budget.payments.filter(withdrawn_on__isnull=True).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    paid = budget.payments.live().aggregate(s=Sum("amount"))["s"] or Decimal(0)
     Budget.objects.filter(pk=budget.pk).update(paid=paid)
     budget.paid = paid
 
@@ -225,14 +226,7 @@ def payment_record(*, user, budget: Budget, paid_on: datetime.date, amount, sour
 @transaction.atomic
 def payment_withdraw(*, user, payment: Payment, reason: str) -> Payment:
     payment = Payment.objects.select_for_update().select_related("budget").get(pk=payment.pk)
-    require_in_scope(user, payment.org_path, realm="org")
-    if payment.withdrawn_on is not None:
-        refuse(_("This payment was withdrawn already."))
-    if not reason.strip():
-        refuse(_("Say why the payment is withdrawn."), field="reason")
-    before = snapshot(payment)
-    payment.withdrawn_on, payment.withdraw_reason = clock.today(), reason.strip()[:300]
-    payment.save(update_fields=["withdrawn_on", "withdraw_reason", "updated_at"])
-    record_change(payment, ChangeRecord.Action.UPDATE, before=before)
+    withdraw(payment, user=user, reason=reason, what=_("Say why the payment is withdrawn."),
+             already=_("This payment was withdrawn already."))
     _repaid(payment.budget)
     return payment

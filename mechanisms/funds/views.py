@@ -8,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core import clock
 from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.services import NeedsConfirmation
+from kernel.core.versioned import VersionedTableView
 from kernel.core.views import ScopedMixin, error_messages, int_or_none
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.models import Organization
@@ -230,31 +232,19 @@ class BatchWithdrawView(ScopedMixin, View):
         return redirect("funds:generate")
 
 
-class RatesView(ScopedMixin, View):
+class RatesView(VersionedTableView):
     queryset = FundRate.objects.all()
+    template_name, form_class, success_url = "funds/rates.html", RateForm, "funds:rates"
+    owner_in_form = True
+    refusal = gettext_lazy("Only those responsible for the organization set its rates.")
+    done = gettext_lazy("The new rate is recorded; the years before keep theirs.")
 
-    def get(self, request, form=None, status=200):
-        return render(request, "funds/rates.html", {
-            "rows": self.get_queryset().select_related("owner"), "owners": owners(request.user),
-            "defaults": [(PlaceType(k).label, v) for k, v in selectors.DEFAULT_RATES.items()],
-            "form": form or RateForm(owners=owners(request.user))}, status=status)
+    def owners(self, request):
+        return owners(request.user)
 
-    def post(self, request):
-        choices = {org.pk: org for org in owners(request.user)}
-        if not choices:
-            raise PermissionDenied(_("Only those responsible for the organization set its rates."))
-        form = RateForm(request.POST, owners=choices.values())
-        if not form.is_valid():
-            return self.get(request, form=form, status=422)
-        data = dict(form.cleaned_data)
-        owner = choices[data.pop("owner")]
-        try:
-            services.rate_set(user=request.user, owner=owner, **data)
-        except PermissionDenied as error:
-            error_messages(request, error)
-            return redirect("funds:rates")
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return self.get(request, form=form, status=422)
-        messages.success(request, _("The new rate is recorded; the years before keep theirs."))
-        return redirect("funds:rates")
+    def save(self, user, owner, data):
+        return services.rate_set(user=user, owner=owner, **data)
+
+    def get_context_data(self, request):
+        return {"rows": self.get_queryset().select_related("owner"),
+                "defaults": [(PlaceType(k).label, v) for k, v in selectors.DEFAULT_RATES.items()]}

@@ -15,6 +15,7 @@ from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, user_or_none
 from kernel.core.tree import in_subtree
+from kernel.core.withdrawal import withdrawal_reason
 from kernel.orgs.models import Domain, Organization, OrgType
 from kernel.people.choices import PostTitle, Stage
 from kernel.people.models import Member, Person, Post
@@ -201,7 +202,7 @@ def outcome_withdraw(*, user, cadre: ReserveCadre, reason: str) -> ReserveCadre:
     cadre = _locked(cadre, user)
     if cadre.status == PoolStatus.IN_POOL:
         refuse(_("The reserve cadre is in the pool: there is nothing to withdraw."))
-    reason = _text(reason, "reason", required=True, what=_("Say why the outcome is withdrawn."))
+    reason = withdrawal_reason(reason, what=_("Say why the outcome is withdrawn."))
     if ReserveCadre.objects.filter(person=cadre.person, status=PoolStatus.IN_POOL).exclude(pk=cadre.pk).exists():
         refuse(_("%(name)s is in another reserve pool now.") % {"name": cadre.person.name})
     if cadre.post_id is not None:

@@ -9,10 +9,12 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core import clock
 from kernel.core.scope import CHANGE, scope_for
+from kernel.core.versioned import TableForm, VersionedTableView
 from kernel.core.views import ScopedMixin, error_messages, int_or_none
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.models import Organization, OrgStatus, OrgType
@@ -212,41 +214,34 @@ class OrganizersXlsxView(OrganizersMixin, View):
         return xlsx_response(header, rows, _("Organizers"))
 
 
-class StaffView(ScopedMixin, View):
+class StaffView(VersionedTableView):
+    """The department's staff counts of a year, and the table of ratios (versioned: a change is in force from a
+    day); the two forms of the page are chosen by ``action``."""
     queryset = DepartmentStaff.objects.all()
+    template_name, success_url = "staffing/staff.html", "staffing:staff"
+    form_class, form_name, done = StaffForm, "staff_form", gettext_lazy("Recorded.")
+    more_forms = {"norm": TableForm(NormForm, "save_norm", "norm_form", gettext_lazy("Recorded."))}
+    refusal = gettext_lazy("Only those responsible for the county committee record this.")
 
     def owners(self, request):
         return [org for org in Organization.objects.restrict(request.user, CHANGE).filter(
             org_type=OrgType.COMMITTEE).order_by("path")]
 
-    def get(self, request, staff_form=None, norm_form=None, status=200):
-        year = int_or_none(request.GET.get("year")) or clock.today().year
-        return render(request, "staffing/staff.html", {
-            "year": year, "rows": selectors.staff_rows(request.user, year), "owners": self.owners(request),
-            "norms": StaffingNorm.objects.restrict(request.user).select_related("owner"),
-            "staff_form": staff_form or StaffForm(), "norm_form": norm_form or NormForm()}, status=status)
+    def save(self, user, owner, data):
+        return services.staff_set(user=user, organization=owner, **data)
 
-    def post(self, request):
-        owner = {o.pk: o for o in self.owners(request)}.get(int_or_none(request.POST.get("owner")))
-        if owner is None:
-            raise PermissionDenied(_("Only those responsible for the county committee record this."))
-        is_norm = request.POST.get("action") == "norm"
-        form = (NormForm if is_norm else StaffForm)(request.POST)
-        if form.is_valid():
-            try:
-                if is_norm:
-                    services.norm_set(user=request.user, owner=owner, **form.cleaned_data)
-                else:
-                    services.staff_set(user=request.user, organization=owner, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Recorded."))
-                return redirect("staffing:staff")
-        return self.get(request, **({"norm_form": form} if is_norm else {"staff_form": form}), status=422)
+    def save_norm(self, user, owner, data):
+        return services.norm_set(user=user, owner=owner, **data)
+
+    def get_context_data(self, request):
+        year = int_or_none(request.GET.get("year")) or clock.today().year
+        return {"year": year, "rows": selectors.staff_rows(request.user, year),
+                "norms": StaffingNorm.objects.restrict(request.user).select_related("owner")}
 
 
 class StaffXlsxView(StaffView):
+    http_method_names = ["get", "head", "options"]  # the workbook only: the forms post to the page
+
     def get(self, request):
         year = int_or_none(request.GET.get("year")) or clock.today().year
         header = [_("County committee"), _("Year"), _("Staff of the department"), _("Staff on grassroots work"),

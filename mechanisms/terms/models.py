@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.core.models import BaseModel
+from kernel.core.models import BaseModel, Withdrawable, WithdrawableQuerySet
 from kernel.core.scope import OwnedQuerySet, ScopedQuerySet
 from kernel.orgs.models import Domain, OrgType
 from kernel.people.choices import PostTitle
@@ -69,7 +69,7 @@ class How(models.TextChoices):
     OTHER = "other", pgettext_lazy("how a term began", "Other")
 
 
-class Term(BaseModel):
+class Term(Withdrawable, BaseModel):
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="+")
     org_path = models.CharField(max_length=255, editable=False)
@@ -88,12 +88,11 @@ class Term(BaseModel):
                                    related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    # withdrawn_on, withdraw_reason: Withdrawable; and who withdrew it, shown on the organization's page
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WithdrawableQuerySet.as_manager()
     scope_path_field = "org_path"
     scope_realm = "org"
 

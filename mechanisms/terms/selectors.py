@@ -11,7 +11,7 @@ MONTHS_AHEAD = 6
 def register(user, *, today, under=None, status: str = "", org_type: str = "", months: int = MONTHS_AHEAD):
     """The organizations' current terms in the user's scope, the soonest to expire first: ``status`` expired (past
     the expiry without a term change), expiring (within ``months``) or current (later)."""
-    rows = (Term.objects.restrict(user).filter(ended_on__isnull=True, withdrawn_on__isnull=True)
+    rows = (Term.objects.restrict(user).live().filter(ended_on__isnull=True)
             .select_related("organization", "obligation"))
     if under is not None:
         rows = rows.filter(subtree_q("org_path", [under.path]))
@@ -31,7 +31,7 @@ def without_term(user, *, under=None, org_type: str = ""):
     """The active organizations with terms (committees, general branches, branches) in the user's scope that have
     no current term recorded."""
     rows = Organization.objects.restrict(user).filter(org_type__in=TERM_TYPES, status=OrgStatus.ACTIVE).exclude(
-        pk__in=Term.objects.filter(ended_on__isnull=True, withdrawn_on__isnull=True).values("organization_id"))
+        pk__in=Term.objects.live().filter(ended_on__isnull=True).values("organization_id"))
     if under is not None:
         rows = rows.filter(subtree_q("path", [under.path]))
     if org_type:

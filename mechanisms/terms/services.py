@@ -18,6 +18,7 @@ from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
 from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, user_or_none
 from kernel.core.tree import ancestor_paths
+from kernel.core.withdrawal import withdraw
 from kernel.orgs.models import Domain, Organization
 from kernel.people.choices import PostTitle
 from kernel.people.models import Person, Post
@@ -151,7 +152,7 @@ def _close_reminder(term: Term, change: Term) -> None:
 # --- term changes ----------------------------------------------------------------------------------------------
 
 def current_term(organization: Organization) -> Term | None:
-    return Term.objects.filter(organization=organization, ended_on__isnull=True, withdrawn_on__isnull=True).first()
+    return Term.objects.live().filter(organization=organization, ended_on__isnull=True).first()
 
 
 def preview(organization: Organization, current: Term | None, started_on: datetime.date, number, expires_on,
@@ -192,7 +193,7 @@ def term_change(*, user, organization: Organization, started_on: datetime.date, 
     if how not in How.values:
         refuse(_("Say how the new committee came in."), field="how")
     current = current_term(organization)
-    last = (Term.objects.filter(organization=organization, withdrawn_on__isnull=True).order_by("-started_on")
+    last = (Term.objects.live().filter(organization=organization).order_by("-started_on")
             .first())
     if last is not None and started_on <= last.started_on:
         refuse(_("The latest term began on %(date)s: a term change comes after it.") % {
@@ -272,19 +273,14 @@ def term_withdraw(*, user, term: Term, reason: str) -> Term:
     """Withdraws a term change recorded by mistake (the organization's latest): the term is marked withdrawn, its
     reminder waived, and the term before it is current again with its reminder open as it was."""
     term = Term.objects.select_for_update(of=("self",)).select_related("organization").get(pk=term.pk)
-    require_in_scope(user, term.org_path, realm="org")
-    if term.withdrawn_on is not None:
-        refuse(_("This term change was withdrawn already."))
-    latest = (Term.objects.filter(organization_id=term.organization_id, withdrawn_on__isnull=True)
-              .order_by("-started_on").first())
-    if latest is None or latest.pk != term.pk:
-        refuse(_("Only the organization's latest term change can be withdrawn."))
-    if not reason.strip():
-        refuse(_("Say why the term change is withdrawn."), field="reason")
-    before = snapshot(term)
-    term.withdrawn_on, term.withdrawn_by, term.withdraw_reason = clock.today(), user_or_none(user), reason.strip()
-    term.save(update_fields=["withdrawn_on", "withdrawn_by", "withdraw_reason", "updated_at"])
-    record_change(term, ChangeRecord.Action.UPDATE, before=before)
+
+    def latest_only():
+        latest = Term.objects.live().filter(organization_id=term.organization_id).order_by("-started_on").first()
+        if latest is None or latest.pk != term.pk:
+            refuse(_("Only the organization's latest term change can be withdrawn."))
+
+    withdraw(term, user=user, reason=reason, what=_("Say why the term change is withdrawn."),
+             already=_("This term change was withdrawn already."), check=latest_only)
     if term.obligation_id is not None:
         duties.waive(user=None, obligation=Obligation.objects.get(pk=term.obligation_id),
                      note=_("Term change withdrawn: %(reason)s") % {"reason": term.withdraw_reason})
@@ -304,7 +300,7 @@ def record_from_posts(*, user, organization: Organization, on: datetime.date, be
                       how: str = How.ASSEMBLY, decision: str = "") -> Term | None:
     """A term change made elsewhere (a village election's result taking office): recorded with the posts before
     and after, confirmed (the change happened). A term already begun that day is left as it is."""
-    if Term.objects.filter(organization=organization, started_on=on, withdrawn_on__isnull=True).exists():
+    if Term.objects.live().filter(organization=organization, started_on=on).exists():
         return None
     return term_change(user=user, organization=organization, started_on=on, how=how, decision=decision,
                        holders=pair_holders(before, after), confirm=True)

@@ -7,12 +7,14 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core import clock
 from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.services import NeedsConfirmation
+from kernel.core.versioned import VersionedTableView
 from kernel.core.views import ScopedMixin, error_messages, int_or_none
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.models import Organization
@@ -208,8 +210,11 @@ class WithdrawView(TermActionMixin, View):
         services.term_withdraw(user=user, term=term, reason=data["reason"])
 
 
-class LengthsView(ScopedMixin, View):
+class LengthsView(VersionedTableView):
     queryset = TermLength.objects.all()
+    template_name, form_class, success_url = "terms/lengths.html", LengthForm, "terms:lengths"
+    refusal = gettext_lazy("Only those responsible for the organization that sets the table change it.")
+    done = gettext_lazy("The new term length is recorded; terms already begun keep theirs.")
 
     def owners(self, request) -> list[Organization]:
         """The owners of the tables the user sees whose lengths the user may change."""
@@ -218,32 +223,14 @@ class LengthsView(ScopedMixin, View):
         return sorted((owner for owner in seen if scope.covers(owner.path, realm="org", action=CHANGE)),
                       key=lambda owner: owner.path)
 
-    def get(self, request, form=None, status=200):
+    def save(self, user, owner, data):
+        return services.length_set(user=user, owner=owner, **data)
+
+    def get_context_data(self, request):
         today = clock.today()
         rows = list(selectors.lengths(request.user))
         in_force = {}
         for row in sorted(rows, key=lambda row: row.effective_from, reverse=True):
             if row.effective_from <= today:
                 in_force.setdefault((row.owner_id, row.org_type, row.domain), row.pk)
-        return render(request, "terms/lengths.html", {
-            "rows": rows, "in_force": set(in_force.values()), "owners": self.owners(request),
-            "form": form or LengthForm()}, status=status)
-
-    def post(self, request):
-        owners = {owner.pk: owner for owner in self.owners(request)}
-        owner = owners.get(int_or_none(request.POST.get("owner")))
-        if owner is None:
-            raise PermissionDenied(_("Only those responsible for the organization that sets the table change it."))
-        form = LengthForm(request.POST)
-        if not form.is_valid():
-            return self.get(request, form=form, status=422)
-        try:
-            services.length_set(user=request.user, owner=owner, **form.cleaned_data)
-        except PermissionDenied as error:
-            error_messages(request, error)
-            return redirect("terms:lengths")
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return self.get(request, form=form, status=422)
-        messages.success(request, _("The new term length is recorded; terms already begun keep theirs."))
-        return redirect("terms:lengths")
+        return {"rows": rows, "in_force": set(in_force.values())}

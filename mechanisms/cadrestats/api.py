@@ -4,10 +4,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kernel.core import clock
-from kernel.core.api import Year, get_scoped, scoped
+from kernel.core.api import PageParams, Year, get_scoped, scoped
 from kernel.orgs.models import Organization
 from kernel.orgs.views import scope_root
 from kernel.people.models import Post
@@ -67,7 +67,9 @@ class CadrestatsPeopleOut(Schema):
     of: int
     percent: float | None
     average_age: float | None
-    people: list[CadrestatsPersonOut]
+    limit: int
+    offset: int
+    people: list[CadrestatsPersonOut] = Field(..., description="One page of the people: ``limit`` from ``offset``.")
 
 
 def _root_and_year(request, under, year):
@@ -100,18 +102,22 @@ def structure(request, under: int | None = None, year: Year | None = None):
 
 @router.get("/people", response=CadrestatsPeopleOut)
 @scoped(Post)
-def people(request, group: str, share: str = "", under: int | None = None, year: Year | None = None):
+def people(request, page: Query[PageParams], group: str, share: str = "", under: int | None = None,
+           year: Year | None = None):
     """The people behind one figure: the group's post holders on the year's day, with the share's trait
     (``college``, ``secondary``, ``junior``, ``member``, ``combined``, an age band ``35``/``45``/``55``/``56``; empty:
-    all)."""
+    all); ``count`` and ``average_age`` count them all, ``people`` is one page of them (``limit`` from
+    ``offset``)."""
     if group not in selectors.GROUPS or not selectors.valid_filter(group, share):
         raise ValidationError({"group": [_("Choose a group and one of its figures.")]})
     root, year, today = _root_and_year(request, under, year)
-    everyone = selectors.holders(request.auth, root, year, group, today)
-    rows = selectors.filter_rows(everyone, share)
-    return {"year": year, "on": selectors.day_of(year, today), "group": group, "share": share, "count": len(rows),
-            "of": len(everyone), "percent": selectors.percent(len(rows), len(everyone)),
-            "average_age": selectors.figures_of(rows, group)["average_age"],
+    on = selectors.day_of(year, today)
+    figures = selectors.list_figures(request.auth, root, year, group, share, today)
+    rows = [selectors.as_holder(row, on, group) for row in
+            selectors.holder_rows(request.auth, root, year, group, share, today)[page.offset: page.offset + page.limit]]
+    return {"year": year, "on": on, "group": group, "share": share, "count": figures["count"],
+            "of": figures["of"], "percent": figures["percent"], "average_age": figures["average_age"],
+            "limit": page.limit, "offset": page.offset,
             "people": [{"person": row.person_id, "name": row.name, "organization": row.organization_id,
                         "organization_name": row.organization, "birth_date": row.birth_date, "age": row.age,
                         "education": row.education, "member": row.member, "combined": row.combined}

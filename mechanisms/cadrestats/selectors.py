@@ -10,10 +10,30 @@ people holding them, for any subtree and year.
   the number of people); a director is a member when their membership began by the day and had not ended (death,
   leaving) by it; 一肩挑: a village secretary who is also the director of the same village on the day.
 - Every figure is the count or the share of a list of people (``people``), which the pages and the API show behind it.
+- The figures are counted by the database (one grouped query a year for every group: ``group_figures``; one aggregate
+  for a list's own figures: ``list_figures``), so a province's tens of thousands of villages cost as many queries as
+  a township's few; the lists behind them are read a page at a time (``holder_rows``).
 """
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from kernel.core import clock
@@ -80,48 +100,82 @@ class Holder:
     def education_label(self) -> str:
         return str(Education(self.education).label) if self.education in Education.values else ""
 
-    def has(self, share: str) -> bool:
-        if share in SHARES:
-            return LEVEL.get(self.education, 0) >= SHARES[share][0]
-        if share == "member":
-            return self.member
-        if share == "combined":
-            return self.combined
-        if share in {code for code, *_rest in AGE_BANDS}:
-            low, high = next((lo, hi) for code, lo, hi, _label in AGE_BANDS if code == share)
-            return self.age is not None and low <= self.age <= high
-        return True
+
+def _posts(user, root, on: datetime.date, group: str | None = None):
+    """The posts held on ``on`` under ``root``: of one group, or of every group (``None``)."""
+    rows = Post.objects.restrict(user).current(on).filter(subtree_q("org_path", [root.path]))
+    if group is not None:
+        return rows.filter(**GROUP_POSTS[group])
+    return rows.filter(reduce(operator.or_, (Q(**GROUP_POSTS[code]) for code in GROUPS)))
 
 
-def _posts(user, root, on: datetime.date, group: str):
-    rows = Post.objects.restrict(user).current(on).filter(subtree_q("org_path", [root.path]), **GROUP_POSTS[group])
-    return rows
+def _age(on: datetime.date):
+    """The holder's age on ``on`` in the database (None without a birth date), as ``age_on`` counts it."""
+    later = (Q(person__birth_date__month__gt=on.month)
+             | Q(person__birth_date__month=on.month, person__birth_date__day__gt=on.day))
+    return ExpressionWrapper(Value(on.year) - ExtractYear("person__birth_date")
+                             - Case(When(later, then=Value(1)), default=Value(0)), output_field=IntegerField())
 
 
-def holders(user, root, year: int, group: str, today: datetime.date | None = None) -> list[Holder]:
-    """The people holding the group's posts under ``root`` on the year's day, one row per post held (a person holding
-    two villages' posts counts twice), by organization."""
+def _member(on: datetime.date) -> Q:
+    """A member on ``on``: joined by it, and not dead or gone by it."""
+    return Q(person__membership__joined_on__lte=on) & (
+        ~Q(person__membership__status__in=EXITED) | Q(person__membership__status_changed_on__gt=on))
+
+
+def _combined(on: datetime.date):
+    """The holder is also the director of the same organization on ``on`` (一肩挑)."""
+    return Exists(Post.objects.current(on).filter(person_id=OuterRef("person_id"),
+                                                  organization_id=OuterRef("organization_id"),
+                                                  **GROUP_POSTS["village_director"]))
+
+
+def _band(code: str) -> Q:
+    low, high = next((lo, hi) for band, lo, hi, _label in AGE_BANDS if band == code)
+    return Q(age__gte=low, age__lte=high)
+
+
+def trait_q(share: str, on: datetime.date) -> Q:
+    """The posts whose holder has the share's trait (``""``: all), over rows annotated by ``_annotated``."""
+    if share in SHARES:
+        return Q(person__education__in=[level for level, step in LEVEL.items() if step >= SHARES[share][0]])
+    if share == "member":
+        return _member(on)
+    if share == "combined":
+        return Q(combined=True)
+    if share in {code for code, *_rest in AGE_BANDS}:
+        return _band(share)
+    return Q()
+
+
+def _annotated(rows, on: datetime.date, *, selected: bool = False):
+    """The rows with the holder's ``age`` and ``combined`` (一肩挑) on ``on``: aliases, or annotations an
+    ``aggregate()`` can read (``selected``)."""
+    return (rows.annotate if selected else rows.alias)(age=_age(on), combined=_combined(on))
+
+
+def holder_rows(user, root, year: int, group: str, share: str = "", today: datetime.date | None = None):
+    """The posts of the group under ``root`` held on the year's day whose holder has the share's trait, as rows of
+    values by organization (a queryset: the pages take one page of it, the workbook streams it)."""
     on = day_of(year, today)
-    rows = _posts(user, root, on, group).values(
+    rows = _annotated(_posts(user, root, on, group), on).filter(trait_q(share, on))
+    return rows.annotate(is_combined=F("combined")).values(
         "person_id", "person__name", "organization_id", "organization__name", "organization__path",
         "person__birth_date", "person__education", "person__membership__joined_on",
-        "person__membership__status", "person__membership__status_changed_on").order_by("organization__path", "pk")
-    combined = set()
-    if group == "village_secretary":
-        directors = set(_posts(user, root, on, "village_director").values_list("person_id", "organization_id"))
-        combined = {(row["person_id"], row["organization_id"]) for row in rows} & directors
-    found = []
-    for row in rows:
-        joined = row["person__membership__joined_on"]
-        ended = (row["person__membership__status"] in EXITED
-                 and (row["person__membership__status_changed_on"] or datetime.date.min) <= on)
-        found.append(Holder(
-            person_id=row["person_id"], name=row["person__name"], organization_id=row["organization_id"],
-            organization=row["organization__name"], birth_date=row["person__birth_date"],
-            age=age_on(row["person__birth_date"], on), education=row["person__education"] or "",
-            member=joined is not None and joined <= on and not ended,
-            combined=(row["person_id"], row["organization_id"]) in combined))
-    return found
+        "person__membership__status", "person__membership__status_changed_on", "is_combined").order_by(
+        "organization__path", "pk")
+
+
+def as_holder(row: dict, on: datetime.date, group: str) -> Holder:
+    joined = row["person__membership__joined_on"]
+    ended = (row["person__membership__status"] in EXITED
+             and (row["person__membership__status_changed_on"] or datetime.date.min) <= on)
+    return Holder(
+        person_id=row["person_id"], name=row["person__name"], organization_id=row["organization_id"],
+        organization=row["organization__name"], birth_date=row["person__birth_date"],
+        age=age_on(row["person__birth_date"], on), education=row["person__education"] or "",
+        member=joined is not None and joined <= on and not ended,
+        combined=group == "village_secretary" and bool(row["is_combined"]))
 
 
 def share_codes(group: str) -> list[str]:
@@ -145,18 +199,55 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def figures_of(rows: list[Holder], group: str) -> dict:
-    """{count, average_age, aged (with a birth date), shares {code: {count, percent}}, bands {code: count}}."""
-    ages = [row.age for row in rows if row.age is not None]
+def _measures(on: datetime.date) -> dict:
+    """The aggregates of one group's posts: how many, their ages, each share and age band."""
+    measures = {"count": Count("pk"), "aged": Count("age"), "age_sum": Sum("age"),
+                "educated": Count("pk", filter=Q(person__education__in=list(LEVEL)))}
+    for code in [*SHARES, *EXTRA_SHARES]:
+        measures[f"share_{code}"] = Count("pk", filter=trait_q(code, on))
+    for code, *_rest in AGE_BANDS:
+        measures[f"band_{code}"] = Count("pk", filter=_band(code))
+    return measures
+
+
+def _group_of():
+    return Case(*[When(Q(**GROUP_POSTS[code]), then=Value(code)) for code in GROUPS], default=Value(""),
+                output_field=CharField())
+
+
+def _figures(found: dict | None, group: str) -> dict:
+    """A group's figures from its aggregates: {count, aged (with a birth date), average_age, shares {code: {count,
+    percent}}, bands {code: count}, no_education}."""
+    found = found or {}
+    count, aged = found.get("count") or 0, found.get("aged") or 0
     shares = {}
     for code in share_codes(group):
-        n = sum(1 for row in rows if row.has(code))
-        shares[code] = {"count": n, "percent": percent(n, len(rows))}
-    return {"count": len(rows), "aged": len(ages),
-            "average_age": round(sum(ages) / len(ages), 1) if ages else None,
-            "shares": shares,
-            "bands": {code: sum(1 for row in rows if row.has(code)) for code, *_rest in AGE_BANDS},
-            "no_education": sum(1 for row in rows if row.education not in LEVEL)}
+        n = found.get(f"share_{code}") or 0
+        shares[code] = {"count": n, "percent": percent(n, count)}
+    return {"count": count, "aged": aged,
+            "average_age": round(int(found["age_sum"]) / aged, 1) if aged else None,
+            "shares": shares, "bands": {code: found.get(f"band_{code}") or 0 for code, *_rest in AGE_BANDS},
+            "no_education": count - (found.get("educated") or 0)}
+
+
+def group_figures(user, root, on: datetime.date) -> dict[str, dict]:
+    """Every group's figures on ``on`` under ``root`` in one grouped query, whatever the number of villages."""
+    rows = (_annotated(_posts(user, root, on), on).annotate(group=_group_of()).values("group")
+            .annotate(**_measures(on)).order_by())
+    found = {row["group"]: row for row in rows}
+    return {code: _figures(found.get(code), code) for code in GROUPS}
+
+
+def list_figures(user, root, year: int, group: str, share: str = "", today: datetime.date | None = None) -> dict:
+    """The figures of the list behind one figure, counted in the database: how many hold the group's posts
+    (``of``), how many of them have the share's trait (``count``, its ``percent``), their average age."""
+    on = day_of(year, today)
+    match = trait_q(share, on)
+    found = _annotated(_posts(user, root, on, group), on, selected=True).aggregate(
+        of=Count("pk"), count=Count("pk", filter=match), aged=Count("age", filter=match),
+        age_sum=Sum("age", filter=match))
+    return {"of": found["of"], "count": found["count"], "percent": percent(found["count"], found["of"]),
+            "average_age": round(int(found["age_sum"]) / found["aged"], 1) if found["aged"] else None}
 
 
 def change(now, before):
@@ -166,11 +257,12 @@ def change(now, before):
 
 
 def structure(user, root, year: int, today: datetime.date | None = None) -> list[dict]:
-    """Each group's figures in ``year`` and the year before, with the change."""
+    """Each group's figures in ``year`` and the year before, with the change: two grouped queries."""
+    this_year = group_figures(user, root, day_of(year, today))
+    last_year = group_figures(user, root, day_of(year - 1, today))
     groups = []
     for code, label in GROUPS.items():
-        now = figures_of(holders(user, root, year, code, today), code)
-        before = figures_of(holders(user, root, year - 1, code, today), code)
+        now, before = this_year[code], last_year[code]
         for share, found in now["shares"].items():
             found["last_year"] = before["shares"][share]["percent"]
             found["change"] = change(found["percent"], found["last_year"])
@@ -178,11 +270,6 @@ def structure(user, root, year: int, today: datetime.date | None = None) -> list
                        "last_year_average_age": before["average_age"],
                        "average_age_change": change(now["average_age"], before["average_age"])})
     return groups
-
-
-def filter_rows(rows: list[Holder], share: str) -> list[Holder]:
-    """The people behind one figure: those with the share's trait (``""``: everyone of the group)."""
-    return [row for row in rows if row.has(share)] if share else rows
 
 
 def valid_filter(group: str, share: str) -> bool:

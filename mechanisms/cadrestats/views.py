@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kernel.core import clock
+from kernel.core.paging import paginate
 from kernel.core.views import ScopedMixin, int_or_none
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.views import scope_root, under_filter
@@ -88,29 +89,31 @@ class PeopleMixin(CadreMixin):
         share = request.GET.get("share", "")
         if group not in selectors.GROUPS or not selectors.valid_filter(group, share):
             raise Http404
-        everyone = selectors.holders(request.user, filters["root"], filters["year"], group, filters["today"])
-        rows = selectors.filter_rows(everyone, share)
-        return filters, group, share, everyone, rows
+        rows = selectors.holder_rows(request.user, filters["root"], filters["year"], group, share, filters["today"])
+        return filters, group, share, rows
 
 
 class PeopleView(PeopleMixin, View):
     def get(self, request):
-        filters, group, share, everyone, rows = self.people(request)
-        figures = selectors.figures_of(rows, group)
+        filters, group, share, rows = self.people(request)
+        figures = selectors.list_figures(request.user, filters["root"], filters["year"], group, share,
+                                         filters["today"])
+        page = paginate(request, rows)
+        page["rows"] = [selectors.as_holder(row, filters["on"], group) for row in page["rows"]]
         return render(request, "cadrestats/people.html", {
             **filters, "group": group, "group_label": selectors.GROUPS[group], "share": share,
-            "share_label": selectors.share_label(share) if share else "", "rows": rows, "figures": figures,
-            "of": len(everyone), "percent": selectors.percent(len(rows), len(everyone)),
-            "query": self.query(filters, group=group, share=share), "back": self.query(filters)})
+            "share_label": selectors.share_label(share) if share else "", "page": page, "figures": figures,
+            "people": True, "query": self.query(filters, group=group, share=share), "back": self.query(filters)})
 
 
 class PeopleXlsxView(PeopleMixin, View):
     def get(self, request):
-        filters, group, share, _everyone, rows = self.people(request)
+        filters, group, share, rows = self.people(request)
         header = [_("Name"), _("Organization"), _("Birth date"), _("Age"), _("Education"), _("Party member"),
                   _("Secretary and director the same person")]
         yes, no = _("Yes"), _("No")
+        holders = (selectors.as_holder(row, filters["on"], group) for row in rows.iterator(chunk_size=2000))
         data = ([row.name, row.organization, row.birth_date.isoformat() if row.birth_date else "",
                  row.age if row.age is not None else "", row.education_label, yes if row.member else no,
-                 yes if row.combined else no] for row in rows)
+                 yes if row.combined else no] for row in holders)
         return xlsx_response(header, data, str(selectors.GROUPS[group]))

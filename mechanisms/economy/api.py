@@ -10,11 +10,11 @@ from kernel.core.scope import CHANGE
 from kernel.orgs.models import Organization
 
 from . import selectors, services
-from .models import ELIMINATED, NEWLY_EMPTY, EliminationPlan, EmptyThreshold, Income, IncomeSource, Support
+from .models import ELIMINATED, NEWLY_EMPTY, RECORDED, EliminationPlan, EmptyThreshold, Income, IncomeSource, Support
 
 router = Router(tags=["economy"])
 FILTERS = [("empty", "empty"), ("income", "income"), ("unknown", "unknown"), (ELIMINATED, ELIMINATED),
-           (NEWLY_EMPTY, NEWLY_EMPTY)]
+           (NEWLY_EMPTY, NEWLY_EMPTY), (RECORDED, RECORDED)]
 
 
 class EconomyVillageOut(Schema):
@@ -152,7 +152,7 @@ def villages_list(request, page: Query[PageParams], year: Year | None = None, un
                   status: choice(FILTERS, blank=True) = ""):
     """The villages with their income and status in ``year`` (default: the latest year recorded): empty (below
     the threshold), income (above it), unknown (nothing recorded), eliminated (empty the year before, not this
-    year) or newly empty."""
+    year), newly empty, or recorded (an income recorded, empty or not)."""
     year = year or selectors.default_year(request.auth)
     rows = selectors.village_years(selectors.villages(request.auth, _under(request, under)), year)
     return paginate_rows(selectors.pick(rows, status), page, lambda items: [village_data(r) for r in items])

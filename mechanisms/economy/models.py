@@ -36,9 +36,9 @@ class VillageStatus(models.TextChoices):
     UNKNOWN = "unknown", _("No income recorded")
 
 
-# Filters of the villages list beyond the statuses: the villages empty the year before and not this year, and the
-# villages empty this year that were not the year before.
-ELIMINATED, NEWLY_EMPTY = "eliminated", "newly_empty"
+# Filters of the villages list beyond the statuses: the villages empty the year before and not this year, the
+# villages empty this year that were not the year before, and those with an income recorded (empty or not).
+ELIMINATED, NEWLY_EMPTY, RECORDED = "eliminated", "newly_empty", "recorded"
 
 
 class EmptyThreshold(BaseModel):

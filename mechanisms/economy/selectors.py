@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 
 from kernel.core import clock
 from kernel.core.tree import ancestor_paths, subtree_q
@@ -16,6 +16,7 @@ from kernel.people.models import Post
 from .models import (
     ELIMINATED,
     NEWLY_EMPTY,
+    RECORDED,
     EliminationPlan,
     EmptyThreshold,
     Income,
@@ -144,6 +145,8 @@ def pick(rows: list[VillageYear], status: str) -> list[VillageYear]:
         return [row for row in rows if row.eliminated]
     if status == NEWLY_EMPTY:
         return [row for row in rows if row.newly_empty]
+    if status == RECORDED:
+        return [row for row in rows if row.known]
     if status in VillageStatus.values:
         return [row for row in rows if row.status == status]
     return rows
@@ -174,23 +177,57 @@ def plans(user):
     return EliminationPlan.objects.restrict(user).filter(withdrawn_on__isnull=True).select_related("owner")
 
 
+def status_of(sums: tuple | None, line: Line) -> str:
+    """A village's status in a year from its income summed in the database: (own income, subsidies), or None when
+    nothing is recorded; as ``VillageYear.status`` reads its sources."""
+    if sums is None:
+        return VillageStatus.UNKNOWN
+    own, subsidy = sums
+    counted = (own or Decimal(0)) + ((subsidy or Decimal(0)) if line.counts_subsidies else Decimal(0))
+    return VillageStatus.EMPTY if counted < line.min_income else VillageStatus.INCOME
+
+
+def year_sums(root: Organization, years) -> dict:
+    """{(village id, year): (own income, subsidies)} of the villages under ``root`` in ``years``: one grouped
+    query, a row per village and year recorded."""
+    years = list(years)
+    rows = (Income.objects.filter(village_filter("organization__"), subtree_q("organization__path", [root.path]),
+                                  year__gte=min(years), year__lte=max(years))
+            .values("organization_id", "year")
+            .annotate(own=Sum("amount", filter=~Q(source=IncomeSource.SUBSIDY)),
+                      subsidy=Sum("amount", filter=Q(source=IncomeSource.SUBSIDY))).order_by())
+    return {(row["organization_id"], row["year"]): (row["own"], row["subsidy"]) for row in rows}
+
+
 def progress(plan: EliminationPlan, under: Organization | None = None) -> list[dict]:
     """Each year of the plan: the target (to eliminate that year, and left at its end by the plan) against the
-    actuals (eliminated, newly empty, empty at its end) in the owner's subtree (or ``under`` it)."""
+    actuals (eliminated, newly empty, empty at its end) in the owner's subtree (or ``under`` it). Three queries
+    whatever the villages and years: the villages, the thresholds, the incomes summed by village and year."""
     root = under or plan.owner
-    orgs = list(Organization.objects.filter(village_filter(), subtree_q("path", [root.path])).select_related("parent"))
+    villages = list(Organization.objects.filter(village_filter(), subtree_q("path", [root.path]))
+                    .values_list("pk", "path"))
+    years = range(plan.start_year - 1, plan.end_year + 1)
+    sums = year_sums(root, years) if villages else {}
+    table = thresholds()
+    status = {(pk, year): status_of(sums.get((pk, year)), line_for(path, year, table))
+              for pk, path in villages for year in years}
     answer, left_by_plan = [], plan.baseline
     for index in range(plan.years):
         year = plan.start_year + index
         target = min(plan.per_year, left_by_plan) if index < plan.years - 1 else left_by_plan
         left_by_plan -= target
-        rows = village_years(orgs, year)
-        found = counts(rows)
+        now = [status[(pk, year)] for pk, _path in villages]
+        before = [status[(pk, year - 1)] for pk, _path in villages]
+        empty, unknown = now.count(VillageStatus.EMPTY), now.count(VillageStatus.UNKNOWN)
+        eliminated = sum(b == VillageStatus.EMPTY and n == VillageStatus.INCOME for n, b in zip(now, before,
+                                                                                               strict=True))
+        newly_empty = sum(b == VillageStatus.INCOME and n == VillageStatus.EMPTY for n, b in zip(now, before,
+                                                                                                strict=True))
         answer.append({"year": year, "target": target, "left_by_plan": left_by_plan,
-                       "eliminated": found["eliminated"], "newly_empty": found["newly_empty"],
-                       "empty": found["empty"], "unknown": found["unknown"], "villages": found["villages"],
-                       "met": found["unknown"] < found["villages"] and found["eliminated"] >= target,
-                       "recorded": found["unknown"] < found["villages"]})
+                       "eliminated": eliminated, "newly_empty": newly_empty,
+                       "empty": empty, "unknown": unknown, "villages": len(villages),
+                       "met": unknown < len(villages) and eliminated >= target,
+                       "recorded": unknown < len(villages)})
     return answer
 
 

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kernel.core import clock
 from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
+from kernel.core.versioned import VersionedTableView
 from kernel.core.views import ScopedMixin, error_messages, int_or_none
 from kernel.core.workbook_upload import discard, open_stashed, stash, stashed
 from kernel.core.xlsx_stream import iter_xlsx
@@ -25,6 +27,7 @@ from .forms import ImportForm, IncomeForm, PlanForm, ReasonForm, SupportForm, Th
 from .models import (
     ELIMINATED,
     NEWLY_EMPTY,
+    RECORDED,
     EliminationPlan,
     EmptyThreshold,
     Income,
@@ -39,7 +42,8 @@ STASH = "economy-import"
 
 
 def status_choices():
-    return [*VillageStatus.choices, (ELIMINATED, _("Eliminated this year")), (NEWLY_EMPTY, _("Newly empty"))]
+    return [*VillageStatus.choices, (ELIMINATED, _("Eliminated this year")), (NEWLY_EMPTY, _("Newly empty")),
+            (RECORDED, _("Income recorded"))]
 
 
 def owners(user) -> list[Organization]:
@@ -239,34 +243,23 @@ class PlanWithdrawView(ScopedMixin, View):
         return redirect("economy:plans")
 
 
-class ThresholdsView(ScopedMixin, View):
+class ThresholdsView(VersionedTableView):
+    """The county's threshold for an empty village, kept in versions (kernel.core.versioned)."""
     queryset = EmptyThreshold.objects.all()
+    template_name, form_class, success_url = "economy/thresholds.html", ThresholdForm, "economy:thresholds"
+    owner_in_form = True
+    refusal = gettext_lazy("Only those responsible for the organization set its threshold.")
+    done = gettext_lazy("The new threshold is recorded; the years before keep theirs.")
 
-    def get(self, request, form=None, status=200):
-        return render(request, "economy/thresholds.html", {
-            "rows": self.get_queryset().select_related("owner", "created_by"),
-            "default": selectors.DEFAULT_MIN_INCOME, "owners": owners(request.user),
-            "form": form or ThresholdForm(owners=owners(request.user))}, status=status)
+    def owners(self, request):
+        return owners(request.user)
 
-    def post(self, request):
-        choices = {org.pk: org for org in owners(request.user)}
-        if not choices:
-            raise PermissionDenied(_("Only those responsible for the organization set its threshold."))
-        form = ThresholdForm(request.POST, owners=choices.values())
-        if not form.is_valid():
-            return self.get(request, form=form, status=422)
-        data = dict(form.cleaned_data)
-        owner = choices[data.pop("owner")]
-        try:
-            services.threshold_set(user=request.user, owner=owner, **data)
-        except PermissionDenied as error:
-            error_messages(request, error)
-            return redirect("economy:thresholds")
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return self.get(request, form=form, status=422)
-        messages.success(request, _("The new threshold is recorded; the years before keep theirs."))
-        return redirect("economy:thresholds")
+    def save(self, user, owner, data):
+        return services.threshold_set(user=user, owner=owner, **data)
+
+    def get_context_data(self, request):
+        return {"rows": self.get_queryset().select_related("owner", "created_by"),
+                "default": selectors.DEFAULT_MIN_INCOME}
 
 
 class ImportView(ScopedMixin, View):

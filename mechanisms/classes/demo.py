@@ -11,10 +11,13 @@ from django.db import transaction
 
 from kernel.core import clock
 from kernel.core.actor import acting_as
+from kernel.core.tree import subtree_q
 from kernel.orgs.models import Organization
+from kernel.people.choices import MemberStatus
+from kernel.people.models import Member
 
 from . import selectors
-from .models import ClassEntry, Classing, ClassTarget, Pairing, VillageClass
+from .models import ClassEntry, Classing, ClassTarget, MemberClassEntry, MemberClassing, Pairing, VillageClass
 
 FIRST_YEAR_SHARES = (0.08, 0.22)  # class one, class two (the rest class three)
 UP, DOWN, PAIRED_UP = 0.12, 0.04, 0.45
@@ -29,7 +32,9 @@ HELP = "帮思路、帮项目、帮班子；争当先进、争创一流、争做
 def generate_classes(root: Organization, seed: int, progress=print, today: datetime.date | None = None) -> dict:
     today = today or clock.today()
     with acting_as(None, source="command:demo_data:classes"), transaction.atomic():
-        return _generate(root, seed, today, progress)
+        counts = _generate(root, seed, today, progress)
+        counts.update(_members(root, seed, today, progress))
+        return counts
 
 
 def _step(rng, klass: str, paired: bool) -> tuple[str, str]:
@@ -90,3 +95,70 @@ def _generate(root, seed, today, progress) -> dict:
     Pairing.objects.bulk_create(pairings, batch_size=2000)
     progress(f"classes: {len(entries):,} village classes over three years, {len(pairings):,} pairings")
     return {"classes": len(entries), "pairings": len(pairings)}
+
+
+# --- members' classes ---------------------------------------------------------------------------------------------
+
+PROVINCE_MEMBERS = 200_000
+MEMBER_SHARES = (0.55, 0.35)  # class one, class two (the rest class three), the first year
+MEMBER_UP, MEMBER_DOWN = 0.10, 0.03
+MEMBER_REASONS = {
+    VillageClass.FIRST: ["带头致富、带领群众增收", "积极参加组织生活，先锋作用发挥明显", "带头履行党员义务，群众评价好"],
+    VillageClass.SECOND: ["能按时参加组织生活，作用发挥一般", "履行党员义务较好", ""],
+    VillageClass.THIRD: ["长期外出，未按时参加组织生活", "年老体弱，作用发挥有限", "未按时交纳党费，组织观念淡薄"],
+}
+CLASS_NAMES = {VillageClass.FIRST: "一类", VillageClass.SECOND: "二类", VillageClass.THIRD: "三类"}
+MEMBER_MOVES = {"up": "作用发挥明显，群众评价提高，晋为{klass}", "down": "组织生活参加不正常，降为{klass}"}
+
+
+def _member_first(rng) -> str:
+    draw = rng.random()
+    return (VillageClass.FIRST if draw < MEMBER_SHARES[0]
+            else VillageClass.SECOND if draw < sum(MEMBER_SHARES) else VillageClass.THIRD)
+
+
+def _member_step(rng, klass: str) -> tuple[str, str]:
+    order = list(VillageClass.values)
+    index = order.index(klass)
+    draw = rng.random()
+    if index > 0 and draw < MEMBER_UP:
+        return order[index - 1], "up"
+    if index < 2 and draw > 1 - MEMBER_DOWN:
+        return order[index + 1], "down"
+    return klass, "same"
+
+
+def _members(root, seed, today, progress) -> dict:
+    members = Member.objects.filter(subtree_q("org_path", [root.path]))
+    if MemberClassEntry.objects.filter(subtree_q("org_path", [root.path])).exists():
+        return {"member_classes": 0}
+    if members.count() > PROVINCE_MEMBERS:
+        progress("classes: members' classes skipped at province scale")
+        return {"member_classes": 0}
+    rng = random.Random(f"classes:members:{seed}")
+    by_branch = {}
+    for pk, person_id, branch_id, path, joined in members.filter(status=MemberStatus.ACTIVE).order_by(
+            "org_path", "pk").values_list("pk", "person_id", "person__organization_id", "org_path", "joined_on"):
+        by_branch.setdefault(branch_id, []).append((pk, person_id, path, joined))
+    current, entries = {}, []
+    for year in (today.year - 1, today.year):
+        classed = {branch_id: [row for row in rows if row[3].year <= year] for branch_id, rows in by_branch.items()}
+        classed = {branch_id: rows for branch_id, rows in classed.items() if rows}
+        classings = MemberClassing.objects.bulk_create([
+            MemberClassing(year=year, branch_id=branch_id, org_path=rows[0][2], note=f"{year}年度党员分类定级")
+            for branch_id, rows in classed.items()], batch_size=2000)
+        for classing, rows in zip(classings, classed.values(), strict=True):
+            for pk, person_id, path, _joined in rows:
+                if pk in current:
+                    klass, moved = _member_step(rng, current[pk])
+                else:
+                    klass, moved = _member_first(rng), "same"
+                current[pk] = klass
+                reason = (MEMBER_MOVES[moved].format(klass=CLASS_NAMES[klass]) if moved != "same"
+                          else rng.choice(MEMBER_REASONS[klass]))
+                entries.append(MemberClassEntry(classing_id=classing.pk, member_id=pk, person_id=person_id,
+                                                organization_id=classing.branch_id, org_path=path, year=year,
+                                                klass=klass, reason=reason))
+    MemberClassEntry.objects.bulk_create(entries, batch_size=5000)
+    progress(f"classes: {len(entries):,} members' classes over two years in {len(by_branch):,} branches")
+    return {"member_classes": len(entries)}

@@ -9,6 +9,10 @@ advanced village with a lagging one, their outcome read from the lagging village
   what it replaced).
 - ``ClassTarget``: a township's target of a year: the share of its villages at ``klass`` or better.
 - ``Pairing``: 三帮三争, an advanced village helping a lagging one through a year.
+- ``MemberClassing``: one branch's classing of its members for a year (the branch's assessment: 一类/二类/三类
+  党员), one bulk act previewed, confirmed and withdrawable like the villages'; ``MemberClassEntry``: one member's
+  class of the year in it with the short reason (the live one is ``active``; a later classing of the branch and year
+  replaces it, a withdrawal restores what it replaced).
 """
 from django.conf import settings
 from django.db import models
@@ -156,3 +160,59 @@ class Pairing(BaseModel):
 
     def __str__(self):
         return f"{self.advanced} → {self.lagging} {self.year}"
+
+
+class MemberClassing(BaseModel):
+    """A branch's classing of its members for a year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    branch = models.ForeignKey("orgs.Organization", verbose_name=_("branch"), on_delete=models.PROTECT,
+                               related_name="+")
+    org_path = models.CharField(max_length=255, editable=False, db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    classed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("classing of members")
+        verbose_name_plural = _("classings of members")
+        ordering = ["-year", "-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.branch} {self.year}"
+
+
+class MemberClassEntry(BaseModel):
+    classing = models.ForeignKey(MemberClassing, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey("people.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("branch"), on_delete=models.PROTECT,
+                                     related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    klass = models.CharField(_("class"), max_length=8, choices=VillageClass.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+    replaced = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("member's class")
+        verbose_name_plural = _("members' classes")
+        ordering = ["-year", "org_path", "-id"]
+        indexes = [models.Index(fields=["year", "active", "org_path"], name="classes_member_year_path"),
+                   models.Index(fields=["member", "year", "active"], name="classes_member_year")]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], condition=models.Q(active=True),
+                                               name="classes_one_live_member_class_a_year")]
+
+    def __str__(self):
+        return f"{self.person} {self.year} {self.get_klass_display()}"

@@ -1,5 +1,12 @@
 """Township-B rows of the classes models at the scope walk's FOREIGN_PK (tests/test_scope_walk.py)."""
-from mechanisms.classes.models import ClassEntry, Classing, ClassTarget, Pairing
+from mechanisms.classes.models import (
+    ClassEntry,
+    Classing,
+    ClassTarget,
+    MemberClassEntry,
+    MemberClassing,
+    Pairing,
+)
 
 
 def foreign_rows(pk, foreign, org_fields) -> dict:
@@ -20,4 +27,12 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
         return foreign(Pairing, year=2024, advanced=county.village_b1, advanced_path=county.village_b1.path,
                        lagging=fields["organization"], org_path=fields["org_path"])
 
-    return {Classing: classing, ClassEntry: entry, ClassTarget: target, Pairing: pairing}
+    def member_classing(county):
+        return foreign(MemberClassing, year=2024, branch=org_fields()["organization"], org_path=org_fields()["org_path"])
+
+    def member_entry(county):
+        return foreign(MemberClassEntry, classing_id=pk, member_id=pk, person_id=pk, **org_fields(), year=2024,
+                       klass="third", reason="长期外出")
+
+    return {Classing: classing, ClassEntry: entry, ClassTarget: target, Pairing: pairing,
+            MemberClassing: member_classing, MemberClassEntry: member_entry}

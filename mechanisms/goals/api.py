@@ -1,5 +1,6 @@
 """Members' goals and plaques in the REST API: the common goals per class, the goals letters (issued for a branch
-from the templates, 409 with the preview first), their quarterly spot checks and year's outcome, the "五带头" plaques
+from the templates, 409 with the preview first), their quarterly spot checks and year's outcome (a branch's grid saved
+as a batch after a 409 preview, withdrawn the same way), the "五带头" plaques
 and their namings (409 preview, withdrawal), the year's 标兵 and the pairings with poor households. Reads through
 ``restrict``; writes through the services, which check the caller's scope again. Outside the scope: 404."""
 import datetime
@@ -38,6 +39,7 @@ from .models import (
     ModelLevel,
     ModelMember,
     Outcome,
+    OutcomeBatch,
     PairOutcome,
     Plaque,
     PlaqueNaming,
@@ -135,6 +137,79 @@ class GoalsOutcomeIn(In):
     outcome: choice(Outcome)
     note: str = Field("", max_length=300, description="Which goals were not met (required for not met).")
     on: datetime.date | None = None
+
+
+OUTCOME_EFFECTS = [("barred", "newly not met: barred from 优秀"), ("lifted", "no longer not met: the bar lifted"),
+                   ("changed", "another change of outcome"), ("assessed", "newly assessed met"),
+                   ("note", "the note only")]
+
+
+class GoalsOutcomeRowIn(In):
+    letter: int
+    outcome: choice(Outcome)
+    note: str = Field("", max_length=300, description="Which goals were not met (required for not met).")
+
+
+class GoalsOutcomesIn(In):
+    year: Year
+    rows: list[GoalsOutcomeRowIn] = Field([], description="The letters of the branch and year whose outcome is set.")
+    confirm: bool = Field(False, description="Without it: 409 with the preview and nothing is written.")
+
+
+class GoalsOutcomeChangeOut(Schema):
+    letter: int
+    name: str
+    before: choice(Outcome)
+    before_note: str
+    after: choice(Outcome)
+    after_note: str
+    effect: choice(OUTCOME_EFFECTS)
+    plaque: bool = Field(False, description="Newly barred and holding a five-lead plaque.")
+    model_member: bool = Field(False, description="Newly barred and a model member (标兵) of the year.")
+
+
+class GoalsOutcomeCountsOut(Schema):
+    barred: int
+    lifted: int
+    changed: int
+    assessed: int
+    note: int
+
+
+class GoalsOutcomesPreviewOut(NeedsConfirmationOut):
+    organization: str
+    year: int
+    changes: int
+    unchanged: int
+    rows: list[GoalsOutcomeChangeOut]
+    counts: GoalsOutcomeCountsOut
+
+
+class GoalsOutcomeBatchOut(Schema):
+    id: int
+    organization: Ref
+    year: int
+    saved_on: datetime.date
+    status: choice(LiveStatus)
+    withdraw_reason: str
+    withdrawn_on: datetime.date | None
+    changes: list[GoalsOutcomeChangeOut]
+    counts: GoalsOutcomeCountsOut
+
+
+class GoalsBatchWithdrawIn(In):
+    reason: str = Field("", max_length=300)
+    confirm: bool = Field(False, description="Without it: 409 with the preview and nothing is written.")
+
+
+class GoalsBatchWithdrawPreviewOut(NeedsConfirmationOut):
+    organization: str
+    year: int
+    saved_on: str
+    reason: str
+    changes: int
+    rows: list[GoalsOutcomeChangeOut]
+    counts: GoalsOutcomeCountsOut
 
 
 class GoalsReasonIn(In):
@@ -354,6 +429,17 @@ def plaque_data(row: Plaque) -> dict:
             "removed_on": row.removed_on, "remove_reason": row.remove_reason}
 
 
+def batch_data(row: OutcomeBatch) -> dict:
+    changes = list(row.changes.select_related("letter__person").order_by("letter__person__name", "pk"))
+    items = [{"letter": c.letter_id, "name": c.letter.person.name, "before": c.before_outcome,
+              "before_note": c.before_note, "after": c.after_outcome, "after_note": c.after_note,
+              "effect": services.outcome_effect(c.before_outcome, c.after_outcome)} for c in changes]
+    counts = {key: sum(1 for item in items if item["effect"] == key) for key, _label in OUTCOME_EFFECTS}
+    return {"id": row.pk, "organization": ref(row.organization), "year": row.year, "saved_on": row.saved_on,
+            "status": row.status, "withdraw_reason": row.withdraw_reason, "withdrawn_on": row.withdrawn_on,
+            "changes": items, "counts": counts}
+
+
 def naming_data(row: PlaqueNaming) -> dict:
     return {"id": row.pk, "owner": ref(row.owner), "year": row.year, "decided_on": row.decided_on,
             "issuer": row.issuer, "decision_no": row.decision_no, "status": row.status,
@@ -458,10 +544,62 @@ def letter_patch(request, letter_id: int, payload: GoalsLetterPatch):
 @router.post("/letters/{letter_id}/outcome", response=GoalsLetterOut)
 @scoped(GoalLetter, CHANGE)
 def letter_outcome(request, letter_id: int, payload: GoalsOutcomeIn):
-    """The year's outcome of the letter; democratic evaluation reads it (unmet goals bar 优秀)."""
+    """The year's outcome of the letter; democratic evaluation reads it (unmet goals bar 优秀). Kept as a saving of
+    one outcome (``/outcome-batches``), withdrawn like the grid's."""
     letter = request.scoped.get(pk=letter_id)
     letter = run_service(request, services.outcome_set, letter=letter, **payload.model_dump())
     return letter_data(GoalLetter.objects.select_related("person", "organization").get(pk=letter.pk))
+
+
+@router.post("/organizations/{organization_id}/outcomes",
+             response={201: GoalsOutcomeBatchOut, 409: GoalsOutcomesPreviewOut})
+@scoped(OutcomeBatch, CHANGE)
+def outcomes_save(request, organization_id: int, payload: GoalsOutcomesIn):
+    """The branch's year-end outcomes, saved together as one batch that can be withdrawn. Without ``confirm``: 409
+    with the preview (members newly not met, thereby barred from 优秀 in democratic evaluation; members whose outcome
+    changes; those newly assessed met; notes changed)."""
+    organization = get_scoped(Organization.objects, request.auth, CHANGE, pk=organization_id)
+    ids = list(dict.fromkeys(row.letter for row in payload.rows))
+    letters = GoalLetter.objects.restrict(request.auth, CHANGE).select_related("person").in_bulk(ids)
+    if len(letters) != len(ids):
+        raise Http404
+    rows = [(letters[row.letter], row.outcome, row.note) for row in payload.rows]
+    try:
+        batch = run_service(request, services.outcomes_save, organization=organization, year=payload.year, rows=rows,
+                            confirm=payload.confirm)
+    except services.NeedsConfirmation as exc:
+        return _confirm(exc)
+    return Status(201, batch_data(batch))
+
+
+@router.get("/outcome-batches", response=list[GoalsOutcomeBatchOut])
+@scoped(OutcomeBatch)
+def batch_list(request, year: Year | None = None, organization: int | None = None, under: int | None = None):
+    """The savings of the year-end outcomes (newest first), each with the outcomes it changed."""
+    rows = selectors.outcome_batches(request.auth, organization=_org(request, organization),
+                                     under=_org(request, under), year=year)
+    return [batch_data(row) for row in rows[:200]]
+
+
+@router.get("/outcome-batches/{batch_id}", response=GoalsOutcomeBatchOut)
+@scoped(OutcomeBatch)
+def batch_get(request, batch_id: int):
+    return batch_data(request.scoped.get(pk=batch_id))
+
+
+@router.post("/outcome-batches/{batch_id}/withdraw", response={200: GoalsOutcomeBatchOut,
+                                                               409: GoalsBatchWithdrawPreviewOut})
+@scoped(OutcomeBatch, CHANGE)
+def batch_withdraw(request, batch_id: int, payload: GoalsBatchWithdrawIn):
+    """Withdraws a saving of outcomes: each letter's outcome back to what it was before it. Without ``confirm``: 409
+    with the preview. Refused (422) while a letter's outcome was changed since."""
+    batch = request.scoped.get(pk=batch_id)
+    try:
+        batch = run_service(request, services.outcome_batch_withdraw, batch=batch, reason=payload.reason,
+                            confirm=payload.confirm)
+    except services.NeedsConfirmation as exc:
+        return _confirm(exc)
+    return batch_data(OutcomeBatch.objects.select_related("organization").get(pk=batch.pk))
 
 
 @router.post("/letters/{letter_id}/withdraw", response={204: None})

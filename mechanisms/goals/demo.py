@@ -39,6 +39,8 @@ from .models import (
     ModelLevel,
     ModelMember,
     Outcome,
+    OutcomeBatch,
+    OutcomeChange,
     PairOutcome,
     Plaque,
     PlaqueNaming,
@@ -98,6 +100,7 @@ def _generate(root, rng, today, progress) -> dict:
         progress("goals: no rural member, skipped")
         return {}
     counts = {"letters": _letters(root, rng, members, year, today)}
+    counts["outcome_batches"] = _outcome_batches(root, year - 1)
     counts["checks"] = _checks(root, rng, year, today)
     counts["plaques"] = _plaques(root, rng, members, year, today)
     counts["models"] = _models(root, rng, members, year, today)
@@ -141,6 +144,28 @@ def _letters(root, rng, members, year, today) -> int:
                                    signed_on=signed, outcome=outcome, outcome_on=outcome_on, outcome_note=note))
     GoalLetter.objects.bulk_create(rows, batch_size=BULK)
     return len(rows)
+
+
+def _outcome_batches(root, year: int) -> int:
+    """Last year's outcomes as each branch saved them at the year's end (one saving a branch), so that the branch's
+    page shows the saving and what it changed."""
+    letters = list(GoalLetter.objects.filter(subtree_q("org_path", [root.path]), year=year,
+                                             outcome__in=[Outcome.MET, Outcome.NOT_MET], outcome_changes=None)
+                   .only("pk", "organization_id", "org_path", "outcome", "outcome_note", "outcome_on"))
+    by_branch: dict[int, list[GoalLetter]] = {}
+    for letter in letters:
+        by_branch.setdefault(letter.organization_id, []).append(letter)
+    paths = dict(Organization.objects.filter(pk__in=list(by_branch)).values_list("pk", "path"))
+    batches = OutcomeBatch.objects.bulk_create(
+        [OutcomeBatch(organization_id=org_id, org_path=paths[org_id], year=year,
+                      saved_on=min((letter.outcome_on for letter in rows if letter.outcome_on),
+                                   default=datetime.date(year + 1, 1, 15)))
+         for org_id, rows in by_branch.items()], batch_size=BULK)
+    changes = [OutcomeChange(batch=batch, letter=letter, org_path=letter.org_path, before_outcome=Outcome.PENDING,
+                             after_outcome=letter.outcome, after_note=letter.outcome_note)
+               for batch in batches for letter in by_branch[batch.organization_id]]
+    OutcomeChange.objects.bulk_create(changes, batch_size=BULK)
+    return len(batches)
 
 
 def _checks(root, rng, year, today) -> int:

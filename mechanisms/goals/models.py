@@ -8,6 +8,8 @@
   of the year: the common goals copied from the template of the member's class, the individual goals, the "六个一"
   goals chosen and reached, and the year's outcome (met / not met), which democratic evaluation reads
   (kernel.people.goals): unmet goals bar 评优.
+- ``OutcomeBatch`` / ``OutcomeChange``: one saving of a branch's year-end outcomes (after a preview), each letter's
+  outcome before and after, withdrawn as a whole with the outcomes before it restored.
 - ``SpotCheck`` / ``SpotCheckEntry``: the branch's quarterly spot check of the letters (每季度由支部抽查), each member
   checked on track or behind with a note; the first check of a quarter discharges the branch's quarterly duty (the
   shipped rule ``goals-spot-check``).
@@ -23,7 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.core.models import BaseModel
+from kernel.core.models import BaseModel, Withdrawable
 from kernel.core.scope import OwnedQuerySet, ScopedQuerySet
 from kernel.people.choices import Classification
 
@@ -186,7 +188,7 @@ class LiveStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("naming", "Withdrawn")
 
 
-class PlaqueNaming(BaseModel):
+class PlaqueNaming(Withdrawable, BaseModel):
     owner = models.ForeignKey("orgs.Organization", verbose_name=_("named by"), on_delete=models.PROTECT,
                               related_name="+")
     owner_path = models.CharField(max_length=255, editable=False)
@@ -195,8 +197,6 @@ class PlaqueNaming(BaseModel):
     issuer = models.CharField(_("issued by"), max_length=100)
     decision_no = models.CharField(_("document number"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=LiveStatus.choices, default=LiveStatus.ACTIVE)
-    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     removed = models.ManyToManyField("Plaque", verbose_name=_("plaques removed"), blank=True,
@@ -333,3 +333,56 @@ class PovertyPair(BaseModel):
 
     def __str__(self):
         return f"{self.person} → {self.household}"
+
+
+class OutcomeBatch(Withdrawable, BaseModel):
+    """One saving of a branch's year-end outcome grid (seen in a preview, then confirmed): what each letter's outcome
+    was before and became, so that the batch is withdrawn as a whole, the outcomes before it restored."""
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("branch"), on_delete=models.PROTECT,
+                                     related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    saved_on = models.DateField(_("saved on"))
+    status = models.CharField(_("status"), max_length=12, choices=LiveStatus.choices, default=LiveStatus.ACTIVE)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("saving of the year's outcomes")
+        verbose_name_plural = _("savings of the year's outcomes")
+        ordering = ["org_path", "-year", "-pk"]
+        indexes = [models.Index(fields=["organization", "year"])]
+
+    def __str__(self):
+        return f"{self.organization} · {self.year} · {self.saved_on}"
+
+
+class OutcomeChange(BaseModel):
+    """One letter's outcome changed by a batch: before and after."""
+    batch = models.ForeignKey(OutcomeBatch, on_delete=models.CASCADE, related_name="changes")
+    letter = models.ForeignKey(GoalLetter, on_delete=models.CASCADE, related_name="outcome_changes")
+    org_path = models.CharField(max_length=255, editable=False)
+    before_outcome = models.CharField(_("outcome before"), max_length=10, choices=Outcome.choices)
+    before_note = models.CharField(_("note before"), max_length=300, blank=True)
+    before_on = models.DateField(_("assessed on before"), null=True, blank=True)
+    after_outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    after_note = models.CharField(_("outcome note"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "people"
+
+    class Meta:
+        verbose_name = _("outcome changed")
+        verbose_name_plural = _("outcomes changed")
+        ordering = ["batch", "letter__person__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "letter"], name="goal_outcome_change_unique")]
+
+    def __str__(self):
+        return f"{self.letter} · {self.before_outcome} → {self.after_outcome}"

@@ -16,6 +16,7 @@ from .models import (
     LiveStatus,
     ModelMember,
     Outcome,
+    OutcomeBatch,
     PairOutcome,
     Plaque,
     PlaqueNaming,
@@ -150,3 +151,14 @@ def pair_figures(user, under: Organization | None) -> dict:
         not_out=Count("pk", filter=Q(outcome=PairOutcome.NOT_OUT)))
     counts["out_any"] = counts["out"] + counts["basically_out"]
     return counts
+
+
+def outcome_batches(user, *, organization: Organization | None = None, under: Organization | None = None,
+                    year: int | None = None):
+    """The savings of the year-end outcome grids, newest first, each with how many outcomes it changed."""
+    rows = _under(OutcomeBatch.objects.restrict(user), under).select_related("organization", "recorded_by")
+    if organization is not None:
+        rows = rows.filter(organization=organization)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows.annotate(n_changes=Count("changes")).order_by("-saved_on", "-pk")

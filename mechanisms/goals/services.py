@@ -28,6 +28,8 @@ from .models import (
     ModelLevel,
     ModelMember,
     Outcome,
+    OutcomeBatch,
+    OutcomeChange,
     PairOutcome,
     Plaque,
     PlaqueNaming,
@@ -196,7 +198,7 @@ def letters_issue(*, user, organization: Organization, year: int, signed_on: dat
 
 
 def _locked_letter(user, letter: GoalLetter) -> GoalLetter:
-    letter = GoalLetter.objects.select_for_update().select_related("person").get(pk=letter.pk)
+    letter = GoalLetter.objects.select_for_update(of=("self",)).select_related("person", "organization").get(pk=letter.pk)
     require_in_scope(user, letter.org_path, realm="people")
     return letter
 
@@ -271,32 +273,188 @@ def outcome_set(*, user, letter: GoalLetter, outcome: str, note: str = "",
     on = _past(on, "on")
     if letter.year > on.year:
         refuse(_("The outcome of %(year)s is recorded from that year on.") % {"year": letter.year}, field="outcome")
-    _set_outcome(user, letter, outcome, _text(note, "note"), on)
+    before = (letter.outcome, letter.outcome_note, letter.outcome_on)
+    if _set_outcome(user, letter, outcome, _text(note, "note"), on):
+        # kept as a saving of one outcome, withdrawn like the grid's
+        batch = OutcomeBatch.objects.create(organization_id=letter.organization_id, org_path=letter.organization.path,
+                                            year=letter.year, saved_on=clock.today(), recorded_by=user_or_none(user))
+        record_change(batch, ChangeRecord.Action.CREATE)
+        OutcomeChange.objects.create(batch=batch, letter=letter, org_path=letter.org_path, before_outcome=before[0],
+                                     before_note=before[1], before_on=before[2], after_outcome=letter.outcome,
+                                     after_note=letter.outcome_note)
     return letter
 
 
-@transaction.atomic
-def outcomes_save(*, user, organization: Organization, year: int, rows) -> int:
-    """The branch's year-end grid: ``rows`` of (letter, outcome, note), saved together or not at all (every
-    refusal reported, each led by the member's name). How many changed."""
-    require_in_scope(user, organization.path, realm="people")
-    today = clock.today()
-    if year > today.year:
-        refuse(_("The outcome of %(year)s is recorded from that year on.") % {"year": year}, field="year")
+def _outcome_label(code: str) -> str:
+    return str(Outcome(code).label)
+
+
+def outcomes_plan(organization: Organization, year: int, rows) -> dict:
+    """What saving the branch's year-end grid would do: ``rows`` of (letter, outcome, note) checked together (every
+    refusal reported, each led by the member's name) and reduced to the letters whose outcome or note changes."""
     from django.core.exceptions import ValidationError
 
-    errors, changed = [], 0
+    errors, changes, seen = [], [], set()
     for letter, outcome, note in rows:
+        name = letter.person.name
         if letter.organization_id != organization.pk or letter.year != year:
-            refuse(_("%(name)s: the letter is not one of this branch's for the year.") % {"name": letter.person.name})
-        try:
-            with transaction.atomic():
-                changed += _set_outcome(user, letter, outcome, _text(note, "note"), today)
-        except ValidationError as error:
-            errors.extend(error.messages)
+            refuse(_("%(name)s: the letter is not one of this branch's for the year.") % {"name": name})
+        if letter.pk in seen:
+            continue
+        seen.add(letter.pk)
+        note = (note or "").strip()
+        if outcome not in Outcome.values:
+            errors.append(_("%(name)s: choose whether the goals were met.") % {"name": name})
+            continue
+        if len(note) > 300:
+            errors.append(_("%(name)s: at most %(limit)s characters.") % {"name": name, "limit": 300})
+            continue
+        if outcome == Outcome.NOT_MET and not note:
+            errors.append(_("%(name)s: say which goals were not met.") % {"name": name})
+            continue
+        if (letter.outcome, letter.outcome_note) != (outcome, note):
+            changes.append((letter, outcome, note))
     if errors:
         raise ValidationError(errors)
-    return changed
+    return {"organization": organization, "year": year, "changes": changes, "unchanged": len(seen) - len(changes)}
+
+
+def outcome_effect(before: str, after: str) -> str:
+    """How a change bears on the member: newly barred from 评优, the bar lifted, newly assessed met, another change
+    of outcome, or only the note."""
+    if after == before:
+        return "note"
+    if after == Outcome.NOT_MET:
+        return "barred"
+    if before == Outcome.NOT_MET:
+        return "lifted"
+    if before == Outcome.PENDING and after == Outcome.MET:
+        return "assessed"
+    return "changed"
+
+
+def _honours(member_ids, year: int) -> tuple[set[int], set[int]]:
+    """The members among ``member_ids`` holding a "五带头" plaque, and those commended 标兵 in ``year``."""
+    member_ids = list(member_ids)
+    plaques = set(Plaque.objects.filter(member_id__in=member_ids, status=PlaqueStatus.HELD)
+                  .values_list("member_id", flat=True))
+    models_ = set(ModelMember.objects.filter(member_id__in=member_ids, year=year, status=LiveStatus.ACTIVE)
+                  .values_list("member_id", flat=True))
+    return plaques, models_
+
+
+def _change_rows(year: int, changes) -> list[dict]:
+    """The preview's rows of (letter, before outcome, before note, after outcome, after note)."""
+    plaques, models_ = _honours([letter.member_id for letter, *_rest in changes], year)
+    rows = []
+    for letter, before, before_note, after, after_note in changes:
+        effect = outcome_effect(before, after)
+        rows.append({"letter": letter.pk, "name": letter.person.name, "before": before,
+                     "before_label": _outcome_label(before), "before_note": before_note, "after": after,
+                     "after_label": _outcome_label(after), "after_note": after_note, "effect": effect,
+                     "plaque": effect == "barred" and letter.member_id in plaques,
+                     "model_member": effect == "barred" and letter.member_id in models_})
+    return rows
+
+
+def _grouped(rows: list[dict]) -> dict:
+    groups = {key: [row for row in rows if row["effect"] == key]
+              for key in ("barred", "lifted", "changed", "assessed", "note")}
+    return {**groups, "counts": {key: len(value) for key, value in groups.items()}}
+
+
+def outcomes_preview(plan: dict) -> dict:
+    organization, year = plan["organization"], plan["year"]
+    rows = _change_rows(year, [(letter, letter.outcome, letter.outcome_note, outcome, note)
+                               for letter, outcome, note in plan["changes"]])
+    return {"organization": organization.name, "year": year, "changes": len(rows), "unchanged": plan["unchanged"],
+            "rows": rows, **_grouped(rows)}
+
+
+@transaction.atomic
+def outcomes_save(*, user, organization: Organization, year: int, rows, confirm: bool = False) -> OutcomeBatch:
+    """The branch's year-end grid: ``rows`` of (letter, outcome, note) saved together or not at all, as one batch that
+    can be withdrawn. Without ``confirm``: NeedsConfirmation with the preview (members newly marked unmet and thereby
+    barred from 优秀, members whose outcome changes, those newly assessed met, notes changed)."""
+    require_in_scope(user, organization.path, realm="people")
+    _branch(organization)
+    today = clock.today()
+    if not isinstance(year, int) or year > today.year or year < 2000:
+        refuse(_("The outcome of %(year)s is recorded from that year on.") % {"year": year}, field="year")
+    ids = [letter.pk for letter, _outcome, _note in rows]
+    locked = {letter.pk: letter for letter in
+              GoalLetter.objects.select_for_update(of=("self",)).select_related("person").filter(pk__in=ids)}
+    rows = [(locked[letter.pk], outcome, note) for letter, outcome, note in rows if letter.pk in locked]
+    for letter, _outcome, _note in rows:
+        require_in_scope(user, letter.org_path, realm="people")
+    plan = outcomes_plan(organization, year, rows)
+    if not plan["changes"]:
+        refuse(_("No outcome changes: nothing to save."), field="outcome")
+    preview = outcomes_preview(plan)
+    if not confirm:
+        raise NeedsConfirmation(_("Confirm the outcomes to save."), preview)
+    batch = OutcomeBatch.objects.create(organization=organization, org_path=organization.path, year=year,
+                                        saved_on=today, recorded_by=user_or_none(user))
+    record_change(batch, ChangeRecord.Action.CREATE)
+    changes = []
+    for letter, outcome, note in plan["changes"]:
+        changes.append(OutcomeChange(batch=batch, letter=letter, org_path=letter.org_path,
+                                     before_outcome=letter.outcome, before_note=letter.outcome_note,
+                                     before_on=letter.outcome_on, after_outcome=outcome, after_note=note))
+        _set_outcome(user, letter, outcome, note, today)
+    OutcomeChange.objects.bulk_create(changes)
+    return batch
+
+
+def _batch_rows(batch: OutcomeBatch) -> tuple[list, list[str]]:
+    """The batch's changes in the order of a withdrawal (after → before), and the members whose outcome was changed
+    since (the withdrawal waits for those)."""
+    changes = list(batch.changes.select_related("letter__person").order_by("letter__person__name", "pk"))
+    moved = [change.letter.person.name for change in changes
+             if (change.letter.outcome, change.letter.outcome_note) != (change.after_outcome, change.after_note)]
+    return changes, moved
+
+
+def batch_preview(batch: OutcomeBatch) -> dict:
+    """What withdrawing the batch would do: each letter's outcome back to what it was before."""
+    changes, moved = _batch_rows(batch)
+    rows = _change_rows(batch.year, [(c.letter, c.after_outcome, c.after_note, c.before_outcome, c.before_note)
+                                     for c in changes])
+    return {"organization": batch.organization.name, "year": batch.year, "saved_on": batch.saved_on.isoformat(),
+            "changes": len(rows), "unchanged": 0, "rows": rows, "moved": moved, **_grouped(rows)}
+
+
+@transaction.atomic
+def outcome_batch_withdraw(*, user, batch: OutcomeBatch, reason: str, confirm: bool = False) -> OutcomeBatch:
+    """Withdraws a saved batch of outcomes: each letter's outcome, note and day back to what they were before it.
+    Refused while a letter's outcome was changed since (undo that later change first). Without ``confirm``:
+    NeedsConfirmation with the preview."""
+    batch = OutcomeBatch.objects.select_for_update(of=("self",)).select_related("organization").get(pk=batch.pk)
+    require_in_scope(user, batch.org_path, realm="people")
+    reason = _text(reason, "reason", required=True)
+    if batch.status != LiveStatus.ACTIVE:
+        refuse(_("These outcomes are already withdrawn."), field="reason")
+    list(GoalLetter.objects.select_for_update().filter(outcome_changes__batch=batch).values_list("pk", flat=True))
+    preview = batch_preview(batch)
+    if preview["moved"]:
+        refuse(_("The outcome of %(names)s was changed after these were saved: withdraw or undo that later change "
+                 "first.") % {"names": "、".join(preview["moved"])}, field="reason")
+    if not confirm:
+        raise NeedsConfirmation(_("Confirm the withdrawal of these outcomes."), {**preview, "reason": reason})
+    for change in batch.changes.select_related("letter__person"):
+        letter = change.letter
+        before = snapshot(letter)
+        letter.outcome, letter.outcome_note, letter.outcome_on = (change.before_outcome, change.before_note,
+                                                                  change.before_on)
+        letter.recorded_by = user_or_none(user)
+        letter.save()
+        record_change(letter, ChangeRecord.Action.UPDATE, before=before, message=reason)
+    before = snapshot(batch)
+    batch.status, batch.withdraw_reason, batch.withdrawn_on = LiveStatus.WITHDRAWN, reason, clock.today()
+    batch.withdrawn_by = user_or_none(user)
+    batch.save()
+    record_change(batch, ChangeRecord.Action.UPDATE, before=before, message=reason)
+    return batch
 
 
 # --- spot checks --------------------------------------------------------------------------------------------------

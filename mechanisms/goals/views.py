@@ -1,20 +1,23 @@
 """The goals pages: the year's letters by organization (with the workbook), a branch's letters (issued from the
-templates after a preview, the quarterly spot check, the year-end outcomes), one letter, the common goals per class,
+templates after a preview, the quarterly spot check, the year-end outcomes saved after a preview and withdrawn as a
+batch, every letter as one PDF to print), one letter (and its PDF), the common goals per class,
 the "五带头" plaques and their namings (preview, confirmation, withdrawal), the year's 标兵, and the pairings with poor
 households."""
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
 from kernel.core import clock
 from kernel.core.paging import paginate
+from kernel.core.pdf import pdf_response, render_pdf
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.services import NeedsConfirmation
 from kernel.core.tree import subtree_q
@@ -30,14 +33,17 @@ from .models import (
     CheckStatus,
     GoalLetter,
     GoalTemplate,
+    LiveStatus,
     ModelMember,
     Outcome,
+    OutcomeBatch,
     PairOutcome,
     Plaque,
     PlaqueNaming,
     PlaqueStatus,
     PovertyPair,
     SixOne,
+    SpotCheckEntry,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,7 +140,8 @@ class BranchView(ScopedMixin, View):
             letter.form_outcome = submitted.get(f"outcome_{letter.pk}", letter.outcome)
             letter.form_outcome_note = submitted.get(f"outcome_note_{letter.pk}", letter.outcome_note)
         plan = services.letters_plan(organization, year)
-        return {"organization": organization, "year": year, "years": _years(), "letters": letters,
+        batches = list(selectors.outcome_batches(request.user, organization=organization, year=year)[:20])
+        return {"organization": organization, "year": year, "batches": batches, "years": _years(), "letters": letters,
                 "checks": checks, "quarter": quarter, "check": chosen, "quarters": (1, 2, 3, 4),
                 "statuses": CheckStatus.choices, "outcomes": Outcome.choices, "to_issue": len(plan["rows"]),
                 "skipped": plan["skipped"], "today": today, "checked_on": submitted.get("checked_on", ""),
@@ -186,8 +193,17 @@ class BranchActionView(ScopedMixin, View):
                 rows = [(letter, request.POST.get(f"outcome_{letter.pk}"),
                          request.POST.get(f"outcome_note_{letter.pk}", ""))
                         for letter in letters.select_related("person") if request.POST.get(f"outcome_{letter.pk}")]
-                count = services.outcomes_save(user=request.user, organization=organization, year=year, rows=rows)
+                try:
+                    batch = services.outcomes_save(user=request.user, organization=organization, year=year,
+                                                   rows=rows, confirm=request.POST.get("confirm") == "1")
+                except NeedsConfirmation as needed:
+                    return render(request, "goals/confirm.html", {
+                        "title": _("Save the year's outcomes"), "message": needed.messages[0], "back": back,
+                        "action": request.path, "fields": _fields(request), "kind": "outcomes",
+                        "preview": needed.details, "button": _("Save the outcomes")})
+                count = batch.changes.count()
                 messages.success(request, _("%(count)s outcomes saved.") % {"count": count})
+                return redirect("goals:outcome_batch", batch.pk)
             else:
                 raise Http404
         except PermissionDenied as error:
@@ -230,10 +246,6 @@ class LetterView(ScopedMixin, View):
                                        six_ones_done=request.POST.getlist("six_ones_done"),
                                        signed_on=_day(request.POST.get("signed_on")))
                 messages.success(request, _("The letter is saved."))
-            elif action == "outcome":
-                services.outcome_set(user=request.user, letter=letter, outcome=request.POST.get("outcome", ""),
-                                     note=request.POST.get("note", ""))
-                messages.success(request, _("The outcome is saved."))
             elif action == "withdraw":
                 services.letter_withdraw(user=request.user, letter=letter, reason=request.POST.get("reason", ""))
                 messages.success(request, _("The letter is withdrawn."))
@@ -241,6 +253,88 @@ class LetterView(ScopedMixin, View):
         except (ValidationError, PermissionDenied) as error:
             _refused(request, error)
         return redirect("goals:letter", letter.pk)
+
+
+class OutcomeBatchView(ScopedMixin, View):
+    """One saving of a branch's year-end outcomes: each member's outcome before and after; while in force, withdrawn
+    after a reason, a preview and a confirmation (the outcomes before it restored)."""
+    queryset = OutcomeBatch.objects.select_related("organization", "recorded_by", "withdrawn_by")
+
+    def context(self, request, batch, reason: str = "") -> dict:
+        changes = list(batch.changes.select_related("letter__person").order_by("letter__person__name", "pk"))
+        for change in changes:
+            change.effect = services.outcome_effect(change.before_outcome, change.after_outcome)
+        return {"batch": batch, "changes": changes, "reason": reason,
+                "can_change": batch.status == LiveStatus.ACTIVE and _can_change(request.user, batch.org_path),
+                "branch_url": reverse("goals:branch", args=[batch.organization_id]) + f"?year={batch.year}"}
+
+    def get(self, request, pk):
+        return render(request, "goals/outcome_batch.html", self.context(request, self.get_scoped(pk=pk)))
+
+    def post(self, request, pk):
+        batch = self.get_scoped(pk=pk)
+        if not _can_change(request.user, batch.org_path):
+            raise PermissionDenied
+        reason = request.POST.get("reason", "")
+        back = reverse("goals:outcome_batch", args=[batch.pk])
+        try:
+            services.outcome_batch_withdraw(user=request.user, batch=batch, reason=reason,
+                                            confirm=request.POST.get("confirm") == "1")
+        except NeedsConfirmation as needed:
+            return render(request, "goals/confirm.html", {
+                "title": _("Withdraw the saved outcomes"), "message": needed.messages[0], "back": back,
+                "action": request.path, "fields": _fields(request), "kind": "outcomes_withdraw",
+                "preview": needed.details, "button": _("Withdraw and restore the outcomes before")})
+        except ValidationError as error:
+            _refused(request, error)
+            return render(request, "goals/outcome_batch.html", self.context(request, batch, reason), status=422)
+        messages.success(request, _("The saved outcomes are withdrawn; the outcomes before them are restored."))
+        return redirect(back)
+
+
+# --- the letters as documents to print -----------------------------------------------------------------------------
+
+def _letters_pdf(request, letters: list[GoalLetter], filename) -> HttpResponse:
+    """The letters (目标责任书) as a PDF, one letter a page, in Chinese whatever the reader's language: it is the
+    document itself."""
+    entries: dict[int, list] = {}
+    for entry in (SpotCheckEntry.objects.filter(letter__in=[letter.pk for letter in letters])
+                  .select_related("spot_check").order_by("spot_check__quarter", "pk")):
+        entries.setdefault(entry.letter_id, []).append(entry)
+    with translation.override("zh-hans"):
+        for letter in letters:
+            letter.check_entries = entries.get(letter.pk, [])
+            letter.class_label = str(letter.get_member_class_display())
+            letter.outcome_label = str(letter.get_outcome_display())
+            letter.six_rows = [(str(label), done) for label, done in letter.six_one_rows()]
+            letter.entry_rows = [(entry, str(entry.get_status_display())) for entry in letter.check_entries]
+        data = render_pdf("goals/letter_pdf.html", {"letters": letters}, request)
+        name = filename() if callable(filename) else filename
+    return pdf_response(data, name)
+
+
+class LetterPdfView(ScopedMixin, View):
+    queryset = GoalLetter.objects.select_related("person", "organization", "member")
+
+    def get(self, request, pk):
+        letter = self.get_scoped(pk=pk)
+        return _letters_pdf(request, [letter], lambda: _("Goals letter of %(name)s, %(year)s") % {
+            "name": letter.person.name, "year": letter.year} + ".pdf")
+
+
+class BranchLettersPdfView(ScopedMixin, View):
+    """All the year's letters of a branch, one a page, to print at once."""
+    queryset = Organization.objects.filter(org_type__in=[OrgType.BRANCH, OrgType.GENERAL_BRANCH])
+
+    def get(self, request, pk):
+        organization = self.get_scoped(pk=pk)
+        year = _year(request)
+        letters = list(selectors.letters(request.user, year=year, organization=organization))
+        if not letters:
+            messages.error(request, _("No goals letter for this year yet."))
+            return redirect(reverse("goals:branch", args=[organization.pk]) + f"?year={year}")
+        return _letters_pdf(request, letters, lambda: _("Goals letters of %(name)s, %(year)s") % {
+            "name": organization.name, "year": year} + ".pdf")
 
 
 # --- templates ------------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from mechanisms.goals.models import (
     GoalLetter,
     GoalTemplate,
     ModelMember,
+    OutcomeBatch,
+    OutcomeChange,
     Plaque,
     PlaqueNaming,
     PovertyPair,
@@ -51,5 +53,13 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
     def pair(county):
         return foreign(PovertyPair, **member_fields(), household="王德福", started_on=datetime.date(2024, 3, 1))
 
+    def batch(county):
+        return foreign(OutcomeBatch, **org_fields(), year=2025, saved_on=datetime.date(2025, 12, 20))
+
+    def change(county):
+        return foreign(OutcomeChange, batch_id=pk, letter_id=pk, org_path=org_fields()["org_path"],
+                       before_outcome="pending", after_outcome="not_met", after_note="未完成")
+
     return {GoalTemplate: template, GoalLetter: letter, SpotCheck: check, SpotCheckEntry: entry,
-            PlaqueNaming: naming, Plaque: plaque, ModelMember: model, PovertyPair: pair}
+            PlaqueNaming: naming, Plaque: plaque, ModelMember: model, PovertyPair: pair,
+            OutcomeBatch: batch, OutcomeChange: change}

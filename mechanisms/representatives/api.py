@@ -40,6 +40,7 @@ from .models import (
     Proposal,
     ProposalKind,
     ProposalStatus,
+    RepImport,
     Representative,
     RepStatus,
     RequestState,
@@ -68,6 +69,13 @@ class RepCongressIn(In):
     term_ends_on: datetime.date
 
 
+class RepCongressUpdateIn(In):
+    number: int = Field(..., ge=1, le=999)
+    name: str = Field("", max_length=100)
+    opened_on: datetime.date
+    term_ends_on: datetime.date
+
+
 class RepStudioOut(Schema):
     id: int
     organization: Ref
@@ -75,6 +83,7 @@ class RepStudioOut(Schema):
     address: str
     activity_day: int | None
     closed_on: datetime.date | None
+    leader: Ref | None
     representatives: int
     last_activity: datetime.date | None
     month_activities: int
@@ -85,6 +94,44 @@ class RepStudioIn(In):
     name: str = Field("", max_length=100)
     address: str = Field("", max_length=200)
     activity_day: int | None = Field(None, ge=1, le=31)
+
+
+class RepStudioUpdateIn(In):
+    organization: int | None = Field(None, description="Moving the studio moves its representatives: 409 first.")
+    name: str = Field("", max_length=100)
+    address: str = Field("", max_length=200)
+    activity_day: int | None = Field(None, ge=1, le=31)
+    leader: int | None = Field(None, description="A representative of the studio in office.")
+    confirm: bool = False
+
+
+class RepStudioMoveOut(NeedsConfirmationOut):
+    studio: str
+    to: str
+    representatives: int
+    households: int
+
+
+class RepImportOut(Schema):
+    id: int
+    congress: Ref
+    file_name: str
+    representatives: int
+    households: int
+    people_added: int
+    created_at: datetime.datetime
+    withdrawn_on: datetime.date | None
+
+
+class RepImportWithdrawIn(In):
+    confirm: bool = Field(False, description="Without it: 409 with what the withdrawal removes.")
+
+
+class RepImportWithdrawPreviewOut(NeedsConfirmationOut):
+    representatives: int
+    households: int
+    people_added: int
+    busy: list[str]
 
 
 class RepHouseholdOut(Schema):
@@ -312,7 +359,7 @@ def _congress(request, pk, action="view") -> Congress:
 
 
 def _studio(request, pk, action="view") -> Studio:
-    return get_scoped(Studio.objects.select_related("organization"), request.auth, action, pk=pk)
+    return get_scoped(Studio.objects.select_related("organization", "leader__person"), request.auth, action, pk=pk)
 
 
 def _rep(request, pk, action="view") -> Representative:
@@ -333,6 +380,7 @@ def congress_data(c: Congress) -> dict:
 def studio_data(s: Studio) -> dict:
     return {"id": s.pk, "organization": ref(s.organization), "name": s.name, "address": s.address,
             "activity_day": s.activity_day, "closed_on": s.closed_on,
+            "leader": {"id": s.leader_id, "name": s.leader.person.name} if s.leader_id else None,
             "representatives": getattr(s, "rep_count", 0), "last_activity": getattr(s, "last_activity", None),
             "month_activities": getattr(s, "month_activities", 0)}
 
@@ -390,6 +438,41 @@ def congress_create(request, payload: RepCongressIn):
                            number=payload.number, name=payload.name, opened_on=payload.opened_on,
                            term_ends_on=payload.term_ends_on)
     return Status(201, congress_data(congress))
+
+
+@router.patch("/congresses/{int:congress_id}", response=RepCongressOut)
+@scoped(Congress)
+def congress_update(request, congress_id: int, payload: RepCongressUpdateIn):
+    congress = run_service(request, services.congress_update, congress=_congress(request, congress_id, CHANGE),
+                           number=payload.number, name=payload.name, opened_on=payload.opened_on,
+                           term_ends_on=payload.term_ends_on)
+    return congress_data(congress)
+
+
+@router.patch("/studios/{int:studio_id}", response={200: RepStudioOut, 409: RepStudioMoveOut})
+@scoped(Studio)
+def studio_update(request, studio_id: int, payload: RepStudioUpdateIn):
+    """Corrects a studio; moving it to another organization (which moves its representatives) answers 409 with
+    what moves unless ``confirm``."""
+    studio = _studio(request, studio_id, CHANGE)
+    given = payload.model_dump(exclude_unset=True)
+    organization = _org(request, payload.organization, CHANGE) if payload.organization else studio.organization
+    leader = studio.leader
+    if "leader" in given:
+        leader = _rep(request, payload.leader) if payload.leader else None
+    try:
+        run_service(request, services.studio_update, studio=studio, organization=organization,
+                    name=payload.name if "name" in given else studio.name,
+                    address=payload.address if "address" in given else studio.address,
+                    activity_day=payload.activity_day if "activity_day" in given else studio.activity_day,
+                    leader=leader, confirm=payload.confirm)
+    except NeedsConfirmation as needed:
+        details = needed.details
+        return Status(409, {"code": "confirmation_required", "message": needed.messages[0], "studio": details["studio"],
+                            "to": details["to"], "representatives": details["representatives"],
+                            "households": details["households"]})
+    return studio_data(selectors.studios(request.auth, today=clock.today()).select_related("leader__person")
+                       .get(pk=studio.pk))
 
 
 @router.get("/studios", response=Page[RepStudioOut])
@@ -494,6 +577,34 @@ def rep_bulk(request, congress_id: int, payload: RepBulkIn):
     except NeedsConfirmation as needed:
         return Status(409, {"code": "confirmation_required", "message": needed.messages[0], **needed.details})
     return Status(201, {"created": len(created)})
+
+
+def import_data(b: RepImport) -> dict:
+    return {"id": b.pk, "congress": ref(b.congress), "file_name": b.file_name,
+            "representatives": b.representatives_count, "households": b.households_count,
+            "people_added": b.people_added, "created_at": b.created_at, "withdrawn_on": b.withdrawn_on}
+
+
+@router.get("/imports", response=Page[RepImportOut])
+@scoped(RepImport)
+def import_list(request, page: Query[PageParams]):
+    """The workbook imports of representatives (made on the import page), the withdrawn ones marked."""
+    return paginate(request.scoped().select_related("congress"), page, lambda rows: [import_data(b) for b in rows])
+
+
+@router.post("/imports/{int:import_id}/withdraw", response={200: RepImportOut, 409: RepImportWithdrawPreviewOut})
+@scoped(RepImport, CHANGE)
+def import_withdraw(request, import_id: int, payload: RepImportWithdrawIn):
+    """Withdraws an import: its representatives and their households go; 409 with what goes unless ``confirm``."""
+    batch = get_scoped(RepImport.objects.select_related("congress"), request.auth, CHANGE, pk=import_id)
+    try:
+        batch = run_service(request, services.import_withdraw, batch=batch, confirm=payload.confirm)
+    except NeedsConfirmation as needed:
+        d = needed.details
+        return Status(409, {"code": "confirmation_required", "message": needed.messages[0],
+                            "representatives": d["representatives"], "households": d["households"],
+                            "people_added": d["people_added"], "busy": d["busy"]})
+    return import_data(batch)
 
 
 @router.get("/representatives/{int:rep_id}", response=RepresentativeDetailOut)

@@ -100,6 +100,11 @@ def _generate(root, seed, today, progress) -> dict:
         reps.append(Representative(congress=congress, person=person, constituency=studio.organization, studio=studio,
                                    village=village, org_path=studio.org_path))
     reps = Representative.objects.bulk_create(reps)
+    leaders: dict = {}
+    for rep in reps:
+        leaders.setdefault(rep.studio_id, rep.pk)       # each studio led by its first representative
+    for studio_id, rep_id in leaders.items():
+        Studio.objects.filter(pk=studio_id).update(leader_id=rep_id)
     households = []
     for rep in reps:
         for k in range(services.HOUSEHOLDS):

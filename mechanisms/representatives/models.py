@@ -64,6 +64,8 @@ class Studio(BaseModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     activity_day = models.PositiveSmallIntegerField(_("activity day of the month"), null=True, blank=True)
     closed_on = models.DateField(_("studio closed on"), null=True, blank=True)
+    leader = models.ForeignKey("Representative", verbose_name=_("studio leader"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"
@@ -112,6 +114,9 @@ class Representative(BaseModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("why ended"), max_length=12, choices=EndReason.choices, blank=True)
     end_note = models.CharField(_("note"), max_length=300, blank=True)
+    batch = models.ForeignKey("RepImport", verbose_name=_("import"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="representatives")
+    person_added = models.BooleanField(default=False, editable=False)  # the import added the person to the register
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"
@@ -136,6 +141,36 @@ class Representative(BaseModel):
     @property
     def in_office(self) -> bool:
         return self.status == RepStatus.IN_OFFICE
+
+
+class RepImport(BaseModel):
+    """A workbook of representatives registered to ``congress`` all or nothing; withdrawn, its representatives go
+    (those with nothing recorded since)."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT,
+                                 related_name="imports")
+    org_path = models.CharField(max_length=255, editable=False)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    representatives_count = models.PositiveIntegerField(_("representatives"), default=0)
+    households_count = models.PositiveIntegerField(_("linked households"), default=0)
+    people_added = models.PositiveIntegerField(_("people added"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "org"
+
+    class Meta:
+        verbose_name = _("representatives' import")
+        verbose_name_plural = _("representatives' imports")
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return self.file_name or str(self.pk)
 
 
 class Household(BaseModel):

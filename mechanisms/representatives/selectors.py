@@ -65,7 +65,7 @@ def register(user, *, congress=None, under=None, studio=None, status: str = "", 
 def studios(user, *, under=None, today: datetime.date):
     month_start = today.replace(day=1)
     in_office = Q(representatives__status=RepStatus.IN_OFFICE)
-    return (_under(Studio.objects.restrict(user).select_related("organization"), under)
+    return (_under(Studio.objects.restrict(user).select_related("organization", "leader__person"), under)
             .annotate(rep_count=Count("representatives", filter=in_office, distinct=True),
                       last_activity=Max("activities__occurred_on"),
                       month_activities=Count("activities", filter=Q(activities__occurred_on__gte=month_start,
@@ -135,3 +135,44 @@ def figures(user, *, under=None, today: datetime.date, congress=None) -> dict:
         "idle_studios": idle_studios(user, under=under, today=today).count(),
         "open_requests": requests(user, under=under, today=today, state=RequestState.OPEN).count(),
     }
+
+
+def village_choices(user, congress):
+    """The villages (and communities) under the congress's committee a representative can be linked to: active
+    organizations directly under a township committee, with the township's name."""
+    from kernel.orgs.models import Organization, OrgStatus, OrgType
+
+    return (Organization.objects.restrict(user)
+            .filter(subtree_q("path", [congress.org_path]), status=OrgStatus.ACTIVE,
+                    org_type__in=[OrgType.BRANCH, OrgType.GENERAL_BRANCH, OrgType.PARTY_COMMITTEE],
+                    parent__org_type=OrgType.PARTY_COMMITTEE, domain__in=["rural", "community"])
+            .select_related("parent").order_by("path"))
+
+
+def studio_choices(user, congress):
+    return (Studio.objects.restrict(user).filter(subtree_q("org_path", [congress.org_path]), closed_on__isnull=True)
+            .select_related("organization").order_by("org_path", "name"))
+
+
+def ranking(user, assessment, congress, studio=None) -> dict:
+    """The month's ranking as the page and its workbook show it: each representative of ``congress`` the user sees
+    (of ``studio`` only, if given), with the points of each item, ordered by the overall rank (by the rank in the
+    studio for one studio)."""
+    from engines.standards.models import Item, ItemScore, Sheet, Tier
+
+    reps = Representative.objects.restrict(user).filter(congress=congress)
+    if studio is not None:
+        reps = reps.filter(studio=studio)
+    studio_of = dict(reps.values_list("person_id", "studio__name"))
+    sheets = list(Sheet.objects.filter(assessment=assessment, person_id__in=list(studio_of))
+                  .select_related("person").order_by("rank_class" if studio is not None else "rank_all", "pk"))
+    items = list(Item.objects.filter(version_id=assessment.version_id).order_by("section__order", "order", "pk"))
+    points: dict = {}
+    for sheet_id, item_id, value in ItemScore.objects.filter(sheet__in=[s.pk for s in sheets]).values_list(
+            "sheet_id", "item_id", "value"):
+        points[(sheet_id, item_id)] = points.get((sheet_id, item_id), 0) + value
+    tiers = dict(Tier.objects.filter(version_id=assessment.version_id).values_list("code", "name"))
+    rows = [{"person": s.person, "studio": studio_of.get(s.person_id) or "", "total": s.total, "tier": s.tier,
+             "tier_name": tiers.get(s.tier, s.tier), "rank_studio": s.rank_class, "rank_all": s.rank_all,
+             "lagging": s.lagging, "points": [points.get((s.pk, item.pk)) for item in items]} for s in sheets]
+    return {"assessment": assessment.pk, "period": assessment.period_label, "items": items, "rows": rows}

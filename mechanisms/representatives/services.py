@@ -8,12 +8,13 @@ import calendar
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from kernel.core import clock
 from kernel.core.changelog import record_change, snapshot
 from kernel.core.models import ChangeRecord
-from kernel.core.services import NeedsConfirmation, refuse, require_in_scope
+from kernel.core.services import NeedsConfirmation, refuse, require_in_scope, user_or_none
 from kernel.core.tree import in_subtree
 from kernel.orgs.models import Organization, OrgStatus
 from kernel.people.models import Person
@@ -29,6 +30,7 @@ from .models import (
     Proposal,
     ProposalKind,
     ProposalStatus,
+    RepImport,
     Representative,
     RepStatus,
     RequestState,
@@ -89,19 +91,159 @@ def studio_create(*, user, organization: Organization, name: str, address: str =
     return studio
 
 
+@transaction.atomic
+def congress_update(*, user, congress: Congress, number: int, opened_on: datetime.date, term_ends_on: datetime.date,
+                    name: str = "") -> Congress:
+    """Corrects a congress's number, name or term; a term that would leave out what its representatives recorded
+    (activities, proposals) or the days their office ended is refused."""
+    congress = Congress.objects.select_for_update().select_related("organization").get(pk=congress.pk)
+    require_in_scope(user, congress.org_path, realm="org")
+    if number < 1:
+        refuse(_("The congress number must be at least 1."), field="number")
+    if term_ends_on <= opened_on:
+        refuse(_("The term must end after the congress opens."), field="term_ends_on")
+    if Congress.objects.filter(organization=congress.organization, number=number).exclude(pk=congress.pk).exists():
+        refuse(_("That congress is already recorded."), field="number")
+    outside = (Activity.objects.filter(representative__congress=congress)
+               .exclude(occurred_on__gte=opened_on, occurred_on__lte=term_ends_on).count()
+               + Proposal.objects.filter(representative__congress=congress)
+               .exclude(submitted_on__gte=opened_on, submitted_on__lte=term_ends_on).count())
+    if outside:
+        refuse(_("%(n)d records of its representatives lie outside that term: keep the term around them.")
+               % {"n": outside}, field="opened_on")
+    if Representative.objects.filter(congress=congress, ended_on__lt=opened_on).exists():
+        refuse(_("An office of its representatives ended before that day."), field="opened_on")
+    before = snapshot(congress)
+    name = (name or "").strip() or _("%(org)s, congress %(number)s") % {"org": congress.organization.name,
+                                                                         "number": number}
+    congress.number, congress.name, congress.opened_on, congress.term_ends_on = (number, name[:100], opened_on,
+                                                                                 term_ends_on)
+    congress.save()
+    record_change(congress, ChangeRecord.Action.UPDATE, before=before)
+    return congress
+
+
+def _check_leader(studio: Studio, leader: Representative | None) -> None:
+    if leader is not None and (leader.studio_id != studio.pk or leader.status != RepStatus.IN_OFFICE):
+        refuse(_("The leader is chosen among the studio's representatives in office."), field="leader")
+
+
+def studio_move_preview(studio: Studio, organization: Organization) -> dict:
+    reps = Representative.objects.filter(studio=studio)
+    return {"studio": studio.name, "from": studio.organization.name, "to": organization.name,
+            "representatives": reps.count(), "households": Household.objects.filter(representative__in=reps).count()}
+
+
+@transaction.atomic
+def studio_update(*, user, studio: Studio, name: str, organization: Organization, address: str = "",
+                  activity_day: int | None = None, leader: Representative | None = None,
+                  confirm: bool = False) -> Studio:
+    """Corrects a studio (its name, address, activity day and leader), or moves it to another organization: its
+    representatives and their records then lie under the new one (without ``confirm``: NeedsConfirmation with what
+    moves, when anyone is stationed there)."""
+    studio = Studio.objects.select_for_update().select_related("organization").get(pk=studio.pk)
+    require_in_scope(user, studio.org_path, realm="org")
+    name = (name or "").strip()
+    if not name:
+        refuse(_("Give the studio a name."), field="name")
+    if activity_day is not None and not 1 <= activity_day <= 31:
+        refuse(_("The activity day is a day of the month, 1 to 31."), field="activity_day")
+    if Studio.objects.filter(organization=organization, name=name).exclude(pk=studio.pk).exists():
+        refuse(_("A studio of that name is already there."), field="name")
+    _check_leader(studio, leader)
+    moved = organization.pk != studio.organization_id
+    reps = Representative.objects.filter(studio=studio)
+    if moved:
+        require_in_scope(user, organization.path, realm="org")
+        _active(organization, "organization")
+        for congress_path in set(reps.values_list("congress__org_path", flat=True)):
+            if not in_subtree(organization.path, [congress_path]):
+                refuse(_("Its representatives' congress is held by a committee above the studio: the studio stays "
+                         "under that committee."), field="organization")
+        if reps.exists() and not confirm:
+            raise NeedsConfirmation(_("Move the studio and its representatives?"),
+                                    studio_move_preview(studio, organization))
+    before = snapshot(studio)
+    studio.name, studio.address, studio.activity_day, studio.leader = (name[:100], (address or "").strip()[:200],
+                                                                       activity_day, leader)
+    if moved:
+        studio.organization, studio.org_path = organization, organization.path
+        ids = list(reps.values_list("pk", flat=True))
+        reps.update(org_path=organization.path)
+        for model in (Household, Activity, Proposal, HouseholdRequest):
+            model.objects.filter(representative_id__in=ids).update(org_path=organization.path)
+    studio.save()
+    record_change(studio, ChangeRecord.Action.UPDATE, before=before)
+    return studio
+
+
 # --- representatives ---------------------------------------------------------------------------------------------
 
-def _clean_households(households) -> list[dict]:
-    rows = []
-    for entry in households or []:
+PHONE_CHARS = set("0123456789+- ")
+
+
+def household_errors(households) -> list[tuple[int, str, str]]:
+    """Each wrong household as (its place from 1, field, reason); the rule of ten as place 0."""
+    errors = []
+    entries = list(households or [])
+    for place, entry in enumerate(entries, start=1):
         name = (entry.get("name") or "").strip()
         if not name:
-            refuse(_("Each linked household needs the name of its head."), field="households")
-        rows.append({"name": name[:50], "address": (entry.get("address") or "").strip()[:200],
-                     "phone": (entry.get("phone") or "").strip()[:20]})
-    if len(rows) > HOUSEHOLDS:
-        refuse(_("A representative is linked to at most %(n)d households.") % {"n": HOUSEHOLDS}, field="households")
-    return rows
+            errors.append((place, "name", _("Each linked household needs the name of its head.")))
+        elif len(name) > 50:
+            errors.append((place, "name", _("The name of the head is at most 50 characters.")))
+        phone = (entry.get("phone") or "").strip()
+        if phone and (len(phone) > 20 or not set(phone) <= PHONE_CHARS):
+            errors.append((place, "phone", _("A phone number is made of digits (up to 20).")))
+        if len((entry.get("address") or "").strip()) > 200:
+            errors.append((place, "address", _("The address is at most 200 characters.")))
+    if len(entries) > HOUSEHOLDS:
+        errors.append((0, "households", _("A representative is linked to at most %(n)d households.")
+                       % {"n": HOUSEHOLDS}))
+    return errors
+
+
+def _clean_households(households) -> list[dict]:
+    errors = household_errors(households)
+    if errors:
+        place, _field, message = errors[0]
+        refuse(_("Household %(n)d: %(reason)s") % {"n": place, "reason": message} if place else message,
+               field="households")
+    return [{**({"id": entry["id"]} if entry.get("id") else {}), "name": entry["name"].strip()[:50],
+             "address": (entry.get("address") or "").strip()[:200], "phone": (entry.get("phone") or "").strip()[:20]}
+            for entry in households or []]
+
+
+def _households_replace(rep: Representative, rows: list[dict], path: str) -> None:
+    """The representative's households become ``rows``: each kept (by its id, else by its head's name) and
+    corrected, new ones added, the others removed; one with a request recorded cannot be removed."""
+    existing = {h.pk: h for h in rep.households.all()}
+    by_name: dict = {}
+    for h in existing.values():
+        by_name.setdefault(h.name, []).append(h)
+    kept, new = set(), []
+    for row in rows:
+        found = existing.get(row.get("id"))
+        if row.get("id") and found is None:
+            refuse(_("That household is not linked to this representative."), field="households")
+        if found is None:
+            found = next((h for h in by_name.get(row["name"], []) if h.pk not in kept), None)
+        if found is None:
+            new.append(Household(representative=rep, org_path=path, name=row["name"], address=row["address"],
+                                 phone=row["phone"]))
+            continue
+        kept.add(found.pk)
+        if (found.name, found.address, found.phone, found.org_path) != (row["name"], row["address"], row["phone"],
+                                                                        path):
+            Household.objects.filter(pk=found.pk).update(name=row["name"], address=row["address"],
+                                                         phone=row["phone"], org_path=path)
+    gone = [h for pk, h in existing.items() if pk not in kept]
+    busy = [h.name for h in gone if h.requests.exists()]
+    if busy:
+        refuse(_("%(names)s: a request of the household is recorded, so it stays linked.") % {
+            "names": "、".join(busy)}, field="households")
+    Household.objects.filter(pk__in=[h.pk for h in gone]).delete()
+    Household.objects.bulk_create(new)
 
 
 def _check_placement(user, congress: Congress, constituency: Organization, studio: Studio | None,
@@ -132,16 +274,15 @@ def representative_register(*, user, congress: Congress, person: Person, constit
         refuse(_("This person is already a representative of that congress."), field="person")
     rep = Representative.objects.create(congress=congress, person=person, constituency=constituency, studio=studio,
                                         village=village, org_path=path)
-    Household.objects.bulk_create([Household(representative=rep, org_path=path, **row) for row in rows])
+    Household.objects.bulk_create([Household(representative=rep, org_path=path, name=row["name"],
+                                             address=row["address"], phone=row["phone"]) for row in rows])
     record_change(rep, ChangeRecord.Action.CREATE)
     return rep
 
 
-def _person_for(user, row: dict, constituency: Organization) -> Person:
-    """The person a bulk row names: by id, else by ID number, else by name in the constituency; created there if
-    none is found."""
-    from kernel.people.services import person_create
-
+def find_person(user, row: dict, constituency: Organization) -> Person | None:
+    """The person a row names: by id, else by ID number, else by a name found once in the constituency; None when
+    there is none (the row then adds them)."""
     if row.get("person"):
         person = Person.objects.restrict(user).filter(pk=row["person"]).first()
         if person is None:
@@ -159,8 +300,20 @@ def _person_for(user, row: dict, constituency: Organization) -> Person:
         found = list(Person.objects.filter(organization=constituency, name=name)[:2])
         if len(found) == 1:
             return found[0]
-    return person_create(user=user, organization=constituency, name=name, id_number=id_number or None,
-                         gender=row.get("gender") or ("" if id_number else "male"))
+    return None
+
+
+def _person_for(user, row: dict, constituency: Organization) -> Person:
+    """The person a bulk row names (find_person); added in the constituency if none is found."""
+    return find_person(user, row, constituency) or _person_add(user, row, constituency)
+
+
+def _person_add(user, row: dict, constituency: Organization) -> Person:
+    from kernel.people.services import person_create
+
+    id_number = (row.get("id_number") or "").strip().upper()
+    return person_create(user=user, organization=constituency, name=(row.get("name") or "").strip(),
+                         id_number=id_number or None, gender=row.get("gender") or ("" if id_number else "male"))
 
 
 def bulk_preview(rows: list[dict]) -> dict:
@@ -205,19 +358,122 @@ def representative_update(*, user, rep: Representative, studio: Studio | None, v
     require_in_scope(user, rep.org_path, realm="org")
     before = snapshot(rep)
     path = _check_placement(user, rep.congress, rep.constituency, studio, village)
+    if rep.studio_id and (studio is None or studio.pk != rep.studio_id):
+        Studio.objects.filter(pk=rep.studio_id, leader=rep).update(leader=None)
     rep.studio, rep.village = studio, village
     moved = path != rep.org_path
     rep.org_path = path
     rep.save()
     if households is not None:
-        rows = _clean_households(households)
-        rep.households.all().delete()
-        Household.objects.bulk_create([Household(representative=rep, org_path=path, **row) for row in rows])
+        _households_replace(rep, _clean_households(households), path)
     if moved:
         for model in (Household, Activity, Proposal, HouseholdRequest):
             model.objects.filter(representative=rep).update(org_path=path)
     record_change(rep, ChangeRecord.Action.UPDATE, before=before)
     return rep
+
+
+# --- the workbook import ------------------------------------------------------------------------------------------
+
+def import_row(user, congress: Congress, row: dict) -> tuple[Representative, bool]:
+    """One checked row of a workbook registered: (the representative, whether the person was added)."""
+    person = find_person(user, row, row["constituency"])
+    added = person is None
+    if added:
+        person = _person_add(user, row, row["constituency"])
+    rep = representative_register(user=user, congress=congress, person=person, constituency=row["constituency"],
+                                  studio=row.get("studio"), village=row.get("village"),
+                                  households=row.get("households") or ())
+    return rep, added
+
+
+@transaction.atomic
+def import_apply(*, user, congress: Congress, rows: list[dict], file_name: str = "") -> RepImport:
+    """Registers a workbook's checked rows (imports.read_rows) all or nothing: the first refusal names its row and
+    nothing is written. The import is kept, so it can be withdrawn."""
+    from django.core.exceptions import ValidationError
+
+    require_in_scope(user, congress.org_path, realm="org")
+    if not rows:
+        refuse(_("The workbook has no representative in it."))
+    if len(rows) > MAX_BULK:
+        refuse(_("At most %(n)d representatives at once.") % {"n": MAX_BULK})
+    batch = RepImport.objects.create(congress=congress, org_path=congress.org_path, file_name=(file_name or "")[:200],
+                                     created_by=user_or_none(user))
+    made, added = [], []
+    for row in rows:
+        try:
+            rep, person_added = import_row(user, congress, row)
+        except ValidationError as error:
+            raise ValidationError(_("Row %(row)d: %(reason)s") % {"row": row.get("line", 0),
+                                                                  "reason": " ".join(error.messages)}) from error
+        made.append(rep.pk)
+        if person_added:
+            added.append(rep.pk)
+    Representative.objects.filter(pk__in=made).update(batch=batch)
+    Representative.objects.filter(pk__in=added).update(person_added=True)
+    batch.representatives_count, batch.people_added = len(made), len(added)
+    batch.households_count = Household.objects.filter(representative_id__in=made).count()
+    batch.save(update_fields=["representatives_count", "households_count", "people_added", "updated_at"])
+    record_change(batch, ChangeRecord.Action.CREATE, message=f"{len(made)} representatives, {len(added)} people added")
+    return batch
+
+
+def _busy(reps):
+    """The representatives with something recorded (activities, proposals, requests)."""
+    return reps.filter(Exists(Activity.objects.filter(representative=OuterRef("pk")))
+                       | Exists(Proposal.objects.filter(representative=OuterRef("pk")))
+                       | Exists(HouseholdRequest.objects.filter(representative=OuterRef("pk"))))
+
+
+def import_withdraw_preview(batch: RepImport) -> dict:
+    reps = Representative.objects.filter(batch=batch)
+    busy = list(_busy(reps).select_related("person").order_by("pk")[:20])
+    return {"file_name": batch.file_name, "congress": batch.congress.name, "representatives": reps.count(),
+            "households": Household.objects.filter(representative__batch=batch).count(),
+            "people_added": reps.filter(person_added=True).count(),
+            "ended": reps.filter(status=RepStatus.ENDED).count(),
+            "busy": [rep.person.name for rep in busy]}
+
+
+@transaction.atomic
+def import_withdraw(*, user, batch: RepImport, confirm: bool = False) -> RepImport:
+    """Withdraws an import: its representatives and their households go (their duties not yet begun with them). A
+    representative with something recorded since refuses it (withdraw those records, or end the office instead).
+    Without ``confirm``: NeedsConfirmation with what goes. The people added to the register stay there."""
+    from engines.duties.models import Obligation, Submission
+
+    from .library import RULES
+
+    batch = RepImport.objects.select_for_update().select_related("congress").get(pk=batch.pk)
+    require_in_scope(user, batch.org_path, realm="org")
+    if batch.withdrawn_on is not None:
+        refuse(_("This import was withdrawn already."))
+    reps = Representative.objects.filter(batch=batch)
+    preview = import_withdraw_preview(batch)
+    if preview["busy"]:
+        refuse(_("These representatives have records since the import: %(names)s. Withdraw their records first, or "
+                 "end their office instead.") % {"names": "、".join(preview["busy"])})
+    for rep in reps.only("org_path"):
+        require_in_scope(user, rep.org_path, realm="org")
+    if not confirm:
+        raise NeedsConfirmation(_("Withdraw this import?"), preview)
+    ids = list(reps.values_list("pk", flat=True))
+    persons = set(reps.values_list("person_id", flat=True))
+    still = set(Representative.objects.filter(person_id__in=persons, status=RepStatus.IN_OFFICE)
+                .exclude(pk__in=ids).values_list("person_id", flat=True))
+    untouched = (Obligation.objects.filter(person_id__in=persons - still, rule__code__in=RULES, done_count=0,
+                                           period_start__gte=datetime.date(batch.congress.opened_on.year, 1, 1))
+                 .exclude(Exists(Submission.objects.filter(obligation=OuterRef("pk")))))
+    untouched.delete()
+    Studio.objects.filter(leader_id__in=ids).update(leader=None)
+    Household.objects.filter(representative_id__in=ids).delete()
+    Representative.objects.filter(pk__in=ids).delete()
+    before = snapshot(batch)
+    batch.withdrawn_on, batch.withdrawn_by = clock.today(), user_or_none(user)
+    batch.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
+    record_change(batch, ChangeRecord.Action.UPDATE, before=before, message=_("Import withdrawn."))
+    return batch
 
 
 def end_preview(rep: Representative, today: datetime.date) -> dict:

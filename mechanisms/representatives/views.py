@@ -1,11 +1,15 @@
 """The representatives' pages: the register (with its workbook), a representative's page (households, activities,
 proposals, requests; ending the office after a preview, and its withdrawal), the studios and a studio's page (its
 activity day recorded for those who attended), the idle studios, the proposals followed to an answer (with their
-workbook), the households' requests, and the monthly ranking."""
+workbook), the households' requests, and the monthly ranking (with its workbook, overall or of one studio); the
+congresses with their terms and a studio (its organization, leader; moved after a preview) created and corrected on
+their pages, a representative's village and households edited, and the register's workbook import (template, check
+with each bad cell named, all or nothing, withdrawn after its preview)."""
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +22,14 @@ from kernel.core.paging import paginate
 from kernel.core.scope import CHANGE, scope_for
 from kernel.core.services import NeedsConfirmation
 from kernel.core.views import ScopedMixin, error_messages, id_or_none, int_or_none
+from kernel.core.workbook_upload import discard, open_stashed, stash, stashed
 from kernel.core.xlsx_stream import iter_xlsx
+from kernel.orgs.models import Organization, OrgStatus
 from kernel.orgs.views import under_filter
+from kernel.people.forms import apply_service_errors
 
-from . import selectors, services
+from . import imports, selectors, services
+from .forms import CongressForm, StudioForm
 from .models import (
     Activity,
     ActivityKind,
@@ -31,6 +39,7 @@ from .models import (
     Proposal,
     ProposalKind,
     ProposalStatus,
+    RepImport,
     Representative,
     RepStatus,
     RequestState,
@@ -241,15 +250,19 @@ class StudiosView(ScopedMixin, View):
         under, choices = under_filter(request.user, request.GET.get("under"))
         rows = selectors.studios(request.user, under=under, today=today)
         return render(request, "representatives/studios.html", {
-            "page": paginate(request, rows), "under": under, "under_choices": choices, "today": today})
+            "page": paginate(request, rows), "under": under, "under_choices": choices, "today": today,
+            "can_create": bool(_changeable(request.user, STUDIO_TYPES))})
 
 
 class StudioView(ScopedMixin, View):
-    queryset = Studio.objects.select_related("organization")
+    queryset = Studio.objects.select_related("organization", "leader__person")
 
     def get(self, request, pk):
         studio = self.get_scoped(pk=pk)
         today = clock.today()
+        last_month = today.replace(day=1) - datetime.timedelta(days=1)
+        congress = (Congress.objects.restrict(request.user).filter(representatives__studio=studio)
+                    .order_by("-opened_on").first())
         reps = selectors.register(request.user, studio=studio, status=RepStatus.IN_OFFICE)
         month_start = today.replace(day=1)
         attended = set(Activity.objects.filter(studio=studio, kind=ActivityKind.ACTIVITY_DAY,
@@ -259,7 +272,8 @@ class StudioView(ScopedMixin, View):
             "studio": studio, "reps": reps, "attended": attended, "today": today,
             "activities": Activity.objects.restrict(request.user).filter(studio=studio)
             .select_related("representative__person")[:30],
-            "can_change": _can_change(request.user, studio.org_path)})
+            "can_change": _can_change(request.user, studio.org_path), "congress": congress,
+            "last_month": last_month})
 
     def post(self, request, pk):
         studio = self.scoped_object(Studio.objects.all(), pk=pk)
@@ -372,19 +386,19 @@ class RankingView(ScopedMixin, View):
         congresses = list(self.get_queryset().order_by("-opened_on"))
         congress = next((c for c in congresses if c.pk == id_or_none(request.GET.get("congress"))), None) or \
             selectors.current_congress(request.user, clock.today())
-        data = None
+        data, studios, studio = None, [], None
         if congress is not None:
+            studios = list(selectors.studio_choices(request.user, congress))
+            studio = next((s for s in studios if s.pk == id_or_none(request.GET.get("studio"))), None)
             assessment = Assessment.objects.filter(version__standard__code="representative-monthly",
                                                    owner=congress.organization,
                                                    period_label=f"{year}-{month:02d}").first()
             if assessment is not None:
-                from .api import ranking_data
-
-                data = ranking_data(assessment)
+                data = selectors.ranking(request.user, assessment, congress, studio=studio)
         return render(request, "representatives/ranking.html", {
             "congresses": congresses, "congress": congress, "year": year, "month": month, "data": data,
-            "months": range(1, 13), "can_change": congress is not None and _can_change(request.user,
-                                                                                        congress.org_path)})
+            "studios": studios, "studio": studio, "months": range(1, 13),
+            "can_change": congress is not None and _can_change(request.user, congress.org_path)})
 
     def post(self, request):
         year, month = self.period(request)
@@ -393,3 +407,369 @@ class RankingView(ScopedMixin, View):
              congress=congress, year=year, month=month)
         return redirect(f"{reverse('representatives:ranking')}?congress={congress.pk}&year={year}&month={month}")
 
+
+
+# --- congresses --------------------------------------------------------------------------------------------------
+
+HOLDER_TYPES = ("committee", "party_committee")
+STUDIO_TYPES = ("committee", "party_committee", "general_branch")
+
+
+def _changeable(user, types):
+    return list(Organization.objects.restrict(user, CHANGE).filter(status=OrgStatus.ACTIVE, org_type__in=types)
+                .only("pk", "name", "depth", "path").order_by("path"))
+
+
+def _form_error(form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or _("This lies outside the organizations you are responsible for."))
+    else:
+        apply_service_errors(form, error)
+
+
+class CongressesView(ScopedMixin, View):
+    """The congresses with their terms and representatives in office; a new one."""
+    scope_model = Congress
+
+    def page(self, request, form=None, status=200):
+        holders = _changeable(request.user, HOLDER_TYPES)
+        rows = (selectors.congresses(request.user)
+                .annotate(in_office=Count("representatives", filter=Q(representatives__status=RepStatus.IN_OFFICE)))
+                .order_by("org_path", "-number"))
+        for c in rows:
+            c.can_change = _can_change(request.user, c.org_path)
+        return render(request, "representatives/congresses.html", {
+            "rows": rows, "today": clock.today(), "holders": holders,
+            "form": form or CongressForm(organizations=holders)}, status=status)
+
+    def get(self, request):
+        return self.page(request)
+
+    def post(self, request):
+        holders = {org.pk: org for org in _changeable(request.user, HOLDER_TYPES)}
+        if not holders:
+            raise PermissionDenied
+        form = CongressForm(request.POST, organizations=holders.values())
+        if not form.is_valid():
+            return self.page(request, form=form, status=422)
+        data = form.cleaned_data
+        try:
+            congress = services.congress_create(user=request.user, organization=holders[data["organization"]],
+                                                number=data["number"], name=data["name"],
+                                                opened_on=data["opened_on"], term_ends_on=data["term_ends_on"])
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+            return self.page(request, form=form, status=422)
+        messages.success(request, _("The congress is recorded: %(name)s.") % {"name": congress.name})
+        return redirect("representatives:congresses")
+
+
+class CongressEditView(ScopedMixin, View):
+    queryset = Congress.objects.select_related("organization")
+    scope_action = CHANGE
+
+    def page(self, request, congress, form, status=200):
+        return render(request, "representatives/congress_edit.html", {"congress": congress, "form": form},
+                      status=status)
+
+    def get(self, request, pk):
+        congress = self.get_scoped(pk=pk)
+        return self.page(request, congress, CongressForm(organizations=[congress.organization], editing=True, initial={
+            "organization": congress.organization_id, "number": congress.number, "name": congress.name,
+            "opened_on": congress.opened_on, "term_ends_on": congress.term_ends_on}))
+
+    def post(self, request, pk):
+        congress = self.get_scoped(pk=pk)
+        form = CongressForm(request.POST, organizations=[congress.organization], editing=True,
+                            initial={"organization": congress.organization_id})
+        if not form.is_valid():
+            return self.page(request, congress, form, status=422)
+        data = form.cleaned_data
+        try:
+            services.congress_update(user=request.user, congress=congress, number=data["number"], name=data["name"],
+                                     opened_on=data["opened_on"], term_ends_on=data["term_ends_on"])
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+            return self.page(request, congress, form, status=422)
+        messages.success(request, _("The congress is saved."))
+        return redirect("representatives:congresses")
+
+
+# --- a studio's form ---------------------------------------------------------------------------------------------
+
+class StudioNewView(ScopedMixin, View):
+    scope_model = Studio
+
+    def page(self, request, form, status=200):
+        return render(request, "representatives/studio_form.html", {"form": form, "studio": None}, status=status)
+
+    def get(self, request):
+        return self.page(request, StudioForm(organizations=_changeable(request.user, STUDIO_TYPES)))
+
+    def post(self, request):
+        places = {org.pk: org for org in _changeable(request.user, STUDIO_TYPES)}
+        if not places:
+            raise PermissionDenied
+        form = StudioForm(request.POST, organizations=places.values())
+        if not form.is_valid():
+            return self.page(request, form, status=422)
+        data = form.cleaned_data
+        try:
+            studio = services.studio_create(user=request.user, organization=places[data["organization"]],
+                                            name=data["name"], address=data["address"],
+                                            activity_day=data["activity_day"])
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+            return self.page(request, form, status=422)
+        messages.success(request, _("The studio is recorded; its representatives are stationed there from the "
+                                    "register or its workbook."))
+        return redirect("representatives:studio", studio.pk)
+
+
+class StudioEditView(ScopedMixin, View):
+    queryset = Studio.objects.select_related("organization", "leader__person")
+    scope_action = CHANGE
+
+    def leaders(self, studio):
+        return list(Representative.objects.filter(studio=studio, status=RepStatus.IN_OFFICE)
+                    .select_related("person").order_by("pk"))
+
+    def places(self, request, studio):
+        found = _changeable(request.user, STUDIO_TYPES)
+        if studio.organization_id not in {org.pk for org in found}:
+            found.insert(0, studio.organization)
+        return found
+
+    def page(self, request, studio, form, status=200):
+        return render(request, "representatives/studio_form.html", {"form": form, "studio": studio}, status=status)
+
+    def get(self, request, pk):
+        studio = self.get_scoped(pk=pk)
+        return self.page(request, studio, StudioForm(
+            organizations=self.places(request, studio), leaders=self.leaders(studio), initial={
+                "organization": studio.organization_id, "name": studio.name, "address": studio.address,
+                "activity_day": studio.activity_day, "leader": studio.leader_id}))
+
+    def post(self, request, pk):
+        studio = self.get_scoped(pk=pk)
+        places = {org.pk: org for org in self.places(request, studio)}
+        leaders = {rep.pk: rep for rep in self.leaders(studio)}
+        form = StudioForm(request.POST, organizations=places.values(), leaders=leaders.values())
+        if not form.is_valid():
+            return self.page(request, studio, form, status=422)
+        data = form.cleaned_data
+        try:
+            services.studio_update(user=request.user, studio=studio, name=data["name"],
+                                   organization=places[data["organization"]], address=data["address"],
+                                   activity_day=data["activity_day"], leader=leaders.get(data["leader"]),
+                                   confirm=request.POST.get("confirm") == "1")
+        except NeedsConfirmation as needed:
+            return render(request, "representatives/studio_move.html", {
+                "studio": studio, "message": needed.messages[0], "preview": needed.details,
+                "fields": [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")]})
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+            return self.page(request, studio, form, status=422)
+        messages.success(request, _("The studio is saved."))
+        return redirect("representatives:studio", studio.pk)
+
+
+# --- a representative's village and households ------------------------------------------------------------------
+
+class RepEditView(ScopedMixin, View):
+    """The linked village, the studio and the linked households (up to ten) of a representative."""
+    queryset = Representative.objects.select_related("person", "congress", "constituency", "studio", "village")
+    scope_action = CHANGE
+
+    def page(self, request, rep, *, village, studio, households, errors=(), status=200):
+        by_place: dict = {}
+        general = []
+        for place, field, message in errors:
+            if place:
+                by_place.setdefault(place, {})[field] = message
+            else:
+                general.append(message)
+        rows = list(households) + [{"id": "", "name": "", "address": "", "phone": ""}] * (
+            services.HOUSEHOLDS - len(households))
+        rows = [{**row, "place": n, "errors": by_place.get(n, {})} for n, row in enumerate(rows, start=1)]
+        return render(request, "representatives/rep_edit.html", {
+            "rep": rep, "villages": selectors.village_choices(request.user, rep.congress),
+            "studios": selectors.studio_choices(request.user, rep.congress), "village_id": village,
+            "studio_id": studio, "rows": rows, "general_errors": general, "limit": services.HOUSEHOLDS},
+            status=status)
+
+    def get(self, request, pk):
+        rep = self.get_scoped(pk=pk)
+        households = [{"id": h.pk, "name": h.name, "address": h.address, "phone": h.phone}
+                      for h in rep.households.all()]
+        return self.page(request, rep, village=rep.village_id, studio=rep.studio_id, households=households)
+
+    def post(self, request, pk):
+        rep = self.get_scoped(pk=pk)
+        data = request.POST
+        village_id, studio_id = id_or_none(data.get("village")), id_or_none(data.get("studio"))
+        households = []
+        count = max(int_or_none(data.get("rows"), services.HOUSEHOLDS) or 0, 0)
+        for n in range(1, min(count, 50) + 1):
+            row = {"id": id_or_none(data.get(f"hh-{n}-id")) or "",
+                   **{f: (data.get(f"hh-{n}-{f}") or "").strip() for f in ("name", "address", "phone")}}
+            if row["name"] or row["address"] or row["phone"]:     # a cleared row unlinks its household
+                households.append(row)
+        shown = {"village": village_id, "studio": studio_id, "households": households}
+        errors = services.household_errors(households)
+        village = selectors.village_choices(request.user, rep.congress).filter(pk=village_id).first() \
+            if village_id else None
+        studio = selectors.studio_choices(request.user, rep.congress).filter(pk=studio_id).first() \
+            if studio_id else None
+        if village_id and village is None:
+            errors.append((0, "village", _("Choose a village under the congress's committee.")))
+        if studio_id and studio is None:
+            errors.append((0, "studio", _("Choose an open studio under the congress's committee.")))
+        if not errors:
+            try:
+                services.representative_update(user=request.user, rep=rep, studio=studio, village=village,
+                                               households=[{k: v for k, v in row.items() if v or k != "id"}
+                                                           for row in households])
+            except (ValidationError, PermissionDenied) as error:
+                errors = [(0, "", message) for message in getattr(error, "messages", [str(error)])]
+            else:
+                messages.success(request, _("The representative's village and households are saved."))
+                return redirect("representatives:representative", rep.pk)
+        return self.page(request, rep, errors=errors, status=422, **shown)
+
+
+# --- the workbook import -----------------------------------------------------------------------------------------
+
+IMPORT_STASH = "representatives-import"
+
+
+def _import_congresses(user):
+    return [c for c in selectors.congresses(user).order_by("-opened_on") if _can_change(user, c.org_path)]
+
+
+class ImportView(ScopedMixin, View):
+    """GET: the form, the imports made and (with ``template``) the template of a congress; POST with a file: the
+    check and its preview (nothing written); POST with ``confirm``: the checked workbook registered, all or
+    nothing."""
+    queryset = RepImport.objects.select_related("congress", "created_by")
+
+    def page(self, request, errors=(), status=200, chosen=None):
+        batches = list(self.get_queryset()[:30])
+        for b in batches:
+            b.can_change = _can_change(request.user, b.org_path)
+        return render(request, "representatives/import.html", {
+            "congresses": _import_congresses(request.user), "chosen": chosen, "errors": errors,
+            "batches": batches}, status=status)
+
+    def _congress(self, request, value):
+        return next((c for c in _import_congresses(request.user) if c.pk == id_or_none(value)), None)
+
+    def get(self, request):
+        if request.GET.get("template"):
+            congress = self._congress(request, request.GET.get("congress"))
+            if congress is None:
+                return self.page(request, errors=[(0, "", _("Choose the congress."))], status=422)
+            return imports.template_response(request.user, congress)
+        return self.page(request)
+
+    def post(self, request):
+        if request.POST.get("confirm"):
+            return self.apply(request)
+        congress = self._congress(request, request.POST.get("congress"))
+        upload = request.FILES.get("file")
+        if congress is None:
+            return self.page(request, errors=[(0, "", _("Choose the congress."))], status=422)
+        if upload is None:
+            return self.page(request, errors=[(0, "", _("Choose the workbook to import."))], status=422,
+                             chosen=congress.pk)
+        try:
+            rows, preview, errors = imports.check(request.user, congress, upload)
+        except imports.ImportRefused as refused:
+            return self.page(request, errors=refused.errors, status=422, chosen=congress.pk)
+        if not errors:
+            stash(request, IMPORT_STASH, upload, folder="representatives-imports", congress=congress.pk,
+                  name_shown=upload.name)
+        else:
+            discard(request, IMPORT_STASH)
+        return render(request, "representatives/import_preview.html", {
+            "congress": congress, "file_name": upload.name, "preview": preview, "errors": errors,
+            "added_people": sum(1 for row in preview if row["added"]),
+            "households": sum(row["households"] for row in preview)}, status=422 if errors else 200)
+
+    def apply(self, request):
+        entry = stashed(request, IMPORT_STASH)
+        congress = self._congress(request, entry["congress"]) if entry else None
+        if entry is None or congress is None:
+            messages.error(request, _("The workbook to import is no longer there: upload it again."))
+            return redirect("representatives:import")
+        with open_stashed(entry) as file:
+            try:
+                rows, errors = imports.read_rows(request.user, congress, file)
+                if errors:
+                    return self.page(request, errors=errors, status=422, chosen=congress.pk)
+                batch = services.import_apply(user=request.user, congress=congress, rows=rows,
+                                              file_name=entry.get("name_shown", ""))
+            except imports.ImportRefused as refused:
+                return self.page(request, errors=refused.errors, status=422, chosen=congress.pk)
+            except (ValidationError, PermissionDenied) as error:
+                error_messages(request, error)
+                return redirect("representatives:import")
+        discard(request, IMPORT_STASH)
+        messages.success(request, _("%(n)d representatives are registered; the import can be withdrawn on this "
+                                    "page.") % {"n": batch.representatives_count})
+        return redirect("representatives:import")
+
+
+class ImportWithdrawView(ScopedMixin, View):
+    """GET: what the withdrawal removes; POST: withdrawn (after that preview)."""
+    queryset = RepImport.objects.select_related("congress")
+    scope_action = CHANGE
+
+    def get(self, request, pk):
+        batch = self.get_scoped(pk=pk)
+        return render(request, "representatives/import_withdraw.html", {
+            "batch": batch, "preview": services.import_withdraw_preview(batch)})
+
+    def post(self, request, pk):
+        batch = self.get_scoped(pk=pk)
+        if request.POST.get("confirm") != "1":
+            return redirect("representatives:import_withdraw", batch.pk)
+        try:
+            services.import_withdraw(user=request.user, batch=batch, confirm=True)
+        except (ValidationError, PermissionDenied) as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("The import is withdrawn: its representatives and their households are "
+                                        "removed."))
+        return redirect("representatives:import")
+
+
+# --- the ranking's workbook --------------------------------------------------------------------------------------
+
+class RankingXlsxView(ScopedMixin, View):
+    """The month's ranking as a workbook: overall, or of one studio (``studio``), with each item's points."""
+    scope_model = Congress
+
+    def get(self, request):
+        from engines.standards.models import Assessment
+
+        year, month = RankingView.period(self, request)
+        congress = self.get_scoped(pk=id_or_none(request.GET.get("congress")) or 0)
+        studio = None
+        if request.GET.get("studio"):
+            studio = self.scoped_object(Studio.objects.all(), pk=id_or_none(request.GET.get("studio")) or 0)
+        label = f"{year}-{month:02d}"
+        assessment = Assessment.objects.filter(version__standard__code="representative-monthly",
+                                               owner=congress.organization, period_label=label).first()
+        if assessment is None:
+            messages.error(request, _("The month has not been counted yet."))
+            return redirect(f"{reverse('representatives:ranking')}?congress={congress.pk}&year={year}&month={month}")
+        data = selectors.ranking(request.user, assessment, congress, studio=studio)
+        header = [_("Rank"), _("Representative"), _("Studio"), _("Rank in the studio"),
+                  *[item.title for item in data["items"]], _("Total"), _("Tier"), _("Lagging")]
+        rows = ([row["rank_all"], row["person"].name, row["studio"], row["rank_studio"],
+                 *[float(p) if p is not None else None for p in row["points"]],
+                 float(row["total"]) if row["total"] is not None else None, str(row["tier_name"] or ""),
+                 _("Yes") if row["lagging"] else ""] for row in data["rows"])
+        title = _("Representatives' monthly ranking") + f" {label}" + (f" {studio.name}" if studio else "")
+        return _xlsx(header, rows, title)

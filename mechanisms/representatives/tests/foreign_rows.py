@@ -7,6 +7,7 @@ from mechanisms.representatives.models import (
     Household,
     HouseholdRequest,
     Proposal,
+    RepImport,
     Representative,
     Studio,
 )
@@ -41,5 +42,8 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
         return foreign(HouseholdRequest, household_id=pk, representative_id=pk, org_path=org_fields()["org_path"],
                        matter="诉求", received_on=datetime.date(2025, 6, 2), deadline=datetime.date(2025, 6, 17))
 
-    return {Congress: congress, Studio: studio, Representative: rep, Household: household, Activity: activity,
+    def batch(county):
+        return foreign(RepImport, congress_id=pk, org_path=org_fields()["org_path"], file_name="乙镇党代表.xlsx")
+
+    return {RepImport: batch, Congress: congress, Studio: studio, Representative: rep, Household: household, Activity: activity,
             Proposal: proposal, HouseholdRequest: request}

@@ -26,6 +26,7 @@ from django.apps import AppConfig, apps
 from django.urls import NoReverseMatch, include, path, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The roles that work on organizations' data, everyone's but member self-service: they see the department's menus
 # (``Nav(..., roles=STAFF_ROLES)``); a member sees only what concerns them.
@@ -77,9 +78,10 @@ MENUS = [
     Menu("standards", _("Standards"), "bi-award"),
     Menu("duties", _("Duties"), "bi-calendar-check"),
     Menu("workflows", _("Workflows"), "bi-signpost-split"),
-    Menu("members", _("Member affairs"), "bi-people"),
-    Menu("cadres", _("Cadres and villages"), "bi-person-badge"),
-    Menu("building", _("Grassroots building"), "bi-buildings"),
+    # short English labels: the bar holds nine menus and links, the search and the buttons on one line at 1366 px
+    Menu("members", pgettext_lazy("menu", "Membership"), "bi-people"),
+    Menu("cadres", pgettext_lazy("menu", "Cadres"), "bi-person-badge"),
+    Menu("building", pgettext_lazy("menu", "Grassroots"), "bi-buildings"),
 ]
 _MENU_CODES = {m.code for m in MENUS} | {"top", "end"}
 

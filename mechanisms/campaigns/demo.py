@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 
 from engines.standards import services as engine
+from engines.standards.counting import counted_entries
 from engines.standards.models import Item, RaterGroup
 from kernel.core import clock
 from kernel.core.actor import acting_as
@@ -43,15 +44,22 @@ def _half(value: float) -> Decimal:
 
 
 def _points_rows(assessment, rng, quality: Quality, year: int, *, honest=1.0, veto_rate=0.01, sample=1.0):
-    """Points for every item of a ``sample`` of the sheets, around each subject's quality."""
+    """Points for every item of a ``sample`` of the sheets, around each subject's quality; an item the system's
+    data count for a sheet (a data source that answers: the letters' check, the reserve pool…) takes that count."""
     items = list(Item.objects.filter(version=assessment.version))
+    counted = counted_entries(assessment)
     rows = []
     for sheet_id, subject_id in assessment.sheets.values_list("pk", "organization_id"):
         if sample < 1 and rng.random() >= sample:
             continue
         q = min(quality.of(subject_id, year) * honest, 1.0)
         for item in items:
-            if item.kind == "points":
+            entry = counted.get((sheet_id, item.pk))
+            if entry is not None:
+                points = entry.get("points")
+                rows.append((sheet_id, item.pk, None if points is None else Decimal(str(points)), entry.get("passed"),
+                             entry.get("count")))
+            elif item.kind == "points":
                 share = min(max(rng.gauss(q, 0.08), 0), 1)
                 value = _half(float(item.max_points) * share) if item.half_points else Decimal(round(
                     float(item.max_points) * share))

@@ -24,8 +24,18 @@ def test_every_shipped_file_is_a_valid_standard(path):
 def test_shipped_standards_keep_the_seed_shapes(shipped):
     five = shipped["five-good-village"]
     items = list(five.items.all())
-    assert len([i for i in items if not i.veto]) == 50 and five.max_total == 100
+    assert len([i for i in items if i.kind != "pass_fail"]) == 50 and five.max_total == 100
     assert sorted(i.title for i in items if i.veto) == ["社会治安", "经济建设", "计划生育"]
+    # the letter's acceptance bars 先进 (seed 000: 验收不合格的一律不得进入优秀档), read from the letters' check
+    for standard in (five, shipped["six-good-township"]):
+        letter = standard.items.get(code="L1")
+        assert (letter.kind, letter.veto, letter.source, letter.max_points) == ("pass_fail", False,
+                                                                                "letters.accepted", 0)
+        assert standard.tiers.get(code="advanced").all_pass and not standard.tiers.get(code="qualified").all_pass
+    sourced = {i.code: i.source for i in items if i.source}
+    assert sourced == {"B05": "reserve.pool", "B15": "dues.collection.2", "L1": "letters.accepted"}
+    assert {i.code: i.source for i in shipped["six-good-township"].items.exclude(source="")} == {
+        "B07": "reserve.two_way.2", "C06": "economy.empty_reduced.2", "L1": "letters.accepted"}
     assert [s.title for s in five.sections.all()][0] == "党组织履行职责方面的措施要求"
     tiers = {t.code: t for t in five.tiers.all()}
     assert (tiers["qualified"].name, tiers["advanced"].name, tiers["advanced"].requires_tier) == ("达标", "先进", "qualified")

@@ -19,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.core.models import BaseModel
+from kernel.core.models import BaseModel, Withdrawable
 from kernel.core.scope import ScopedQuerySet
 
 
@@ -50,7 +50,7 @@ def movement(before: str | None, after: str | None) -> str:
     return Movement.DOWN if RANK[after] > RANK[before] else Movement.SAME
 
 
-class Classing(BaseModel):
+class Classing(Withdrawable, BaseModel):
     year = models.PositiveSmallIntegerField(_("year"))
     owner = models.ForeignKey("orgs.Organization", verbose_name=_("classed by"), on_delete=models.PROTECT,
                               related_name="+")
@@ -58,8 +58,6 @@ class Classing(BaseModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     classed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"
@@ -162,7 +160,7 @@ class Pairing(BaseModel):
         return f"{self.advanced} → {self.lagging} {self.year}"
 
 
-class MemberClassing(BaseModel):
+class MemberClassing(Withdrawable, BaseModel):
     """A branch's classing of its members for a year."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -172,8 +170,6 @@ class MemberClassing(BaseModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     classed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdraw_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"

@@ -27,7 +27,7 @@ from kernel.core.services import NeedsConfirmation
 from kernel.orgs.models import Organization
 
 from . import selectors, services
-from .models import Consequence, Letter, LetterCheck, LetterStatus
+from .models import Consequence, Letter, LetterCheck, LetterPerson, LetterStatus, PersonRole
 
 router = Router(tags=["letters"])
 STATUS_CHOICES = [*selectors.STATUSES, ("failed", "failed")]
@@ -41,6 +41,42 @@ class LettersTargetOut(Schema):
     weight: Decimal
     actual: Decimal | None
     met: bool | None
+
+
+class LettersPersonOut(Schema):
+    id: int
+    person: int | None = Field(None, description="The person in the people registry, if one was chosen.")
+    name: str
+    role: choice(PersonRole)
+    post: str
+
+
+class LettersPersonIn(In):
+    person: int | None = Field(None, description="A person of the people registry the caller sees; or give a name.")
+    name: str = Field("", max_length=50)
+    role: str = Field("", max_length=20, description="link_leader, township_leader or work_team.")
+    post: str = Field("", max_length=100)
+
+
+class LettersPeopleIn(In):
+    people: list[LettersPersonIn] = []
+
+
+class LettersBarredOut(Schema):
+    id: int
+    person: int | None
+    name: str
+    role: choice(PersonRole)
+    post: str
+    organization: Ref
+    issuer: Ref
+    letter: int
+    letter_title: str
+    year: int
+    total: Decimal | None
+    tier: str
+    tier_name: str
+    checked_on: datetime.date
 
 
 class LettersLetterOut(Schema):
@@ -64,6 +100,7 @@ class LettersLetterOut(Schema):
     withdrawn_on: datetime.date | None
     withdraw_reason: str
     targets: list[LettersTargetOut]
+    people: list[LettersPersonOut]
 
 
 class LettersTargetIn(In):
@@ -170,6 +207,7 @@ class LettersCountsOut(Schema):
     overdue: int
     checked: int
     failed: int
+    barred: int
 
 
 def letter_data(letter: Letter) -> dict:
@@ -181,7 +219,17 @@ def letter_data(letter: Letter) -> dict:
             "tier_name": letter.tier_name, "accepted": letter.accepted, "consequence": letter.consequence,
             "reward": letter.reward, "withdrawn_on": letter.withdrawn_on, "withdraw_reason": letter.withdraw_reason,
             "targets": [{"id": t.pk, "text": t.text, "measure": t.measure, "target": t.target, "weight": t.weight,
-                         "actual": t.actual, "met": t.met} for t in letter.targets.all()]}
+                         "actual": t.actual, "met": t.met} for t in letter.targets.all()],
+            "people": [{"id": p.pk, "person": p.person_id, "name": p.name, "role": p.role, "post": p.post}
+                       for p in letter.people.all()]}
+
+
+def barred_data(row: LetterPerson) -> dict:
+    letter = row.letter
+    return {"id": row.pk, "person": row.person_id, "name": row.name, "role": row.role, "post": row.post,
+            "organization": ref(letter.organization), "issuer": ref(letter.issuer), "letter": letter.pk,
+            "letter_title": letter.title, "year": letter.year, "total": letter.total, "tier": letter.tier,
+            "tier_name": letter.tier_name, "checked_on": letter.year_check.checked_on}
 
 
 def check_data(check: LetterCheck) -> dict:
@@ -193,7 +241,7 @@ def check_data(check: LetterCheck) -> dict:
 
 def _fresh(pk: int) -> dict:
     return letter_data(Letter.objects.select_related("organization", "issuer", "obligation")
-                       .prefetch_related("targets").get(pk=pk))
+                       .prefetch_related("targets", "people").get(pk=pk))
 
 
 @router.get("/letters", response=Page[LettersLetterOut])
@@ -205,7 +253,7 @@ def letters_list(request, page: Query[PageParams], year: Year | None = None, und
     org = get_scoped(Organization.objects, request.auth, pk=under) if under is not None else None
     by = get_scoped(Organization.objects, request.auth, pk=issuer) if issuer is not None else None
     rows = selectors.letters(request.auth, year=year or clock.today().year, under=org, issuer=by, status=status)
-    return paginate(rows.prefetch_related("targets"), page, lambda items: [letter_data(x) for x in items])
+    return paginate(rows.prefetch_related("targets", "people"), page, lambda items: [letter_data(x) for x in items])
 
 
 @router.get("/counts", response=LettersCountsOut)
@@ -247,6 +295,28 @@ def letter_targets(request, letter_id: int, payload: LettersTargetsIn):
     letter = request.scoped.get(pk=letter_id)
     run_service(request, services.targets_set, letter=letter, targets=[t.model_dump() for t in payload.targets])
     return _fresh(letter.pk)
+
+
+@router.put("/letters/{letter_id}/people", response=LettersLetterOut)
+@scoped(Letter, CHANGE)
+def letter_people(request, letter_id: int, payload: LettersPeopleIn):
+    """The people answerable for the letter (联点领导, 乡镇领导, 工作队(组)人员), replacing those recorded: the
+    issuer's, before the year-end check. If the check fails, they are barred from the excellent grade of the
+    year's annual review."""
+    letter = request.scoped.get(pk=letter_id)
+    run_service(request, services.people_set, letter=letter, people=[p.model_dump() for p in payload.people])
+    return _fresh(letter.pk)
+
+
+@router.get("/barred", response=Page[LettersBarredOut])
+@scoped(LetterPerson)
+def letters_barred(request, page: Query[PageParams], year: Year | None = None, under: int | None = None):
+    """The people barred from the excellent grade of a year's annual review (default this year): those answerable
+    for a letter whose year-end check failed, in the caller's subtree (under an organization). A check withdrawn
+    or redone as passed lifts the bar."""
+    org = get_scoped(Organization.objects, request.auth, pk=under) if under is not None else None
+    rows = selectors.barred(request.auth, year=year or clock.today().year, under=org)
+    return paginate(rows, page, lambda items: [barred_data(x) for x in items])
 
 
 @router.post("/letters/{letter_id}/sign", response=LettersLetterOut)

@@ -17,7 +17,7 @@ from kernel.orgs.models import Organization
 
 from . import services
 from .library import install_letters
-from .models import Letter, LetterTarget
+from .models import Letter, LetterPerson, LetterTarget, PersonRole
 
 # The county's template (seed 000 §二, seed 001): target, measure, figure, weight.
 COUNTY_TARGETS = [
@@ -73,6 +73,32 @@ def _sign(letters, rng, today, late_share, unsigned_share) -> None:
                 services.letter_sign(user=None, letter=letter, signed_on=day, signer="")
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+GIVEN = "建国志强伟明华平军红英玉兰海波丽芳文斌勇杰涛静"
+
+
+def _name(rng) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _people(first, down, rng) -> None:
+    """The people answerable for each letter (seed 000 §一.3, 连带责任制): on a county letter to a township, a linked
+    county leader and the township's secretary; on a township letter to a village, a township leader who links it
+    and a member of the work team (group) stationed there."""
+    rows = []
+    for letter in first:
+        rows += [LetterPerson(letter=letter, org_path=letter.org_path, position=0, name=_name(rng),
+                              role=PersonRole.LINK_LEADER, post="县委常委"),
+                 LetterPerson(letter=letter, org_path=letter.org_path, position=1, name=_name(rng),
+                              role=PersonRole.TOWNSHIP_LEADER, post=f"{letter.organization.name}书记")]
+    for letter in down:
+        rows += [LetterPerson(letter=letter, org_path=letter.org_path, position=0, name=_name(rng),
+                              role=PersonRole.TOWNSHIP_LEADER, post="包村乡镇干部"),
+                 LetterPerson(letter=letter, org_path=letter.org_path, position=1, name=_name(rng),
+                              role=PersonRole.WORK_TEAM, post="驻村工作队队员")]
+    LetterPerson.objects.bulk_create(rows, batch_size=1000)
+
+
 def _reach(letters, rng) -> None:
     rows = []
     for letter in letters:
@@ -97,6 +123,7 @@ def _year(root, year, rng, today, checked: bool) -> int:
         down = _issue(issuer, year, township_due, targets, rng)
         _sign(down, rng, today, LATE_SHARE, 0 if checked else UNSIGNED_SHARE)
         issued += down
+    _people(first, issued[len(first):], rng)
     if checked:
         _reach(issued, rng)
         for issuer in [root, *(letter.organization for letter in first)]:

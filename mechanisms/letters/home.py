@@ -23,9 +23,9 @@ def _url(year: int, status: str = "") -> str:
 def letters_panel(request, kind) -> PanelData | None:
     year = clock.today().year
     counts = selectors.counts(request.user, year=year)
-    if not counts["issued"]:
-        return None
     last = selectors.counts(request.user, year=year - 1)
+    if not counts["issued"] and not last["checked"]:
+        return None
     figures = [
         Figure(_("Letters signed"), counts["signed"], url=_url(year),
                target=counts["issued"], last_year=last["signed"] if last["issued"] else None,
@@ -37,6 +37,14 @@ def letters_panel(request, kind) -> PanelData | None:
         figures.append(Figure(_("Failed the year-end check"), counts["failed"], url=_url(year, "failed"),
                               colour="red" if counts["failed"] else "green",
                               note=_("barred from the excellent grade")))
+    # the people answerable for the failed letters of the year last checked (this year's, else last year's: the
+    # year-end check runs early the next year), barred from the 优秀 grade of that year's annual review
+    checked_year = year if counts["checked"] else year - 1 if last["checked"] else None
+    if checked_year is not None:
+        barred = counts["barred"] if checked_year == year else last["barred"]
+        figures.append(Figure(_("People barred from the excellent grade, %(year)s") % {"year": checked_year}, barred,
+                              url=f"{reverse('letters:barred')}?year={checked_year}",
+                              colour="red" if barred else "green", note=_("linked responsibility")))
     per = defaultdict(lambda: [0, 0, 0, 0])
     for letter in selectors.letters(request.user, year=year):
         row = per[letter.issuer.name]

@@ -160,3 +160,37 @@ class LetterCheck(BaseModel):
 
     def __str__(self):
         return f"{self.issuer} {self.year}"
+
+
+class PersonRole(models.TextChoices):
+    """Who answers for a letter (seed 000 §一.3, 实行创建工作连带责任制)."""
+    LINK_LEADER = "link_leader", _("Linked leader")
+    TOWNSHIP_LEADER = "township_leader", _("Township leader")
+    WORK_TEAM = "work_team", _("Work team (group) member")
+
+
+class LetterPerson(models.Model):
+    """One person answerable for a letter (联点领导, 乡镇领导, 工作队(组)人员): a person of the registry or a name,
+    their role and post. A letter whose year-end check fails bars them from the 优秀 grade of the year's annual
+    review (不得进入年度考核优秀档): computed from the letter's check, never stored."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="people")
+    org_path = models.CharField(max_length=255, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(_("full name"), max_length=50)
+    role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
+    post = models.CharField(_("post"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    scope_realm = "org"
+
+    class Meta:
+        verbose_name = _("person answerable for a letter")
+        verbose_name_plural = _("people answerable for letters")
+        ordering = ["letter", "position", "id"]
+
+    def __str__(self):
+        return self.name

@@ -4,7 +4,7 @@ from django.db.models import Q
 from kernel.core import clock
 from kernel.core.tree import subtree_q
 
-from .models import Letter, LetterCheck, LetterStatus
+from .models import Letter, LetterCheck, LetterPerson, LetterStatus
 
 STATUSES = [(s.value, s.label) for s in LetterStatus]
 
@@ -44,7 +44,23 @@ def counts(user, *, year: int, under=None) -> dict:
             "unsigned": rows.filter(signed_on__isnull=True).count(),
             "overdue": letters(user, year=year, under=under, status=LetterStatus.OVERDUE).count(),
             "checked": rows.filter(year_check__isnull=False).count(),
-            "failed": letters(user, year=year, under=under, status="failed").count()}
+            "failed": letters(user, year=year, under=under, status="failed").count(),
+            "barred": barred(user, year=year, under=under).count()}
+
+
+def barred(user, *, year: int, under=None):
+    """The people barred from the 优秀 grade of ``year``'s annual review (seed 000 §一.3: 因工作不力造成验收不合格的，
+    一律不得进入优秀档): those answerable for a letter of the year, not withdrawn, whose year-end check (not
+    withdrawn) failed, in the user's subtree (under an organization). Computed from the checks: a check withdrawn
+    or redone as passed lifts the bar."""
+    rows = (LetterPerson.objects.restrict(user)
+            .filter(letter__in=Letter.objects.restrict(user).filter(year=year), letter__withdrawn_on__isnull=True,
+                    letter__year_check__isnull=False, letter__year_check__withdrawn_on__isnull=True,
+                    letter__accepted=False)
+            .select_related("letter", "letter__organization", "letter__issuer", "letter__year_check", "person"))
+    if under is not None:
+        rows = rows.filter(subtree_q("org_path", [under.path]))
+    return rows.order_by("org_path", "letter_id", "position", "pk")
 
 
 def checks(user, *, year: int | None = None):

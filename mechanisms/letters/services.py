@@ -3,6 +3,8 @@
 - ``letters_issue``: an issuer's letters of a year to the organizations under it, each with the targets (by default
   the issuer's own letter of the year from above, copied down), each a one-off duty of the recipient to sign by a
   day (the rule ``letter-signing``). A bulk act: without ``confirm``, NeedsConfirmation with its preview.
+- ``people_set``: the people answerable for a letter (联点领导, 乡镇领导, 工作队(组)人员; seed 000 §一.3), before
+  its check; a failed check bars them from the 优秀 grade of the year's review (selectors.barred).
 - ``targets_set`` (before signing), ``letter_sign``, ``actuals_set`` (the figures reached), ``letter_withdraw``.
 - ``check_run``: the year-end check of an issuer's letters of a year through the standards engine (the shipped
   standard ``responsibility-letter-check``), its grade copied onto each letter with the linked consequence: a
@@ -27,10 +29,11 @@ from kernel.orgs.models import Organization, OrgStatus, OrgType
 
 from . import scoring
 from .library import CHECK_STANDARD, SIGNING_RULE, ensure_installed
-from .models import CheckTier, Consequence, Letter, LetterCheck, LetterTarget
+from .models import CheckTier, Consequence, Letter, LetterCheck, LetterPerson, LetterTarget, PersonRole
 
 RECIPIENT_TYPES = (OrgType.PARTY_COMMITTEE, OrgType.GENERAL_BRANCH, OrgType.BRANCH)
 MAX_TARGETS = 40
+MAX_PEOPLE = 30
 
 
 def recipients_of(issuer: Organization):
@@ -186,6 +189,68 @@ def targets_set(*, user, letter: Letter, targets) -> Letter:
                                       for n, target in enumerate(targets)])
     letter.save(update_fields=["updated_at"])
     record_change(letter, ChangeRecord.Action.UPDATE, before=before, message=_("Targets adjusted."))
+    return letter
+
+
+def clean_people(user, rows) -> list[dict]:
+    """The people given ([{person, name, role, post}]), blank rows left out: ``person`` a registry person the user
+    sees (by id) or None with a ``name``; refused if one is bad. An empty list clears the letter's people."""
+    from kernel.people.models import Person
+
+    cleaned = []
+    for row in rows or []:
+        raw = row.get("person")
+        name = str(row.get("name") or "").strip()
+        post = str(row.get("post") or "").strip()
+        role = str(row.get("role") or "").strip()
+        if raw in (None, "") and not name and not post:
+            continue
+        person = None
+        if raw not in (None, ""):
+            pk = getattr(raw, "pk", raw)
+            try:
+                pk = int(pk)
+            except (TypeError, ValueError):
+                pk = None
+            person = Person.objects.restrict(user).filter(pk=pk).first() if pk is not None else None
+            if person is None:
+                refuse(_("Choose each person from the people registry, or enter a name."), field="people")
+            name = name or person.name
+        if not name:
+            refuse(_("Give each person answerable a name."), field="people")
+        if len(name) > 50:
+            refuse(_("A name is at most 50 characters."), field="people")
+        if len(post) > 100:
+            refuse(_("A post is at most 100 characters."), field="people")
+        if role not in PersonRole.values:
+            refuse(_("Choose each person's role: linked leader, township leader or work team member."),
+                   field="people")
+        cleaned.append({"person": person, "name": name, "role": role, "post": post})
+    if len(cleaned) > MAX_PEOPLE:
+        refuse(_("A letter has at most %(max)s people answerable.") % {"max": MAX_PEOPLE}, field="people")
+    seen = set()
+    for row in cleaned:
+        key = (row["person"].pk if row["person"] else row["name"], row["role"])
+        if key in seen:
+            refuse(_("%(name)s is listed twice in the same role.") % {"name": row["name"]}, field="people")
+        seen.add(key)
+    return cleaned
+
+
+@transaction.atomic
+def people_set(*, user, letter: Letter, people) -> Letter:
+    """Records the people answerable for a letter (the issuer's, before its year-end check): the list given
+    replaces the letter's."""
+    letter = _live(letter, user, letter.issuer_path)
+    if letter.year_check_id is not None:
+        refuse(_("The letter is checked: withdraw the check to change the people answerable."), field="people")
+    people = clean_people(user, people)
+    before = snapshot(letter)
+    letter.people.all().delete()
+    LetterPerson.objects.bulk_create([LetterPerson(letter=letter, org_path=letter.org_path, position=n, **row)
+                                      for n, row in enumerate(people)])
+    letter.save(update_fields=["updated_at"])
+    record_change(letter, ChangeRecord.Action.UPDATE, before=before, message=_("People answerable recorded."))
     return letter
 
 

@@ -19,14 +19,17 @@ from kernel.core.views import ScopedMixin, error_messages, int_or_none
 from kernel.core.xlsx_stream import iter_xlsx
 from kernel.orgs.views import under_filter
 from kernel.people.forms import apply_service_errors
+from kernel.people.models import Person
 
 from . import scoring, selectors, services
 from .forms import CheckForm, IssueForm, ReasonForm, SignForm
-from .models import Letter, LetterCheck, LetterStatus
+from .models import Letter, LetterCheck, LetterPerson, LetterStatus, PersonRole
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_FILTERS = [*selectors.STATUSES, ("failed", gettext_lazy("Failed the check"))]
 BLANK_TARGET_ROWS = 3
+BLANK_PERSON_ROWS = 3
+MAX_PERSON_CHOICES = 300
 
 
 def year_of(request) -> int:
@@ -89,14 +92,40 @@ def _blank_rows(rows) -> list:
     return [*rows, *({"text": "", "measure": "", "target": "", "weight": ""} for _ in range(BLANK_TARGET_ROWS))]
 
 
-def letter_context(request, letter, target_rows=None, sign_form=None) -> dict:
+def people_from_post(data) -> list[dict]:
+    return [{"person": person, "name": name, "role": role, "post": post}
+            for person, name, role, post in zip(data.getlist("person_id"), data.getlist("person_name"),
+                                                data.getlist("person_role"), data.getlist("person_post"),
+                                                strict=False)]
+
+
+def person_choices(user, letter) -> list:
+    """The registry people offered for a letter: those of the organization signing (and under it) the user sees."""
+    from kernel.core.tree import subtree_q
+
+    return list(Person.objects.restrict(user).filter(subtree_q("org_path", [letter.org_path]))
+                .order_by("name", "pk").only("pk", "name")[:MAX_PERSON_CHOICES])
+
+
+def letter_context(request, letter, target_rows=None, sign_form=None, person_rows=None) -> dict:
     scope = scope_for(request.user)
     live = letter.withdrawn_on is None
     can_issue = live and scope.covers(letter.issuer_path, realm="org", action=CHANGE)
     below = (selectors.letters(request.user, year=letter.year, issuer=letter.organization)
              if letter.organization_id else Letter.objects.none())
     targets = list(letter.targets.all())
-    return {"letter": letter, "state": letter.status(), "targets": targets,
+    people = list(letter.people.select_related("person"))
+    can_people = can_issue and letter.year_check_id is None
+    if person_rows is None:
+        person_rows = [{"person": str(p.person_id or ""), "name": p.name, "role": p.role, "post": p.post}
+                       for p in people]
+    return {"letter": letter, "state": letter.status(), "people": people, "can_people": can_people,
+            "person_rows": [*person_rows, *({"person": "", "name": "", "role": "", "post": ""}
+                                            for _ in range(BLANK_PERSON_ROWS))],
+            "person_choices": person_choices(request.user, letter) if can_people else [],
+            "roles": PersonRole.choices,
+            "barred": letter.accepted is False and letter.year_check_id is not None,
+            "targets": targets,
             "can_issue": can_issue, "can_sign": live and letter.signed_on is None
             and scope.covers(letter.org_path, realm="org", action=CHANGE),
             "can_adjust": can_issue and letter.signed_on is None,
@@ -116,7 +145,7 @@ class LetterView(ScopedMixin, View):
 
 
 class LetterActionView(ScopedMixin, View):
-    """A change of one letter from its page: ``action`` is sign, targets, actuals or withdraw."""
+    """A change of one letter from its page: ``action`` is sign, targets, people, actuals or withdraw."""
     queryset = Letter.objects.select_related("organization", "issuer", "obligation", "year_check")
     scope_action = CHANGE
 
@@ -139,6 +168,15 @@ class LetterActionView(ScopedMixin, View):
                     return render(request, "letters/letter.html",
                                   letter_context(request, letter, target_rows=rows), status=422)
                 messages.success(request, _("The letter's targets are adjusted."))
+            elif action == "people":
+                rows = people_from_post(request.POST)
+                try:
+                    services.people_set(user=request.user, letter=letter, people=rows)
+                except ValidationError as error:
+                    error_messages(request, error)
+                    return render(request, "letters/letter.html",
+                                  letter_context(request, letter, person_rows=rows), status=422)
+                messages.success(request, _("The people answerable for the letter are recorded."))
             elif action == "actuals":
                 actuals = {int(key[7:]): value.strip() for key, value in request.POST.items()
                            if key.startswith("actual_") and key[7:].isdigit()}
@@ -252,3 +290,38 @@ class CheckWithdrawView(ScopedMixin, View):
         else:
             messages.success(request, _("The check is withdrawn; its letters are unchecked again."))
         return redirect("letters:checks")
+
+
+class BarredMixin(ScopedMixin):
+    queryset = LetterPerson.objects.all()
+
+    def filters(self, request) -> dict:
+        under, choices = under_filter(request.user, request.GET.get("under"))
+        return {"under": under, "under_choices": choices, "year": year_of(request)}
+
+    def rows(self, request, filters):
+        return selectors.barred(request.user, year=filters["year"], under=filters["under"])
+
+
+class BarredView(BarredMixin, View):
+    """The people barred from the 优秀 grade of a year's annual review by a failed letter (seed 000 §一.3)."""
+
+    def get(self, request):
+        filters = self.filters(request)
+        page = paginate(request, self.rows(request, filters))
+        return render(request, "letters/barred.html", {
+            **filters, "page": page, "query": request.GET.urlencode(),
+            "years": range(clock.today().year, clock.today().year - 6, -1)})
+
+
+class BarredXlsxView(BarredMixin, View):
+    def get(self, request):
+        filters = self.filters(request)
+        header = [_("Year"), _("Full name"), _("Role"), _("Post"), _("Organization"), _("Issued by"),
+                  _("Responsibility letter"), _("Check grade"), _("Check total"), _("Checked on")]
+        rows = ([row.letter.year, row.name, str(row.get_role_display()), row.post, row.letter.organization.name,
+                 row.letter.issuer.name, row.letter.title, row.letter.tier_name,
+                 float(row.letter.total) if row.letter.total is not None else "",
+                 row.letter.year_check.checked_on.isoformat()]
+                for row in self.rows(request, filters))
+        return xlsx_response(header, rows, _("Barred from the excellent grade %(year)s") % {"year": filters["year"]})

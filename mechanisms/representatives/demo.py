@@ -71,7 +71,7 @@ def _generate(root, seed, today, progress) -> dict:
     city = len(villages) >= CITY_VILLAGES
     opened = datetime.date(today.year - 2, 9, 20)
     congress = Congress.objects.create(organization=root, org_path=root.path, number=14 if city else 15,
-                                       name=f"中国共产党{root.name.removesuffix('委员会').removesuffix('委')}第{14 if city else 15}次代表大会",
+                                       name=f"中国共产党{root.name.removeprefix('中共').removesuffix('委员会').removesuffix('委')}第{14 if city else 15}次代表大会",
                                        opened_on=opened, term_ends_on=datetime.date(opened.year + 5, 9, 19))
     chosen = townships[:CITY_STUDIOS] if city else townships
     studios = Studio.objects.bulk_create([

@@ -1,6 +1,7 @@
 """The forms of the congresses' and studios' pages (the services check again and say what is wrong)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.people.forms import BootstrapMixin
 
@@ -11,7 +12,7 @@ class CongressForm(BootstrapMixin, forms.Form):
     organization = forms.TypedChoiceField(label=_("Committee"), coerce=int)
     number = forms.IntegerField(label=_("Congress number"), min_value=1, max_value=999,
                                 help_text=_("The Nth congress (第N次党代会)."))
-    name = forms.CharField(label=_("Name"), max_length=100, required=False,
+    name = forms.CharField(label=pgettext_lazy("congress or studio", "Name"), max_length=100, required=False,
                            help_text=_("Leave empty: the committee's name and the number."))
     opened_on = forms.DateField(label=_("Congress opened on"), widget=DATE)
     term_ends_on = forms.DateField(label=_("Term ends on"), widget=DATE,
@@ -34,7 +35,7 @@ class CongressForm(BootstrapMixin, forms.Form):
 class StudioForm(BootstrapMixin, forms.Form):
     organization = forms.TypedChoiceField(label=_("Sits in"), coerce=int,
                                           help_text=_("The township (or other organization) the studio belongs to."))
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("congress or studio", "Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     activity_day = forms.IntegerField(label=_("Activity day of the month"), min_value=1, max_value=31, required=False,
                                       help_text=_("The day of each month the studio receives the public."))

@@ -50,7 +50,7 @@ def _generate(root, seed, today, progress) -> dict:
         level = Level.CITY_LEADER if n < leaders else Level.UNIT_HEAD
         if not city:
             level = Level.COUNTY_LEADER if n < leaders else Level.UNIT_HEAD
-        unit = "" if n < leaders else rng.choice(UNITS).replace("市", "" if city else "县", 1)
+        unit = "" if n < leaders else rng.choice(UNITS).removeprefix("市")  # 市住建局 → 住建局, then 市/县 again
         instructors.append(Instructor(person=person, organization=village, org_path=village.path, level=level,
                                       unit=(("市" if city else "县") + unit) if unit else "", started_on=start))
     Instructor.objects.bulk_create(instructors)

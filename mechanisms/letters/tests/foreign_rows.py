@@ -1,7 +1,7 @@
 """Township-B rows of the letters models at the scope walk's FOREIGN_PK (tests/test_scope_walk.py)."""
 import datetime
 
-from mechanisms.letters.models import Letter, LetterCheck, LetterTarget
+from mechanisms.letters.models import Letter, LetterCheck, LetterPerson, LetterTarget
 
 
 def foreign_rows(pk, foreign, org_fields) -> dict:
@@ -18,4 +18,8 @@ def foreign_rows(pk, foreign, org_fields) -> dict:
     def target(county):
         return foreign(LetterTarget, letter_id=pk, org_path=org_fields()["org_path"], text="发展党员", target=1)
 
-    return {LetterCheck: check, Letter: letter, LetterTarget: target}
+    def person(county):
+        return foreign(LetterPerson, letter_id=pk, org_path=org_fields()["org_path"], name="王联点",
+                       role="link_leader")
+
+    return {LetterCheck: check, Letter: letter, LetterTarget: target, LetterPerson: person}

@@ -515,6 +515,7 @@ def _schedule_groups(path: str, month: datetime.date, *,
 
 LEDGER = "membership_duesline"
 LINE_COLUMNS = "member_id, organization_id, org_path, month, owed, paid, paid_by, source"
+SELECTED = ("member_id", "organization_id", "org_path", "month", "owed")  # the columns each group's SELECT gives
 
 
 def generate(month, *, path: str | None = None, organization: Organization | None = None) -> int:
@@ -589,7 +590,7 @@ def _write_month(cursor, name: str, month: datetime.date, groups: list) -> int:
                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", [LEDGER])
     columns = cursor.fetchall()
     values = {"id": "%s::bigint * 17179869184 + x.member_id", "paid": "0", "paid_by": "''", "source": "''"}
-    select = ", ".join(f"CAST({values.get(column, 'x.' + column if column in LINE_COLUMNS else 'NULL')} AS {kind})"
+    select = ", ".join(f"CAST({values.get(column, 'x.' + column if column in SELECTED else 'NULL')} AS {kind})"
                        f" AS {column}" for column, kind, _notnull in columns)
     cursor.execute(f"SELECT 1 FROM {LEDGER}_default WHERE month = %s LIMIT 1", [month])
     ahead = cursor.fetchone() is not None
